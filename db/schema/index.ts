@@ -1,0 +1,3 @@
+export * from './access.ts';
+export * from './settings.ts';
+export * from './ops.ts';

@@ -1,0 +1,262 @@
+// Use cases of the access module, and what other modules call: audit(), assertScope(), authenticate.
+import type { Db } from '../../db/types.ts';
+import type { AppDeps, RequestCtx } from '../http/context.ts';
+import { badRequest, conflict, forbidden, notFound, unauthorized } from '../shared/errors.ts';
+import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
+import { randomToken, sha256Hex } from '../shared/pii.ts';
+import {
+  type Actor, type OrgKind, type Role, ORG_KIND_NAMES, inScope, isRegionCode, regionWithin,
+  roleAllowedForOrg, scopePrefix,
+} from './roles.ts';
+import * as store from './store.ts';
+
+export type { Actor, OrgKind, Role } from './roles.ts';
+export { inScope, scopePrefix } from './roles.ts';
+
+const TOKEN_PREFIX = 'znb_';
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  summary?: Record<string, unknown>;
+}
+
+/** Write the audit row of a mutation. Call it inside the mutation's transaction. */
+export async function audit(db: Db, ctx: RequestCtx, e: AuditEntry): Promise<void> {
+  await store.insertAudit(db, {
+    userId: ctx.actor?.userId ?? null,
+    orgId: ctx.actor?.orgId ?? null,
+    role: ctx.actor?.role ?? 'system',
+    action: e.action,
+    entityType: e.entityType,
+    entityId: e.entityId ?? null,
+    summary: e.summary ?? {},
+    requestId: ctx.requestId,
+  });
+}
+
+/**
+ * Refuse a record outside the actor's region scope: 404 when the record's existence is private
+ * (personal data), 403 otherwise.
+ */
+export function assertScope(actor: Actor, regionCode: string, opts: { hide?: boolean } = {}): void {
+  if (inScope(actor.scopePrefix, regionCode)) return;
+  if (opts.hide) throw notFound();
+  throw forbidden('该地区不在您的管辖范围内', 'OUT_OF_SCOPE');
+}
+
+// ---- authentication -------------------------------------------------------------------------
+
+export async function authenticateToken(deps: AppDeps, secret: string): Promise<Actor> {
+  if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) {
+    throw unauthorized('AUTH_INVALID', '访问令牌无效');
+  }
+  const found = await store.findPrincipalByTokenHash(deps.db, await sha256Hex(secret));
+  const now = deps.now();
+  if (!found) throw unauthorized('AUTH_INVALID', '访问令牌无效');
+  if (found.token.revokedAt) throw unauthorized('AUTH_REVOKED', '访问令牌已被吊销');
+  if (found.token.expiresAt && found.token.expiresAt <= now) throw unauthorized('AUTH_EXPIRED', '访问令牌已过期，请重新申请');
+  if (found.user.disabled) throw unauthorized('USER_DISABLED', '该用户已被停用');
+  await store.touchToken(deps.db, found.token.id, now);
+  return {
+    userId: found.user.id,
+    username: found.user.username,
+    orgId: found.org.id,
+    orgKind: found.org.kind,
+    role: found.user.role,
+    regionCode: found.user.regionCode,
+    scopePrefix: scopePrefix(found.user.regionCode),
+    tokenId: found.token.id,
+  };
+}
+
+async function newToken(db: Db, deps: AppDeps, userId: string, label: string | null) {
+  const secret = randomToken(TOKEN_PREFIX);
+  const expiresAt = new Date(deps.now().getTime() + deps.config.tokenTtlDays * 86_400_000);
+  const row = await store.insertToken(db, {
+    userId, tokenHash: await sha256Hex(secret), prefix: secret.slice(0, 10), label, expiresAt,
+  });
+  return { token: secret, tokenInfo: publicToken(row) };
+}
+
+export function publicToken(t: store.TokenRow) {
+  return {
+    id: t.id, userId: t.userId, prefix: t.prefix, label: t.label, createdAt: t.createdAt,
+    expiresAt: t.expiresAt, revokedAt: t.revokedAt, lastUsedAt: t.lastUsedAt,
+  };
+}
+
+export function publicUser(u: store.UserRow) {
+  return {
+    id: u.id, orgId: u.orgId, username: u.username, displayName: u.displayName, role: u.role,
+    regionCode: u.regionCode, disabled: u.disabled, createdAt: u.createdAt,
+  };
+}
+
+// ---- organisations --------------------------------------------------------------------------
+
+export interface NewOrg { kind: OrgKind; name: string; regionCode: string; creditCode?: string | undefined }
+
+export async function createOrg(deps: AppDeps, ctx: RequestCtx, input: NewOrg) {
+  if (!isRegionCode(input.regionCode)) throw badRequest('REGION_INVALID', '地区代码应为12位数字');
+  return deps.db.transaction(async (tx) => {
+    if (await store.findOrgByName(tx, input.name)) {
+      throw conflict('ORG_EXISTS', `机构“${input.name}”已存在`);
+    }
+    const org = await store.insertOrg(tx, { ...input, creditCode: input.creditCode ?? null });
+    await audit(tx, ctx, { action: 'org.create', entityType: 'organisation', entityId: org.id, summary: { after: org } });
+    return org;
+  });
+}
+
+/** Admin sees every organisation; anyone else only their own. */
+export async function listOrgs(deps: AppDeps, actor: Actor, q: PageQuery) {
+  const { limit, offset } = pageBounds(q);
+  const where = actor.role === 'admin' ? {} : { id: actor.orgId };
+  const { items, total } = await store.listOrgs(deps.db, where, limit, offset);
+  return pageOf(items, total, q);
+}
+
+export async function getOrg(deps: AppDeps, actor: Actor, id: string) {
+  if (actor.role !== 'admin' && actor.orgId !== id) throw notFound('机构不存在');
+  const org = await store.findOrg(deps.db, id);
+  if (!org) throw notFound('机构不存在');
+  return org;
+}
+
+// ---- users and tokens -----------------------------------------------------------------------
+
+export interface NewUser {
+  orgId: string;
+  username: string;
+  displayName: string;
+  role?: Role | undefined;
+  /** Defaults to the organisation's region. */
+  regionCode?: string | undefined;
+  tokenLabel?: string | undefined;
+}
+
+/** Create a user and its first token (shown once). Admins anywhere; county offices in their own org. */
+export async function createUser(deps: AppDeps, ctx: RequestCtx, input: NewUser) {
+  return deps.db.transaction(async (tx) => {
+    const org = await store.findOrg(tx, input.orgId);
+    if (!org) throw badRequest('ORG_NOT_FOUND', '所属机构不存在');
+    const actor = ctx.actor;
+    if (actor && actor.role !== 'admin' && actor.orgId !== org.id) {
+      throw forbidden('只能为本机构创建用户');
+    }
+    const role = input.role ?? (org.kind as Role);
+    if (!roleAllowedForOrg(org.kind, role)) {
+      throw badRequest('ROLE_NOT_ALLOWED', `${ORG_KIND_NAMES[org.kind]}的用户不能担任该角色`);
+    }
+    const regionCode = input.regionCode ?? org.regionCode;
+    if (!isRegionCode(regionCode)) throw badRequest('REGION_INVALID', '地区代码应为12位数字');
+    if (!regionWithin(org.regionCode, regionCode)) {
+      throw badRequest('REGION_OUTSIDE_ORG', '用户的管辖地区必须在所属机构的地区范围内');
+    }
+    if (actor && !regionWithin(actor.regionCode, regionCode)) {
+      throw forbidden('用户的管辖地区超出了您的管辖范围', 'OUT_OF_SCOPE');
+    }
+    if (await store.findUserByUsername(tx, input.username)) {
+      throw conflict('USERNAME_TAKEN', `用户名“${input.username}”已被使用`);
+    }
+    const user = await store.insertUser(tx, {
+      orgId: org.id, username: input.username, displayName: input.displayName, role, regionCode,
+    });
+    const issued = await newToken(tx, deps, user.id, input.tokenLabel ?? null);
+    await audit(tx, ctx, {
+      action: 'user.create', entityType: 'user', entityId: user.id,
+      summary: { after: publicUser(user), tokenId: issued.tokenInfo.id },
+    });
+    return { user: publicUser(user), ...issued };
+  });
+}
+
+export async function listUsers(deps: AppDeps, actor: Actor, q: PageQuery) {
+  const { limit, offset } = pageBounds(q);
+  const where = actor.role === 'admin' ? {} : { orgId: actor.orgId };
+  const { items, total } = await store.listUsers(deps.db, where, limit, offset);
+  return pageOf(items.map(publicUser), total, q);
+}
+
+/** A user may manage itself; an admin anyone; a county office the users of its own org. */
+async function manageableUser(db: Db, actor: Actor, userId: string) {
+  const user = await store.findUser(db, userId);
+  const may = user && (actor.role === 'admin' || actor.userId === user.id ||
+    (actor.role === 'county_office' && actor.orgId === user.orgId));
+  if (!user || !may) throw notFound('用户不存在');
+  return user;
+}
+
+export async function issueToken(deps: AppDeps, ctx: RequestCtx & { actor: Actor }, userId: string, label?: string) {
+  return deps.db.transaction(async (tx) => {
+    const user = await manageableUser(tx, ctx.actor, userId);
+    if (user.disabled) throw conflict('USER_DISABLED', '该用户已被停用，不能签发令牌');
+    const issued = await newToken(tx, deps, user.id, label ?? null);
+    await audit(tx, ctx, { action: 'token.issue', entityType: 'api_token', entityId: issued.tokenInfo.id, summary: { userId } });
+    return issued;
+  });
+}
+
+export async function listTokens(deps: AppDeps, actor: Actor, userId: string) {
+  const user = await manageableUser(deps.db, actor, userId);
+  return (await store.listTokens(deps.db, user.id)).map(publicToken);
+}
+
+export async function revokeToken(deps: AppDeps, ctx: RequestCtx, tokenId: string) {
+  return deps.db.transaction(async (tx) => {
+    const token = await store.findToken(tx, tokenId);
+    if (!token) throw notFound('令牌不存在');
+    if (ctx.actor) await manageableUser(tx, ctx.actor, token.userId).catch(() => { throw notFound('令牌不存在'); });
+    if (token.revokedAt) throw conflict('TOKEN_ALREADY_REVOKED', '该令牌已被吊销');
+    const row = await store.revokeToken(tx, tokenId, deps.now());
+    if (!row) throw conflict('TOKEN_ALREADY_REVOKED', '该令牌已被吊销');
+    await audit(tx, ctx, { action: 'token.revoke', entityType: 'api_token', entityId: tokenId, summary: { userId: token.userId } });
+    return publicToken(row);
+  });
+}
+
+export async function setUserDisabled(deps: AppDeps, ctx: RequestCtx & { actor: Actor }, userId: string, disabled: boolean) {
+  return deps.db.transaction(async (tx) => {
+    const before = await manageableUser(tx, ctx.actor, userId);
+    if (before.id === ctx.actor.userId && disabled) throw badRequest('CANNOT_DISABLE_SELF', '不能停用自己的账户');
+    const after = await store.setUserDisabled(tx, userId, disabled);
+    await audit(tx, ctx, {
+      action: disabled ? 'user.disable' : 'user.enable', entityType: 'user', entityId: userId,
+      summary: { before: { disabled: before.disabled }, after: { disabled } },
+    });
+    return publicUser(after!);
+  });
+}
+
+export async function listAudit(deps: AppDeps, f: store.AuditFilter, q: PageQuery) {
+  const { limit, offset } = pageBounds(q);
+  const { items, total } = await store.listAudit(deps.db, f, limit, offset);
+  return pageOf(items, total, q);
+}
+
+/**
+ * First start on an empty database: create the admin organisation, an admin user and its token.
+ * Returns the token (to be printed once), or null when users already exist.
+ */
+export async function bootstrapAdmin(deps: AppDeps): Promise<{ username: string; token: string } | null> {
+  if ((await store.countUsers(deps.db)) > 0) return null;
+  const ctx: RequestCtx = { actor: null, requestId: 'bootstrap' };
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const org = (await store.findOrgByName(tx, '系统管理')) ??
+        (await store.insertOrg(tx, { kind: 'admin', name: '系统管理', regionCode: '000000000000' }));
+      const user = await store.insertUser(tx, {
+        orgId: org.id, username: 'admin', displayName: '系统管理员', role: 'admin', regionCode: '000000000000',
+      });
+      const issued = await newToken(tx, deps, user.id, 'bootstrap');
+      await audit(tx, ctx, { action: 'user.bootstrap', entityType: 'user', entityId: user.id, summary: { username: 'admin' } });
+      return { username: user.username, token: issued.token };
+    });
+  } catch (e) {
+    // Another instance bootstrapped at the same moment (unique username): nothing to do.
+    if (await store.findUserByUsername(deps.db, 'admin')) return null;
+    throw e;
+  }
+}

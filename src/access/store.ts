@@ -1,0 +1,139 @@
+// Queries of the access module. Every function takes a Db (or a transaction) first.
+import { and, count, desc, eq, gte, like, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/types.ts';
+import { apiTokens, auditLog, organisations, users } from '../../db/schema/index.ts';
+import type { OrgKind, Role } from './roles.ts';
+
+export type OrgRow = typeof organisations.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type TokenRow = typeof apiTokens.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;
+
+export async function insertOrg(db: Db, v: { kind: OrgKind; name: string; regionCode: string; creditCode?: string | null }) {
+  const [row] = await db.insert(organisations).values(v).returning();
+  return row!;
+}
+
+export async function findOrgByName(db: Db, name: string) {
+  const [row] = await db.select().from(organisations).where(eq(organisations.name, name));
+  return row;
+}
+
+export async function findOrg(db: Db, id: string) {
+  const [row] = await db.select().from(organisations).where(eq(organisations.id, id));
+  return row;
+}
+
+export async function listOrgs(db: Db, where: { id?: string }, limit: number, offset: number) {
+  const cond = where.id ? eq(organisations.id, where.id) : undefined;
+  const items = await db.select().from(organisations).where(cond).orderBy(organisations.name).limit(limit).offset(offset);
+  const [total] = await db.select({ n: count() }).from(organisations).where(cond);
+  return { items, total: total!.n };
+}
+
+export async function insertUser(
+  db: Db,
+  v: { orgId: string; username: string; displayName: string; role: Role; regionCode: string },
+) {
+  const [row] = await db.insert(users).values(v).returning();
+  return row!;
+}
+
+export async function findUser(db: Db, id: string) {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+export async function findUserByUsername(db: Db, username: string) {
+  const [row] = await db.select().from(users).where(eq(users.username, username));
+  return row;
+}
+
+export async function countUsers(db: Db) {
+  const [row] = await db.select({ n: count() }).from(users);
+  return row!.n;
+}
+
+export async function listUsers(db: Db, where: { orgId?: string }, limit: number, offset: number) {
+  const cond = where.orgId ? eq(users.orgId, where.orgId) : undefined;
+  const items = await db.select().from(users).where(cond).orderBy(users.username).limit(limit).offset(offset);
+  const [total] = await db.select({ n: count() }).from(users).where(cond);
+  return { items, total: total!.n };
+}
+
+export async function setUserDisabled(db: Db, id: string, disabled: boolean) {
+  const [row] = await db.update(users).set({ disabled }).where(eq(users.id, id)).returning();
+  return row;
+}
+
+export async function insertToken(
+  db: Db,
+  v: { userId: string; tokenHash: string; prefix: string; label: string | null; expiresAt: Date | null },
+) {
+  const [row] = await db.insert(apiTokens).values(v).returning();
+  return row!;
+}
+
+export async function findToken(db: Db, id: string) {
+  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id));
+  return row;
+}
+
+export async function listTokens(db: Db, userId: string) {
+  return db.select().from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(desc(apiTokens.createdAt));
+}
+
+export async function revokeToken(db: Db, id: string, at: Date) {
+  const [row] = await db
+    .update(apiTokens)
+    .set({ revokedAt: at })
+    .where(and(eq(apiTokens.id, id), sql`${apiTokens.revokedAt} is null`))
+    .returning();
+  return row;
+}
+
+/** The token with its user and organisation, by hash: one indexed query per request. */
+export async function findPrincipalByTokenHash(db: Db, tokenHash: string) {
+  const [row] = await db
+    .select({ token: apiTokens, user: users, org: organisations })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .innerJoin(organisations, eq(organisations.id, users.orgId))
+    .where(eq(apiTokens.tokenHash, tokenHash));
+  return row;
+}
+
+/** Mark a token used, at most once a minute, to keep reads from writing on every request. */
+export async function touchToken(db: Db, id: string, at: Date) {
+  await db
+    .update(apiTokens)
+    .set({ lastUsedAt: at })
+    .where(and(eq(apiTokens.id, id), sql`(${apiTokens.lastUsedAt} is null or ${apiTokens.lastUsedAt} < ${at.toISOString()}::timestamptz - interval '1 minute')`));
+}
+
+export async function insertAudit(db: Db, v: typeof auditLog.$inferInsert) {
+  await db.insert(auditLog).values(v);
+}
+
+export interface AuditFilter {
+  entityType?: string | undefined;
+  entityId?: string | undefined;
+  userId?: string | undefined;
+  action?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export async function listAudit(db: Db, f: AuditFilter, limit: number, offset: number) {
+  const conds: SQL[] = [];
+  if (f.entityType) conds.push(eq(auditLog.entityType, f.entityType));
+  if (f.entityId) conds.push(eq(auditLog.entityId, f.entityId));
+  if (f.userId) conds.push(eq(auditLog.userId, f.userId));
+  if (f.action) conds.push(like(auditLog.action, `${f.action}%`));
+  if (f.from) conds.push(gte(auditLog.at, f.from));
+  if (f.to) conds.push(lte(auditLog.at, f.to));
+  const cond = conds.length ? and(...conds) : undefined;
+  const items = await db.select().from(auditLog).where(cond).orderBy(desc(auditLog.id)).limit(limit).offset(offset);
+  const [total] = await db.select({ n: count() }).from(auditLog).where(cond);
+  return { items, total: total!.n };
+}

@@ -1,0 +1,69 @@
+// createApp(deps) → the Hono app. Runtime-neutral: Node (src/node.ts) and Workers (src/worker.ts)
+// both serve it. Nothing Node-only may be imported from here (a test checks the import graph).
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { z } from 'zod';
+import { accessRoutes } from './access/routes.ts';
+import { authenticateToken } from './access/service.ts';
+import type { AppDeps, AppEnv } from './http/context.ts';
+import { onError } from './http/errors.ts';
+import { buildOpenApi } from './http/openapi.ts';
+import { type AnyRoute, mountRoutes, route } from './http/route.ts';
+import { opsRoutes } from './ops/routes.ts';
+import { unauthorized } from './shared/errors.ts';
+import { settingsRoutes } from './settings/routes.ts';
+import { docsPage } from './web/docs.tsx';
+
+z.config(z.locales.zhCN());
+
+export const APP_INFO = { title: '助农保 服务', version: '0.1.0' };
+
+const docRoutes = [
+  route({
+    method: 'get', path: '/openapi.json', tag: '运维', summary: 'OpenAPI 文档', allow: 'public',
+    handler: (c) => c.json(openApiDocument()),
+  }),
+  route({
+    method: 'get', path: '/docs', tag: '运维', summary: '接口文档页面', allow: 'public',
+    handler: (c) => c.html(docsPage(openApiDocument())),
+  }),
+];
+
+/** Every route of the service, in mount order. The access-matrix test walks this list. */
+export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes];
+
+let cachedDoc: Record<string, unknown> | undefined;
+export function openApiDocument() {
+  return (cachedDoc ??= buildOpenApi(allRoutes, APP_INFO));
+}
+
+async function authenticate(c: import('hono').Context<AppEnv>): Promise<void> {
+  if (c.var.actor) return;
+  const header = c.req.header('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw unauthorized('AUTH_REQUIRED', '请先登录：缺少访问令牌');
+  c.set('actor', await authenticateToken(c.var.deps, match[1]!));
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ limitLength: 64 }));
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    const started = performance.now();
+    await next();
+    deps.log.info('request', {
+      requestId: c.var.requestId, method: c.req.method, path: c.req.path, status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10, userId: c.var.actor?.userId,
+    });
+  });
+  app.use('/api/*', bodyLimit({
+    maxSize: 2 * 1024 * 1024,
+    onError: (c) => c.json({ code: 'PAYLOAD_TOO_LARGE', message: '请求内容过大（上限 2 MB）', requestId: c.var.requestId }, 413),
+  }));
+  mountRoutes(app, allRoutes, authenticate);
+  app.notFound((c) => c.json({ code: 'ROUTE_NOT_FOUND', message: '接口不存在', requestId: c.var.requestId }, 404));
+  app.onError(onError);
+  return app;
+}

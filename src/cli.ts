@@ -1,0 +1,166 @@
+// The `znb` command line. Exit codes: 0 done, 1 failed, 2 wrong usage.
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.ts';
+import { openRuntime } from './runtime.ts';
+import { ORG_KINDS, ROLES, type OrgKind, type Role } from './access/roles.ts';
+import * as access from './access/service.ts';
+import { isAppError } from './shared/errors.ts';
+import type { RequestCtx } from './http/context.ts';
+
+class UsageError extends Error {}
+
+interface Command {
+  usage: string;
+  help: string;
+  options: Record<string, { type: 'string' | 'boolean'; required?: boolean; help: string }>;
+  run(values: Record<string, string | boolean | undefined>): Promise<void>;
+}
+
+const SYSTEM: RequestCtx = { actor: null, requestId: 'cli' };
+
+async function withRuntime<T>(fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<T>, migrate = true): Promise<T> {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const rt = await openRuntime(config, { migrate });
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+
+const COMMANDS: Record<string, Command> = {
+  migrate: {
+    usage: 'znb migrate',
+    help: '执行数据库迁移（DATABASE_URL 指向 PostgreSQL；未设置时为 DATA_DIR 中的内置数据库）。',
+    options: {},
+    run: () => withRuntime(async (rt) => { console.log(`迁移完成（${rt.database.kind}）`); }),
+  },
+  serve: {
+    usage: 'znb serve',
+    help: '启动 HTTP 服务（同 npm start），端口见 PORT，地址见 HOST。',
+    options: {},
+    run: async () => {
+      const { startServer } = await import('./node.ts');
+      await startServer();
+      await new Promise(() => {}); // serve until a signal stops the process
+    },
+  },
+  'org create': {
+    usage: 'znb org create --kind KIND --name 名称 --region 地区代码 [--credit-code 统一社会信用代码]',
+    help: `创建机构。KIND：${ORG_KINDS.join(' | ')}；地区代码为12位统计用区划代码。`,
+    options: {
+      kind: { type: 'string', required: true, help: '机构类型' },
+      name: { type: 'string', required: true, help: '机构名称' },
+      region: { type: 'string', required: true, help: '12位地区代码' },
+      'credit-code': { type: 'string', help: '统一社会信用代码' },
+    },
+    run: async (v) => {
+      const kind = str(v.kind) as OrgKind;
+      if (!ORG_KINDS.includes(kind)) throw new UsageError(`--kind 应为 ${ORG_KINDS.join(' | ')}`);
+      await withRuntime(async (rt) => {
+        const org = await access.createOrg(rt.deps, SYSTEM, {
+          kind, name: str(v.name)!, regionCode: str(v.region)!, creditCode: str(v['credit-code']),
+        });
+        console.log(`已创建机构 ${org.name}  id=${org.id}`);
+      });
+    },
+  },
+  'org list': {
+    usage: 'znb org list',
+    help: '列出全部机构。',
+    options: {},
+    run: () => withRuntime(async (rt) => {
+      const admin = { role: 'admin' } as access.Actor;
+      const page = await access.listOrgs(rt.deps, admin, { page: 1, pageSize: 200 });
+      for (const o of page.items) console.log(`${o.id}  ${o.kind.padEnd(14)} ${o.regionCode}  ${o.name}`);
+    }),
+  },
+  'user create': {
+    usage: 'znb user create --org 机构id --username 用户名 --name 姓名 [--role ROLE] [--region 地区代码]',
+    help: `创建用户并打印其访问令牌（只显示这一次）。ROLE：${ROLES.join(' | ')}，默认与机构类型相同。`,
+    options: {
+      org: { type: 'string', required: true, help: '机构 id' },
+      username: { type: 'string', required: true, help: '用户名' },
+      name: { type: 'string', required: true, help: '显示姓名' },
+      role: { type: 'string', help: '角色' },
+      region: { type: 'string', help: '管辖地区代码（默认为机构的地区）' },
+    },
+    run: async (v) => {
+      const role = str(v.role) as Role | undefined;
+      if (role && !ROLES.includes(role)) throw new UsageError(`--role 应为 ${ROLES.join(' | ')}`);
+      await withRuntime(async (rt) => {
+        const r = await access.createUser(rt.deps, SYSTEM, {
+          orgId: str(v.org)!, username: str(v.username)!, displayName: str(v.name)!, role, regionCode: str(v.region),
+        });
+        console.log(`已创建用户 ${r.user.username}  id=${r.user.id}`);
+        console.log(`访问令牌（只显示这一次）：\n${r.token}`);
+      });
+    },
+  },
+  'token revoke': {
+    usage: 'znb token revoke --id 令牌id',
+    help: '吊销一个访问令牌。',
+    options: { id: { type: 'string', required: true, help: '令牌 id' } },
+    run: (v) => withRuntime(async (rt) => {
+      const t = await access.revokeToken(rt.deps, SYSTEM, str(v.id)!);
+      console.log(`已吊销令牌 ${t.prefix}…  id=${t.id}`);
+    }),
+  },
+};
+
+function overview(): string {
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.help}`);
+  return `助农保服务命令行\n\n用法：\n${lines.join('\n')}\n\n每个命令都可加 --help。环境变量见 README.md。`;
+}
+
+function commandHelp(c: Command): string {
+  const opts = Object.entries(c.options).map(([k, o]) => `  --${k}${o.required ? '（必填）' : ''}  ${o.help}`);
+  return `用法：${c.usage}\n${c.help}${opts.length ? `\n\n选项：\n${opts.join('\n')}` : ''}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const name = [words.slice(0, 2).join(' '), words[0] ?? ''].find((n) => n in COMMANDS);
+  if (!name) {
+    const wantsHelp = argv.length === 0 || argv.includes('--help') || argv.includes('-h') || words[0] === 'help';
+    (wantsHelp ? console.log : console.error)(overview());
+    return wantsHelp ? 0 : 2;
+  }
+  const cmd = COMMANDS[name]!;
+  const rest = argv.slice(name.split(' ').length);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(commandHelp(cmd));
+    return 0;
+  }
+  try {
+    const { values } = parseArgs({
+      args: rest, strict: true, allowPositionals: false,
+      options: Object.fromEntries(Object.entries(cmd.options).map(([k, o]) => [k, { type: o.type }])),
+    });
+    for (const [k, o] of Object.entries(cmd.options)) {
+      if (o.required && values[k] === undefined) throw new UsageError(`缺少必填选项 --${k}`);
+    }
+    await cmd.run(values as Record<string, string | boolean | undefined>);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${(e as Error).message}\n\n${commandHelp(cmd)}`);
+      return 2;
+    }
+    if (isAppError(e)) {
+      console.error(`错误 [${e.code}]：${e.message}`);
+      return 1;
+    }
+    console.error(`失败：${(e as Error).message}`);
+    return 1;
+  }
+}
+
+const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (isMain) {
+  main(process.argv.slice(2)).then((code) => {
+    if (code !== 0 || !process.argv.slice(2).includes('serve')) process.exitCode = code;
+  });
+}

@@ -1,0 +1,30 @@
+// Types shared by the HTTP layer: what every request carries.
+import type { Database, Db } from '../../db/types.ts';
+import type { Actor } from '../access/roles.ts';
+import type { AppConfig } from '../config.ts';
+import type { Logger } from '../shared/log.ts';
+import type { Pii } from '../shared/pii.ts';
+
+export interface AppDeps {
+  db: Db;
+  dbKind: Database['kind'];
+  pii: Pii;
+  config: AppConfig;
+  log: Logger;
+  /** The clock; tests pass a fixed one. */
+  now: () => Date;
+}
+
+/** Who is acting and under which request id: passed to every use case that writes. */
+export interface RequestCtx {
+  actor: Actor | null;
+  requestId: string;
+}
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    deps: AppDeps;
+    actor: Actor | undefined;
+  };
+};

@@ -1,0 +1,52 @@
+// Turning anything thrown into the one error shape. A user's mistake is a 4xx with a Chinese
+// message; an unknown failure is a 500 with only the request id; a lost database is a 503.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { AppError } from '../shared/errors.ts';
+import type { AppEnv } from './context.ts';
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+]);
+
+function pgCode(e: unknown): string | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function toAppError(e: unknown): AppError | null {
+  if (e instanceof AppError) return e;
+  if (e instanceof HTTPException) {
+    if (e.status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', '请求内容过大');
+    if (e.status >= 400 && e.status < 500) {
+      const malformed = /json/i.test(e.message);
+      return new AppError(400, malformed ? 'MALFORMED_JSON' : 'BAD_REQUEST',
+        malformed ? '请求内容不是有效的 JSON' : '请求格式不正确');
+    }
+    return null;
+  }
+  const code = pgCode(e);
+  if (code && (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '57P01' || code === '57P03')) {
+    return new AppError(503, 'DB_UNAVAILABLE', '数据库暂时不可用，请稍后重试');
+  }
+  if (code === '23505') return new AppError(409, 'DUPLICATE', '记录已存在');
+  if (code === '40001' || code === '40P01') return new AppError(409, 'CONCURRENT_UPDATE', '数据正被他人修改，请重试');
+  return null;
+}
+
+export function onError(e: Error, c: Context<AppEnv>): Response {
+  const requestId = c.var.requestId;
+  const known = toAppError(e);
+  if (known) {
+    if (known.status >= 500) c.var.deps?.log.warn('request failed', { requestId, code: known.code, err: e.message });
+    return c.json(known.toBody(requestId), known.status);
+  }
+  c.var.deps?.log.error('unhandled error', { requestId, err: e.message, stack: e.stack });
+  return c.json({ code: 'INTERNAL', message: '服务器内部错误，请稍后重试', requestId }, 500);
+}

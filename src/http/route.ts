@@ -1,0 +1,99 @@
+// Route declarations: every endpoint states who may call it and the zod schemas of its input.
+// The same declarations drive the Hono routes, the access checks, the OpenAPI document and the
+// access-matrix test (a route without an `allow` rule cannot be written).
+import type { Context, Hono } from 'hono';
+import { zValidator } from '@hono/zod-validator';
+import { z } from 'zod';
+import type { Role } from '../access/roles.ts';
+import { AppError, badRequest, forbidden, notFound, unauthorized } from '../shared/errors.ts';
+import type { AppEnv } from './context.ts';
+
+/** 'public': anyone; 'authenticated': any signed-in user; otherwise the roles listed. */
+export type Allow = 'public' | 'authenticated' | readonly Role[];
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteDef<P = undefined, Q = undefined, B = undefined> {
+  method: Method;
+  path: string;
+  /** Short Chinese summary shown in /docs. */
+  summary: string;
+  tag: string;
+  allow: Allow;
+  /** Answer 404 rather than 403 to roles outside `allow` (where existence itself is private). */
+  hideForbidden?: boolean;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Requests that carry a file or another non-JSON body describe it here for the docs. */
+  rawBody?: { contentType: string; description: string };
+  responses?: Record<number, string>;
+  handler: (
+    c: Context<AppEnv>,
+    input: { params: Out<P>; query: Out<Q>; body: Out<B> },
+  ) => Response | Promise<Response>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteDef<any, any, any>;
+
+/** Identity function that lets TypeScript infer the handler's input types from the schemas. */
+export function route<
+  P extends AnyObject | undefined = undefined,
+  Q extends AnyObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(def: RouteDef<P, Q, B>): RouteDef<P, Q, B> {
+  return def;
+}
+
+function issuesOf(error: z.ZodError) {
+  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+const TARGET_NAMES = { param: '路径参数', query: '查询参数', json: '请求内容' } as const;
+
+function validate(target: 'param' | 'query' | 'json', schema: z.ZodType) {
+  return zValidator(target, schema, (result) => {
+    if (!result.success) {
+      throw badRequest('VALIDATION_FAILED', `${TARGET_NAMES[target]}不正确`, issuesOf(result.error as z.ZodError));
+    }
+  });
+}
+
+export type Authenticator = (c: Context<AppEnv>) => Promise<void>;
+
+/** Register the routes on the app. `authenticate` sets c.var.actor or throws 401. */
+export function mountRoutes(app: Hono<AppEnv>, routes: readonly AnyRoute[], authenticate: Authenticator): void {
+  for (const def of routes) {
+    const guard = async (c: Context<AppEnv>, next: () => Promise<void>) => {
+      if (def.allow !== 'public') {
+        await authenticate(c);
+        const actor = c.var.actor;
+        if (!actor) throw unauthorized('AUTH_REQUIRED', '请先登录：缺少访问令牌');
+        if (def.allow !== 'authenticated' && !def.allow.includes(actor.role)) {
+          throw def.hideForbidden ? notFound() : forbidden();
+        }
+      }
+      await next();
+    };
+    const chain: Array<(c: Context<AppEnv>, next: () => Promise<void>) => unknown> = [guard];
+    if (def.params) chain.push(validate('param', def.params) as never);
+    if (def.query) chain.push(validate('query', def.query) as never);
+    if (def.body) chain.push(validate('json', def.body) as never);
+    const handler = (c: Context<AppEnv>) => {
+      const req = c.req as unknown as { valid: (t: string) => unknown };
+      return def.handler(c, {
+        params: def.params ? req.valid('param') : undefined,
+        query: def.query ? req.valid('query') : undefined,
+        body: def.body ? req.valid('json') : undefined,
+      } as never);
+    };
+    (app.on as (m: string, p: string, ...h: unknown[]) => void)(def.method.toUpperCase(), def.path, ...chain, handler);
+  }
+}
+
+export function assertNever(x: never): never {
+  throw new AppError(500, 'INTERNAL', `unexpected value ${String(x)}`);
+}

@@ -1,0 +1,55 @@
+// Node entry: config → database → migrations → first-start admin → HTTP server; graceful stop.
+import { serve } from '@hono/node-server';
+import { bootstrapAdmin } from './access/service.ts';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { openRuntime } from './runtime.ts';
+
+export async function startServer(env: Record<string, string | undefined> = process.env) {
+  const config = loadConfig(env);
+  const started = performance.now();
+  const rt = await openRuntime(config);
+  const { log } = rt.deps;
+  const admin = await bootstrapAdmin(rt.deps);
+  if (admin) {
+    // Printed once, on the console only: the token is stored hashed and cannot be shown again.
+    process.stdout.write(
+      `\n首次启动：已创建管理员账户 "${admin.username}"。请妥善保存以下访问令牌（只显示这一次）：\n` +
+      `ADMIN_TOKEN=${admin.token}\n\n`,
+    );
+  }
+  const app = createApp(rt.deps);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    log.info('listening', {
+      host: config.host, port: info.port, database: rt.database.kind,
+      startupMs: Math.round(performance.now() - started),
+    });
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close(async () => {
+      await rt.close().catch(() => {});
+      log.info('stopped');
+      process.exit(0);
+    });
+    // Idle keep-alive sockets would hold close() open.
+    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  return { server, rt };
+}
+
+const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (isMain) {
+  startServer().catch((e) => {
+    console.error(JSON.stringify({ level: 'error', msg: 'start failed', err: String(e?.message ?? e) }));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,50 @@
+// Node runtime wiring shared by the server and the CLI: config → database → keys → deps.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from '../db/connect.ts';
+import { runMigrations } from '../db/migrate.ts';
+import type { Database } from '../db/types.ts';
+import type { AppConfig } from './config.ts';
+import type { AppDeps } from './http/context.ts';
+import { createLogger, type Logger } from './shared/log.ts';
+import { createPii, decodeMasterKey, generateMasterKey } from './shared/pii.ts';
+
+/**
+ * The PII master key: PII_KEY when set; on the embedded database a key file made on first start
+ * in DATA_DIR (mode 0600). On PostgreSQL every instance must share one key, so PII_KEY is required.
+ */
+export function loadMasterKey(config: AppConfig, log: Logger): Uint8Array<ArrayBuffer> {
+  if (config.piiKey) return decodeMasterKey(config.piiKey);
+  if (config.databaseUrl) {
+    throw new Error('PII_KEY is required with DATABASE_URL (all instances must share one key); see README');
+  }
+  const file = join(config.dataDir, 'pii.key');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, generateMasterKey() + '\n', { mode: 0o600, flag: 'wx' });
+    log.warn('created a new PII master key; back it up with the data folder', { file });
+  }
+  return decodeMasterKey(readFileSync(file, 'utf8'));
+}
+
+export interface Runtime {
+  database: Database;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: AppConfig, opts: { migrate?: boolean; log?: Logger } = {}): Promise<Runtime> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const masterKey = loadMasterKey(config, log);
+  const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
+  try {
+    if (opts.migrate !== false) await runMigrations(database, config.databaseUrl);
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+  const deps: AppDeps = {
+    db: database.db, dbKind: database.kind, pii: await createPii(masterKey), config, log, now: () => new Date(),
+  };
+  return { database, deps, close: () => database.close() };
+}

@@ -1,0 +1,98 @@
+// The catalogue of local figures: every threshold, ratio, amount or contractual deadline that a
+// region may set. Each entry has its value schema, documented default(s) and the default's source.
+// Defaults may be dated (a figure that changed over the years). A region's own values are rows in
+// the `settings` table; see rules.ts for how one value is chosen for a region and a day.
+import { z } from 'zod';
+
+const Fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const BasisPoints = z.number().int().min(0).max(10_000);
+const Days = z.number().int().min(1).max(3650);
+
+export interface SettingDef<T = unknown> {
+  schema: z.ZodType<T>;
+  /** Chinese description for the people who set it. */
+  description: string;
+  /** Unit shown beside the value: 分, 基点, 天, 月, 岁, 倍… */
+  unit: string;
+  defaults: ReadonlyArray<{ validFrom: string; value: T }>;
+  source: string;
+}
+
+function def<T>(d: SettingDef<T>): SettingDef<T> {
+  return d;
+}
+
+export const CATALOGUE = {
+  'monitoring.income_line_fen': def({
+    schema: Fen, unit: '分', description: '防返贫监测收入标准（家庭年人均纯收入）',
+    defaults: [{ validFrom: '2021-01-01', value: 600_000 }],
+    source: '第四篇：2021年 6000 元，各省逐年调整',
+  }),
+  'monitoring.medical_single_fen': def({
+    schema: Fen, unit: '分', description: '单次合规自付医疗费用预警线',
+    defaults: [{ validFrom: '2021-01-01', value: 1_000_000 }], source: '第四篇：一次性超过 1 万元',
+  }),
+  'monitoring.medical_annual_fen': def({
+    schema: Fen, unit: '分', description: '年度累计自付医疗费用预警线',
+    defaults: [{ validFrom: '2021-01-01', value: 3_000_000 }], source: '第四篇：年度累计超过 3 万元',
+  }),
+  'monitoring.house_loss_share_bp': def({
+    schema: BasisPoints, unit: '基点', description: '房屋主体损失占保额比例达到此值时触发住房安全预警',
+    defaults: [{ validFrom: '2016-01-01', value: 5_000 }], source: '本系统默认 50%',
+  }),
+  'claims.decision_days': def({
+    schema: Days, unit: '天', description: '材料齐全后作出核定的期限',
+    defaults: [{ validFrom: '2015-04-24', value: 30 }], source: '保险法第二十三条：30 日（合同可约定更短）',
+  }),
+  'claims.payment_days': def({
+    schema: Days, unit: '天', description: '达成赔付协议后支付赔款的期限',
+    defaults: [{ validFrom: '2015-04-24', value: 10 }], source: '保险法第二十三条：10 日',
+  }),
+  'claims.rejection_notice_days': def({
+    schema: Days, unit: '天', description: '作出拒赔决定后发出拒赔通知书的期限',
+    defaults: [{ validFrom: '2015-04-24', value: 3 }], source: '保险法第二十四条：3 日',
+  }),
+  'claims.advance_payment_days': def({
+    schema: Days, unit: '天', description: '收到材料后仍不能确定金额时，先予支付可确定部分的期限',
+    defaults: [{ validFrom: '2015-04-24', value: 60 }], source: '保险法第二十五条：60 日',
+  }),
+  'credit.max_amount_fen': def({
+    schema: Fen, unit: '分', description: '脱贫人口小额信贷单户最高额度',
+    defaults: [{ validFrom: '2016-01-01', value: 5_000_000 }], source: '第六篇：5 万元以下',
+  }),
+  'credit.max_term_months': def({
+    schema: z.number().int().min(1).max(120), unit: '月', description: '小额信贷最长期限',
+    defaults: [{ validFrom: '2016-01-01', value: 36 }], source: '第六篇：3 年以内',
+  }),
+  'credit.borrower_age_range': def({
+    schema: z.object({ min: z.number().int().min(16).max(100), max: z.number().int().min(16).max(100) })
+      .refine((v) => v.min <= v.max, '最低年龄不能大于最高年龄'),
+    unit: '岁', description: '借款人放款时的年龄范围',
+    defaults: [{ validFrom: '2016-01-01', value: { min: 18, max: 65 } }], source: '第六篇：18–65 周岁',
+  }),
+  'credit.interest_subsidy_bp': def({
+    schema: BasisPoints, unit: '基点', description: '财政贴息比例（按期正常还款的利息）',
+    defaults: [{ validFrom: '2016-01-01', value: 10_000 }, { validFrom: '2024-01-01', value: 7_000 }],
+    source: '某省做法：2023 年底前全额贴息，2024–2025 年 70%',
+  }),
+  'credit.leverage_multiple': def({
+    schema: z.number().int().min(1).max(50), unit: '倍', description: '贷款余额不超过风险补偿金的倍数',
+    defaults: [{ validFrom: '2016-01-01', value: 10 }], source: '第六篇：约 10 倍',
+  }),
+  'credit.compensation_fund_share_bp': def({
+    schema: BasisPoints, unit: '基点', description: '逾期代偿损失中风险补偿金承担的比例（其余由银行承担）',
+    defaults: [{ validFrom: '2016-01-01', value: 8_000 }], source: '某县做法：补偿金与银行 8:2',
+  }),
+  'credit.overdue_signal_days': def({
+    schema: Days, unit: '天', description: '逾期超过此天数时触发防返贫风险信号并进入代偿',
+    defaults: [{ validFrom: '2016-01-01', value: 90 }], source: '第六篇：逾期 90 天',
+  }),
+} satisfies Record<string, SettingDef<any>>;
+
+export type SettingKey = keyof typeof CATALOGUE;
+export type SettingValue<K extends SettingKey> = (typeof CATALOGUE)[K]['defaults'][number]['value'];
+export const SETTING_KEYS = Object.keys(CATALOGUE) as SettingKey[];
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(CATALOGUE, key);
+}

@@ -1,0 +1,76 @@
+// Settings: the dated, per-region local figures. Other modules call getSetting()/getSettings().
+import type { Db } from '../../db/types.ts';
+import { type Actor, scopePrefix } from '../access/roles.ts';
+import { audit, inScope } from '../access/service.ts';
+import type { AppDeps, RequestCtx } from '../http/context.ts';
+import { badRequest, conflict, forbidden } from '../shared/errors.ts';
+import { CATALOGUE, type SettingKey, type SettingValue, SETTING_KEYS, isSettingKey } from './catalogue.ts';
+import { type Resolved, resolveSetting } from './rules.ts';
+import * as store from './store.ts';
+
+export type { SettingKey } from './catalogue.ts';
+
+export async function getSettings<K extends SettingKey>(
+  db: Db, keys: readonly K[], regionCode: string, day: string,
+): Promise<{ [P in K]: Resolved<SettingValue<P>> }> {
+  const rows = await store.candidateRows(db, [...keys], regionCode);
+  const out = {} as { [P in K]: Resolved<SettingValue<P>> };
+  for (const key of keys) {
+    const resolved = resolveSetting(
+      rows.filter((r) => r.key === key) as never, CATALOGUE[key].defaults as never, regionCode, day);
+    if (!resolved) throw badRequest('SETTING_NOT_IN_FORCE', `设置项 ${key} 在 ${day} 没有生效的取值`);
+    out[key] = resolved as never;
+  }
+  return out;
+}
+
+export async function getSetting<K extends SettingKey>(db: Db, key: K, regionCode: string, day: string) {
+  return (await getSettings(db, [key], regionCode, day))[key].value as SettingValue<K>;
+}
+
+export function catalogue() {
+  return SETTING_KEYS.map((key) => {
+    const d = CATALOGUE[key];
+    return { key, description: d.description, unit: d.unit, defaults: d.defaults, source: d.source };
+  });
+}
+
+export async function effective(deps: AppDeps, actor: Actor, regionCode: string, day: string) {
+  // Its own region, a sub-region, or a region above it (whose figures apply to it too).
+  const p = scopePrefix(regionCode);
+  if (!p.startsWith(actor.scopePrefix) && !actor.scopePrefix.startsWith(p)) {
+    throw forbidden('该地区不在您的管辖范围内', 'OUT_OF_SCOPE');
+  }
+  const values = await getSettings(deps.db, SETTING_KEYS, regionCode, day);
+  return SETTING_KEYS.map((key) => ({ key, ...values[key] }));
+}
+
+export async function listRows(deps: AppDeps, actor: Actor, key?: string) {
+  return store.rowsWithin(deps.db, actor.scopePrefix, key);
+}
+
+export interface NewSetting { key: string; regionPrefix: string; validFrom: string; value: unknown; note?: string | undefined }
+
+/** Rows are never edited: a change is a new row from a later date, so history stays readable. */
+export async function putSetting(deps: AppDeps, ctx: RequestCtx & { actor: Actor }, input: NewSetting) {
+  if (!isSettingKey(input.key)) throw badRequest('SETTING_UNKNOWN', `没有名为 ${input.key} 的设置项`);
+  const parsed = CATALOGUE[input.key].schema.safeParse(input.value);
+  if (!parsed.success) {
+    throw badRequest('SETTING_VALUE_INVALID', `设置项 ${input.key} 的取值不正确`,
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  if (!inScope(ctx.actor.scopePrefix, input.regionPrefix)) {
+    throw forbidden('只能为本辖区设置取值', 'OUT_OF_SCOPE');
+  }
+  return deps.db.transaction(async (tx) => {
+    if (await store.findRow(tx, input.key, input.regionPrefix, input.validFrom)) {
+      throw conflict('SETTING_EXISTS', '该地区在同一生效日期已有取值；请使用新的生效日期');
+    }
+    const row = await store.insertRow(tx, {
+      key: input.key, regionPrefix: input.regionPrefix, validFrom: input.validFrom,
+      value: parsed.data as object, note: input.note ?? null, createdBy: ctx.actor.userId,
+    });
+    await audit(tx, ctx, { action: 'setting.put', entityType: 'setting', entityId: row.id, summary: { after: row } });
+    return row;
+  });
+}

@@ -1,0 +1,31 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/types.ts';
+import { settings } from '../../db/schema/index.ts';
+
+export type SettingDbRow = typeof settings.$inferSelect;
+
+/** All rows of the keys whose region prefix is a prefix of `regionCode` (the candidates). */
+export async function candidateRows(db: Db, keys: string[], regionCode: string) {
+  return db.select().from(settings)
+    .where(and(inArray(settings.key, keys), sql`${regionCode} like ${settings.regionPrefix} || '%'`))
+    .orderBy(asc(settings.key), asc(settings.regionPrefix), asc(settings.validFrom));
+}
+
+/** Rows under a scope prefix (the region's own and its sub-regions'), optionally of one key. */
+export async function rowsWithin(db: Db, scope: string, key?: string) {
+  const conds = [sql`${settings.regionPrefix} like ${scope} || '%'`];
+  if (key) conds.push(eq(settings.key, key));
+  return db.select().from(settings).where(and(...conds))
+    .orderBy(asc(settings.key), asc(settings.regionPrefix), asc(settings.validFrom));
+}
+
+export async function findRow(db: Db, key: string, regionPrefix: string, validFrom: string) {
+  const [row] = await db.select().from(settings).where(and(
+    eq(settings.key, key), eq(settings.regionPrefix, regionPrefix), eq(settings.validFrom, validFrom)));
+  return row;
+}
+
+export async function insertRow(db: Db, v: typeof settings.$inferInsert) {
+  const [row] = await db.insert(settings).values(v).returning();
+  return row!;
+}

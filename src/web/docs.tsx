@@ -1,0 +1,69 @@
+// /docs: a self-contained viewer of the OpenAPI document (works offline, no CDN).
+import type { FC } from 'hono/jsx';
+
+type Json = Record<string, any>;
+
+const METHOD_COLOURS: Record<string, string> = {
+  get: '#2563eb', post: '#16a34a', put: '#d97706', patch: '#d97706', delete: '#dc2626',
+};
+
+function allowText(allow: unknown): string {
+  if (allow === 'public') return '公开';
+  if (allow === 'authenticated') return '任何已登录用户';
+  return Array.isArray(allow) ? allow.join('、') : String(allow);
+}
+
+export const DocsPage: FC<{ doc: Json }> = ({ doc }) => {
+  const ops: Array<{ method: string; path: string; op: Json }> = [];
+  for (const [path, methods] of Object.entries(doc.paths as Record<string, Json>)) {
+    for (const [method, op] of Object.entries(methods)) ops.push({ method, path, op: op as Json });
+  }
+  const tags = [...new Set(ops.map((o) => o.op.tags?.[0] ?? '其他'))];
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{doc.info.title} · 接口文档</title>
+        <style>{`
+          body{font-family:system-ui,"Noto Sans SC","Microsoft YaHei",sans-serif;margin:0;background:#f8fafc;color:#0f172a}
+          header{background:#14532d;color:#fff;padding:16px 24px} main{max-width:1100px;margin:0 auto;padding:16px 24px}
+          details{background:#fff;border:1px solid #e2e8f0;border-radius:6px;margin:6px 0}
+          summary{cursor:pointer;padding:8px 12px;display:flex;gap:12px;align-items:center}
+          .m{color:#fff;border-radius:4px;padding:2px 8px;font:600 12px monospace;min-width:52px;text-align:center}
+          code{font-family:ui-monospace,monospace} pre{background:#f1f5f9;padding:8px;overflow:auto;font-size:12px}
+          .body{padding:0 12px 12px} .allow{color:#475569;font-size:13px;margin-left:auto}
+        `}</style>
+      </head>
+      <body>
+        <header>
+          <h1 style="margin:0;font-size:20px">{doc.info.title} 接口文档</h1>
+          <div>版本 {doc.info.version} · 机器可读文档：<a style="color:#bbf7d0" href="/openapi.json">/openapi.json</a> · 认证：请求头 <code>Authorization: Bearer &lt;令牌&gt;</code></div>
+        </header>
+        <main>
+          {tags.map((tag) => (
+            <section>
+              <h2>{tag}</h2>
+              {ops.filter((o) => (o.op.tags?.[0] ?? '其他') === tag).map(({ method, path, op }) => (
+                <details>
+                  <summary>
+                    <span class="m" style={`background:${METHOD_COLOURS[method] ?? '#64748b'}`}>{method.toUpperCase()}</span>
+                    <code>{path}</code><span>{op.summary}</span>
+                    <span class="allow">{allowText(op['x-allow'])}</span>
+                  </summary>
+                  <div class="body">
+                    {op.parameters?.length ? (<><h4>参数</h4><pre>{JSON.stringify(op.parameters, null, 2)}</pre></>) : null}
+                    {op.requestBody ? (<><h4>请求内容</h4><pre>{JSON.stringify(op.requestBody, null, 2)}</pre></>) : null}
+                    <h4>响应</h4><pre>{JSON.stringify(op.responses, null, 2)}</pre>
+                  </div>
+                </details>
+              ))}
+            </section>
+          ))}
+        </main>
+      </body>
+    </html>
+  );
+};
+
+export const docsPage = (doc: Json) => <DocsPage doc={doc} />;

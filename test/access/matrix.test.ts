@@ -1,0 +1,79 @@
+// Every route × every role. The expected rule of each route is written here by hand: a route
+// added to the app without an entry below fails the first test, and an entry that the app does
+// not enforce fails the second.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allRoutes } from '../../src/app.ts';
+import { ROLES, type Role } from '../../src/access/roles.ts';
+import type { Allow } from '../../src/http/route.ts';
+import { testApp, type TestApp } from '../helpers/app.ts';
+
+const ALL = 'authenticated' as const;
+const EXPECTED: Record<string, Allow> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /openapi.json': 'public',
+  'GET /docs': 'public',
+  'GET /api/v1/me': ALL,
+  'POST /api/v1/orgs': ['admin'],
+  'GET /api/v1/orgs': ALL,
+  'GET /api/v1/orgs/:id': ALL,
+  'POST /api/v1/users': ['admin', 'county_office'],
+  'GET /api/v1/users': ALL,
+  'POST /api/v1/users/:id/disable': ['admin', 'county_office'],
+  'POST /api/v1/users/:id/enable': ['admin', 'county_office'],
+  'GET /api/v1/users/:id/tokens': ALL,
+  'POST /api/v1/users/:id/tokens': ALL,
+  'POST /api/v1/tokens/:id/revoke': ALL,
+  'GET /api/v1/audit': ['admin'],
+  'GET /api/v1/settings/catalogue': ALL,
+  'GET /api/v1/settings/effective': ALL,
+  'GET /api/v1/settings': ALL,
+  'POST /api/v1/settings': ['admin', 'county_office'],
+};
+
+const key = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;
+const concrete = (path: string) => path.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
+
+let t: TestApp;
+const tokens = {} as Record<Role, string>;
+
+beforeAll(async () => {
+  t = await testApp();
+  tokens.admin = t.adminToken;
+  for (const role of ROLES.filter((r) => r !== 'admin')) tokens[role] = (await t.makeUser(role, '500101000000')).token;
+});
+afterAll(() => t?.close());
+
+describe('route × role matrix', () => {
+  it('lists every route of the app, and no route that does not exist', () => {
+    expect(new Set(allRoutes.map(key))).toEqual(new Set(Object.keys(EXPECTED)));
+    expect(allRoutes.length).toBe(Object.keys(EXPECTED).length);
+  });
+
+  for (const r of allRoutes) {
+    const expected = EXPECTED[key(r)] ?? [];
+    it(`${key(r)} enforces ${JSON.stringify(expected)}`, async () => {
+      expect(r.allow).toEqual(expected);
+      const path = concrete(r.path);
+      const body = r.method === 'get' ? undefined : {};
+      const anonymous = await t.call(null, r.method, path, body);
+      if (expected === 'public') {
+        expect(anonymous.status).not.toBe(401);
+        expect(anonymous.status).not.toBe(403);
+        return;
+      }
+      expect(anonymous.status).toBe(401);
+      expect((await anonymous.json()).code).toBe('AUTH_REQUIRED');
+      for (const role of ROLES) {
+        const res = await t.call(tokens[role], r.method, path, body);
+        const allowed = expected === 'authenticated' || expected.includes(role);
+        if (allowed) {
+          expect([401, 403], `${role} should pass the guard`).not.toContain(res.status);
+        } else {
+          expect(r.hideForbidden ? 404 : 403, `${role} should be refused`).toBe(res.status);
+        }
+        expect(res.status, `${role}: never a 500`).toBeLessThan(500);
+      }
+    });
+  }
+});

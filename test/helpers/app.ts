@@ -1,0 +1,59 @@
+// The app on a fresh test database, with an admin token and helpers to call it as someone.
+import { createApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { AppDeps } from '../../src/http/context.ts';
+import { createLogger } from '../../src/shared/log.ts';
+import { createPii, decodeMasterKey } from '../../src/shared/pii.ts';
+import * as access from '../../src/access/service.ts';
+import type { OrgKind } from '../../src/access/roles.ts';
+import { testDatabase, type TestDatabase } from './db.ts';
+
+export const TEST_PII_KEY = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  database: TestDatabase;
+  adminToken: string;
+  /** Create an organisation and a user in it; returns the user's token. */
+  makeUser(kind: OrgKind, regionCode: string, name?: string): Promise<{ token: string; userId: string; orgId: string }>;
+  call(token: string | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+let seq = 0;
+
+export async function testApp(opts: { now?: () => Date } = {}): Promise<TestApp> {
+  const database = await testDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'silent', PII_KEY: TEST_PII_KEY });
+  const deps: AppDeps = {
+    db: database.db, dbKind: database.kind, pii: await createPii(decodeMasterKey(TEST_PII_KEY)), config,
+    log: createLogger('silent'), now: opts.now ?? (() => new Date()),
+  };
+  const app = createApp(deps);
+  const admin = await access.bootstrapAdmin(deps);
+  if (!admin) throw new Error('bootstrap did not run on a fresh database');
+  const call: TestApp['call'] = (token, method, path, body, headers = {}) =>
+    Promise.resolve(app.request(path, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    }));
+  return {
+    app, deps, database, adminToken: admin.token, call,
+    async makeUser(kind, regionCode, name) {
+      seq += 1;
+      const ctx = { actor: null, requestId: 'test' };
+      const org = await access.createOrg(deps, ctx, { kind, name: name ?? `${kind}-${regionCode}-${seq}`, regionCode });
+      const r = await access.createUser(deps, ctx, {
+        orgId: org.id, username: `u${seq}_${kind}`.slice(0, 40), displayName: `测试用户${seq}`,
+      });
+      return { token: r.token, userId: r.user.id, orgId: org.id };
+    },
+    close: () => database.close(),
+  };
+}

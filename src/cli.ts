@@ -95,7 +95,7 @@ const COMMANDS: Record<string, Command> = {
           orgId: str(v.org)!, username: str(v.username)!, displayName: str(v.name)!, role, regionCode: str(v.region),
         });
         console.log(`已创建用户 ${r.user.username}  id=${r.user.id}`);
-        console.log(`访问令牌（只显示这一次）：\n${r.token}`);
+        console.log(`访问令牌 id=${r.tokenInfo.id}（吊销时用）；令牌本身只显示这一次：\n${r.token}`);
       });
     },
   },

@@ -13,7 +13,7 @@ import { createPii, decodeMasterKey, generateMasterKey } from './shared/pii.ts';
  * The PII master key: PII_KEY when set; on the embedded database a key file made on first start
  * in DATA_DIR (mode 0600). On PostgreSQL every instance must share one key, so PII_KEY is required.
  */
-export function loadMasterKey(config: AppConfig, log: Logger): Uint8Array<ArrayBuffer> {
+export function loadMasterKey(config: AppConfig, log: Logger): Uint8Array {
   if (config.piiKey) return decodeMasterKey(config.piiKey);
   if (config.databaseUrl) {
     throw new Error('PII_KEY is required with DATABASE_URL (all instances must share one key); see README');
@@ -44,7 +44,7 @@ export async function openRuntime(config: AppConfig, opts: { migrate?: boolean; 
     throw e;
   }
   const deps: AppDeps = {
-    db: database.db, dbKind: database.kind, pii: await createPii(masterKey), config, log, now: () => new Date(),
+    db: database.db, dbKind: database.kind, pii: createPii(masterKey), config, log, now: () => new Date(),
   };
   return { database, deps, close: () => database.close() };
 }

@@ -13,7 +13,7 @@ interface Env {
   TOKEN_TTL_DAYS?: string;
 }
 
-let pii: Promise<Pii> | undefined;
+let pii: Pii | undefined;
 
 export default {
   async fetch(request: Request, env: Env, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<Response> {
@@ -25,7 +25,7 @@ export default {
     // Hyperdrive pools connections itself: a small client per request is the recommended use.
     const database = connectPostgres(env.HYPERDRIVE.connectionString, { max: 5 });
     const app = createApp({
-      db: database.db, dbKind: 'postgres', pii: await pii, config,
+      db: database.db, dbKind: 'postgres', pii, config,
       log: createLogger(config.logLevel), now: () => new Date(),
     });
     const response = await app.fetch(request);

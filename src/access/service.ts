@@ -52,13 +52,16 @@ export async function authenticateToken(deps: AppDeps, secret: string): Promise<
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) {
     throw unauthorized('AUTH_INVALID', '访问令牌无效');
   }
-  const found = await store.findPrincipalByTokenHash(deps.db, await sha256Hex(secret));
+  const found = await store.findPrincipalByTokenHash(deps.db, sha256Hex(secret));
   const now = deps.now();
   if (!found) throw unauthorized('AUTH_INVALID', '访问令牌无效');
   if (found.token.revokedAt) throw unauthorized('AUTH_REVOKED', '访问令牌已被吊销');
   if (found.token.expiresAt && found.token.expiresAt <= now) throw unauthorized('AUTH_EXPIRED', '访问令牌已过期，请重新申请');
   if (found.user.disabled) throw unauthorized('USER_DISABLED', '该用户已被停用');
-  await store.touchToken(deps.db, found.token.id, now);
+  // Record use at most once a minute: a read should not write on every request.
+  if (!found.token.lastUsedAt || now.getTime() - found.token.lastUsedAt.getTime() > 60_000) {
+    await store.touchToken(deps.db, found.token.id, now);
+  }
   return {
     userId: found.user.id,
     username: found.user.username,
@@ -75,7 +78,7 @@ async function newToken(db: Db, deps: AppDeps, userId: string, label: string | n
   const secret = randomToken(TOKEN_PREFIX);
   const expiresAt = new Date(deps.now().getTime() + deps.config.tokenTtlDays * 86_400_000);
   const row = await store.insertToken(db, {
-    userId, tokenHash: await sha256Hex(secret), prefix: secret.slice(0, 10), label, expiresAt,
+    userId, tokenHash: sha256Hex(secret), prefix: secret.slice(0, 10), label, expiresAt,
   });
   return { token: secret, tokenInfo: publicToken(row) };
 }

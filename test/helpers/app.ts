@@ -27,7 +27,7 @@ export async function testApp(opts: { now?: () => Date } = {}): Promise<TestApp>
   const database = await testDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', PII_KEY: TEST_PII_KEY });
   const deps: AppDeps = {
-    db: database.db, dbKind: database.kind, pii: await createPii(decodeMasterKey(TEST_PII_KEY)), config,
+    db: database.db, dbKind: database.kind, pii: createPii(decodeMasterKey(TEST_PII_KEY)), config,
     log: createLogger('silent'), now: opts.now ?? (() => new Date()),
   };
   const app = createApp(deps);

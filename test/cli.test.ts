@@ -1,0 +1,47 @@
+// The znb command line as a process: help, usage errors (exit 2), failures (exit 1), and a real
+// organisation → user → token revocation on a fresh database.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processEnv, run } from './helpers/spawn.ts';
+
+const ZNB = 'bin/znb.mjs';
+let pe: Awaited<ReturnType<typeof processEnv>>;
+beforeAll(async () => { pe = await processEnv(); });
+afterAll(() => pe?.close());
+
+describe('znb', () => {
+  it('prints help with exit 0, and refuses unknown commands and bad options with exit 2', async () => {
+    const help = await run([ZNB, '--help'], pe.env);
+    expect(help.code).toBe(0);
+    for (const cmd of ['znb migrate', 'znb serve', 'znb org create', 'znb user create', 'znb token revoke']) {
+      expect(help.stdout).toContain(cmd);
+    }
+    const sub = await run([ZNB, 'user', 'create', '--help'], pe.env);
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toContain('--username（必填）');
+    expect((await run([ZNB, 'frobnicate'], pe.env)).code).toBe(2);
+    const missing = await run([ZNB, 'org', 'create', '--kind', 'insurer'], pe.env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('缺少必填选项 --name');
+    const badKind = await run([ZNB, 'org', 'create', '--kind', 'farmer', '--name', 'x', '--region', '500101000000'], pe.env);
+    expect(badKind.code).toBe(2);
+  }, 60_000);
+
+  it('migrates, creates an organisation and a user with a token, revokes the token', async () => {
+    const migrate = await run([ZNB, 'migrate'], pe.env);
+    expect(migrate.code, migrate.stderr).toBe(0);
+    const org = await run([ZNB, 'org', 'create', '--kind', 'insurer', '--name', '人保财险某县支公司', '--region', '500101000000'], pe.env);
+    expect(org.code, org.stderr).toBe(0);
+    const orgId = /id=(\S+)/.exec(org.stdout)![1]!;
+    const dup = await run([ZNB, 'org', 'create', '--kind', 'insurer', '--name', '人保财险某县支公司', '--region', '500101000000'], pe.env);
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain('ORG_EXISTS');
+    const user = await run([ZNB, 'user', 'create', '--org', orgId, '--username', 'picc.clerk', '--name', '王芳'], pe.env);
+    expect(user.code, user.stderr).toBe(0);
+    expect(user.stdout).toMatch(/znb_[A-Za-z0-9_-]{43}/);
+    const tokenId = /令牌 id=(\S+?)（/.exec(user.stdout)![1]!;
+    expect((await run([ZNB, 'token', 'revoke', '--id', tokenId], pe.env)).code).toBe(0);
+    const again = await run([ZNB, 'token', 'revoke', '--id', tokenId], pe.env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('已被吊销');
+  }, 120_000);
+});

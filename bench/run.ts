@@ -65,7 +65,7 @@ async function main() {
   }
   const deps = {
     db: database.db, dbKind: database.kind, pii, config: loadConfig({ LOG_LEVEL: 'silent' }),
-    log: createLogger('silent'), now: () => new Date(),
+    log: createLogger('silent'), now: () => new Date(), background: () => {},
   };
   const token = (await bootstrapAdmin(deps))!.token;
   const app = createApp(deps);

@@ -1,7 +1,6 @@
 // createApp(deps) → the Hono app. Runtime-neutral: Node (src/node.ts) and Workers (src/worker.ts)
 // both serve it. Nothing Node-only may be imported from here (a test checks the import graph).
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { z } from 'zod';
 import { accessRoutes } from './access/routes.ts';
@@ -13,6 +12,7 @@ import { type AnyRoute, mountRoutes, route } from './http/route.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { unauthorized } from './shared/errors.ts';
 import { settingsRoutes } from './settings/routes.ts';
+import { registryRoutes } from './registry/routes.ts';
 import { docsPage } from './web/docs.tsx';
 
 z.config(z.locales.zhCN());
@@ -31,7 +31,7 @@ const docRoutes = [
 ];
 
 /** Every route of the service, in mount order. The access-matrix test walks this list. */
-export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes];
+export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes, ...registryRoutes];
 
 let cachedDoc: Record<string, unknown> | undefined;
 export function openApiDocument() {
@@ -58,10 +58,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       ms: Math.round((performance.now() - started) * 10) / 10, userId: c.var.actor?.userId,
     });
   });
-  app.use('/api/*', bodyLimit({
-    maxSize: 2 * 1024 * 1024,
-    onError: (c) => c.json({ code: 'PAYLOAD_TOO_LARGE', message: '请求内容过大（上限 2 MB）', requestId: c.var.requestId }, 413),
-  }));
   mountRoutes(app, allRoutes, authenticate);
   app.notFound((c) => c.json({ code: 'ROUTE_NOT_FOUND', message: '接口不存在', requestId: c.var.requestId }, 404));
   app.onError(onError);

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.ts';
 import { openRuntime } from './runtime.ts';
+import { createLogger } from './shared/log.ts';
 import { ORG_KINDS, ROLES, type OrgKind, type Role } from './access/roles.ts';
 import * as access from './access/service.ts';
 import { isAppError } from './shared/errors.ts';
@@ -13,14 +14,19 @@ interface Command {
   usage: string;
   help: string;
   options: Record<string, { type: 'string' | 'boolean'; required?: boolean; help: string }>;
-  run(values: Record<string, string | boolean | undefined>): Promise<void>;
+  /** Names of required positional arguments, in order. */
+  positionals?: string[];
+  /** Returns the exit code (0 when omitted). */
+  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number | void>;
 }
 
 const SYSTEM: RequestCtx = { actor: null, requestId: 'cli' };
 
 async function withRuntime<T>(fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<T>, migrate = true): Promise<T> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
-  const rt = await openRuntime(config, { migrate });
+  // Logs go to stderr: stdout is for the command's own output (`--json` prints one object there).
+  const log = createLogger(config.logLevel, (line) => process.stderr.write(line + '\n'));
+  const rt = await openRuntime(config, { migrate, log });
   try {
     return await fn(rt);
   } finally {
@@ -99,6 +105,25 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  'import households': {
+    usage: 'znb import households FILE --county 县级代码 [--list-date YYYY-MM-DD] [--dry-run] [--errors OUT.xlsx] [--json]',
+    help: '导入户籍名单（xlsx/csv）。已导入（含部分行被拒）退出码 0；未导入任何内容退出码 1；用法错误 2。',
+    positionals: ['FILE'],
+    options: {
+      county: { type: 'string', required: true, help: '12位县级区划代码，例如 500101000000' },
+      'list-date': { type: 'string', help: '名单日期（默认今天）：新增、移出按此日期记录' },
+      'dry-run': { type: 'boolean', help: '只校验并报告，不改动数据' },
+      errors: { type: 'string', help: '把被拒绝的行写入此 xlsx 文件' },
+      json: { type: 'boolean', help: '在标准输出打印一个 JSON 结果对象' },
+    },
+    run: async (v, [file]) => {
+      const { runImportCommand } = await import('./registry/cli.ts');
+      return withRuntime((rt) => runImportCommand(rt.deps, {
+        file: file!, countyCode: str(v.county)!, listDate: str(v['list-date']), dryRun: v['dry-run'] === true,
+        errorsOut: str(v.errors), json: v.json === true,
+      }));
+    },
+  },
   'token revoke': {
     usage: 'znb token revoke --id 令牌id',
     help: '吊销一个访问令牌。',
@@ -135,15 +160,17 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    const { values } = parseArgs({
-      args: rest, strict: true, allowPositionals: false,
+    const { values, positionals } = parseArgs({
+      args: rest, strict: true, allowPositionals: Boolean(cmd.positionals?.length),
       options: Object.fromEntries(Object.entries(cmd.options).map(([k, o]) => [k, { type: o.type }])),
     });
     for (const [k, o] of Object.entries(cmd.options)) {
       if (o.required && values[k] === undefined) throw new UsageError(`缺少必填选项 --${k}`);
     }
-    await cmd.run(values as Record<string, string | boolean | undefined>);
-    return 0;
+    const wanted = cmd.positionals ?? [];
+    if (positionals.length < wanted.length) throw new UsageError(`缺少参数 ${wanted.slice(positionals.length).join(' ')}`);
+    if (positionals.length > wanted.length) throw new UsageError(`多余的参数：${positionals.slice(wanted.length).join(' ')}`);
+    return (await cmd.run(values as Record<string, string | boolean | undefined>, positionals)) ?? 0;
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`${(e as Error).message}\n\n${commandHelp(cmd)}`);

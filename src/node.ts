@@ -4,6 +4,7 @@ import { bootstrapAdmin } from './access/service.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openRuntime } from './runtime.ts';
+import { failStaleImports } from './registry/service.ts';
 
 export async function startServer(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env);
@@ -18,6 +19,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
       `ADMIN_TOKEN=${admin.token}\n\n`,
     );
   }
+  const stale = await failStaleImports(rt.deps);
+  if (stale) log.warn('failed imports left unfinished by a previous process', { count: stale });
   const app = createApp(rt.deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info('listening', {

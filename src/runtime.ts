@@ -8,6 +8,7 @@ import type { AppConfig } from './config.ts';
 import type { AppDeps } from './http/context.ts';
 import { createLogger, type Logger } from './shared/log.ts';
 import { createPii, decodeMasterKey, generateMasterKey } from './shared/pii.ts';
+import { nodeSpreadsheets } from './io/spreadsheets.ts';
 
 /**
  * The PII master key: PII_KEY when set; on the embedded database a key file made on first start
@@ -43,8 +44,23 @@ export async function openRuntime(config: AppConfig, opts: { migrate?: boolean; 
     await database.close();
     throw e;
   }
+  const running = new Set<Promise<unknown>>();
   const deps: AppDeps = {
     db: database.db, dbKind: database.kind, pii: createPii(masterKey), config, log, now: () => new Date(),
+    spreadsheets: nodeSpreadsheets,
+    background(task) {
+      const p: Promise<unknown> = task()
+        .catch((e) => log.error('background task failed', { err: String((e as Error)?.message ?? e) }))
+        .finally(() => running.delete(p));
+      running.add(p);
+    },
   };
-  return { database, deps, close: () => database.close() };
+  return {
+    database, deps,
+    /** Waits (up to 10 s) for background work, then closes the database. */
+    async close() {
+      await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, 10_000).unref())]);
+      await database.close();
+    },
+  };
 }

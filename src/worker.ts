@@ -24,12 +24,15 @@ export default {
     pii ??= createPii(decodeMasterKey(env.PII_KEY));
     // Hyperdrive pools connections itself: a small client per request is the recommended use.
     const database = connectPostgres(env.HYPERDRIVE.connectionString, { max: 5 });
+    const tasks: Array<Promise<unknown>> = [];
     const app = createApp({
       db: database.db, dbKind: 'postgres', pii, config,
       log: createLogger(config.logLevel), now: () => new Date(),
+      // No spreadsheets here: file imports and exports run on the Node service or the CLI.
+      background: (task) => { tasks.push(task()); },
     });
     const response = await app.fetch(request);
-    ctx.waitUntil(database.close());
+    ctx.waitUntil(Promise.allSettled(tasks).then(() => database.close()));
     return response;
   },
 };

@@ -1,3 +1,4 @@
 export * from './access.ts';
 export * from './settings.ts';
 export * from './ops.ts';
+export * from './registry.ts';

@@ -4,6 +4,7 @@ import type { Actor } from '../access/roles.ts';
 import type { AppConfig } from '../config.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Pii } from '../shared/pii.ts';
+import type { SpreadsheetIO } from '../shared/spreadsheet.ts';
 
 export interface AppDeps {
   db: Db;
@@ -13,6 +14,10 @@ export interface AppDeps {
   log: Logger;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
+  /** Reading and writing spreadsheets; absent on runtimes without it (routes answer 501). */
+  spreadsheets?: SpreadsheetIO | undefined;
+  /** Run work after the response (an import job); Node keeps the promise, Workers use waitUntil. */
+  background: (task: () => Promise<unknown>) => void;
 }
 
 /** Who is acting and under which request id: passed to every use case that writes. */

@@ -7,6 +7,14 @@ import { z } from 'zod';
 import type { Role } from '../access/roles.ts';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from '../shared/errors.ts';
 import type { AppEnv } from './context.ts';
+import { bodyLimit } from 'hono/body-limit';
+import { withIdempotency } from './idempotency.ts';
+
+const DEFAULT_MAX_BODY = 2 * 1024 * 1024;
+
+function sizeText(bytes: number) {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
 
 /** 'public': anyone; 'authenticated': any signed-in user; otherwise the roles listed. */
 export type Allow = 'public' | 'authenticated' | readonly Role[];
@@ -29,6 +37,10 @@ export interface RouteDef<P = undefined, Q = undefined, B = undefined> {
   body?: B;
   /** Requests that carry a file or another non-JSON body describe it here for the docs. */
   rawBody?: { contentType: string; description: string };
+  /** Largest request body accepted, in bytes (default 2 MB). */
+  maxBodyBytes?: number;
+  /** Honour an Idempotency-Key header (creations a client may retry). */
+  idempotent?: boolean;
   responses?: Record<number, string>;
   handler: (
     c: Context<AppEnv>,
@@ -78,17 +90,23 @@ export function mountRoutes(app: Hono<AppEnv>, routes: readonly AnyRoute[], auth
       }
       await next();
     };
-    const chain: Array<(c: Context<AppEnv>, next: () => Promise<void>) => unknown> = [guard];
+    const max = def.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    const limit = bodyLimit({
+      maxSize: max,
+      onError: (c) => c.json({ code: 'PAYLOAD_TOO_LARGE', message: `请求内容过大（上限 ${sizeText(max)}）`, requestId: c.var.requestId }, 413),
+    });
+    const chain: Array<(c: Context<AppEnv>, next: () => Promise<void>) => unknown> = [limit as never, guard];
     if (def.params) chain.push(validate('param', def.params) as never);
     if (def.query) chain.push(validate('query', def.query) as never);
     if (def.body) chain.push(validate('json', def.body) as never);
     const handler = (c: Context<AppEnv>) => {
       const req = c.req as unknown as { valid: (t: string) => unknown };
-      return def.handler(c, {
+      const run = async () => def.handler(c, {
         params: def.params ? req.valid('param') : undefined,
         query: def.query ? req.valid('query') : undefined,
         body: def.body ? req.valid('json') : undefined,
       } as never);
+      return def.idempotent ? withIdempotency(c, run) : run();
     };
     (app.on as (m: string, p: string, ...h: unknown[]) => void)(def.method.toUpperCase(), def.path, ...chain, handler);
   }

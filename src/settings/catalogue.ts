@@ -23,6 +23,20 @@ function def<T>(d: SettingDef<T>): SettingDef<T> {
 }
 
 export const CATALOGUE = {
+  'registry.eligibility': def({
+    schema: z.object({
+      eligibleHouseholdTypes: z.array(z.enum(['lifted', 'poor', 'monitoring'])).min(1),
+      excludeCentrallySupported: z.boolean(),
+      excludeStablyLifted: z.boolean(),
+      riskEliminatedMonitoringEligible: z.boolean(),
+    }),
+    unit: '', description: '“助农保”参保资格：纳入的户类型（脱贫户、未脱贫户、监测对象），是否排除集中供养五保户、稳定脱贫户，风险已消除的监测户是否纳入',
+    defaults: [{ validFrom: '2016-01-01', value: {
+      eligibleHouseholdTypes: ['lifted', 'poor', 'monitoring'] as Array<'lifted' | 'poor' | 'monitoring'>,
+      excludeCentrallySupported: true, excludeStablyLifted: true, riskEliminatedMonitoringEligible: false,
+    } }],
+    source: '第三篇：建档立卡脱贫户、未脱贫户及监测对象参保，集中供养五保户和稳定脱贫户除外',
+  }),
   'monitoring.income_line_fen': def({
     schema: Fen, unit: '分', description: '防返贫监测收入标准（家庭年人均纯收入）',
     defaults: [{ validFrom: '2021-01-01', value: 600_000 }],

@@ -8,6 +8,7 @@ import type { Allow } from '../../src/http/route.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 
 const ALL = 'authenticated' as const;
+const STAFF: Allow = ['admin', 'county_office', 'joint_meeting'];
 const EXPECTED: Record<string, Allow> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
@@ -29,6 +30,18 @@ const EXPECTED: Record<string, Allow> = {
   'GET /api/v1/settings/effective': ALL,
   'GET /api/v1/settings': ALL,
   'POST /api/v1/settings': ['admin', 'county_office'],
+  'POST /api/v1/registry/imports': ['admin', 'county_office'],
+  'GET /api/v1/registry/imports': STAFF,
+  'GET /api/v1/registry/imports/:id': STAFF,
+  'GET /api/v1/registry/imports/:id/errors': STAFF,
+  'GET /api/v1/registry/imports/:id/errors.xlsx': STAFF,
+  'GET /api/v1/registry/households': STAFF,
+  'GET /api/v1/registry/households/:id': STAFF,
+  'GET /api/v1/registry/persons': STAFF,
+  'GET /api/v1/registry/persons/:id/id-number': ['admin', 'county_office'],
+  'GET /api/v1/registry/changes': STAFF,
+  'POST /api/v1/regions': ['admin', 'county_office'],
+  'GET /api/v1/regions': ALL,
 };
 
 const key = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;

@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { AppDeps } from '../../src/http/context.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createPii, decodeMasterKey } from '../../src/shared/pii.ts';
+import { nodeSpreadsheets } from '../../src/io/spreadsheets.ts';
 import * as access from '../../src/access/service.ts';
 import type { OrgKind } from '../../src/access/roles.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
@@ -18,6 +19,8 @@ export interface TestApp {
   /** Create an organisation and a user in it; returns the user's token. */
   makeUser(kind: OrgKind, regionCode: string, name?: string): Promise<{ token: string; userId: string; orgId: string }>;
   call(token: string | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Wait for every background task started so far (import jobs). */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,9 +29,11 @@ let seq = 0;
 export async function testApp(opts: { now?: () => Date } = {}): Promise<TestApp> {
   const database = await testDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', PII_KEY: TEST_PII_KEY });
+  const running: Array<Promise<unknown>> = [];
   const deps: AppDeps = {
     db: database.db, dbKind: database.kind, pii: createPii(decodeMasterKey(TEST_PII_KEY)), config,
-    log: createLogger('silent'), now: opts.now ?? (() => new Date()),
+    log: createLogger('silent'), now: opts.now ?? (() => new Date()), spreadsheets: nodeSpreadsheets,
+    background: (task) => { running.push(task()); },
   };
   const app = createApp(deps);
   const admin = await access.bootstrapAdmin(deps);
@@ -53,6 +58,9 @@ export async function testApp(opts: { now?: () => Date } = {}): Promise<TestApp>
         orgId: org.id, username: `u${seq}_${kind}`.slice(0, 40), displayName: `测试用户${seq}`,
       });
       return { token: r.token, userId: r.user.id, orgId: org.id };
+    },
+    async drain() {
+      while (running.length) await running.shift();
     },
     close: () => database.close(),
   };

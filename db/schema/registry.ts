@@ -1,0 +1,193 @@
+// The household registry: regions, households and persons from the national system's lists,
+// every import with its errors, the staging area an import fills before it merges, and the
+// history of changes (added, updated, delisted, relisted) that enrolment follows.
+import { sql } from 'drizzle-orm';
+import {
+  bigint, bigserial, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp,
+  uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core';
+
+export const regions = pgTable('regions', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  parentCode: text('parent_code'),
+  level: text('level', { enum: ['province', 'city', 'county', 'town', 'village'] }).notNull(),
+}, (t) => [
+  index('regions_parent_idx').on(t.parentCode),
+  check('regions_code_ck', sql`${t.code} ~ '^[0-9]{12}$'`),
+]);
+
+export const registryImports = pgTable('registry_imports', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  countyCode: text('county_code').notNull(),
+  fileName: text('file_name').notNull(),
+  fileHash: text('file_hash').notNull(),
+  fileSize: bigint('file_size', { mode: 'number' }).notNull(),
+  format: text('format', { enum: ['csv', 'xlsx'] }),
+  status: text('status', { enum: ['queued', 'running', 'done', 'failed'] }).notNull().default('queued'),
+  phase: text('phase'),
+  dryRun: boolean('dry_run').notNull().default(false),
+  /** The calendar day the list stands for (delisting and changes are dated with it). */
+  listDate: date('list_date', { mode: 'string' }).notNull(),
+  createdBy: uuid('created_by'),
+  requestId: text('request_id'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+  rowsRead: integer('rows_read').notNull().default(0),
+  rowsPerSecond: integer('rows_per_second'),
+  summary: jsonb('summary'),
+  error: jsonb('error'),
+}, (t) => [
+  index('registry_imports_county_idx').on(t.countyCode, t.createdAt),
+]);
+
+export const registryImportErrors = pgTable('registry_import_errors', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  importId: uuid('import_id').notNull().references(() => registryImports.id),
+  row: integer('row').notNull(),
+  column: text('column').notNull(),
+  code: text('code').notNull(),
+  message: text('message').notNull(),
+}, (t) => [index('registry_import_errors_import_idx').on(t.importId, t.row)]);
+
+/** The original cells of each rejected row, for the error report. */
+export const registryImportRejectedRows = pgTable('registry_import_rejected_rows', {
+  importId: uuid('import_id').notNull().references(() => registryImports.id),
+  row: integer('row').notNull(),
+  values: jsonb('values').notNull(),
+}, (t) => [primaryKey({ columns: [t.importId, t.row] })]);
+
+/** One row per data row of an import in progress; emptied when the import ends. */
+export const registryStaging = pgTable('registry_staging', {
+  importId: uuid('import_id').notNull(),
+  row: integer('row').notNull(),
+  householdNo: text('household_no'),
+  idHash: text('id_hash'),
+  rejected: boolean('rejected').notNull().default(false),
+  personNo: text('person_no'),
+  name: text('name'),
+  idEnc: text('id_enc'),
+  idMasked: text('id_masked'),
+  birthDate: date('birth_date', { mode: 'string' }),
+  sex: text('sex'),
+  relCode: text('rel_code'),
+  relLabel: text('rel_label'),
+  isHead: boolean('is_head'),
+  villageCode: text('village_code'),
+  householdType: text('household_type'),
+  monitoringCategory: text('monitoring_category'),
+  riskEliminated: boolean('risk_eliminated'),
+  identifiedMonth: text('identified_month'),
+  incomeFen: bigint('income_fen', { mode: 'number' }),
+  labourSkill: text('labour_skill'),
+  healthStatus: text('health_status'),
+  centrallySupported: boolean('centrally_supported'),
+  stablyLifted: boolean('stably_lifted'),
+  phoneEnc: text('phone_enc'),
+  extra: jsonb('extra'),
+  fingerprint: text('fingerprint'),
+}, (t) => [
+  primaryKey({ columns: [t.importId, t.row] }),
+  index('registry_staging_household_idx').on(t.importId, t.householdNo),
+  index('registry_staging_hash_idx').on(t.importId, t.idHash),
+]);
+
+/** Household-level results of an import in progress (eligibility computed by the pure rule). */
+export const registryStagingHouseholds = pgTable('registry_staging_households', {
+  importId: uuid('import_id').notNull(),
+  householdNo: text('household_no').notNull(),
+  villageCode: text('village_code').notNull(),
+  headRow: integer('head_row').notNull(),
+  memberCount: integer('member_count').notNull(),
+  eligible: boolean('eligible').notNull(),
+  reasons: jsonb('reasons').notNull(),
+  /** Eligibility of a member who is not / who is centrally supported (personEligibility). */
+  memberEligible: boolean('member_eligible').notNull(),
+  memberReasons: jsonb('member_reasons').notNull(),
+  csMemberEligible: boolean('cs_member_eligible').notNull(),
+  csMemberReasons: jsonb('cs_member_reasons').notNull(),
+  fingerprint: text('fingerprint').notNull(),
+}, (t) => [primaryKey({ columns: [t.importId, t.householdNo] })]);
+
+const listing = {
+  status: text('status', { enum: ['active', 'delisted'] }).notNull().default('active'),
+  listedOn: date('listed_on', { mode: 'string' }).notNull(),
+  delistedOn: date('delisted_on', { mode: 'string' }),
+  fingerprint: text('fingerprint').notNull(),
+  firstImportId: uuid('first_import_id'),
+  lastChangedImportId: uuid('last_changed_import_id'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+};
+
+export const households = pgTable('households', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** 12-digit code of the county whose list holds the household. */
+  countyCode: text('county_code').notNull(),
+  householdNo: text('household_no').notNull(),
+  villageCode: text('village_code').notNull(),
+  headName: text('head_name').notNull(),
+  householdType: text('household_type'),
+  monitoringCategory: text('monitoring_category'),
+  riskEliminated: boolean('risk_eliminated'),
+  identifiedMonth: text('identified_month'),
+  incomePerCapitaFen: bigint('income_per_capita_fen', { mode: 'number' }),
+  stablyLifted: boolean('stably_lifted').notNull().default(false),
+  memberCount: integer('member_count').notNull(),
+  eligible: boolean('eligible').notNull(),
+  eligibilityReasons: jsonb('eligibility_reasons').notNull(),
+  ...listing,
+}, (t) => [
+  uniqueIndex('households_county_no_uq').on(t.countyCode, t.householdNo),
+  index('households_village_idx').on(t.villageCode),
+  index('households_head_name_idx').on(t.headName),
+]);
+
+export const persons = pgTable('persons', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  householdId: uuid('household_id').notNull().references(() => households.id),
+  countyCode: text('county_code').notNull(),
+  villageCode: text('village_code').notNull(),
+  personNo: text('person_no'),
+  name: text('name').notNull(),
+  /** HMAC of the 18-digit ID number: a person is unique by it. */
+  idHash: text('id_hash').notNull(),
+  idEnc: text('id_enc').notNull(),
+  idMasked: text('id_masked').notNull(),
+  birthDate: date('birth_date', { mode: 'string' }).notNull(),
+  sex: text('sex', { enum: ['M', 'F'] }).notNull(),
+  relationshipCode: text('relationship_code').notNull(),
+  relationshipLabel: text('relationship_label').notNull(),
+  isHead: boolean('is_head').notNull(),
+  labourSkill: text('labour_skill'),
+  healthStatus: text('health_status'),
+  centrallySupported: boolean('centrally_supported').notNull().default(false),
+  phoneEnc: text('phone_enc'),
+  extra: jsonb('extra'),
+  eligible: boolean('eligible').notNull(),
+  eligibilityReasons: jsonb('eligibility_reasons').notNull(),
+  ...listing,
+}, (t) => [
+  uniqueIndex('persons_id_hash_uq').on(t.idHash),
+  index('persons_household_idx').on(t.householdId),
+  index('persons_county_status_idx').on(t.countyCode, t.status),
+  index('persons_village_idx').on(t.villageCode),
+  index('persons_name_idx').on(t.name),
+]);
+
+export const registryChanges = pgTable('registry_changes', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  importId: uuid('import_id').notNull(),
+  countyCode: text('county_code').notNull(),
+  entity: text('entity', { enum: ['household', 'person'] }).notNull(),
+  entityId: uuid('entity_id').notNull(),
+  change: text('change', { enum: ['added', 'updated', 'delisted', 'relisted', 'moved_in'] }).notNull(),
+  onDate: date('on_date', { mode: 'string' }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  index('registry_changes_county_date_idx').on(t.countyCode, t.onDate),
+  index('registry_changes_entity_idx').on(t.entityId),
+  index('registry_changes_import_idx').on(t.importId),
+]);

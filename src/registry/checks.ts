@@ -1,0 +1,82 @@
+// The checks that need the whole file, run in SQL over the staging table: an ID number twice in
+// the file, a person still active in another county, a household without exactly one head or
+// spread over several villages. Then each accepted household's eligibility by the pure rule.
+import type { Db } from '../../db/types.ts';
+import { regionLevel } from '../access/roles.ts';
+import type { RowError } from './fields.ts';
+import { type EligibilityParams, householdEligibility, personEligibility } from './rules.ts';
+import * as store from './store.ts';
+
+async function reject(db: Db, importId: string, errors: RowError[]) {
+  if (!errors.length) return;
+  const rows = [...new Set(errors.map((e) => e.row))];
+  await store.markRejected(db, importId, rows);
+  await store.insertErrors(db, importId, errors);
+  const summaries = await store.stagedSummaries(db, importId, rows);
+  await store.insertRejectedRows(db, importId, summaries.map((s) => ({
+    row: s.row,
+    values: Object.fromEntries(Object.entries({
+      户编号: s.householdNo, 姓名: s.name, 证件号码: s.idMasked, 与户主关系: s.relLabel, 行政村代码: s.villageCode,
+    }).filter(([, v]) => v)) as Record<string, string>,
+  })));
+}
+
+export async function setLevelChecks(db: Db, importId: string, countyCode: string): Promise<void> {
+  const dup = await store.duplicateIdRows(db, importId);
+  await reject(db, importId, dup.map((d) => ({
+    row: d.row, column: '证件号码', code: 'ID_DUPLICATE_IN_FILE', message: `证件号码与第 ${d.first_row} 行重复`,
+  })));
+
+  const other = await store.otherCountyRows(db, importId, countyCode);
+  await reject(db, importId, other.map((o) => ({
+    row: o.row, column: '证件号码', code: 'PERSON_IN_OTHER_COUNTY',
+    message: `该人员仍在其他县（区划代码 ${o.county_code.slice(0, 6)}）的名单中；须先由该县移出名单，本次未导入`,
+  })));
+
+  const bad = await store.badHouseholds(db, importId);
+  const errors: RowError[] = [];
+  for (const h of bad) {
+    let code: string;
+    let message: string;
+    if (h.villages > 1) {
+      code = 'HOUSEHOLD_MULTI_VILLAGE';
+      message = `户编号 ${h.household_no} 的成员分属不同行政村，整户未导入`;
+    } else if (h.heads === 0) {
+      code = 'HOUSEHOLD_NO_HEAD';
+      message = `户编号 ${h.household_no} 没有有效的户主（户主缺失，或户主所在行有错误），整户未导入`;
+    } else {
+      code = 'HOUSEHOLD_MULTIPLE_HEADS';
+      message = `户编号 ${h.household_no} 有 ${h.heads} 个户主，整户未导入`;
+    }
+    for (const row of h.rows) errors.push({ row, column: '与户主关系', code, message });
+  }
+  await reject(db, importId, errors);
+}
+
+export async function stageHouseholdEligibility(db: Db, importId: string, params: EligibilityParams): Promise<void> {
+  let after = '';
+  for (;;) {
+    const groups = await store.householdGroups(db, importId, after, 2000);
+    if (!groups.length) return;
+    after = groups[groups.length - 1]!.household_no;
+    await store.stageHouseholds(db, groups.map((g) => {
+      const h = householdEligibility({
+        householdType: g.household_type as never, monitoringCategory: g.monitoring_category as never,
+        riskEliminated: g.risk_eliminated, stablyLifted: Boolean(g.stably_lifted), centrallySupportedAll: g.all_cs,
+      }, params);
+      const member = personEligibility(h, { centrallySupported: false }, params);
+      const cs = personEligibility(h, { centrallySupported: true }, params);
+      const income = g.income_fen === null ? null : Number(g.income_fen);
+      return {
+        importId, householdNo: g.household_no, villageCode: g.village_code, headRow: g.head_row,
+        memberCount: g.members, eligible: h.eligible, reasons: h.reasons,
+        memberEligible: member.eligible, memberReasons: member.reasons,
+        csMemberEligible: cs.eligible, csMemberReasons: cs.reasons,
+        fingerprint: JSON.stringify([
+          g.village_code, regionLevel(g.village_code), g.name, g.household_type, g.monitoring_category,
+          g.risk_eliminated, g.identified_month, income, Boolean(g.stably_lifted), g.members,
+        ]),
+      };
+    }));
+  }
+}

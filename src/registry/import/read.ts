@@ -1,0 +1,307 @@
+// Streaming reader for county household lists: csv (any encoding Chinese Excel writes) and xlsx
+// (exceljs streaming reader, first visible worksheet). Yields one row at a time with the row number
+// Excel shows, so row errors point at the right line; never holds the whole file in memory.
+import { Readable, pipeline } from 'node:stream';
+import { parse as parseCsv } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import { badRequest, isAppError } from '../../shared/errors.ts';
+import type { FileFormat, SheetRow } from '../../shared/spreadsheet.ts';
+
+export type { FileFormat, SheetRow } from '../../shared/spreadsheet.ts';
+
+export interface ReadOptions {
+  /** File-level row limit (non-empty rows, title and header rows included). */
+  maxRows?: number;
+}
+
+const DEFAULT_MAX_ROWS = 2_000_000;
+/** Longer cells are cut: nothing in a household list is that long, and it bounds memory. */
+export const MAX_CELL_CHARS = 2000;
+/** Bytes looked at to guess a csv's encoding. */
+const SAMPLE_BYTES = 64 * 1024;
+
+const startsWith = (b: Uint8Array, ...magic: number[]) => magic.every((m, i) => b[i] === m);
+
+/** xlsx (a zip) or csv, from the first bytes; old binary .xls (and encrypted xlsx) are refused. */
+export function detectFormat(fileName: string, firstBytes: Uint8Array): FileFormat {
+  const name = fileName.toLowerCase();
+  if (startsWith(firstBytes, 0x50, 0x4b) && [0x0304, 0x0506, 0x0708].includes(((firstBytes[2] ?? 0) << 8) | (firstBytes[3] ?? 0))) {
+    return 'xlsx';
+  }
+  if (startsWith(firstBytes, 0xd0, 0xcf, 0x11, 0xe0)) {
+    // An OLE compound file: a real .xls, or an .xlsx with an opening password (Excel wraps those in OLE).
+    if (name.endsWith('.xlsx')) {
+      throw badRequest('FILE_FORMAT_UNSUPPORTED', '文件设置了打开密码（已加密），请在 Excel 中取消密码后另存为 .xlsx 再导入');
+    }
+    throw badRequest('FILE_FORMAT_UNSUPPORTED', '不支持 .xls 旧格式，请在 Excel 中另存为 .xlsx 或 .csv 后再导入');
+  }
+  // Some systems export an HTML or XML table under an .xls name; parsed as csv it would be garbage.
+  const head = new TextDecoder('utf-8').decode(firstBytes.subarray(0, 512)).trimStart().toLowerCase(); // BOM stripped
+  if (/^<(\?xml|!doctype|html|table|meta|head)/.test(head)) {
+    throw badRequest('FILE_FORMAT_UNSUPPORTED', '文件是网页/XML 格式（常见于系统导出的 .xls），请在 Excel 中打开后另存为 .xlsx 或 .csv 再导入');
+  }
+  if (name.endsWith('.xlsx')) throw badRequest('FILE_UNREADABLE', '文件无法读取：不是有效的 xlsx 文件');
+  return 'csv';
+}
+
+/** Drop an incomplete UTF-8 sequence at the end of a sample cut from a longer file. */
+function cutAtUtf8Boundary(b: Uint8Array): Uint8Array {
+  for (let back = 1; back <= Math.min(4, b.length); back++) {
+    const byte = b[b.length - back] ?? 0;
+    if ((byte & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return need > back ? b.subarray(0, b.length - back) : b;
+  }
+  return b;
+}
+
+/** The csv's encoding: BOM if any, else strict UTF-8 if the sample decodes, else GB18030 (⊇ GBK/GB2312). */
+export function detectEncoding(sample: Uint8Array): 'utf-8' | 'utf-16le' | 'gb18030' {
+  if (startsWith(sample, 0xef, 0xbb, 0xbf)) return 'utf-8';
+  if (startsWith(sample, 0xff, 0xfe)) return 'utf-16le';
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(cutAtUtf8Boundary(sample.subarray(0, SAMPLE_BYTES)));
+    return 'utf-8';
+  } catch {
+    return 'gb18030';
+  }
+}
+
+/** Comma unless the first lines hold more tabs or semicolons than commas. */
+function detectDelimiter(text: string): ',' | '\t' | ';' {
+  const lines = text.split(/\r\n|\n|\r/, 10).join('\n');
+  const count = (ch: string) => lines.split(ch).length - 1;
+  const [comma, tab, semi] = [count(','), count('\t'), count(';')];
+  if (tab > comma && tab >= semi) return '\t';
+  if (semi > comma) return ';';
+  return ',';
+}
+
+/** Normalise the input chunks to Buffers (exceljs's unzipper wants Buffers, streams may give strings). */
+async function* buffers(input: AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+  for await (const chunk of input as AsyncIterable<Uint8Array | string>) {
+    if (typeof chunk === 'string') yield Buffer.from(chunk, 'utf8');
+    else yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  }
+}
+
+const clip = (s: string) => (s.length > MAX_CELL_CHARS ? s.slice(0, MAX_CELL_CHARS) : s);
+const isEmptyRow = (values: string[]) => values.every((v) => v.trim() === '');
+
+/**
+ * Every non-empty row of the file (csv) or of its first visible worksheet (xlsx), with the row
+ * number Excel shows. Entirely empty rows are skipped but keep their number.
+ */
+export async function* readSheetRows(
+  input: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
+  format: FileFormat,
+  options: ReadOptions = {},
+): AsyncGenerator<SheetRow> {
+  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+  let count = 0;
+  for await (const row of format === 'xlsx' ? readXlsx(input) : readCsv(input)) {
+    if (++count > maxRows) {
+      throw badRequest('FILE_TOO_MANY_ROWS', `文件超过 ${maxRows} 行的上限，请拆分成多个文件后分批导入`, { maxRows });
+    }
+    yield row;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+async function* readCsv(input: AsyncIterable<Uint8Array> | NodeJS.ReadableStream): AsyncGenerator<SheetRow> {
+  const bytes = buffers(input);
+  // Gather the first 64 KB: enough to tell the encoding and the delimiter.
+  const head: Buffer[] = [];
+  let headLength = 0;
+  while (headLength < SAMPLE_BYTES) {
+    const next = await bytes.next();
+    if (next.done) break;
+    head.push(next.value);
+    headLength += next.value.length;
+  }
+  const sample = Buffer.concat(head);
+  // TextDecoder strips a leading BOM itself (ignoreBOM defaults to false).
+  const decoder = new TextDecoder(detectEncoding(sample));
+  const headText = decoder.decode(sample, { stream: true });
+
+  async function* text(): AsyncGenerator<string> {
+    try {
+      if (headText) yield headText;
+      for await (const chunk of bytes) {
+        const t = decoder.decode(chunk, { stream: true });
+        if (t) yield t;
+      }
+      const tail = decoder.decode();
+      if (tail) yield tail;
+    } finally {
+      await bytes.return(undefined); // early stop: release the input
+    }
+  }
+
+  const parser = parseCsv({
+    delimiter: detectDelimiter(headText),
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    bom: false,
+    // An unclosed quote would swallow the rest of the file into one record: stop it early.
+    max_record_size: 1_000_000,
+  });
+  pipeline(Readable.from(text()), parser, () => {}); // errors surface through the iteration below
+
+  let rowNumber = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      rowNumber += 1; // one record = one Excel row, even with line breaks inside quoted cells
+      if (isEmptyRow(record)) continue;
+      yield { rowNumber, values: record.map(clip) };
+    }
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('CSV_')) {
+      throw badRequest('FILE_UNREADABLE', `文件无法读取：第 ${rowNumber + 1} 行附近 CSV 格式有误（引号不配对或行过长）`, { csvError: code });
+    }
+    throw e;
+  } finally {
+    parser.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// XLSX
+
+/** exceljs's date test: format codes with y m d h s (outside quotes and [...] sections). */
+const isDateFormat = (fmt: string | undefined) =>
+  !!fmt && /[ymdhMsb]/.test(fmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
+
+/** Excel serial day → Date (exceljs builds dates in UTC the same way). */
+const excelDate = (serial: number, date1904: boolean) =>
+  new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
+
+/** Plain digits for integers (no 1.1e+17), and no 0.30000000000000004 for fractions. */
+export function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) return '';
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return BigInt(n).toString();
+  return String(Number(n.toPrecision(15)));
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+const formatDate = (d: Date) =>
+  Number.isNaN(d.getTime()) ? '' : `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+
+/** A cell value as text, and whether it was stored as a number. */
+function cellText(value: unknown, numFmt: string | undefined, date1904: boolean): [string, boolean] {
+  if (value === null || value === undefined) return ['', false];
+  if (typeof value === 'string') return [value, false];
+  if (typeof value === 'number') {
+    // Plain cells are converted to Date by exceljs; formula results in a date format are not.
+    return isDateFormat(numFmt) ? [formatDate(excelDate(value, date1904)), false] : [formatNumber(value), true];
+  }
+  if (typeof value === 'boolean') return [value ? '是' : '否', false];
+  if (value instanceof Date) return [formatDate(value), false];
+  if (typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (Array.isArray(v.richText)) return [v.richText.map((r: { text?: unknown }) => String(r?.text ?? '')).join(''), false];
+    if ('formula' in v || 'sharedFormula' in v) return cellText(v.result, numFmt, date1904);
+    if ('error' in v) return ['', false]; // #N/A, #VALUE! …
+    if ('text' in v) return cellText(v.text, numFmt, date1904); // hyperlink
+  }
+  return ['', false];
+}
+
+/** One exceljs row as text cells (column A at index 0) with their numeric flags. */
+function rowText(row: ExcelJS.Row, date1904: boolean): Required<SheetRow> {
+  const values: string[] = [];
+  const numeric: boolean[] = [];
+  row.eachCell((cell, col) => {
+    const [text, isNumber] = cellText(cell.value, cell.numFmt, date1904);
+    while (values.length < col - 1) { values.push(''); numeric.push(false); }
+    values.push(clip(text));
+    numeric.push(isNumber);
+  });
+  return { rowNumber: row.number, values, numeric };
+}
+
+type WorksheetReader = {
+  id?: unknown;
+  iterator?: { destroy?: () => void };
+  parse(): AsyncIterator<Array<{ eventType: string; value: ExcelJS.Row }>>;
+};
+/** What exceljs's reader learns from workbook.xml (not in its typings). */
+type WorkbookMeta = {
+  model?: { sheets?: Array<{ id: unknown; state?: string }> };
+  properties?: { model?: { date1904?: boolean } };
+};
+
+const unreadable = (cause?: unknown) =>
+  badRequest('FILE_UNREADABLE', '文件无法读取：不是有效的 xlsx 文件', cause ? { reason: String((cause as Error)?.message ?? cause) } : undefined);
+
+async function* readXlsx(input: AsyncIterable<Uint8Array> | NodeJS.ReadableStream): AsyncGenerator<SheetRow> {
+  const source = Readable.from(buffers(input));
+  // exceljs pipes the input into an unzipper whose errors (a corrupt deflate stream) it never
+  // listens to while it spools a worksheet to a temp file: the read would hang forever. Catch the
+  // unzipper's errors (and the input's own) and make the pending exceljs step fail with them.
+  let failure: { error: unknown } | undefined;
+  let inputError: { error: unknown } | undefined;
+  let rejectStep: ((e: unknown) => void) | undefined;
+  const fail = (error: unknown) => { failure ??= { error }; rejectStep?.(error); };
+  source.on('error', (error) => { inputError ??= { error }; fail(error); });
+  const pipe = source.pipe.bind(source);
+  source.pipe = ((dest: NodeJS.WritableStream, opts?: { end?: boolean }) => {
+    dest.on('error', fail);
+    return pipe(dest, opts);
+  }) as typeof source.pipe;
+  const step = <T>(p: Promise<T>): Promise<T> =>
+    failure ? Promise.reject(failure.error) : new Promise<T>((resolve, reject) => { rejectStep = reject; p.then(resolve, reject); });
+
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+    worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore',
+  });
+  const meta = reader as unknown as WorkbookMeta;
+  const sheets = reader[Symbol.asyncIterator]() as AsyncGenerator<WorksheetReader>;
+  /** Let exceljs run to its end without parsing more sheets: it deletes its temp files on the way. */
+  const finish = async (current?: WorksheetReader) => {
+    current?.iterator?.destroy?.();
+    for (let n = await step(sheets.next()); !n.done; n = await step(sheets.next())) n.value.iterator?.destroy?.();
+  };
+
+  let sheet: WorksheetReader | undefined;
+  let completed = false;
+  try {
+    for (let n = await step(sheets.next()); !n.done; n = await step(sheets.next())) {
+      // The first visible tab (zip order may differ from tab order; hidden sheets are skipped).
+      const first = meta.model?.sheets?.find((s) => s.state !== 'hidden' && s.state !== 'veryHidden');
+      if (first && String(first.id) !== String(n.value.id)) { n.value.iterator?.destroy?.(); continue; }
+      sheet = n.value;
+      break;
+    }
+    if (!sheet) throw unreadable();
+    const date1904 = !!meta.properties?.model?.date1904;
+    // parse() hands over the rows of each XML chunk at once: far fewer awaits than row by row.
+    const batches = sheet.parse();
+    let last = 0;
+    for (let b = await step(batches.next()); !b.done; b = await step(batches.next())) {
+      for (const event of b.value) {
+        if (event.eventType !== 'row') continue;
+        const row = rowText(event.value, date1904);
+        // Some writers omit the row number attribute: count on from the previous row then.
+        last = Number.isFinite(row.rowNumber) && row.rowNumber > 0 ? row.rowNumber : last + 1;
+        if (!isEmptyRow(row.values)) yield { ...row, rowNumber: last };
+      }
+    }
+    await finish(sheet);
+    completed = true;
+  } catch (e) {
+    if (inputError) throw inputError.error;
+    if (isAppError(e)) throw e;
+    throw unreadable(e);
+  } finally {
+    // Stopped early (the caller broke off, or an error): once the input is fully read exceljs only
+    // has temp files left to clean, so let it; otherwise just close the input.
+    if (!completed && sheet?.iterator?.destroy) await finish(sheet).catch(() => {});
+    source.destroy();
+  }
+}

@@ -1,0 +1,150 @@
+// The merge of a staged import into the registry: one transaction (the caller's), set-based SQL.
+// Households are keyed by (county, household number), persons by their ID-number hash. Rows that
+// did not change are not touched, so re-importing the same list changes nothing. Whoever is no
+// longer listed is marked delisted with the list's date, never deleted — except households and
+// persons whose rows were rejected this time, which keep their state until a clean list says more.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/types.ts';
+
+const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+
+export interface MergeCounts {
+  households: { added: number; relisted: number; updated: number; delisted: number };
+  persons: { added: number; relisted: number; movedIn: number; updated: number; delisted: number };
+}
+
+async function changeCounts(db: Db, importId: string, entity: 'household' | 'person') {
+  const rows = rowsOf<{ change: string; n: number }>(await db.execute(sql`
+    select change, count(*)::int as n from registry_changes
+    where import_id = ${importId} and entity = ${entity} group by change`));
+  const by = Object.fromEntries(rows.map((r) => [r.change, r.n])) as Record<string, number>;
+  return {
+    added: by.added ?? 0, relisted: by.relisted ?? 0, movedIn: by.moved_in ?? 0,
+    updated: by.updated ?? 0, delisted: by.delisted ?? 0,
+  };
+}
+
+export async function mergeImport(db: Db, importId: string, countyCode: string, listDate: string): Promise<MergeCounts> {
+  // Households: changed or relisted ones, then new ones.
+  await db.execute(sql`
+    with src as (
+      select sh.*, s.name as head_name, s.household_type, s.monitoring_category, s.risk_eliminated,
+             s.identified_month, s.income_fen, coalesce(s.stably_lifted, false) as stably_lifted
+      from registry_staging_households sh
+      join registry_staging s on s.import_id = sh.import_id and s.row = sh.head_row
+      where sh.import_id = ${importId}),
+    old as (
+      select h.id, h.status from households h join src on h.county_code = ${countyCode} and h.household_no = src.household_no
+      where h.fingerprint <> src.fingerprint or h.status <> 'active' or h.eligible <> src.eligible
+         or h.eligibility_reasons <> src.reasons
+      for update of h),
+    upd as (
+      update households h set village_code = src.village_code, head_name = src.head_name,
+        household_type = src.household_type, monitoring_category = src.monitoring_category,
+        risk_eliminated = src.risk_eliminated, identified_month = src.identified_month,
+        income_per_capita_fen = src.income_fen, stably_lifted = src.stably_lifted, member_count = src.member_count,
+        eligible = src.eligible, eligibility_reasons = src.reasons, status = 'active', delisted_on = null,
+        listed_on = case when h.status = 'delisted' then ${listDate}::date else h.listed_on end,
+        fingerprint = src.fingerprint, last_changed_import_id = ${importId}, updated_at = now()
+      from src where h.county_code = ${countyCode} and h.household_no = src.household_no and h.id in (select id from old)
+      returning h.id)
+    insert into registry_changes (import_id, county_code, entity, entity_id, change, on_date)
+    select ${importId}, ${countyCode}, 'household', old.id,
+           case when old.status = 'delisted' then 'relisted' else 'updated' end, ${listDate}::date
+    from old join upd on upd.id = old.id`);
+  await db.execute(sql`
+    with ins as (
+      insert into households (county_code, household_no, village_code, head_name, household_type, monitoring_category,
+        risk_eliminated, identified_month, income_per_capita_fen, stably_lifted, member_count, eligible,
+        eligibility_reasons, status, listed_on, fingerprint, first_import_id, last_changed_import_id)
+      select ${countyCode}, sh.household_no, sh.village_code, s.name, s.household_type, s.monitoring_category,
+        s.risk_eliminated, s.identified_month, s.income_fen, coalesce(s.stably_lifted, false), sh.member_count,
+        sh.eligible, sh.reasons, 'active', ${listDate}::date, sh.fingerprint, ${importId}, ${importId}
+      from registry_staging_households sh
+      join registry_staging s on s.import_id = sh.import_id and s.row = sh.head_row
+      where sh.import_id = ${importId}
+        and not exists (select 1 from households h where h.county_code = ${countyCode} and h.household_no = sh.household_no)
+      returning id)
+    insert into registry_changes (import_id, county_code, entity, entity_id, change, on_date)
+    select ${importId}, ${countyCode}, 'household', id, 'added', ${listDate}::date from ins`);
+
+  // Persons: the accepted rows with their household's id and eligibility.
+  const personSrc = sql`
+    select s.*, h.id as household_id,
+           case when coalesce(s.centrally_supported, false) then sh.cs_member_eligible else sh.member_eligible end as p_eligible,
+           case when coalesce(s.centrally_supported, false) then sh.cs_member_reasons else sh.member_reasons end as p_reasons
+    from registry_staging s
+    join registry_staging_households sh on sh.import_id = s.import_id and sh.household_no = s.household_no
+    join households h on h.county_code = ${countyCode} and h.household_no = s.household_no
+    where s.import_id = ${importId} and not s.rejected`;
+  await db.execute(sql`
+    with src as (${personSrc}),
+    old as (
+      select p.id, p.status, p.county_code from persons p join src on p.id_hash = src.id_hash
+      where p.fingerprint <> src.fingerprint or p.status <> 'active' or p.household_id <> src.household_id
+         or p.county_code <> ${countyCode} or p.eligible <> src.p_eligible
+      for update of p),
+    upd as (
+      update persons p set household_id = src.household_id, county_code = ${countyCode}, village_code = src.village_code,
+        person_no = src.person_no, name = src.name, id_enc = src.id_enc, id_masked = src.id_masked,
+        birth_date = src.birth_date, sex = src.sex, relationship_code = src.rel_code, relationship_label = src.rel_label,
+        is_head = src.is_head, labour_skill = src.labour_skill, health_status = src.health_status,
+        centrally_supported = coalesce(src.centrally_supported, false), phone_enc = src.phone_enc, extra = src.extra,
+        eligible = src.p_eligible, eligibility_reasons = src.p_reasons, status = 'active', delisted_on = null,
+        listed_on = case when p.status = 'delisted' or p.county_code <> ${countyCode} then ${listDate}::date else p.listed_on end,
+        fingerprint = src.fingerprint, last_changed_import_id = ${importId}, updated_at = now()
+      from src where p.id_hash = src.id_hash and p.id in (select id from old)
+      returning p.id)
+    insert into registry_changes (import_id, county_code, entity, entity_id, change, on_date)
+    select ${importId}, ${countyCode}, 'person', old.id,
+           case when old.county_code <> ${countyCode} then 'moved_in'
+                when old.status = 'delisted' then 'relisted' else 'updated' end, ${listDate}::date
+    from old join upd on upd.id = old.id`);
+  await db.execute(sql`
+    with src as (${personSrc}),
+    ins as (
+      insert into persons (household_id, county_code, village_code, person_no, name, id_hash, id_enc, id_masked,
+        birth_date, sex, relationship_code, relationship_label, is_head, labour_skill, health_status,
+        centrally_supported, phone_enc, extra, eligible, eligibility_reasons, status, listed_on, fingerprint,
+        first_import_id, last_changed_import_id)
+      select src.household_id, ${countyCode}, src.village_code, src.person_no, src.name, src.id_hash, src.id_enc,
+        src.id_masked, src.birth_date, src.sex, src.rel_code, src.rel_label, src.is_head, src.labour_skill,
+        src.health_status, coalesce(src.centrally_supported, false), src.phone_enc, src.extra, src.p_eligible,
+        src.p_reasons, 'active', ${listDate}::date, src.fingerprint, ${importId}, ${importId}
+      from src where not exists (select 1 from persons p where p.id_hash = src.id_hash)
+      returning id)
+    insert into registry_changes (import_id, county_code, entity, entity_id, change, on_date)
+    select ${importId}, ${countyCode}, 'person', id, 'added', ${listDate}::date from ins`);
+
+  // Delisting: not in this list at all (rows with errors protect their household and person).
+  await db.execute(sql`
+    with gone as (
+      update households h set status = 'delisted', delisted_on = ${listDate}::date,
+        last_changed_import_id = ${importId}, updated_at = now()
+      where h.county_code = ${countyCode} and h.status = 'active'
+        and not exists (select 1 from registry_staging s
+                        where s.import_id = ${importId} and s.household_no = h.household_no)
+      returning h.id)
+    insert into registry_changes (import_id, county_code, entity, entity_id, change, on_date)
+    select ${importId}, ${countyCode}, 'household', id, 'delisted', ${listDate}::date from gone`);
+  await db.execute(sql`
+    with gone as (
+      update persons p set status = 'delisted', delisted_on = ${listDate}::date,
+        last_changed_import_id = ${importId}, updated_at = now()
+      from households h
+      where h.id = p.household_id and p.county_code = ${countyCode} and p.status = 'active'
+        and not exists (select 1 from registry_staging s where s.import_id = ${importId} and s.id_hash = p.id_hash)
+        and not exists (select 1 from registry_staging s
+                        where s.import_id = ${importId} and s.rejected and s.household_no = h.household_no
+                          and h.status = 'active')
+      returning p.id)
+    insert into registry_changes (import_id, county_code, entity, entity_id, change, on_date)
+    select ${importId}, ${countyCode}, 'person', id, 'delisted', ${listDate}::date from gone`);
+
+  const hh = await changeCounts(db, importId, 'household');
+  const pp = await changeCounts(db, importId, 'person');
+  return {
+    households: { added: hh.added, relisted: hh.relisted, updated: hh.updated, delisted: hh.delisted },
+    persons: pp,
+  };
+}

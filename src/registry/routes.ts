@@ -1,0 +1,119 @@
+// HTTP routes of the registry: imports (multipart upload → 202 job), reports, search, regions.
+import { z } from 'zod';
+import { ctxOf } from '../access/routes.ts';
+import { route } from '../http/route.ts';
+import { badRequest } from '../shared/errors.ts';
+import { PageQuery } from '../shared/pagination.ts';
+import * as svc from './service.ts';
+
+const TAG = '户籍名单';
+const RegionCode = z.string().regex(/^[0-9]{12}$/, '地区代码应为12位数字');
+const IdParam = z.object({ id: z.uuid('编号格式不正确') });
+const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const STAFF = ['admin', 'county_office', 'joint_meeting'] as const;
+const MAX_UPLOAD = 200 * 1024 * 1024;
+
+export const registryRoutes = [
+  route({
+    method: 'post', path: '/api/v1/registry/imports', tag: TAG, allow: ['admin', 'county_office'],
+    summary: '上传户籍名单（xlsx/csv，multipart 字段：file、countyCode、listDate、dryRun），返回 202 及任务编号',
+    rawBody: { contentType: 'multipart/form-data', description: 'file：名单文件；countyCode：12位县级代码；listDate：名单日期（可选）；dryRun：true 只校验不导入' },
+    maxBodyBytes: MAX_UPLOAD, idempotent: true,
+    responses: { 202: '已受理，按 GET /api/v1/registry/imports/{id} 查看进度', 400: '参数错误', 403: '不在辖区', 413: '文件过大' },
+    handler: async (c) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!type.startsWith('multipart/form-data')) {
+        throw badRequest('MULTIPART_REQUIRED', '请以 multipart/form-data 上传文件（字段 file）');
+      }
+      const form = await c.req.parseBody();
+      const file = form.file;
+      if (!(file instanceof File)) throw badRequest('FILE_MISSING', '缺少上传文件（字段 file）');
+      if (file.size === 0) throw badRequest('FILE_EMPTY', '上传的文件是空的');
+      const fields = z.object({
+        countyCode: RegionCode,
+        listDate: z.iso.date('名单日期格式应为 YYYY-MM-DD').optional(),
+        dryRun: Bool.optional(),
+      }).safeParse({ countyCode: form.countyCode, listDate: form.listDate || undefined, dryRun: form.dryRun || undefined });
+      if (!fields.success) {
+        throw badRequest('VALIDATION_FAILED', '请求内容不正确',
+          fields.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      }
+      const imp = await svc.startImport(c.var.deps, ctxOf(c), {
+        ...fields.data, fileName: file.name || 'upload', fileSize: file.size,
+      }, () => file.stream() as unknown as AsyncIterable<Uint8Array>);
+      return c.json({ ...svc.publicImport(imp), links: { self: `/api/v1/registry/imports/${imp.id}` } }, 202);
+    },
+  }),
+  route({
+    method: 'get', path: '/api/v1/registry/imports', tag: TAG, summary: '导入记录列表', allow: STAFF, query: PageQuery,
+    handler: async (c, { query }) => c.json(await svc.listImports(c.var.deps, c.var.actor!, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/registry/imports/:id', tag: TAG, summary: '导入进度与结果', allow: STAFF, params: IdParam,
+    handler: async (c, { params }) => c.json(await svc.getImport(c.var.deps, c.var.actor!, params.id)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/registry/imports/:id/errors', tag: TAG, summary: '导入错误明细（分页）', allow: STAFF,
+    params: IdParam, query: PageQuery,
+    handler: async (c, { params, query }) => c.json(await svc.importErrors(c.var.deps, c.var.actor!, params.id, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/registry/imports/:id/errors.xlsx', tag: TAG, summary: '下载错误报告（Excel）', allow: STAFF,
+    params: IdParam,
+    handler: async (c, { params }) => {
+      const r = await svc.errorReport(c.var.deps, c.var.actor!, params.id);
+      return c.body(r.bytes as Uint8Array<ArrayBuffer>, 200, {
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': `attachment; filename="errors.xlsx"; filename*=UTF-8''${encodeURIComponent(r.fileName)}`,
+      });
+    },
+  }),
+  route({
+    method: 'get', path: '/api/v1/registry/households', tag: TAG, summary: '查询户（按地区、姓名、户编号、证件号码、参保资格、监测类别）',
+    allow: STAFF,
+    query: PageQuery.extend({
+      regionCode: RegionCode.optional(), name: z.string().trim().min(1).max(30).optional(),
+      householdNo: z.string().trim().max(40).optional(), idNumber: z.string().trim().max(30).optional(),
+      eligible: Bool.optional(), monitoringCategory: z.enum(['unstable', 'marginal', 'sudden']).optional(),
+      status: z.enum(['active', 'delisted']).optional(),
+    }),
+    handler: async (c, { query }) => c.json(await svc.searchHouseholds(c.var.deps, c.var.actor!, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/registry/households/:id', tag: TAG, summary: '户详情（成员、变动历史）', allow: STAFF,
+    params: IdParam,
+    handler: async (c, { params }) => c.json(await svc.getHousehold(c.var.deps, c.var.actor!, params.id)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/registry/persons', tag: TAG, summary: '查询人员（证件号码按加密索引查找）', allow: STAFF,
+    query: PageQuery.extend({
+      regionCode: RegionCode.optional(), name: z.string().trim().min(1).max(30).optional(),
+      idNumber: z.string().trim().max(30).optional(), eligible: Bool.optional(),
+      status: z.enum(['active', 'delisted']).optional(),
+    }),
+    handler: async (c, { query }) => c.json(await svc.searchPersons(c.var.deps, c.var.actor!, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/registry/persons/:id/id-number', tag: TAG, summary: '查看完整证件号码（留审计记录）',
+    allow: ['admin', 'county_office'], params: IdParam,
+    handler: async (c, { params }) => c.json(await svc.revealIdNumber(c.var.deps, ctxOf(c), params.id)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/registry/changes', tag: TAG, summary: '名单变动（新增、变更、移出、重新纳入）', allow: STAFF,
+    query: PageQuery.extend({
+      countyCode: RegionCode.optional(), from: z.iso.date().optional(), to: z.iso.date().optional(), importId: z.uuid().optional(),
+    }),
+    handler: async (c, { query }) => c.json(await svc.listChanges(c.var.deps, c.var.actor!, query)),
+  }),
+  route({
+    method: 'post', path: '/api/v1/regions', tag: TAG, summary: '登记地区名称（县、乡镇、村；名单只有名称时据此匹配代码）',
+    allow: ['admin', 'county_office'],
+    body: z.object({ items: z.array(z.object({ code: RegionCode, name: z.string().trim().min(1).max(60) })).min(1).max(20_000) }),
+    handler: async (c, { body }) => c.json(await svc.putRegions(c.var.deps, ctxOf(c), body.items)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/regions', tag: TAG, summary: '下级地区列表', allow: 'authenticated',
+    query: z.object({ parentCode: RegionCode.optional() }),
+    handler: async (c, { query }) => c.json({ items: await svc.childRegions(c.var.deps, c.var.actor!, query.parentCode) }),
+  }),
+];

@@ -1,0 +1,305 @@
+// Queries of the registry: staging an import, the set-level checks, the merge, search and read.
+// Set-level work (duplicates, heads per household, conflicts, merge, delisting) runs as SQL over
+// the staging table, so memory stays flat whatever the file size.
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/types.ts';
+import {
+  households, persons, regions, registryChanges, registryImportErrors, registryImportRejectedRows, registryImports,
+  registryStaging, registryStagingHouseholds,
+} from '../../db/schema/index.ts';
+
+export type ImportRow = typeof registryImports.$inferSelect;
+export type StagingInsert = typeof registryStaging.$inferInsert;
+export type StagingHouseholdInsert = typeof registryStagingHouseholds.$inferInsert;
+export type HouseholdRow = typeof households.$inferSelect;
+export type PersonRow = typeof persons.$inferSelect;
+
+const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+
+// ---- imports --------------------------------------------------------------------------------
+
+export async function insertImport(db: Db, v: typeof registryImports.$inferInsert) {
+  const [row] = await db.insert(registryImports).values(v).returning();
+  return row!;
+}
+
+export async function findImport(db: Db, id: string) {
+  const [row] = await db.select().from(registryImports).where(eq(registryImports.id, id));
+  return row;
+}
+
+export async function updateImport(db: Db, id: string, v: Partial<typeof registryImports.$inferInsert>) {
+  await db.update(registryImports).set(v).where(eq(registryImports.id, id));
+}
+
+export async function listImports(db: Db, scope: string, limit: number, offset: number) {
+  const cond = sql`${registryImports.countyCode} like ${scope} || '%'`;
+  const items = await db.select().from(registryImports).where(cond)
+    .orderBy(desc(registryImports.createdAt)).limit(limit).offset(offset);
+  const [total] = await db.select({ n: count() }).from(registryImports).where(cond);
+  return { items, total: total!.n };
+}
+
+/** Imports left running by a process that died: no heartbeat for `staleSeconds`. */
+export async function staleImports(db: Db, staleSeconds: number) {
+  return db.select({ id: registryImports.id }).from(registryImports).where(and(
+    inArray(registryImports.status, ['queued', 'running']),
+    sql`coalesce(${registryImports.heartbeatAt}, ${registryImports.createdAt}) < now() - make_interval(secs => ${staleSeconds})`,
+  ));
+}
+
+export async function insertErrors(db: Db, importId: string, errors: Array<{ row: number; column: string; code: string; message: string }>) {
+  for (let i = 0; i < errors.length; i += 1000) {
+    await db.insert(registryImportErrors).values(errors.slice(i, i + 1000).map((e) => ({ importId, ...e })));
+  }
+}
+
+export async function insertRejectedRows(db: Db, importId: string, rows: Array<{ row: number; values: Record<string, string> }>) {
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db.insert(registryImportRejectedRows).values(rows.slice(i, i + 1000).map((r) => ({ importId, ...r })))
+      .onConflictDoNothing();
+  }
+}
+
+export async function errorsPage(db: Db, importId: string, limit: number, offset: number) {
+  const cond = eq(registryImportErrors.importId, importId);
+  const items = await db.select({
+    row: registryImportErrors.row, column: registryImportErrors.column,
+    code: registryImportErrors.code, message: registryImportErrors.message,
+  }).from(registryImportErrors).where(cond).orderBy(asc(registryImportErrors.row), asc(registryImportErrors.id))
+    .limit(limit).offset(offset);
+  const [total] = await db.select({ n: count() }).from(registryImportErrors).where(cond);
+  return { items, total: total!.n };
+}
+
+/** Rejected rows with all their errors, in row order, a batch at a time (for the xlsx report). */
+export async function rejectedBatch(db: Db, importId: string, afterRow: number, limit: number) {
+  return rowsOf<{ row: number; values: Record<string, string> | null; errors: Array<{ column: string; code: string; message: string }> }>(
+    await db.execute(sql`
+      select e.row, r.values,
+             json_agg(json_build_object('column', e.column, 'code', e.code, 'message', e.message) order by e.id) as errors
+      from registry_import_errors e
+      left join registry_import_rejected_rows r on r.import_id = e.import_id and r.row = e.row
+      where e.import_id = ${importId} and e.row > ${afterRow}
+      group by e.row, r.values order by e.row limit ${limit}`));
+}
+
+// ---- staging --------------------------------------------------------------------------------
+
+export async function stageRows(db: Db, rows: StagingInsert[]) {
+  if (rows.length) await db.insert(registryStaging).values(rows);
+}
+
+export async function clearStaging(db: Db, importId: string) {
+  await db.delete(registryStaging).where(eq(registryStaging.importId, importId));
+  await db.delete(registryStagingHouseholds).where(eq(registryStagingHouseholds.importId, importId));
+}
+
+/** Later rows repeating an ID number already seen in the file (the first occurrence stays). */
+export async function duplicateIdRows(db: Db, importId: string) {
+  return rowsOf<{ row: number; first_row: number }>(await db.execute(sql`
+    select s.row, f.first_row from registry_staging s
+    join (select id_hash, min(row) as first_row from registry_staging
+          where import_id = ${importId} and not rejected and id_hash is not null
+          group by id_hash having count(*) > 1) f on f.id_hash = s.id_hash
+    where s.import_id = ${importId} and not s.rejected and s.row <> f.first_row order by s.row`));
+}
+
+/** Rows whose person is still active in another county's list. */
+export async function otherCountyRows(db: Db, importId: string, countyCode: string) {
+  return rowsOf<{ row: number; county_code: string }>(await db.execute(sql`
+    select s.row, p.county_code from registry_staging s join persons p on p.id_hash = s.id_hash
+    where s.import_id = ${importId} and not s.rejected and p.status = 'active' and p.county_code <> ${countyCode}
+    order by s.row`));
+}
+
+/** Households that do not have exactly one head, or whose members sit in different villages. */
+export async function badHouseholds(db: Db, importId: string) {
+  return rowsOf<{ household_no: string; heads: number; villages: number; rows: number[] }>(await db.execute(sql`
+    select household_no, (count(*) filter (where is_head))::int as heads,
+           count(distinct village_code)::int as villages, array_agg(row order by row) as rows
+    from registry_staging where import_id = ${importId} and not rejected
+    group by household_no
+    having count(*) filter (where is_head) <> 1 or count(distinct village_code) > 1`));
+}
+
+export async function markRejected(db: Db, importId: string, rowNumbers: number[]) {
+  for (let i = 0; i < rowNumbers.length; i += 5000) {
+    await db.update(registryStaging).set({ rejected: true })
+      .where(and(eq(registryStaging.importId, importId), inArray(registryStaging.row, rowNumbers.slice(i, i + 5000))));
+  }
+}
+
+/** What the error report can show of rows rejected by a set-level check. */
+export async function stagedSummaries(db: Db, importId: string, rowNumbers: number[]) {
+  if (!rowNumbers.length) return [];
+  return db.select({
+    row: registryStaging.row, householdNo: registryStaging.householdNo, name: registryStaging.name,
+    idMasked: registryStaging.idMasked, relLabel: registryStaging.relLabel, villageCode: registryStaging.villageCode,
+  }).from(registryStaging).where(and(eq(registryStaging.importId, importId), inArray(registryStaging.row, rowNumbers)));
+}
+
+export interface HouseholdGroup {
+  household_no: string;
+  head_row: number;
+  members: number;
+  all_cs: boolean;
+  village_code: string;
+  household_type: string | null;
+  monitoring_category: string | null;
+  risk_eliminated: boolean | null;
+  identified_month: string | null;
+  income_fen: string | number | null;
+  stably_lifted: boolean | null;
+  name: string;
+}
+
+/** The accepted households of an import, `limit` at a time after `afterNo`, with their head's row. */
+export async function householdGroups(db: Db, importId: string, afterNo: string, limit: number) {
+  return rowsOf<HouseholdGroup>(await db.execute(sql`
+    with g as (
+      select household_no, min(row) filter (where is_head) as head_row, count(*)::int as members,
+             bool_and(coalesce(centrally_supported, false)) as all_cs
+      from registry_staging where import_id = ${importId} and not rejected and household_no > ${afterNo}
+      group by household_no order by household_no limit ${limit})
+    select g.household_no, g.head_row, g.members, g.all_cs, h.village_code, h.household_type, h.monitoring_category,
+           h.risk_eliminated, h.identified_month, h.income_fen, h.stably_lifted, h.name
+    from g join registry_staging h on h.import_id = ${importId} and h.row = g.head_row
+    order by g.household_no`));
+}
+
+export async function stageHouseholds(db: Db, rows: StagingHouseholdInsert[]) {
+  for (let i = 0; i < rows.length; i += 2000) await db.insert(registryStagingHouseholds).values(rows.slice(i, i + 2000));
+}
+
+export async function countStaged(db: Db, importId: string) {
+  const [r] = rowsOf<{ accepted: number; rejected: number; households: number }>(await db.execute(sql`
+    select (count(*) filter (where not rejected))::int as accepted, (count(*) filter (where rejected))::int as rejected,
+           (count(distinct household_no) filter (where not rejected))::int as households
+    from registry_staging where import_id = ${importId}`));
+  return r!;
+}
+
+export async function eligibilityCounts(db: Db, importId: string) {
+  return rowsOf<{ eligible: boolean; reasons: Array<{ code: string }>; n: number; persons: number }>(await db.execute(sql`
+    select eligible, reasons, count(*)::int as n, sum(member_count)::int as persons
+    from registry_staging_households where import_id = ${importId} group by eligible, reasons`));
+}
+
+// ---- search and read ------------------------------------------------------------------------
+
+export interface HouseholdFilter {
+  scope: string;
+  regionCode?: string | undefined;
+  name?: string | undefined;
+  householdNo?: string | undefined;
+  personIdHash?: string | undefined;
+  eligible?: boolean | undefined;
+  monitoringCategory?: string | undefined;
+  status?: 'active' | 'delisted' | undefined;
+}
+
+function householdConds(f: HouseholdFilter): SQL {
+  const c: SQL[] = [sql`${households.villageCode} like ${f.scope} || '%'`];
+  if (f.regionCode) c.push(sql`${households.villageCode} like ${f.regionCode} || '%'`);
+  if (f.householdNo) c.push(eq(households.householdNo, f.householdNo));
+  if (f.eligible !== undefined) c.push(eq(households.eligible, f.eligible));
+  if (f.monitoringCategory) c.push(eq(households.monitoringCategory, f.monitoringCategory));
+  if (f.status) c.push(eq(households.status, f.status));
+  if (f.name) {
+    c.push(sql`exists (select 1 from persons p where p.household_id = ${households.id} and p.name like ${f.name} || '%')`);
+  }
+  if (f.personIdHash) {
+    c.push(sql`exists (select 1 from persons p where p.household_id = ${households.id} and p.id_hash = ${f.personIdHash})`);
+  }
+  return and(...c)!;
+}
+
+export async function searchHouseholds(db: Db, f: HouseholdFilter, limit: number, offset: number) {
+  const cond = householdConds(f);
+  const items = await db.select().from(households).where(cond)
+    .orderBy(asc(households.villageCode), asc(households.householdNo)).limit(limit).offset(offset);
+  const [total] = await db.select({ n: count() }).from(households).where(cond);
+  return { items, total: total!.n };
+}
+
+export async function findHousehold(db: Db, id: string) {
+  const [row] = await db.select().from(households).where(eq(households.id, id));
+  return row;
+}
+
+export async function findPerson(db: Db, id: string) {
+  const [row] = await db.select().from(persons).where(eq(persons.id, id));
+  return row;
+}
+
+export async function membersOf(db: Db, householdId: string) {
+  return db.select().from(persons).where(eq(persons.householdId, householdId))
+    .orderBy(desc(persons.isHead), asc(persons.relationshipCode), asc(persons.birthDate));
+}
+
+export interface PersonFilter {
+  scope: string;
+  regionCode?: string | undefined;
+  name?: string | undefined;
+  idHash?: string | undefined;
+  eligible?: boolean | undefined;
+  status?: 'active' | 'delisted' | undefined;
+}
+
+export async function searchPersons(db: Db, f: PersonFilter, limit: number, offset: number) {
+  const c: SQL[] = [sql`${persons.villageCode} like ${f.scope} || '%'`];
+  if (f.regionCode) c.push(sql`${persons.villageCode} like ${f.regionCode} || '%'`);
+  if (f.name) c.push(sql`${persons.name} like ${f.name} || '%'`);
+  if (f.idHash) c.push(eq(persons.idHash, f.idHash));
+  if (f.eligible !== undefined) c.push(eq(persons.eligible, f.eligible));
+  if (f.status) c.push(eq(persons.status, f.status));
+  const cond = and(...c);
+  const items = await db.select({ person: persons, householdNo: households.householdNo })
+    .from(persons).innerJoin(households, eq(households.id, persons.householdId)).where(cond)
+    .orderBy(asc(persons.villageCode), asc(persons.name)).limit(limit).offset(offset);
+  const [total] = await db.select({ n: count() }).from(persons).where(cond);
+  return { items, total: total!.n };
+}
+
+export async function changesOf(db: Db, entityIds: string[]) {
+  if (!entityIds.length) return [];
+  return db.select().from(registryChanges).where(inArray(registryChanges.entityId, entityIds))
+    .orderBy(asc(registryChanges.id));
+}
+
+export interface ChangeFilter { scope: string; countyCode?: string | undefined; from?: string | undefined; to?: string | undefined; importId?: string | undefined }
+
+export async function listChanges(db: Db, f: ChangeFilter, limit: number, offset: number) {
+  const c: SQL[] = [sql`${registryChanges.countyCode} like ${f.scope} || '%'`];
+  if (f.countyCode) c.push(eq(registryChanges.countyCode, f.countyCode));
+  if (f.from) c.push(sql`${registryChanges.onDate} >= ${f.from}`);
+  if (f.to) c.push(sql`${registryChanges.onDate} <= ${f.to}`);
+  if (f.importId) c.push(eq(registryChanges.importId, f.importId));
+  const cond = and(...c);
+  const items = await db.select().from(registryChanges).where(cond).orderBy(asc(registryChanges.id)).limit(limit).offset(offset);
+  const [total] = await db.select({ n: count() }).from(registryChanges).where(cond);
+  return { items, total: total!.n };
+}
+
+// ---- regions --------------------------------------------------------------------------------
+
+export async function upsertRegions(db: Db, rows: Array<typeof regions.$inferInsert>) {
+  for (let i = 0; i < rows.length; i += 2000) {
+    await db.insert(regions).values(rows.slice(i, i + 2000)).onConflictDoUpdate({
+      target: regions.code,
+      set: { name: sql`excluded.name`, parentCode: sql`excluded.parent_code`, level: sql`excluded.level` },
+    });
+  }
+}
+
+/** Every region under a county, for name → code matching during an import. */
+export async function regionsUnder(db: Db, prefix: string) {
+  return db.select().from(regions).where(sql`${regions.code} like ${prefix} || '%'`).orderBy(asc(regions.code));
+}
+
+export async function childRegions(db: Db, parentCode: string | null, scope: string) {
+  const cond = parentCode === null ? sql`${regions.parentCode} is null` : eq(regions.parentCode, parentCode);
+  return db.select().from(regions).where(and(cond, sql`(${regions.code} like ${scope} || '%' or ${scope} like rtrim(${regions.code}, '0') || '%')`))
+    .orderBy(asc(regions.code));
+}

@@ -22,7 +22,10 @@ export async function connectPglite(dataDir: string): Promise<Database> {
   let dir: string | undefined = dataDir;
   if (dataDir === 'memory://') dir = undefined;
   else mkdirSync(dataDir, { recursive: true });
-  const client = dir ? new PGlite(`${dir}/pgdata`) : new PGlite();
+  // A small buffer cache keeps the embedded database's memory modest (its WebAssembly heap never
+  // shrinks); the operating system's file cache does the rest.
+  const options = { postgresqlconf: ['shared_buffers=32MB'] };
+  const client = dir ? new PGlite(`${dir}/pgdata`, options) : new PGlite(options);
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Db;
   return { db, kind: 'pglite', close: () => client.close() };

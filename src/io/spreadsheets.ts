@@ -1,6 +1,7 @@
 // The Node implementation of SpreadsheetIO: streaming readers (csv-parse, exceljs) and the xlsx
 // writer (exceljs). Node-only: wired in by src/runtime.ts, never imported by src/app.ts.
 import { PassThrough } from 'node:stream';
+import '../registry/import/exceljs-utf8.ts'; // must precede exceljs
 import ExcelJS from 'exceljs';
 import { detectFormat, readSheetRows } from '../registry/import/read.ts';
 import { safeCell, type SpreadsheetIO, type XlsxSheet } from '../shared/spreadsheet.ts';

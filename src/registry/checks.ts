@@ -54,11 +54,11 @@ export async function setLevelChecks(db: Db, importId: string, countyCode: strin
 }
 
 export async function stageHouseholdEligibility(db: Db, importId: string, params: EligibilityParams): Promise<void> {
-  let after = '';
-  for (;;) {
-    const groups = await store.householdGroups(db, importId, after, 2000);
-    if (!groups.length) return;
-    after = groups[groups.length - 1]!.household_no;
+  for (let after = ''; ;) {
+    const upTo = await store.nextHouseholdKey(db, importId, after, 5000);
+    if (upTo === null) return;
+    const groups = await store.householdGroups(db, importId, after, upTo);
+    after = upTo;
     await store.stageHouseholds(db, groups.map((g) => {
       const h = householdEligibility({
         householdType: g.household_type as never, monitoringCategory: g.monitoring_category as never,

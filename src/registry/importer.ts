@@ -16,7 +16,7 @@ import { personFingerprint, validateRow, type ValidRow } from './rules.ts';
 import { setLevelChecks, stageHouseholdEligibility } from './checks.ts';
 import * as store from './store.ts';
 
-const BATCH = 1000;
+const BATCH = 5000;
 const PROGRESS_MS = 1000;
 
 export interface ImportSummary {
@@ -42,6 +42,8 @@ export interface ImportSummary {
   unknownColumns: string[];
   seconds: number;
   rowsPerSecond: number;
+  /** Where the time went: read (parse, validate, stage), checks, households, counts, merge. */
+  phaseSeconds: Record<string, number>;
 }
 
 class DryRunRollback extends Error {
@@ -122,11 +124,22 @@ export async function runImport(
     let staged: store.StagingInsert[] = [];
     let errors: RowError[] = [];
     let rejectedRaw: Array<{ row: number; values: Record<string, string> }> = [];
+    // One batch is written while the next is parsed: at most one write in flight, so memory stays
+    // at two batches and a failed write stops the import at the next batch.
+    let inFlight: Promise<void> = Promise.resolve();
+    let waitMs = 0;
     const flush = async () => {
-      await store.stageRows(db, staged);
-      await store.insertErrors(db, importId, errors);
-      await store.insertRejectedRows(db, importId, rejectedRaw);
+      const batch = { staged, errors, rejectedRaw };
       staged = []; errors = []; rejectedRaw = [];
+      const w0 = performance.now();
+      await inFlight;
+      waitMs += performance.now() - w0;
+      inFlight = (async () => {
+        await store.stageRows(db, batch.staged);
+        await store.insertErrors(db, importId, batch.errors);
+        await store.insertRejectedRows(db, importId, batch.rejectedRaw);
+      })();
+      inFlight.catch(() => {}); // surfaced by the next await
     };
     for await (const row of rows) {
       total += 1;
@@ -153,10 +166,18 @@ export async function runImport(
       }
     }
     await flush();
+    await inFlight;
+    const phases: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (name: string) => { const now = performance.now(); phases[name] = Math.round(now - mark) / 1000; mark = now; };
+    phases.read = Math.round(mark - started) / 1000;
+    phases.waitingForWrites = Math.round(waitMs) / 1000;
     await store.updateImport(db, importId, { rowsRead: total, phase: 'checking', heartbeatAt: deps.now() });
 
     await setLevelChecks(db, importId, imp.countyCode);
+    lap('checks');
     await stageHouseholdEligibility(db, importId, params);
+    lap('households');
 
     await store.updateImport(db, importId, { phase: 'merging', heartbeatAt: deps.now() });
     const fileHash = hash.digest('hex');
@@ -174,7 +195,9 @@ export async function runImport(
 
     const apply = async (tx: Db) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'registry:' + imp.countyCode}))`);
+      lap('counts');
       const m = await mergeImport(tx, importId, imp.countyCode, imp.listDate);
+      lap('merge');
       const p = m.persons;
       const personsAdded = p.added + p.relisted + p.movedIn;
       const seconds = (performance.now() - started) / 1000;
@@ -190,6 +213,7 @@ export async function runImport(
         personChanges: p, errorCount: errCount?.n ?? 0, dryRun: imp.dryRun, fileHash, format,
         headerRow: map.headerRowNumber, unknownColumns: map.unknown.map((u) => u.header),
         seconds: Math.round(seconds * 100) / 100, rowsPerSecond: Math.round(total / Math.max(seconds, 0.001)),
+        phaseSeconds: phases,
       };
       void eligiblePersons;
       await store.updateImport(tx, importId, {

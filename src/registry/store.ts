@@ -86,8 +86,37 @@ export async function rejectedBatch(db: Db, importId: string, afterRow: number, 
 
 // ---- staging --------------------------------------------------------------------------------
 
+/** Staging column → the StagingInsert property it comes from. */
+const STAGING_COLUMNS: Array<[string, keyof StagingInsert]> = [
+  ['import_id', 'importId'], ['row', 'row'], ['household_no', 'householdNo'], ['id_hash', 'idHash'],
+  ['rejected', 'rejected'], ['person_no', 'personNo'], ['name', 'name'], ['id_enc', 'idEnc'],
+  ['id_masked', 'idMasked'], ['birth_date', 'birthDate'], ['sex', 'sex'], ['rel_code', 'relCode'],
+  ['rel_label', 'relLabel'], ['is_head', 'isHead'], ['village_code', 'villageCode'],
+  ['household_type', 'householdType'], ['monitoring_category', 'monitoringCategory'],
+  ['risk_eliminated', 'riskEliminated'], ['identified_month', 'identifiedMonth'], ['income_fen', 'incomeFen'],
+  ['labour_skill', 'labourSkill'], ['health_status', 'healthStatus'], ['centrally_supported', 'centrallySupported'],
+  ['stably_lifted', 'stablyLifted'], ['phone_enc', 'phoneEnc'], ['extra', 'extra'], ['fingerprint', 'fingerprint'],
+];
+const STAGING_COLUMN_LIST = sql.raw(STAGING_COLUMNS.map(([c]) => c).join(', '));
+
+/**
+ * Stage a batch as one JSON parameter that PostgreSQL turns into rows itself
+ * (json_populate_recordset): one statement and one parameter per batch, on PGlite and PostgreSQL.
+ */
 export async function stageRows(db: Db, rows: StagingInsert[]) {
-  if (rows.length) await db.insert(registryStaging).values(rows);
+  if (!rows.length) return;
+  const json = JSON.stringify(rows.map((r) => {
+    const o: Record<string, unknown> = {};
+    for (const [col, key] of STAGING_COLUMNS) {
+      const v = r[key];
+      if (v !== undefined && v !== null) o[col] = v;
+    }
+    o.rejected ??= false;
+    return o;
+  }));
+  await db.execute(sql`
+    insert into registry_staging (${STAGING_COLUMN_LIST})
+    select ${STAGING_COLUMN_LIST} from json_populate_recordset(null::registry_staging, ${json}::json)`);
 }
 
 export async function clearStaging(db: Db, importId: string) {
@@ -154,22 +183,43 @@ export interface HouseholdGroup {
   name: string;
 }
 
-/** The accepted households of an import, `limit` at a time after `afterNo`, with their head's row. */
-export async function householdGroups(db: Db, importId: string, afterNo: string, limit: number) {
+/** The last household number of the next `limit` households after `afterNo` (null: no more). */
+export async function nextHouseholdKey(db: Db, importId: string, afterNo: string, limit: number) {
+  const [r] = rowsOf<{ last: string | null }>(await db.execute(sql`
+    select max(household_no) as last from (
+      select distinct household_no from registry_staging
+      where import_id = ${importId} and household_no > ${afterNo}
+      order by household_no limit ${limit}) k`));
+  return r?.last ?? null;
+}
+
+/** The accepted households numbered in (afterNo, upTo], with their head's row. */
+export async function householdGroups(db: Db, importId: string, afterNo: string, upTo: string) {
   return rowsOf<HouseholdGroup>(await db.execute(sql`
     with g as (
       select household_no, min(row) filter (where is_head) as head_row, count(*)::int as members,
              bool_and(coalesce(centrally_supported, false)) as all_cs
-      from registry_staging where import_id = ${importId} and not rejected and household_no > ${afterNo}
-      group by household_no order by household_no limit ${limit})
+      from registry_staging
+      where import_id = ${importId} and household_no > ${afterNo} and household_no <= ${upTo} and not rejected
+      group by household_no)
     select g.household_no, g.head_row, g.members, g.all_cs, h.village_code, h.household_type, h.monitoring_category,
            h.risk_eliminated, h.identified_month, h.income_fen, h.stably_lifted, h.name
     from g join registry_staging h on h.import_id = ${importId} and h.row = g.head_row
     order by g.household_no`));
 }
 
+/** Stage household results as one JSON parameter per batch (see stageRows). */
 export async function stageHouseholds(db: Db, rows: StagingHouseholdInsert[]) {
-  for (let i = 0; i < rows.length; i += 2000) await db.insert(registryStagingHouseholds).values(rows.slice(i, i + 2000));
+  if (!rows.length) return;
+  const json = JSON.stringify(rows.map((r) => ({
+    import_id: r.importId, household_no: r.householdNo, village_code: r.villageCode, head_row: r.headRow,
+    member_count: r.memberCount, eligible: r.eligible, reasons: r.reasons, member_eligible: r.memberEligible,
+    member_reasons: r.memberReasons, cs_member_eligible: r.csMemberEligible, cs_member_reasons: r.csMemberReasons,
+    fingerprint: r.fingerprint,
+  })));
+  await db.execute(sql`
+    insert into registry_staging_households
+    select * from json_populate_recordset(null::registry_staging_households, ${json}::json)`);
 }
 
 export async function countStaged(db: Db, importId: string) {

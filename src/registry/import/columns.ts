@@ -16,7 +16,12 @@ const VILLAGE_LABEL = '行政村代码（或 县、乡镇、行政村 三列）'
  * methods) as half-width, the ideographic space as a space, whitespace runs (line breaks too)
  * collapsed to one space, trimmed.
  */
+// Anything normalizeText would change: edges or runs of whitespace, invisible characters,
+// full-width forms. Most cells have none, and skip the replacements (a hot path: every cell).
+const NEEDS_NORMALISING = /^\s|\s$|\s\s|[\t\n\r\f\v\u200B-\u200D\u2060\uFEFF\u00A0\uFF01-\uFF5E\u3000]/;
+
 export function normalizeText(s: string): string {
+  if (!NEEDS_NORMALISING.test(s)) return s;
   return s
     .replace(/[\u200B-\u200D\u2060\uFEFF\u00A0]/g, '')
     .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))

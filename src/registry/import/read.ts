@@ -1,8 +1,10 @@
 // Streaming reader for county household lists: csv (any encoding Chinese Excel writes) and xlsx
 // (exceljs streaming reader, first visible worksheet). Yields one row at a time with the row number
-// Excel shows, so row errors point at the right line; never holds the whole file in memory.
-import { Readable, pipeline } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
+// Excel shows, so row errors point at the right line; never holds the whole file in memory
+// (xlsx caveat: exceljs keeps the workbook's shared-strings table — every distinct text — in memory).
+import { Readable } from 'node:stream';
+import Papa from 'papaparse';
+import './exceljs-utf8.ts'; // must precede exceljs
 import ExcelJS from 'exceljs';
 import { badRequest, isAppError } from '../../shared/errors.ts';
 import type { FileFormat, SheetRow } from '../../shared/spreadsheet.ts';
@@ -17,6 +19,8 @@ export interface ReadOptions {
 const DEFAULT_MAX_ROWS = 2_000_000;
 /** Longer cells are cut: nothing in a household list is that long, and it bounds memory. */
 export const MAX_CELL_CHARS = 2000;
+/** A csv record longer than this is an unclosed quote swallowing the file. */
+const MAX_RECORD_CHARS = 1_000_000;
 /** Bytes looked at to guess a csv's encoding. */
 const SAMPLE_BYTES = 64 * 1024;
 
@@ -140,34 +144,55 @@ async function* readCsv(input: AsyncIterable<Uint8Array> | NodeJS.ReadableStream
     }
   }
 
-  const parser = parseCsv({
-    delimiter: detectDelimiter(headText),
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-    bom: false,
-    // An unclosed quote would swallow the rest of the file into one record: stop it early.
-    max_record_size: 1_000_000,
-  });
-  pipeline(Readable.from(text()), parser, () => {}); // errors surface through the iteration below
-
+  // papaparse on whole batches of lines: its string mode is ~10× faster than csv-parse on Chinese
+  // text and ~5× faster than its own stream mode (bench/import). A batch ends at the last line
+  // break outside quotes, so a quoted cell with line breaks is never cut.
+  const delimiter = detectDelimiter(headText);
   let rowNumber = 0;
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+  let carry = '';
+  const parseBatch = function* (part: string): Generator<SheetRow> {
+    // Lines may end in \r\n or \n, even mixed within one file: make them all \n.
+    // (A batch is cut just before its '\n', so it may end in the '\r' of that line.)
+    const body = part.includes('\r') ? part.replace(/\r\n/g, '\n').replace(/\r$/, '') : part;
+    const { data } = Papa.parse<string[]>(body, { delimiter, newline: '\n', skipEmptyLines: false });
+    for (const record of data) {
       rowNumber += 1; // one record = one Excel row, even with line breaks inside quoted cells
       if (isEmptyRow(record)) continue;
+      let size = 0;
+      for (const v of record) size += v.length;
+      if (size > MAX_RECORD_CHARS) throw unclosed(rowNumber);
       yield { rowNumber, values: record.map(clip) };
     }
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('CSV_')) {
-      throw badRequest('FILE_UNREADABLE', `文件无法读取：第 ${rowNumber + 1} 行附近 CSV 格式有误（引号不配对或行过长）`, { csvError: code });
+  };
+  for await (const t of text()) {
+    carry += t;
+    const cut = lastBreakOutsideQuotes(carry);
+    if (cut < 0) {
+      // An unclosed quote swallows the rest of the file into one record: refuse it clearly.
+      if (carry.length > MAX_RECORD_CHARS) throw unclosed(rowNumber + 1);
+      continue;
     }
-    throw e;
-  } finally {
-    parser.destroy();
+    yield* parseBatch(carry.slice(0, cut));
+    carry = carry.slice(cut + 1);
   }
+  if (carry) yield* parseBatch(carry);
+}
+
+function unclosed(row: number) {
+  return badRequest('FILE_UNREADABLE', `文件无法读取：第 ${row} 行附近 CSV 格式有误（引号不配对或行过长）`);
+}
+
+/** Index of the last '\n' preceded by an even number of '"' in `text`, or -1. One backward pass. */
+function lastBreakOutsideQuotes(text: string): number {
+  let quotes = 0;
+  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) quotes++;
+  let after = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 34) after++;
+    else if (c === 10 && (quotes - after) % 2 === 0) return i;
+  }
+  return -1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,6 +222,7 @@ function cellText(value: unknown, numFmt: string | undefined, date1904: boolean)
   if (value === null || value === undefined) return ['', false];
   if (typeof value === 'string') return [value, false];
   if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return ['', false]; // an error result of a formula reads as NaN
     // Plain cells are converted to Date by exceljs; formula results in a date format are not.
     return isDateFormat(numFmt) ? [formatDate(excelDate(value, date1904)), false] : [formatNumber(value), true];
   }

@@ -276,3 +276,23 @@ describe('csv', () => {
     expect(growth).toBeLessThan(100);
   });
 });
+
+describe('xlsx with much Chinese text (exceljs chunk-boundary fix)', () => {
+  it.each([false, true])('reads every character back intact (shared strings: %s)', async (useSharedStrings) => {
+    const dir = await mkdtemp(join(tmpdir(), 'znb-utf8-'));
+    const path = join(dir, 'big.xlsx');
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings, useStyles: false });
+    const ws = wb.addWorksheet('名单');
+    ws.addRow(['户编号', '姓名', '劳动技能']).commit();
+    for (let i = 0; i < 6000; i++) ws.addRow([`H${i}`, `张${'德明秀英建国桂兰'[i % 8]}`, i % 2 ? '弱劳动力或半劳动力' : '普通劳动力']).commit();
+    ws.commit();
+    await wb.commit();
+    const rows: SheetRow[] = [];
+    for await (const row of readSheetRows(createReadStream(path), 'xlsx')) rows.push(row);
+    await rm(dir, { recursive: true });
+    expect(rows).toHaveLength(6001);
+    const bad = rows.filter((r) => r.values.some((v) => v.includes('\uFFFD')));
+    expect(bad.map((r) => r.rowNumber)).toEqual([]);
+    expect(rows[6000]!.values).toEqual(['H5999', '张兰', '弱劳动力或半劳动力']);
+  });
+});

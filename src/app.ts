@@ -13,6 +13,7 @@ import { opsRoutes } from './ops/routes.ts';
 import { unauthorized } from './shared/errors.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { registryRoutes } from './registry/routes.ts';
+import { coverRoutes } from './cover/routes.ts';
 import { docsPage } from './web/docs.tsx';
 
 z.config(z.locales.zhCN());
@@ -31,7 +32,7 @@ const docRoutes = [
 ];
 
 /** Every route of the service, in mount order. The access-matrix test walks this list. */
-export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes, ...registryRoutes];
+export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes, ...registryRoutes, ...coverRoutes];
 
 let cachedDoc: Record<string, unknown> | undefined;
 export function openApiDocument() {

@@ -124,6 +124,36 @@ const COMMANDS: Record<string, Command> = {
       }));
     },
   },
+  'cover enrol': {
+    usage: 'znb cover enrol --agreement 协议id [--as-of YYYY-MM-DD]',
+    help: '按当前名单为协议登记参保：新增符合条件的人员，终止已移出名单者的保障，记录每人原因。',
+    options: {
+      agreement: { type: 'string', required: true, help: '协议 id' },
+      'as-of': { type: 'string', help: '登记日期（默认今天）' },
+    },
+    run: (v) => withRuntime(async (rt) => {
+      const { enrol } = await import('./cover/service.ts');
+      const r = await enrol(rt.deps, SYSTEM, str(v.agreement)!, str(v['as-of']));
+      console.log(JSON.stringify(r));
+    }),
+  },
+  'cover bill': {
+    usage: 'znb cover bill --agreement 协议id --as-of YYYY-MM-DD --out 账单.xlsx [--save]',
+    help: '出具保费账单（按险种、按出资方、上次账单以来的变动）写入 xlsx；--save 保存为下次变动的基准。',
+    options: {
+      agreement: { type: 'string', required: true, help: '协议 id' },
+      'as-of': { type: 'string', required: true, help: '账单日期' },
+      out: { type: 'string', required: true, help: '输出的 xlsx 文件' },
+      save: { type: 'boolean', help: '保存本次账单' },
+    },
+    run: (v) => withRuntime(async (rt) => {
+      const { bill, billXlsx } = await import('./cover/service.ts');
+      const { writeFileSync } = await import('node:fs');
+      const b = await bill(rt.deps, SYSTEM, str(v.agreement)!, str(v['as-of'])!, { save: v.save === true });
+      writeFileSync(str(v.out)!, await billXlsx(rt.deps, b));
+      console.log(`保费合计 ${(b.totalFen / 100).toFixed(2)} 元，已写入 ${str(v.out)}`);
+    }),
+  },
   'token revoke': {
     usage: 'znb token revoke --id 令牌id',
     help: '吊销一个访问令牌。',

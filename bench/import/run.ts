@@ -116,6 +116,7 @@ for (const kind of DBS) {
       importSeconds: summary.seconds, processSeconds: Number(r.seconds.toFixed(1)),
       copySeconds: Number(ceiling.toFixed(2)), ratio: Number((summary.seconds / ceiling).toFixed(1)),
       peakRssMB: Math.round(r.rss / 1e6), rowsPerSecond: Math.round(N / summary.seconds),
+      phases: JSON.stringify(summary.phaseSeconds ?? {}),
     };
     results.push(row);
     console.log(JSON.stringify(row));

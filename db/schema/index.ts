@@ -2,3 +2,4 @@ export * from './access.ts';
 export * from './settings.ts';
 export * from './ops.ts';
 export * from './registry.ts';
+export * from './cover.ts';

@@ -72,7 +72,7 @@ export async function runImportCommand(deps: AppDeps, cmd: ImportCommand): Promi
       eligibleHouseholds: s.eligibleHouseholds, ineligibleHouseholds: s.ineligibleHouseholds,
       excludedByReason: s.excludedByReason, added: s.added, updated: s.updated, unchanged: s.unchanged,
       delisted: s.delisted, errors, importId: result.importId, dryRun: s.dryRun, applied: !s.dryRun,
-      householdChanges: s.householdChanges, fileHash: s.fileHash, seconds: s.seconds,
+      householdChanges: s.householdChanges, fileHash: s.fileHash, seconds: s.seconds, phaseSeconds: s.phaseSeconds,
     }));
   } else {
     const lines = [

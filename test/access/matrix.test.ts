@@ -9,6 +9,8 @@ import { testApp, type TestApp } from '../helpers/app.ts';
 
 const ALL = 'authenticated' as const;
 const STAFF: Allow = ['admin', 'county_office', 'joint_meeting'];
+const COUNTY: Allow = ['admin', 'county_office'];
+const READERS: Allow = ['admin', 'county_office', 'insurer', 'joint_meeting'];
 const EXPECTED: Record<string, Allow> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
@@ -42,6 +44,21 @@ const EXPECTED: Record<string, Allow> = {
   'GET /api/v1/registry/changes': STAFF,
   'POST /api/v1/regions': ['admin', 'county_office'],
   'GET /api/v1/regions': ALL,
+  'POST /api/v1/cover/agreements': COUNTY,
+  'GET /api/v1/cover/agreements': READERS,
+  'GET /api/v1/cover/agreements/:id': READERS,
+  'PATCH /api/v1/cover/agreements/:id': COUNTY,
+  'POST /api/v1/cover/agreements/:id/sign': COUNTY,
+  'POST /api/v1/cover/agreements/:id/issue': ['admin', 'insurer'],
+  'POST /api/v1/cover/agreements/:id/terminate': COUNTY,
+  'POST /api/v1/cover/agreements/:id/enrol': COUNTY,
+  'POST /api/v1/cover/agreements/:id/enrolments': COUNTY,
+  'POST /api/v1/cover/agreements/:id/enrolments/end': COUNTY,
+  'GET /api/v1/cover/agreements/:id/enrolments': READERS,
+  'GET /api/v1/cover/agreements/:id/decisions': READERS,
+  'GET /api/v1/cover/agreements/:id/insured-list.xlsx': READERS,
+  'GET /api/v1/cover/agreements/:id/bill': READERS,
+  'POST /api/v1/cover/agreements/:id/bills': ['admin', 'county_office', 'insurer'],
 };
 
 const key = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;

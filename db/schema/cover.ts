@@ -1,0 +1,75 @@
+// The 助农保 group policy: agreements between a county office and an insurer, person-level cover
+// (enrolments) with the reason each person is in or out, and premium bills.
+import { sql } from 'drizzle-orm';
+import {
+  bigint, bigserial, check, date, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core';
+
+export const coverAgreements = pgTable('cover_agreements', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  agreementNo: text('agreement_no').notNull(),
+  procurementRef: text('procurement_ref'),
+  /** 12-digit county code of the county office party to it. */
+  countyCode: text('county_code').notNull(),
+  countyOrgId: uuid('county_org_id').notNull(),
+  insurerOrgId: uuid('insurer_org_id').notNull(),
+  periodStart: date('period_start', { mode: 'string' }).notNull(),
+  periodEnd: date('period_end', { mode: 'string' }).notNull(),
+  status: text('status', { enum: ['draft', 'signed', 'active', 'expired', 'terminated'] }).notNull().default('draft'),
+  premiumRule: text('premium_rule', { enum: ['full_year', 'pro_rata_days', 'by_month'] }).notNull(),
+  schedule: jsonb('schedule').notNull(),
+  /** Contractual claim deadlines stricter than the Insurance Law (days, working days). */
+  claimTerms: jsonb('claim_terms').notNull(),
+  policyNo: text('policy_no'),
+  signedAt: timestamp('signed_at', { withTimezone: true }),
+  issuedAt: timestamp('issued_at', { withTimezone: true }),
+  terminatedOn: date('terminated_on', { mode: 'string' }),
+  terminationReason: text('termination_reason'),
+  createdBy: uuid('created_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('cover_agreements_no_uq').on(t.agreementNo),
+  uniqueIndex('cover_agreements_policy_no_uq').on(t.policyNo),
+  index('cover_agreements_county_idx').on(t.countyCode),
+  check('cover_agreements_period_ck', sql`${t.periodStart} <= ${t.periodEnd}`),
+]);
+
+export const coverEnrolments = pgTable('cover_enrolments', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  agreementId: uuid('agreement_id').notNull().references(() => coverAgreements.id),
+  personId: uuid('person_id').notNull(),
+  householdId: uuid('household_id').notNull(),
+  villageCode: text('village_code').notNull(),
+  coverStart: date('cover_start', { mode: 'string' }).notNull(),
+  coverEnd: date('cover_end', { mode: 'string' }).notNull(),
+  endReason: text('end_reason'),
+  /** Why the person is covered: the registry's eligibility reasons at enrolment. */
+  reasons: jsonb('reasons').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  endedAt: timestamp('ended_at', { withTimezone: true }),
+}, (t) => [
+  index('cover_enrolments_agreement_idx').on(t.agreementId, t.villageCode),
+  index('cover_enrolments_person_idx').on(t.personId, t.coverStart),
+  index('cover_enrolments_household_idx').on(t.householdId),
+  check('cover_enrolments_span_ck', sql`${t.coverStart} <= ${t.coverEnd}`),
+]);
+
+/** Why each registered person of the county is in or out of the agreement, as last decided. */
+export const coverDecisions = pgTable('cover_decisions', {
+  agreementId: uuid('agreement_id').notNull(),
+  personId: uuid('person_id').notNull(),
+  decision: text('decision', { enum: ['enrolled', 'excluded'] }).notNull(),
+  reasons: jsonb('reasons').notNull(),
+  decidedOn: date('decided_on', { mode: 'string' }).notNull(),
+}, (t) => [uniqueIndex('cover_decisions_uq').on(t.agreementId, t.personId)]);
+
+export const coverBills = pgTable('cover_bills', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  agreementId: uuid('agreement_id').notNull().references(() => coverAgreements.id),
+  asOf: date('as_of', { mode: 'string' }).notNull(),
+  totalFen: bigint('total_fen', { mode: 'number' }).notNull(),
+  detail: jsonb('detail').notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('cover_bills_agreement_idx').on(t.agreementId, t.createdAt)]);

@@ -1,0 +1,126 @@
+// HTTP routes of the cover module: agreements, enrolment, the insured list, premium bills.
+import { z } from 'zod';
+import { ctxOf } from '../access/routes.ts';
+import { route } from '../http/route.ts';
+import { todayInShanghai } from '../shared/dates.ts';
+import { PageQuery } from '../shared/pagination.ts';
+import * as svc from './service.ts';
+
+const TAG = '承保（协议、参保、保费）';
+const IdParam = z.object({ id: z.uuid('编号格式不正确') });
+const IsoDay = z.iso.date('日期格式应为 YYYY-MM-DD');
+const READERS = ['admin', 'county_office', 'insurer', 'joint_meeting'] as const;
+const COUNTY = ['admin', 'county_office'] as const;
+
+const ClaimTerms = z.object({
+  decisionDays: z.number().int().min(1).max(30).optional(),
+  decisionWorkingDays: z.boolean().optional(),
+  paymentDays: z.number().int().min(1).max(10).optional(),
+  rejectionNoticeDays: z.number().int().min(1).max(3).optional(),
+  monthlySummary: z.boolean().optional(),
+}).describe('比保险法更严格的合同约定期限（核定、支付、拒赔通知），单位：天');
+
+const AgreementBody = z.object({
+  agreementNo: z.string().trim().min(3).max(60),
+  procurementRef: z.string().trim().max(100).optional(),
+  countyCode: z.string().regex(/^[0-9]{6}0{6}$/, '县级区划代码应为12位，后6位为0'),
+  insurerOrgId: z.uuid(),
+  periodStart: IsoDay,
+  periodEnd: IsoDay,
+  premiumRule: z.enum(['full_year', 'pro_rata_days', 'by_month']),
+  schedule: z.unknown(),
+  claimTerms: ClaimTerms.optional(),
+});
+
+const xlsx = (bytes: Uint8Array, fileName: string) => new Response(bytes as Uint8Array<ArrayBuffer>, {
+  headers: {
+    'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'content-disposition': `attachment; filename="download.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+  },
+});
+
+export const coverRoutes = [
+  route({
+    method: 'post', path: '/api/v1/cover/agreements', tag: TAG, summary: '新建“助农保”服务协议（草稿）', allow: COUNTY,
+    body: AgreementBody, responses: { 201: '已创建', 400: '保障方案或参数不正确', 409: '协议编号已存在' },
+    handler: async (c, { body }) => c.json(await svc.createAgreement(c.var.deps, ctxOf(c), body), 201),
+  }),
+  route({
+    method: 'get', path: '/api/v1/cover/agreements', tag: TAG, summary: '协议列表（县看本辖区，保险公司看本公司）', allow: READERS,
+    query: PageQuery,
+    handler: async (c, { query }) => c.json(await svc.listAgreements(c.var.deps, c.var.actor!, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/cover/agreements/:id', tag: TAG, summary: '协议详情（含保障方案）', allow: READERS, params: IdParam,
+    handler: async (c, { params }) => c.json(svc.publicAgreement(
+      await svc.readableAgreement(c.var.deps, c.var.actor!, params.id), todayInShanghai(c.var.deps.now()))),
+  }),
+  route({
+    method: 'patch', path: '/api/v1/cover/agreements/:id', tag: TAG, summary: '修改草稿协议', allow: COUNTY, params: IdParam,
+    body: AgreementBody.omit({ agreementNo: true, countyCode: true }).partial(),
+    handler: async (c, { params, body }) => c.json(await svc.updateAgreement(c.var.deps, ctxOf(c), params.id, body)),
+  }),
+  route({
+    method: 'post', path: '/api/v1/cover/agreements/:id/sign', tag: TAG, summary: '签订协议', allow: COUNTY, params: IdParam,
+    handler: async (c, { params }) => c.json(await svc.signAgreement(c.var.deps, ctxOf(c), params.id)),
+  }),
+  route({
+    method: 'post', path: '/api/v1/cover/agreements/:id/issue', tag: TAG, summary: '保险公司出具统一保单（协议生效）',
+    allow: ['admin', 'insurer'], params: IdParam, body: z.object({ policyNo: z.string().trim().min(3).max(60) }),
+    handler: async (c, { params, body }) => c.json(await svc.issuePolicy(c.var.deps, ctxOf(c), params.id, body.policyNo)),
+  }),
+  route({
+    method: 'post', path: '/api/v1/cover/agreements/:id/terminate', tag: TAG, summary: '终止协议（注明原因）', allow: COUNTY,
+    params: IdParam, body: z.object({ on: IsoDay, reason: z.string().trim().min(2).max(500) }),
+    handler: async (c, { params, body }) => c.json(await svc.terminateAgreement(c.var.deps, ctxOf(c), params.id, body.on, body.reason)),
+  }),
+  route({
+    method: 'post', path: '/api/v1/cover/agreements/:id/enrol', tag: TAG, summary: '按当前名单登记参保（新增、终止、记录每人原因）',
+    allow: COUNTY, params: IdParam, body: z.object({ asOf: IsoDay.optional() }),
+    handler: async (c, { params, body }) => c.json(await svc.enrol(c.var.deps, ctxOf(c), params.id, body.asOf)),
+  }),
+  route({
+    method: 'post', path: '/api/v1/cover/agreements/:id/enrolments', tag: TAG, summary: '单人加保（如新识别的监测对象）', allow: COUNTY,
+    params: IdParam, body: z.object({ personId: z.uuid(), from: IsoDay }), idempotent: true,
+    responses: { 201: '已加保', 409: '已由其他协议承保或不符合条件' },
+    handler: async (c, { params, body }) => c.json(await svc.addCover(c.var.deps, ctxOf(c), params.id, body.personId, body.from), 201),
+  }),
+  route({
+    method: 'post', path: '/api/v1/cover/agreements/:id/enrolments/end', tag: TAG, summary: '终止单人保障（死亡等）', allow: COUNTY,
+    params: IdParam,
+    body: z.object({ personId: z.uuid(), on: IsoDay, reason: z.enum(['death', 'other']), note: z.string().max(500).optional() }),
+    handler: async (c, { params, body }) =>
+      c.json(await svc.endCover(c.var.deps, ctxOf(c), params.id, body.personId, body.on, body.reason, body.note)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/cover/agreements/:id/enrolments', tag: TAG, summary: '参保人员（按编号翻页：after）', allow: READERS,
+    params: IdParam, query: PageQuery.extend({ after: z.coerce.number().int().min(0).optional() }),
+    handler: async (c, { params, query }) => c.json(await svc.enrolments(c.var.deps, c.var.actor!, params.id, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/cover/agreements/:id/decisions', tag: TAG, summary: '每人参保或未参保的原因', allow: READERS,
+    params: IdParam, query: PageQuery.extend({ decision: z.enum(['enrolled', 'excluded']).optional() }),
+    handler: async (c, { params, query }) => c.json(await svc.decisions(c.var.deps, c.var.actor!, params.id, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/cover/agreements/:id/insured-list.xlsx', tag: TAG,
+    summary: '被保险人清单（Excel；fullIds=true 显示完整证件号码，仅保险公司、县乡村振兴部门，留审计记录）', allow: READERS,
+    params: IdParam, query: z.object({ fullIds: z.enum(['true', 'false']).optional() }),
+    handler: async (c, { params, query }) => {
+      const r = await svc.insuredListXlsx(c.var.deps, ctxOf(c), params.id, { fullIds: query.fullIds === 'true' });
+      return xlsx(r.bytes, r.fileName);
+    },
+  }),
+  route({
+    method: 'get', path: '/api/v1/cover/agreements/:id/bill', tag: TAG, summary: '保费账单（按险种、按出资方，及上次账单以来的变动）',
+    allow: READERS, params: IdParam, query: z.object({ asOf: IsoDay.optional() }),
+    handler: async (c, { params, query }) => c.json(await svc.bill(c.var.deps, ctxOf(c), params.id,
+      query.asOf ?? todayInShanghai(c.var.deps.now()), { save: false })),
+  }),
+  route({
+    method: 'post', path: '/api/v1/cover/agreements/:id/bills', tag: TAG, summary: '出具并保存保费账单（作为下次变动的基准）',
+    allow: ['admin', 'county_office', 'insurer'], params: IdParam, body: z.object({ asOf: IsoDay }),
+    responses: { 201: '已出具' },
+    handler: async (c, { params, body }) => c.json(await svc.bill(c.var.deps, ctxOf(c), params.id, body.asOf, { save: true }), 201),
+  }),
+];

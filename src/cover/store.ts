@@ -1,0 +1,201 @@
+// Queries of the cover module. Enrolment is set-based SQL: one statement each for the ends, the
+// additions and the decisions, whatever the number of persons.
+import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/types.ts';
+import { coverAgreements, coverBills, coverDecisions, coverEnrolments, persons } from '../../db/schema/index.ts';
+
+export type AgreementRow = typeof coverAgreements.$inferSelect;
+const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+
+export async function insertAgreement(db: Db, v: typeof coverAgreements.$inferInsert) {
+  const [row] = await db.insert(coverAgreements).values(v).returning();
+  return row!;
+}
+
+export async function findAgreement(db: Db, id: string) {
+  const [row] = await db.select().from(coverAgreements).where(eq(coverAgreements.id, id));
+  return row;
+}
+
+export async function findAgreementByNo(db: Db, no: string) {
+  const [row] = await db.select().from(coverAgreements).where(eq(coverAgreements.agreementNo, no));
+  return row;
+}
+
+export async function updateAgreement(db: Db, id: string, v: Partial<typeof coverAgreements.$inferInsert>) {
+  const [row] = await db.update(coverAgreements).set({ ...v, updatedAt: new Date() }).where(eq(coverAgreements.id, id)).returning();
+  return row!;
+}
+
+export async function listAgreements(db: Db, where: { scope: string; insurerOrgId?: string | undefined }, limit: number, offset: number) {
+  const c: SQL[] = [sql`${coverAgreements.countyCode} like ${where.scope} || '%'`];
+  if (where.insurerOrgId) c.push(eq(coverAgreements.insurerOrgId, where.insurerOrgId));
+  const cond = and(...c);
+  const items = await db.select().from(coverAgreements).where(cond).orderBy(desc(coverAgreements.periodStart)).limit(limit).offset(offset);
+  const [total] = await db.select({ n: count() }).from(coverAgreements).where(cond);
+  return { items, total: total!.n };
+}
+
+/** Serialise every enrolment change: two counties enrolling at once cannot both cover one person. */
+export async function lockEnrolment(db: Db) {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext('cover-enrolment'))`);
+}
+
+/** End the open cover of persons who left the county's list, became ineligible or moved away. */
+export async function endDeparted(db: Db, a: AgreementRow, asOf: string) {
+  const rows = rowsOf<{ reason: string; n: number }>(await db.execute(sql`
+    with gone as (
+      select e.id, case when p.status = 'delisted' then 'delisted'
+                        when p.county_code <> ${a.countyCode} then 'moved_out'
+                        else 'ineligible' end as reason,
+             case when p.status = 'delisted' and p.delisted_on is not null
+                  then greatest(e.cover_start, least(p.delisted_on, ${a.periodEnd}::date))
+                  else greatest(e.cover_start, least(${asOf}::date, ${a.periodEnd}::date)) end as end_on
+      from cover_enrolments e join persons p on p.id = e.person_id
+      where e.agreement_id = ${a.id} and e.end_reason is null
+        and (p.status <> 'active' or not p.eligible or p.county_code <> ${a.countyCode})),
+    upd as (
+      update cover_enrolments e set cover_end = gone.end_on, end_reason = gone.reason, ended_at = now()
+      from gone where e.id = gone.id returning gone.reason)
+    select reason, count(*)::int as n from upd group by reason`));
+  return Object.fromEntries(rows.map((r) => [r.reason, r.n])) as Record<string, number>;
+}
+
+/** Cover every active, eligible person of the county not yet covered here nor elsewhere. */
+export async function addEligible(db: Db, a: AgreementRow, start: string) {
+  const [r] = rowsOf<{ n: number }>(await db.execute(sql`
+    with ins as (
+      insert into cover_enrolments (agreement_id, person_id, household_id, village_code, cover_start, cover_end, reasons)
+      select ${a.id}, p.id, p.household_id, p.village_code, ${start}::date, ${a.periodEnd}::date, p.eligibility_reasons
+      from persons p
+      where p.county_code = ${a.countyCode} and p.status = 'active' and p.eligible
+        and not exists (select 1 from cover_enrolments e where e.person_id = p.id
+                        and e.cover_start <= ${a.periodEnd}::date and e.cover_end >= ${start}::date)
+      returning 1)
+    select count(*)::int as n from ins`));
+  return r!.n;
+}
+
+/** Record, for every person of the county's list, why they are in or out of this agreement. */
+export async function recordDecisions(db: Db, a: AgreementRow, asOf: string) {
+  await db.execute(sql`
+    insert into cover_decisions (agreement_id, person_id, decision, reasons, decided_on)
+    select ${a.id}, p.id,
+      case when mine.id is not null then 'enrolled' else 'excluded' end,
+      case when mine.id is not null then p.eligibility_reasons
+           when other.agreement_no is not null then jsonb_build_array(jsonb_build_object(
+             'code', 'ALREADY_COVERED', 'message', '已由协议 ' || other.agreement_no || ' 承保（' || other.cover_start || ' 至 ' || other.cover_end || '）'))
+           when p.status <> 'active' then jsonb_build_array(jsonb_build_object('code', 'DELISTED', 'message', '已移出名单（' || coalesce(p.delisted_on::text, '') || '）'))
+           else p.eligibility_reasons end,
+      ${asOf}::date
+    from persons p
+    left join lateral (select e.id from cover_enrolments e where e.agreement_id = ${a.id} and e.person_id = p.id
+                       and e.end_reason is null limit 1) mine on true
+    left join lateral (select x.agreement_no, e.cover_start, e.cover_end from cover_enrolments e
+                       join cover_agreements x on x.id = e.agreement_id
+                       where e.person_id = p.id and e.agreement_id <> ${a.id}
+                         and e.cover_start <= ${a.periodEnd}::date and e.cover_end >= ${a.periodStart}::date limit 1) other on true
+    where p.county_code = ${a.countyCode}
+    on conflict (agreement_id, person_id) do update
+      set decision = excluded.decision, reasons = excluded.reasons, decided_on = excluded.decided_on
+      where cover_decisions.decision <> excluded.decision or cover_decisions.reasons <> excluded.reasons`);
+  const rows = rowsOf<{ decision: string; code: string | null; n: number }>(await db.execute(sql`
+    select decision, case when decision = 'excluded' then reasons->0->>'code' end as code, count(*)::int as n
+    from cover_decisions where agreement_id = ${a.id} group by 1, 2`));
+  return rows;
+}
+
+export async function overlappingCover(db: Db, personId: string, start: string, end: string) {
+  const [row] = rowsOf<{ agreement_no: string; cover_start: string; cover_end: string; agreement_id: string }>(await db.execute(sql`
+    select x.agreement_no, e.cover_start::text, e.cover_end::text, e.agreement_id from cover_enrolments e
+    join cover_agreements x on x.id = e.agreement_id
+    where e.person_id = ${personId} and e.cover_start <= ${end}::date and e.cover_end >= ${start}::date limit 1`));
+  return row;
+}
+
+export async function insertEnrolment(db: Db, v: typeof coverEnrolments.$inferInsert) {
+  const [row] = await db.insert(coverEnrolments).values(v).returning();
+  return row!;
+}
+
+export async function openEnrolment(db: Db, agreementId: string, personId: string) {
+  const [row] = await db.select().from(coverEnrolments).where(and(
+    eq(coverEnrolments.agreementId, agreementId), eq(coverEnrolments.personId, personId), sql`${coverEnrolments.endReason} is null`));
+  return row;
+}
+
+export async function endEnrolment(db: Db, id: number, end: string, reason: string) {
+  const [row] = await db.update(coverEnrolments).set({ coverEnd: end, endReason: reason, endedAt: new Date() })
+    .where(eq(coverEnrolments.id, id)).returning();
+  return row!;
+}
+
+/** Enrolments with their person, for lists and the insured list (keyset by id). */
+export async function enrolmentPage(db: Db, agreementId: string, afterId: number, limit: number, villagePrefix = '') {
+  return rowsOf<{
+    id: number; cover_start: string; cover_end: string; end_reason: string | null; village_code: string;
+    household_no: string; name: string; relationship_label: string; id_masked: string; id_enc: string;
+    sex: string; birth_date: string; reasons: Array<{ code: string; message: string }>; person_id: string;
+  }>(await db.execute(sql`
+    select e.id, e.cover_start::text, e.cover_end::text, e.end_reason, e.village_code, h.household_no, p.name,
+           p.relationship_label, p.id_masked, p.id_enc, p.sex, p.birth_date::text, e.reasons, p.id as person_id
+    from cover_enrolments e join persons p on p.id = e.person_id join households h on h.id = e.household_id
+    where e.agreement_id = ${agreementId} and e.id > ${afterId} and e.village_code like ${villagePrefix} || '%'
+    order by e.id limit ${limit}`));
+}
+
+export async function countEnrolments(db: Db, agreementId: string) {
+  const [r] = rowsOf<{ persons: number; households: number; open: number }>(await db.execute(sql`
+    select count(*)::int as persons, count(distinct household_id)::int as households,
+           (count(*) filter (where end_reason is null))::int as open
+    from cover_enrolments where agreement_id = ${agreementId}`));
+  return r!;
+}
+
+/** Persons by cover span (few distinct spans): the premium rule runs per span, not per person. */
+export async function personSpans(db: Db, agreementId: string, upTo: string, createdAfter?: Date, endedAfter?: Date) {
+  return rowsOf<{ s: string; e: string; n: number }>(await db.execute(sql`
+    select cover_start::text as s, cover_end::text as e, count(*)::int as n from cover_enrolments
+    where agreement_id = ${agreementId} and cover_start <= ${upTo}::date
+      ${createdAfter ? sql`and created_at > ${createdAfter.toISOString()}::timestamptz` : sql``}
+      ${endedAfter ? sql`and ended_at > ${endedAfter.toISOString()}::timestamptz` : sql``}
+    group by 1, 2`));
+}
+
+/** Households by the span of their members' cover. */
+export async function householdSpans(db: Db, agreementId: string, upTo: string) {
+  return rowsOf<{ s: string; e: string; n: number }>(await db.execute(sql`
+    select s::text, e::text, count(*)::int as n from (
+      select household_id, min(cover_start) as s, max(cover_end) as e from cover_enrolments
+      where agreement_id = ${agreementId} and cover_start <= ${upTo}::date group by household_id) h
+    group by 1, 2`));
+}
+
+export async function lastBill(db: Db, agreementId: string) {
+  const [row] = await db.select().from(coverBills).where(eq(coverBills.agreementId, agreementId))
+    .orderBy(desc(coverBills.createdAt)).limit(1);
+  return row;
+}
+
+export async function insertBill(db: Db, v: typeof coverBills.$inferInsert) {
+  const [row] = await db.insert(coverBills).values(v).returning();
+  return row!;
+}
+
+export async function decisionsPage(db: Db, agreementId: string, decision: string | undefined, limit: number, offset: number) {
+  const c: SQL[] = [eq(coverDecisions.agreementId, agreementId)];
+  if (decision) c.push(eq(coverDecisions.decision, decision as 'enrolled'));
+  return db.select().from(coverDecisions).where(and(...c)).orderBy(asc(coverDecisions.personId)).limit(limit).offset(offset);
+}
+
+
+export async function endAllOpen(db: Db, agreementId: string, on: string, reason: string) {
+  await db.execute(sql`
+    update cover_enrolments set cover_end = greatest(cover_start, ${on}::date), end_reason = ${reason}, ended_at = now()
+    where agreement_id = ${agreementId} and end_reason is null`);
+}
+
+export async function findPerson(db: Db, id: string) {
+  const [row] = await db.select().from(persons).where(eq(persons.id, id));
+  return row;
+}

@@ -56,7 +56,12 @@ describe('the agreement', () => {
     agreementId = a.id;
     expect(a).toMatchObject({ status: 'draft', statusName: '草稿', countyOrgId: county.orgId });
     expect((await t.call(county.token, 'POST', '/api/v1/cover/agreements', body())).status).toBe(409);
+    const edited = await t.call(county.token, 'PATCH', `/api/v1/cover/agreements/${agreementId}`, { procurementRef: 'CG-2025-118-补' });
+    expect(await edited.json()).toMatchObject({ procurementRef: 'CG-2025-118-补', status: 'draft' });
     expect((await t.call(county.token, 'POST', `/api/v1/cover/agreements/${agreementId}/sign`)).status).toBe(200);
+    const late = await t.call(county.token, 'PATCH', `/api/v1/cover/agreements/${agreementId}`, { premiumRule: 'full_year' });
+    expect(late.status).toBe(409);
+    expect((await late.json()).code).toBe('AGREEMENT_STATE');
     const twice = await t.call(county.token, 'POST', `/api/v1/cover/agreements/${agreementId}/sign`);
     expect(twice.status).toBe(409);
     expect((await twice.json()).message).toContain('已签订');

@@ -40,7 +40,8 @@ export async function testApp(opts: { now?: () => Date } = {}): Promise<TestApp>
   if (!admin) throw new Error('bootstrap did not run on a fresh database');
   const call: TestApp['call'] = (token, method, path, body, headers = {}) =>
     Promise.resolve(app.request(path, {
-      method,
+      // fetch upper-cases GET, POST… itself but not PATCH: a lower-case 'patch' would match no route.
+      method: method.toUpperCase(),
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),

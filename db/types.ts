@@ -10,3 +10,11 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   close(): Promise<void>;
 }
+
+/**
+ * The rows of a raw `db.execute(sql…)`: postgres.js returns an array, PGlite an object with
+ * `rows`. Every raw query goes through this one place.
+ */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

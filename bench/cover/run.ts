@@ -8,6 +8,7 @@ import postgres from 'postgres';
 import { connectPglite } from '../../db/connect.ts';
 import { connectPostgres } from '../../db/connect-postgres.ts';
 import { runMigrations } from '../../db/migrate.ts';
+import { rowsOf } from '../../db/types.ts';
 import { loadConfig } from '../../src/config.ts';
 import { bill, enrol } from '../../src/cover/service.ts';
 import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
@@ -70,10 +71,9 @@ await time(`fill registry (${N} persons, ${H} households)`, async () => {
     from generate_series(1, ${N}) g join households h on h.id = md5('h' || (1 + (g - 1) / 3))::uuid`);
 });
 
-const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ id: string }>;
-const orgId = rowsOf(await db.execute(sql`
+const orgId = rowsOf<{ id: string }>(await db.execute(sql`
   insert into organisations (kind, name, region_code) values ('insurer', '保险公司', '500101000000') returning id`))[0]!.id;
-const agreementId = rowsOf(await db.execute(sql`
+const agreementId = rowsOf<{ id: string }>(await db.execute(sql`
   insert into cover_agreements (agreement_no, county_code, county_org_id, insurer_org_id, period_start, period_end,
     status, premium_rule, schedule, claim_terms)
   values ('BENCH-1', '500101000000', ${orgId}, ${orgId}, '2026-01-01', '2026-12-31', 'signed', 'pro_rata_days',

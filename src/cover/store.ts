@@ -1,12 +1,10 @@
 // Queries of the cover module. Enrolment is set-based SQL: one statement each for the ends, the
 // additions and the decisions, whatever the number of persons.
 import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/types.ts';
+import { type Db, rowsOf } from '../../db/types.ts';
 import { coverAgreements, coverBills, coverDecisions, coverEnrolments, persons } from '../../db/schema/index.ts';
 
 export type AgreementRow = typeof coverAgreements.$inferSelect;
-const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
-
 export async function insertAgreement(db: Db, v: typeof coverAgreements.$inferInsert) {
   const [row] = await db.insert(coverAgreements).values(v).returning();
   return row!;

@@ -2,14 +2,13 @@
 import { sql } from 'drizzle-orm';
 import journal from '../../db/migrations/meta/_journal.json';
 import { route } from '../http/route.ts';
-import type { Db } from '../../db/types.ts';
+import { type Db, rowsOf } from '../../db/types.ts';
 
 const EXPECTED_MIGRATIONS = journal.entries.length;
 
 export async function migrationState(db: Db): Promise<{ applied: number; expected: number }> {
   try {
-    const rows = await db.execute<{ n: number | string }>(sql`select count(*) as n from drizzle.__drizzle_migrations`);
-    const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as Array<{ n: number | string }>;
+    const list = rowsOf<{ n: number | string }>(await db.execute(sql`select count(*) as n from drizzle.__drizzle_migrations`));
     return { applied: Number(list[0]?.n ?? 0), expected: EXPECTED_MIGRATIONS };
   } catch {
     return { applied: 0, expected: EXPECTED_MIGRATIONS };

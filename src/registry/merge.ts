@@ -4,9 +4,7 @@
 // longer listed is marked delisted with the list's date, never deleted — except households and
 // persons whose rows were rejected this time, which keep their state until a clean list says more.
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/types.ts';
-
-const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+import { type Db, rowsOf } from '../../db/types.ts';
 
 export interface MergeCounts {
   households: { added: number; relisted: number; updated: number; delisted: number };

@@ -2,7 +2,7 @@
 // Set-level work (duplicates, heads per household, conflicts, merge, delisting) runs as SQL over
 // the staging table, so memory stays flat whatever the file size.
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/types.ts';
+import { type Db, rowsOf } from '../../db/types.ts';
 import {
   households, persons, regions, registryChanges, registryImportErrors, registryImportRejectedRows, registryImports,
   registryStaging, registryStagingHouseholds,
@@ -13,8 +13,6 @@ export type StagingInsert = typeof registryStaging.$inferInsert;
 export type StagingHouseholdInsert = typeof registryStagingHouseholds.$inferInsert;
 export type HouseholdRow = typeof households.$inferSelect;
 export type PersonRow = typeof persons.$inferSelect;
-
-const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
 
 // ---- imports --------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
 import { importNow } from '../../src/registry/service.ts';
+import { rowsOf } from '../../db/types.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { baseList, COUNTY, idFor, person, toCsv, type Row } from '../registry/fixtures.ts';
 
@@ -142,7 +143,7 @@ describe('insured list and bill', () => {
     wb2.worksheets[0]!.eachRow((r, n) => { if (n > 1) ids.push(String(r.getCell(idCol).value)); });
     expect(ids).toContain(idFor('1968-03-12', 11));
     const res = await t.database.db.execute(sql`select count(*)::int as n from audit_log where action = 'cover.insured_list_full_ids'`);
-    const rows = (Array.isArray(res) ? res : (res as unknown as { rows: unknown[] }).rows) as Array<{ n: number }>;
+    const rows = rowsOf<{ n: number }>(res);
     expect(rows[0]!.n).toBe(1);
   });
 

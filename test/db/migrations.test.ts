@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import journal from '../../db/migrations/meta/_journal.json';
 import { runMigrations } from '../../db/migrate.ts';
+import { rowsOf } from '../../db/types.ts';
 import { migrationState } from '../../src/ops/routes.ts';
 import { emptyDatabase, onPostgres, type TestDatabase } from '../helpers/db.ts';
 
@@ -10,7 +11,6 @@ let database: TestDatabase;
 beforeAll(async () => { database = await emptyDatabase(); });
 afterAll(() => database?.close());
 
-const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
 
 describe(`migrations on ${onPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
   it('start from an empty database with nothing applied', async () => {
@@ -20,13 +20,13 @@ describe(`migrations on ${onPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
   it('apply cleanly from empty and create every table', async () => {
     await runMigrations(database, database.url);
     expect(await migrationState(database.db)).toEqual({ applied: journal.entries.length, expected: journal.entries.length });
-    const tables = rowsOf(await database.db.execute(sql`
+    const tables = rowsOf<Record<string, unknown>>(await database.db.execute(sql`
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`))
       .map((r) => r.table_name);
     expect(tables).toEqual(expect.arrayContaining([
       'api_tokens', 'audit_log', 'idempotency_keys', 'job_runs', 'organisations', 'rate_limits', 'settings', 'users',
     ]));
-    const triggers = rowsOf(await database.db.execute(sql`
+    const triggers = rowsOf<Record<string, unknown>>(await database.db.execute(sql`
       select distinct trigger_name from information_schema.triggers where event_object_table = 'audit_log'`));
     expect(triggers.map((r) => r.trigger_name)).toContain('audit_log_no_update_delete');
   });

@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport } from '../../src/registry/importer.ts';
 import { createImport } from '../../src/registry/service.ts';
+import { rowsOf } from '../../db/types.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { baseList, COUNTY, encodeGbk, idFor, person, toCsv, toXlsx, V1 } from './fixtures.ts';
 
@@ -39,7 +40,7 @@ async function importAndWait(token: string, file: Blob, name: string, fields: Re
 
 const count = async (table: string, where = sql`true`) => {
   const r = await t.database.db.execute(sql`select count(*)::int as n from ${sql.raw(table)} where ${where}`);
-  return ((Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ n: number }>)[0]!.n;
+  return rowsOf<{ n: number }>(r)[0]!.n;
 };
 
 describe('a first list', () => {

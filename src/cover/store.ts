@@ -76,31 +76,35 @@ export async function addEligible(db: Db, a: AgreementRow, start: string) {
 
 /** Record, for every person of the county's list, why they are in or out of this agreement. */
 export async function recordDecisions(db: Db, a: AgreementRow, asOf: string) {
+  // Hash joins over three sets (open cover here, overlapping cover elsewhere, the county's persons):
+  // linear in the number of persons, no per-person sub-query.
   await db.execute(sql`
+    with mine as (
+      select distinct person_id from cover_enrolments where agreement_id = ${a.id} and end_reason is null),
+    other as (
+      select distinct on (e.person_id) e.person_id, x.agreement_no, e.cover_start, e.cover_end
+      from cover_enrolments e join cover_agreements x on x.id = e.agreement_id
+      where e.agreement_id <> ${a.id} and e.cover_start <= ${a.periodEnd}::date and e.cover_end >= ${a.periodStart}::date
+      order by e.person_id, e.cover_start)
     insert into cover_decisions (agreement_id, person_id, decision, reasons, decided_on)
     select ${a.id}, p.id,
-      case when mine.id is not null then 'enrolled' else 'excluded' end,
-      case when mine.id is not null then p.eligibility_reasons
+      case when mine.person_id is not null then 'enrolled' else 'excluded' end,
+      case when mine.person_id is not null then p.eligibility_reasons
            when other.agreement_no is not null then jsonb_build_array(jsonb_build_object(
              'code', 'ALREADY_COVERED', 'message', '已由协议 ' || other.agreement_no || ' 承保（' || other.cover_start || ' 至 ' || other.cover_end || '）'))
            when p.status <> 'active' then jsonb_build_array(jsonb_build_object('code', 'DELISTED', 'message', '已移出名单（' || coalesce(p.delisted_on::text, '') || '）'))
            else p.eligibility_reasons end,
       ${asOf}::date
     from persons p
-    left join lateral (select e.id from cover_enrolments e where e.agreement_id = ${a.id} and e.person_id = p.id
-                       and e.end_reason is null limit 1) mine on true
-    left join lateral (select x.agreement_no, e.cover_start, e.cover_end from cover_enrolments e
-                       join cover_agreements x on x.id = e.agreement_id
-                       where e.person_id = p.id and e.agreement_id <> ${a.id}
-                         and e.cover_start <= ${a.periodEnd}::date and e.cover_end >= ${a.periodStart}::date limit 1) other on true
+    left join mine on mine.person_id = p.id
+    left join other on other.person_id = p.id
     where p.county_code = ${a.countyCode}
     on conflict (agreement_id, person_id) do update
       set decision = excluded.decision, reasons = excluded.reasons, decided_on = excluded.decided_on
       where cover_decisions.decision <> excluded.decision or cover_decisions.reasons <> excluded.reasons`);
-  const rows = rowsOf<{ decision: string; code: string | null; n: number }>(await db.execute(sql`
+  return rowsOf<{ decision: string; code: string | null; n: number }>(await db.execute(sql`
     select decision, case when decision = 'excluded' then reasons->0->>'code' end as code, count(*)::int as n
     from cover_decisions where agreement_id = ${a.id} group by 1, 2`));
-  return rows;
 }
 
 export async function overlappingCover(db: Db, personId: string, start: string, end: string) {

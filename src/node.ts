@@ -29,6 +29,12 @@ export async function startServer(env: Record<string, string | undefined> = proc
     });
   });
 
+  server.on('error', (e: NodeJS.ErrnoException) => {
+    log.error('cannot listen', { host: config.host, port: config.port, code: e.code, err: e.message });
+    if (e.code === 'EADDRINUSE') process.stderr.write(`端口 ${config.port} 已被占用：请换一个 PORT 或先停止占用它的程序\n`);
+    void rt.close().finally(() => process.exit(1));
+  });
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

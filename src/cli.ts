@@ -154,6 +154,16 @@ const COMMANDS: Record<string, Command> = {
       console.log(`保费合计 ${(b.totalFen / 100).toFixed(2)} 元，已写入 ${str(v.out)}`);
     }),
   },
+  'jobs run': {
+    usage: 'znb jobs run',
+    help: '立即执行一轮到期的定时任务（每个任务每个周期只执行一次，与服务实例共用记录）。',
+    options: {},
+    run: () => withRuntime(async (rt) => {
+      const { runDueJobs } = await import('./jobs/runner.ts');
+      const { JOBS } = await import('./jobs/schedule.ts');
+      for (const o of await runDueJobs(rt.deps, JOBS)) console.log(`${o.name}  ${o.period}  ${o.status}`);
+    }),
+  },
   'token revoke': {
     usage: 'znb token revoke --id 令牌id',
     help: '吊销一个访问令牌。',

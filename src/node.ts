@@ -4,7 +4,9 @@ import { bootstrapAdmin } from './access/service.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openRuntime } from './runtime.ts';
-import { failStaleImports } from './registry/service.ts';
+import cron from 'node-cron';
+import { runDueJobs } from './jobs/runner.ts';
+import { JOBS } from './jobs/schedule.ts';
 
 export async function startServer(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env);
@@ -19,8 +21,11 @@ export async function startServer(env: Record<string, string | undefined> = proc
       `ADMIN_TOKEN=${admin.token}\n\n`,
     );
   }
-  const stale = await failStaleImports(rt.deps);
-  if (stale) log.warn('failed imports left unfinished by a previous process', { count: stale });
+  // Scheduled jobs: a tick every minute (and one now); job_runs makes each period run once,
+  // however many instances tick.
+  const tick = () => runDueJobs(rt.deps, JOBS).catch((e) => log.error('job tick failed', { err: String(e) }));
+  await tick();
+  const ticker = cron.schedule('* * * * *', () => void tick(), { noOverlap: true });
   const app = createApp(rt.deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info('listening', {
@@ -40,6 +45,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     if (stopping) return;
     stopping = true;
     log.info('shutting down', { signal });
+    void ticker.stop();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {

@@ -359,3 +359,16 @@ export async function billXlsx(deps: AppDeps, b: Awaited<ReturnType<typeof bill>
   }
   return deps.spreadsheets.writeXlsx(sheets);
 }
+
+/** Agreements whose period ended before `today` become expired (the daily job). */
+export async function expireAgreements(deps: AppDeps, today: string) {
+  return deps.db.transaction(async (tx) => {
+    const rows = await store.expireBefore(tx, today);
+    for (const r of rows) {
+      await audit(tx, { actor: null, requestId: 'job:cover.expire-agreements' }, {
+        action: 'agreement.expire', entityType: 'agreement', entityId: r.id, summary: { periodEnd: r.periodEnd },
+      });
+    }
+    return rows.length;
+  });
+}

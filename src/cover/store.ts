@@ -201,3 +201,9 @@ export async function findPerson(db: Db, id: string) {
   const [row] = await db.select().from(persons).where(eq(persons.id, id));
   return row;
 }
+
+export async function expireBefore(db: Db, today: string) {
+  return db.update(coverAgreements).set({ status: 'expired', updatedAt: new Date() })
+    .where(and(eq(coverAgreements.status, 'active'), sql`${coverAgreements.periodEnd} < ${today}::date`))
+    .returning({ id: coverAgreements.id, periodEnd: coverAgreements.periodEnd });
+}

@@ -110,6 +110,11 @@ export async function runImport(
   if (!imp) throw new Error(`import ${importId} not found`);
   const started = performance.now();
   await store.updateImport(db, importId, { status: 'running', phase: 'reading', startedAt: deps.now(), heartbeatAt: deps.now() });
+  // A heartbeat on its own connection, also while the merge transaction runs: the stale-import job
+  // (jobs/schedule.ts) must never take a slow import for a dead one.
+  const heartbeat = setInterval(() => {
+    store.updateImport(db, importId, { heartbeatAt: deps.now() }).catch(() => {});
+  }, 10_000);
   try {
     const hash = createHash('sha256');
     const { head, stream } = await peek(hashing(source, hash));
@@ -251,6 +256,7 @@ export async function runImport(
     await store.updateImport(db, importId, { status: 'failed', phase: null, finishedAt: deps.now(), error });
     throw isAppError(e) ? e : new AppError(500, error.code, error.message);
   } finally {
+    clearInterval(heartbeat);
     await store.clearStaging(db, importId).catch(() => {});
   }
 }

@@ -1,0 +1,17 @@
+// Which jobs run, and how often. Each job's work lives in its module's service.
+import { expireAgreements } from '../cover/service.ts';
+import { failStaleImports } from '../registry/service.ts';
+import { type JobDef, minuteSlot, shanghaiDay } from './runner.ts';
+
+export const JOBS: readonly JobDef[] = [
+  {
+    name: 'registry.fail-stale-imports',
+    period: minuteSlot(5),
+    run: async (deps) => ({ failed: await failStaleImports(deps) }),
+  },
+  {
+    name: 'cover.expire-agreements',
+    period: shanghaiDay,
+    run: async (deps, now) => ({ expired: await expireAgreements(deps, shanghaiDay(now)) }),
+  },
+];

@@ -1,7 +1,6 @@
 // HTTP routes of the access module: organisations, users, tokens, the audit log, "who am I".
 import { z } from 'zod';
-import type { Context } from 'hono';
-import type { AppEnv, RequestCtx } from '../http/context.ts';
+import { ctxOf } from '../http/context.ts';
 import { route } from '../http/route.ts';
 import { PageQuery } from '../shared/pagination.ts';
 import { ORG_KINDS, ROLES, type Actor } from './roles.ts';
@@ -10,9 +9,6 @@ import * as svc from './service.ts';
 const RegionCode = z.string().regex(/^[0-9]{12}$/, '地区代码应为12位数字');
 const IdParam = z.object({ id: z.uuid('编号格式不正确') });
 
-export function ctxOf(c: Context<AppEnv>): RequestCtx & { actor: Actor } {
-  return { actor: c.var.actor!, requestId: c.var.requestId };
-}
 
 const TAG = '账户与权限';
 

@@ -11,7 +11,12 @@ import {
 import * as store from './store.ts';
 
 export type { Actor, OrgKind, Role } from './roles.ts';
-export { inScope, scopePrefix } from './roles.ts';
+export { inScope, regionLevel, scopePrefix } from './roles.ts';
+
+/** An organisation by id, for modules that check a party (e.g. that an insurer is one). */
+export function findOrganisation(db: Db, id: string) {
+  return store.findOrg(db, id);
+}
 
 const TOKEN_PREFIX = 'znb_';
 

@@ -1,6 +1,6 @@
 // HTTP routes of the cover module: agreements, enrolment, the insured list, premium bills.
 import { z } from 'zod';
-import { ctxOf } from '../access/routes.ts';
+import { ctxOf } from '../http/context.ts';
 import { route } from '../http/route.ts';
 import { todayInShanghai } from '../shared/dates.ts';
 import { PageQuery } from '../shared/pagination.ts';

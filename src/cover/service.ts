@@ -1,8 +1,6 @@
 // Use cases of the cover module: agreements and their life, enrolment from the registry, the
 // insured list, premium bills.
-import type { Actor } from '../access/roles.ts';
-import { audit, inScope } from '../access/service.ts';
-import * as accessStore from '../access/store.ts';
+import { type Actor, audit, findOrganisation, inScope } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { todayInShanghai } from '../shared/dates.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
@@ -84,7 +82,7 @@ async function checkParties(deps: AppDeps, actor: Actor, input: Pick<AgreementIn
   if (actor.role !== 'admin' && !inScope(actor.scopePrefix, input.countyCode)) {
     throw forbidden('只能为本辖区签订协议', 'OUT_OF_SCOPE');
   }
-  const insurer = await accessStore.findOrg(deps.db, input.insurerOrgId);
+  const insurer = await findOrganisation(deps.db, input.insurerOrgId);
   if (!insurer || insurer.kind !== 'insurer') throw badRequest('INSURER_INVALID', '承保机构不存在或不是保险公司');
 }
 

@@ -1,4 +1,5 @@
 // Types shared by the HTTP layer: what every request carries.
+import type { Context } from 'hono';
 import type { Database, Db } from '../../db/types.ts';
 import type { Actor } from '../access/roles.ts';
 import type { AppConfig } from '../config.ts';
@@ -24,6 +25,11 @@ export interface AppDeps {
 export interface RequestCtx {
   actor: Actor | null;
   requestId: string;
+}
+
+/** The request's caller and id, for a route that declared who may call it (so an actor exists). */
+export function ctxOf(c: Context<AppEnv>): RequestCtx & { actor: Actor } {
+  return { actor: c.var.actor!, requestId: c.var.requestId };
 }
 
 export type AppEnv = {

@@ -2,7 +2,7 @@
 // the file, a person still active in another county, a household without exactly one head or
 // spread over several villages. Then each accepted household's eligibility by the pure rule.
 import type { Db } from '../../db/types.ts';
-import { regionLevel } from '../access/roles.ts';
+import { regionLevel } from '../access/service.ts';
 import type { RowError } from './fields.ts';
 import { type EligibilityParams, householdEligibility, personEligibility } from './rules.ts';
 import * as store from './store.ts';

@@ -3,7 +3,7 @@
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { AppDeps } from '../http/context.ts';
-import { regionLevel } from '../access/roles.ts';
+import { regionLevel } from '../access/service.ts';
 import { isAppError } from '../shared/errors.ts';
 import { allErrors, errorReport, importNow } from './service.ts';
 

@@ -1,6 +1,6 @@
 // HTTP routes of the registry: imports (multipart upload → 202 job), reports, search, regions.
 import { z } from 'zod';
-import { ctxOf } from '../access/routes.ts';
+import { ctxOf } from '../http/context.ts';
 import { route } from '../http/route.ts';
 import { badRequest } from '../shared/errors.ts';
 import { PageQuery } from '../shared/pagination.ts';

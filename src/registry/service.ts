@@ -1,8 +1,6 @@
 // Use cases of the registry: imports (as background jobs or from the CLI), their reports, search
 // and read of households and persons, the change history, and the region names.
-import type { Actor } from '../access/roles.ts';
-import { audit, assertScope, inScope, scopePrefix } from '../access/service.ts';
-import { regionLevel } from '../access/roles.ts';
+import { type Actor, audit, assertScope, inScope, regionLevel, scopePrefix } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { AppError, badRequest, forbidden, notFound } from '../shared/errors.ts';
 import { todayInShanghai } from '../shared/dates.ts';

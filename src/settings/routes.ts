@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ctxOf } from '../access/routes.ts';
+import { ctxOf } from '../http/context.ts';
 import { todayInShanghai } from '../shared/dates.ts';
 import { route } from '../http/route.ts';
 import * as svc from './service.ts';

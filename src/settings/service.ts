@@ -1,7 +1,6 @@
 // Settings: the dated, per-region local figures. Other modules call getSetting()/getSettings().
 import type { Db } from '../../db/types.ts';
-import { type Actor, scopePrefix } from '../access/roles.ts';
-import { audit, inScope } from '../access/service.ts';
+import { type Actor, audit, inScope, scopePrefix } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { badRequest, conflict, forbidden } from '../shared/errors.ts';
 import { CATALOGUE, type SettingKey, type SettingValue, SETTING_KEYS, isSettingKey } from './catalogue.ts';

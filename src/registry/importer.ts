@@ -203,6 +203,7 @@ export async function runImport(
       lap('counts');
       const m = await mergeImport(tx, importId, imp.countyCode, imp.listDate);
       lap('merge');
+      for (const [k, v] of Object.entries(m.seconds)) phases[`merge.${k}`] = v;
       const p = m.persons;
       const personsAdded = p.added + p.relisted + p.movedIn;
       const seconds = (performance.now() - started) / 1000;

@@ -9,6 +9,8 @@ import { type Db, rowsOf } from '../../db/types.ts';
 export interface MergeCounts {
   households: { added: number; relisted: number; updated: number; delisted: number };
   persons: { added: number; relisted: number; movedIn: number; updated: number; delisted: number };
+  /** Seconds per statement: households changed, added; persons changed, added; delisting. */
+  seconds: Record<string, number>;
 }
 
 async function changeCounts(db: Db, importId: string, entity: 'household' | 'person') {
@@ -23,7 +25,11 @@ async function changeCounts(db: Db, importId: string, entity: 'household' | 'per
 }
 
 export async function mergeImport(db: Db, importId: string, countyCode: string, listDate: string): Promise<MergeCounts> {
+  const timings: number[] = [];
+  let t0 = performance.now();
+  const lap = () => { const n = performance.now(); timings.push(Math.round(n - t0)); t0 = n; };
   // Households: changed or relisted ones, then new ones.
+  lap();
   await db.execute(sql`
     with src as (
       select sh.*, s.name as head_name, s.household_type, s.monitoring_category, s.risk_eliminated,
@@ -50,6 +56,7 @@ export async function mergeImport(db: Db, importId: string, countyCode: string, 
     select ${importId}, ${countyCode}, 'household', old.id,
            case when old.status = 'delisted' then 'relisted' else 'updated' end, ${listDate}::date
     from old join upd on upd.id = old.id`);
+  lap();
   await db.execute(sql`
     with ins as (
       insert into households (county_code, household_no, village_code, head_name, household_type, monitoring_category,
@@ -75,6 +82,7 @@ export async function mergeImport(db: Db, importId: string, countyCode: string, 
     join registry_staging_households sh on sh.import_id = s.import_id and sh.household_no = s.household_no
     join households h on h.county_code = ${countyCode} and h.household_no = s.household_no
     where s.import_id = ${importId} and not s.rejected`;
+  lap();
   await db.execute(sql`
     with src as (${personSrc}),
     old as (
@@ -98,6 +106,7 @@ export async function mergeImport(db: Db, importId: string, countyCode: string, 
            case when old.county_code <> ${countyCode} then 'moved_in'
                 when old.status = 'delisted' then 'relisted' else 'updated' end, ${listDate}::date
     from old join upd on upd.id = old.id`);
+  lap();
   await db.execute(sql`
     with src as (${personSrc}),
     ins as (
@@ -115,6 +124,7 @@ export async function mergeImport(db: Db, importId: string, countyCode: string, 
     select ${importId}, ${countyCode}, 'person', id, 'added', ${listDate}::date from ins`);
 
   // Delisting: not in this list at all (rows with errors protect their household and person).
+  lap();
   await db.execute(sql`
     with gone as (
       update households h set status = 'delisted', delisted_on = ${listDate}::date,
@@ -125,6 +135,7 @@ export async function mergeImport(db: Db, importId: string, countyCode: string, 
       returning h.id)
     insert into registry_changes (import_id, county_code, entity, entity_id, change, on_date)
     select ${importId}, ${countyCode}, 'household', id, 'delisted', ${listDate}::date from gone`);
+  lap();
   await db.execute(sql`
     with gone as (
       update persons p set status = 'delisted', delisted_on = ${listDate}::date,
@@ -139,10 +150,13 @@ export async function mergeImport(db: Db, importId: string, countyCode: string, 
     insert into registry_changes (import_id, county_code, entity, entity_id, change, on_date)
     select ${importId}, ${countyCode}, 'person', id, 'delisted', ${listDate}::date from gone`);
 
+  lap();
   const hh = await changeCounts(db, importId, 'household');
   const pp = await changeCounts(db, importId, 'person');
   return {
     households: { added: hh.added, relisted: hh.relisted, updated: hh.updated, delisted: hh.delisted },
     persons: pp,
+    seconds: Object.fromEntries(['householdsChanged', 'householdsAdded', 'personsChanged', 'personsAdded',
+      'householdsDelisted', 'personsDelisted'].map((k, i) => [k, (timings[i + 1] ?? 0) / 1000])),
   };
 }

@@ -1,6 +1,7 @@
 // `npm run bench`: the speed targets of the foundation, measured (not timed tests).
 // Each benchmark reports its rate against a target; the run exits 1 if any target is missed.
 // BENCH_DATABASE_URL=postgres://… runs the HTTP benchmark on PostgreSQL instead of PGlite.
+import { scratchDatabase } from '../db/scratch.ts';
 import { createApp } from '../src/app.ts';
 import { bootstrapAdmin } from '../src/access/service.ts';
 import { loadConfig } from '../src/config.ts';
@@ -8,10 +9,6 @@ import { createLogger } from '../src/shared/log.ts';
 import { checkDigit, parseIdNumber } from '../src/shared/id-number.ts';
 import { parseYuan } from '../src/shared/money.ts';
 import { createPii, decodeMasterKey } from '../src/shared/pii.ts';
-import { connectPglite } from '../db/connect.ts';
-import { connectPostgres } from '../db/connect-postgres.ts';
-import { runMigrations } from '../db/migrate.ts';
-import postgres from 'postgres';
 
 interface Result { name: string; ops: number; seconds: number; target: number; unit: string }
 const results: Result[] = [];
@@ -48,21 +45,7 @@ async function main() {
   await measure('PII AES-GCM encrypt', 50_000, 'values', 20_000, (i) => pii.encrypt(ids[i]!));
 
   // One authenticated request through the whole stack: token hash → indexed look-up → JSON.
-  const url = process.env.BENCH_DATABASE_URL;
-  let database;
-  let dropDb: (() => Promise<void>) | undefined;
-  if (url) {
-    const name = `znb_bench_${Date.now().toString(36)}`;
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const u = new URL(url); u.pathname = `/${name}`;
-    database = connectPostgres(u.toString());
-    await runMigrations(database, u.toString());
-    dropDb = async () => { await admin.unsafe(`drop database ${name} with (force)`); await admin.end(); };
-  } else {
-    database = await connectPglite('memory://');
-    await runMigrations(database);
-  }
+  const database = await scratchDatabase(process.env.BENCH_DATABASE_URL, { prefix: 'znb_bench' });
   const deps = {
     db: database.db, dbKind: database.kind, pii, config: loadConfig({ LOG_LEVEL: 'silent' }),
     log: createLogger('silent'), now: () => new Date(), background: () => {},
@@ -76,7 +59,6 @@ async function main() {
     await res.arrayBuffer();
   });
   await database.close();
-  await dropDb?.();
 
   const missed = results.filter((r) => r.ops < r.target);
   console.log(missed.length ? `\n${missed.length} target(s) missed` : '\nall targets met');

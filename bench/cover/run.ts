@@ -4,10 +4,7 @@
 // then enrol() and bill() run as the service runs them. Peak RSS is this process's.
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { connectPglite } from '../../db/connect.ts';
-import { connectPostgres } from '../../db/connect-postgres.ts';
-import { runMigrations } from '../../db/migrate.ts';
+import { scratchDatabase } from '../../db/scratch.ts';
 import { rowsOf } from '../../db/types.ts';
 import { loadConfig } from '../../src/config.ts';
 import { bill, enrol } from '../../src/cover/service.ts';
@@ -19,21 +16,9 @@ import { createPii, decodeMasterKey } from '../../src/shared/pii.ts';
 const { values } = parseArgs({ options: { persons: { type: 'string' }, db: { type: 'string' } } });
 const N = Number(values.persons ?? 1_000_000);
 const kind = values.db ?? 'postgres';
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-let database; let drop = async () => {};
-if (kind === 'postgres') {
-  const name = `znb_bench_cover_${Date.now().toString(36)}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const u = new URL(ADMIN_URL); u.pathname = `/${name}`;
-  database = connectPostgres(u.toString());
-  await runMigrations(database, u.toString());
-  drop = async () => { await admin.unsafe(`drop database ${name} with (force)`); await admin.end(); };
-} else {
-  database = await connectPglite('memory://');
-  await runMigrations(database);
-}
+const database = await scratchDatabase(kind === 'postgres'
+  ? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined, { prefix: 'znb_bench_cover' });
 const db = database.db;
 const deps: AppDeps = {
   db, dbKind: database.kind, pii: createPii(decodeMasterKey('00'.repeat(32))), config: loadConfig({ LOG_LEVEL: 'silent' }),
@@ -89,4 +74,3 @@ clearInterval(sampler);
 console.log(`peak RSS ${Math.round(peak / 1e6)} MB (${kind})`);
 console.log(`target: enrolment under 60 s → ${e1.s < 60 ? 'met' : 'MISSED'}`);
 await database.close();
-await drop();

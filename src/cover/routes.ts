@@ -32,7 +32,7 @@ const AgreementBody = z.object({
   claimTerms: ClaimTerms.optional(),
 });
 
-const xlsx = (bytes: Uint8Array, fileName: string) => new Response(bytes as Uint8Array<ArrayBuffer>, {
+const xlsx = (body: Uint8Array | ReadableStream<Uint8Array>, fileName: string) => new Response(body as BodyInit, {
   headers: {
     'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     'content-disposition': `attachment; filename="download.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
@@ -108,7 +108,7 @@ export const coverRoutes = [
     params: IdParam, query: z.object({ fullIds: z.enum(['true', 'false']).optional() }),
     handler: async (c, { params, query }) => {
       const r = await svc.insuredListXlsx(c.var.deps, ctxOf(c), params.id, { fullIds: query.fullIds === 'true' });
-      return xlsx(r.bytes, r.fileName);
+      return xlsx(r.stream, r.fileName);
     },
   }),
   route({

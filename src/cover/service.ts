@@ -268,40 +268,46 @@ export async function decisions(deps: AppDeps, actor: Actor, id: string, q: Page
 
 // ---- insured list and bill ------------------------------------------------------------------
 
-/** Full ID numbers only for the parties that need them (insurer, county office), and audited. */
+/**
+ * The insured list (被保险人清单) as a streamed xlsx, read from the database a page at a time.
+ * Full ID numbers only for the parties that need them (insurer, county office), and audited.
+ */
 export async function insuredListXlsx(deps: AppDeps, ctx: RequestCtx, id: string, opts: { fullIds: boolean }) {
-  if (!deps.spreadsheets) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成 Excel 文件');
+  const io = deps.spreadsheets;
+  if (!io) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成 Excel 文件');
   const a = await store.findAgreement(deps.db, id);
   if (!a || (ctx.actor && !canRead(ctx.actor, a))) throw notFound('协议不存在');
   const role = ctx.actor?.role;
   if (opts.fullIds && role && !['insurer', 'county_office', 'admin'].includes(role)) {
     throw forbidden('您的角色只能查看脱敏的证件号码');
   }
-  const rows: unknown[][] = [];
-  let seq = 0;
-  for (let after = 0; ;) {
-    const page = await store.enrolmentPage(deps.db, id, after, 5000);
-    if (!page.length) break;
-    for (const r of page) {
-      seq += 1;
-      rows.push([seq, r.village_code, r.household_no, r.name, r.relationship_label,
-        opts.fullIds ? deps.pii.decrypt(r.id_enc) : r.id_masked, r.sex === 'M' ? '男' : '女', r.birth_date,
-        r.cover_start, r.cover_end, r.end_reason ?? '', r.reasons.map((x) => x.message).join('；')]);
-    }
-    after = page[page.length - 1]!.id;
-  }
   if (opts.fullIds) {
+    // Audited before the first row leaves: a download cut short still counts as a read.
     await deps.db.transaction((tx) => audit(tx, ctx, {
-      action: 'cover.insured_list_full_ids', entityType: 'agreement', entityId: id, summary: { rows: seq },
+      action: 'cover.insured_list_full_ids', entityType: 'agreement', entityId: id, summary: { agreementNo: a.agreementNo },
     }));
   }
-  const bytes = await deps.spreadsheets.writeXlsx([{
+  async function* rows() {
+    let seq = 0;
+    for (let after = 0; ;) {
+      const page = await store.enrolmentPage(deps.db, id, after, 5000);
+      if (!page.length) return;
+      for (const r of page) {
+        seq += 1;
+        yield [seq, r.village_code, r.household_no, r.name, r.relationship_label,
+          opts.fullIds ? deps.pii.decrypt(r.id_enc) : r.id_masked, r.sex === 'M' ? '男' : '女', r.birth_date,
+          r.cover_start, r.cover_end, r.end_reason ?? '', r.reasons.map((x) => x.message).join('；')];
+      }
+      after = page[page.length - 1]!.id;
+    }
+  }
+  const stream = io.streamXlsx([{
     name: '被保险人清单',
     columns: ['序号', '行政村代码', '户编号', '姓名', '与户主关系', '证件号码', '性别', '出生日期', '保障起期', '保障止期', '终止原因', '参保依据']
       .map((header) => ({ header })),
-    rows,
+    rows: rows(),
   }]);
-  return { fileName: `被保险人清单-${a.agreementNo}.xlsx`, bytes, rows: seq };
+  return { fileName: `被保险人清单-${a.agreementNo}.xlsx`, stream };
 }
 
 export async function bill(deps: AppDeps, ctx: RequestCtx, id: string, asOf: string, opts: { save: boolean }) {

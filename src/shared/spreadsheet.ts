@@ -1,5 +1,5 @@
 // Spreadsheet capabilities the domain modules use, as an interface: the Node runtime provides them
-// (src/io/spreadsheets.ts, on exceljs and csv-parse); a runtime without them (Workers) answers the
+// (src/io/spreadsheets.ts, on exceljs and papaparse); a runtime without them (Workers) answers the
 // routes that need them with 501. Also the export rule against formula injection.
 
 export type FileFormat = 'csv' | 'xlsx';
@@ -23,6 +23,8 @@ export interface SpreadsheetIO {
   readRows(input: AsyncIterable<Uint8Array>, format: FileFormat): AsyncGenerator<SheetRow>;
   /** A whole workbook as bytes; every text cell goes through safeCell(). */
   writeXlsx(sheets: XlsxSheet[]): Promise<Uint8Array>;
+  /** The same as a stream, for exports too large to hold in memory. */
+  streamXlsx(sheets: XlsxSheet[]): ReadableStream<Uint8Array>;
 }
 
 /**

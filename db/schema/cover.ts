@@ -50,6 +50,8 @@ export const coverEnrolments = pgTable('cover_enrolments', {
   endedAt: timestamp('ended_at', { withTimezone: true }),
 }, (t) => [
   index('cover_enrolments_agreement_idx').on(t.agreementId, t.villageCode),
+  /** Keyset pages of one agreement's enrolments (lists, the insured list). */
+  index('cover_enrolments_agreement_id_idx').on(t.agreementId, t.id),
   index('cover_enrolments_person_idx').on(t.personId, t.coverStart),
   index('cover_enrolments_household_idx').on(t.householdId),
   check('cover_enrolments_span_ck', sql`${t.coverStart} <= ${t.coverEnd}`),

@@ -189,6 +189,7 @@ export async function enrol(deps: AppDeps, ctx: RequestCtx, id: string, asOfInpu
     const ended = await store.endDeparted(tx, a, asOf);
     const added = await store.addEligible(tx, a, start);
     const decisions = await store.recordDecisions(tx, a, asOf);
+    if (added + Object.values(ended).reduce((x, y) => x + y, 0) > 10_000) await store.analyzeEnrolments(tx);
     const totals = await store.countEnrolments(tx, id);
     const excludedByReason: Record<string, number> = {};
     let enrolledPersons = 0;

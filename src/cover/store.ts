@@ -207,3 +207,8 @@ export async function expireBefore(db: Db, today: string) {
     .where(and(eq(coverAgreements.status, 'active'), sql`${coverAgreements.periodEnd} < ${today}::date`))
     .returning({ id: coverAgreements.id, periodEnd: coverAgreements.periodEnd });
 }
+
+/** Fresh planner statistics after a bulk change: keyset pages stay index scans, not full sorts. */
+export async function analyzeEnrolments(db: Db) {
+  await db.execute(sql`analyze cover_enrolments, cover_decisions`);
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "cover_enrolments_agreement_id_idx" ON "cover_enrolments" USING btree ("agreement_id","id");

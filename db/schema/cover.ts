@@ -18,6 +18,8 @@ export const coverAgreements = pgTable('cover_agreements', {
   status: text('status', { enum: ['draft', 'signed', 'active', 'expired', 'terminated'] }).notNull().default('draft'),
   premiumRule: text('premium_rule', { enum: ['full_year', 'pro_rata_days', 'by_month'] }).notNull(),
   schedule: jsonb('schedule').notNull(),
+  /** The eligibility settings in force for the county at the period's start, fixed at signing. */
+  eligibility: jsonb('eligibility'),
   /** Contractual claim deadlines stricter than the Insurance Law (days, working days). */
   claimTerms: jsonb('claim_terms').notNull(),
   policyNo: text('policy_no'),

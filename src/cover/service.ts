@@ -8,6 +8,7 @@ import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
 import { type AgreementAction, type AgreementStatus, checkTransition, effectiveStatus, STATUS_NAMES } from './lifecycle.ts';
 import { type CoverageSchedule, parseSchedule } from './schedule.ts';
 import { computeBill } from './bill.ts';
+import { getSetting } from '../settings/service.ts';
 import * as store from './store.ts';
 
 export type Ctx = RequestCtx & { actor: Actor };
@@ -44,7 +45,7 @@ export function publicAgreement(a: store.AgreementRow, today: string) {
     id: a.id, agreementNo: a.agreementNo, procurementRef: a.procurementRef, countyCode: a.countyCode,
     countyOrgId: a.countyOrgId, insurerOrgId: a.insurerOrgId, periodStart: a.periodStart, periodEnd: a.periodEnd,
     status, statusName: STATUS_NAMES[status], premiumRule: a.premiumRule, schedule: a.schedule as CoverageSchedule,
-    claimTerms: a.claimTerms as ClaimTerms, policyNo: a.policyNo, signedAt: a.signedAt, issuedAt: a.issuedAt,
+    claimTerms: a.claimTerms as ClaimTerms, eligibility: a.eligibility, policyNo: a.policyNo, signedAt: a.signedAt, issuedAt: a.issuedAt,
     terminatedOn: a.terminatedOn, terminationReason: a.terminationReason, createdAt: a.createdAt, updatedAt: a.updatedAt,
   };
 }
@@ -130,7 +131,9 @@ export async function signAgreement(deps: AppDeps, ctx: Ctx, id: string) {
     const a = await readableAgreement({ ...deps, db: tx }, ctx.actor, id);
     assertWriter(ctx.actor, a, 'county');
     const status = transition(a, 'sign');
-    const row = await store.updateAgreement(tx, id, { status, signedAt: deps.now() });
+    // The eligibility rule the contract is signed under, as the county's setting defines it then.
+    const eligibility = await getSetting(tx, 'registry.eligibility', a.countyCode, a.periodStart);
+    const row = await store.updateAgreement(tx, id, { status, signedAt: deps.now(), eligibility });
     await audit(tx, ctx, { action: 'agreement.sign', entityType: 'agreement', entityId: id, summary: { from: a.status, to: status } });
     return publicAgreement(row, todayInShanghai(deps.now()));
   });

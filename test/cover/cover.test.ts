@@ -59,7 +59,11 @@ describe('the agreement', () => {
     expect((await t.call(county.token, 'POST', '/api/v1/cover/agreements', body())).status).toBe(409);
     const edited = await t.call(county.token, 'PATCH', `/api/v1/cover/agreements/${agreementId}`, { procurementRef: 'CG-2025-118-补' });
     expect(await edited.json()).toMatchObject({ procurementRef: 'CG-2025-118-补', status: 'draft' });
-    expect((await t.call(county.token, 'POST', `/api/v1/cover/agreements/${agreementId}/sign`)).status).toBe(200);
+    const signed = await (await t.call(county.token, 'POST', `/api/v1/cover/agreements/${agreementId}/sign`)).json();
+    expect(signed.eligibility).toEqual({
+      eligibleHouseholdTypes: ['lifted', 'poor', 'monitoring'], excludeCentrallySupported: true,
+      excludeStablyLifted: true, riskEliminatedMonitoringEligible: false,
+    });
     const late = await t.call(county.token, 'PATCH', `/api/v1/cover/agreements/${agreementId}`, { premiumRule: 'full_year' });
     expect(late.status).toBe(409);
     expect((await late.json()).code).toBe('AGREEMENT_STATE');

@@ -1,0 +1,1 @@
+ALTER TABLE "cover_agreements" ADD COLUMN "eligibility" jsonb;

@@ -7,6 +7,7 @@ import { accessRoutes } from './access/routes.ts';
 import { authenticateToken } from './access/service.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { onError } from './http/errors.ts';
+import { clientAddress, consumeRate, rateLimitedError } from './http/rate-limit.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { type AnyRoute, mountRoutes, route } from './http/route.ts';
 import { opsRoutes } from './ops/routes.ts';
@@ -44,7 +45,15 @@ async function authenticate(c: import('hono').Context<AppEnv>): Promise<void> {
   const header = c.req.header('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw unauthorized('AUTH_REQUIRED', '请先登录：缺少访问令牌');
-  c.set('actor', await authenticateToken(c.var.deps, match[1]!));
+  try {
+    c.set('actor', await authenticateToken(c.var.deps, match[1]!));
+  } catch (e) {
+    // Failed tokens are counted per client (shared by all instances): guessing gets a 429.
+    const { deps } = c.var;
+    const r = await consumeRate(deps.db, `auth-fail:${clientAddress(c)}`, deps.config.authFailuresPerMinute, 60, deps.now());
+    if (!r.allowed) throw rateLimitedError(r);
+    throw e;
+  }
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {

@@ -13,6 +13,10 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Lifetime of newly issued API tokens, in days. */
   TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** Failed authentications allowed per client per minute before answering 429. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
 });
 
 export type AppConfig = {
@@ -24,6 +28,8 @@ export type AppConfig = {
   piiKey: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   tokenTtlDays: number;
+  trustProxy: boolean;
+  authFailuresPerMinute: number;
 };
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -43,5 +49,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     piiKey: e.PII_KEY,
     logLevel: e.LOG_LEVEL,
     tokenTtlDays: e.TOKEN_TTL_DAYS,
+    trustProxy: e.TRUST_PROXY === 'true',
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
   };
 }

@@ -45,6 +45,8 @@ export function onError(e: Error, c: Context<AppEnv>): Response {
   const known = toAppError(e);
   if (known) {
     if (known.status >= 500) c.var.deps?.log.warn('request failed', { requestId, code: known.code, err: e.message });
+    const retry = (known.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    if (known.status === 429 && retry) c.header('Retry-After', String(retry));
     return c.json(known.toBody(requestId), known.status);
   }
   c.var.deps?.log.error('unhandled error', { requestId, err: e.message, stack: e.stack });

@@ -1,6 +1,7 @@
 // Which jobs run, and how often. Each job's work lives in its module's service.
 import { expireAgreements } from '../cover/service.ts';
 import { failStaleImports } from '../registry/service.ts';
+import { pruneRates } from '../http/rate-limit.ts';
 import { type JobDef, minuteSlot, shanghaiDay } from './runner.ts';
 
 export const JOBS: readonly JobDef[] = [
@@ -13,5 +14,10 @@ export const JOBS: readonly JobDef[] = [
     name: 'cover.expire-agreements',
     period: shanghaiDay,
     run: async (deps, now) => ({ expired: await expireAgreements(deps, shanghaiDay(now)) }),
+  },
+  {
+    name: 'ops.prune-rate-limits',
+    period: shanghaiDay,
+    run: async (deps, now) => ({ pruned: await pruneRates(deps.db, now) }),
   },
 ];

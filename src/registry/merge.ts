@@ -89,6 +89,7 @@ export async function mergeImport(db: Db, importId: string, countyCode: string, 
       select p.id, p.status, p.county_code from persons p join src on p.id_hash = src.id_hash
       where p.fingerprint <> src.fingerprint or p.status <> 'active' or p.household_id <> src.household_id
          or p.county_code <> ${countyCode} or p.eligible <> src.p_eligible
+         or p.eligibility_reasons <> src.p_reasons
       for update of p),
     upd as (
       update persons p set household_id = src.household_id, county_code = ${countyCode}, village_code = src.village_code,

@@ -84,6 +84,21 @@ describe('a first list', () => {
   });
 });
 
+describe('eligibility follows the household', () => {
+  it('updates the members\' reasons when the household type changes, though their own rows did not', async () => {
+    const rows = baseList().filter((r) => r.户编号 !== 'H003');
+    rows[2] = { ...rows[2]!, 劳动技能: '技能劳动力' };
+    rows.push(person({ 户编号: 'H004', 姓名: '陈芳', 证件号码: idFor('1980-02-02', 62), 与户主关系: '本人' }));
+    const changed = rows.map((r) => (r.户编号 === 'H001' ? { ...r, 户类型: '贫困户' } : r));
+    const done = await importAndWait(county.token, new Blob([toCsv(changed)]), '名单-类型.csv', { listDate: '2026-02-20' });
+    expect(done.summary).toMatchObject({ updated: 3, added: 0, delisted: 0 });
+    const p = await (await t.call(county.token, 'GET', '/api/v1/registry/persons?name=李秀英')).json();
+    expect(p.items[0].eligibilityReasons.map((r: { code: string }) => r.code)).toEqual(['ELIGIBLE_POOR']);
+    // and back, so the tests below see the list as before
+    await importAndWait(county.token, new Blob([toCsv(rows)]), '名单-复原.csv', { listDate: '2026-02-21' });
+  });
+});
+
 describe('row errors', () => {
   it('rejects bad rows with row numbers, columns and Chinese reasons, and imports the rest', async () => {
     const rows = [

@@ -54,11 +54,13 @@ export async function setLevelChecks(db: Db, importId: string, countyCode: strin
 }
 
 export async function stageHouseholdEligibility(db: Db, importId: string, params: EligibilityParams): Promise<void> {
-  for (let after = ''; ;) {
-    const upTo = await store.nextHouseholdKey(db, importId, after, 5000);
-    if (upTo === null) return;
+  // Every household number of the import, sorted, in one query (a few MB for a million persons),
+  // then its rows a range of 5 000 households at a time.
+  const keys = await store.householdKeys(db, importId);
+  for (let i = 0; i < keys.length; i += 5000) {
+    const after = i === 0 ? '' : keys[i - 1]!;
+    const upTo = keys[Math.min(i + 4999, keys.length - 1)]!;
     const groups = await store.householdGroups(db, importId, after, upTo);
-    after = upTo;
     await store.stageHouseholds(db, groups.map((g) => {
       const h = householdEligibility({
         householdType: g.household_type as never, monitoringCategory: g.monitoring_category as never,

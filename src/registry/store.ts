@@ -181,14 +181,11 @@ export interface HouseholdGroup {
   name: string;
 }
 
-/** The last household number of the next `limit` households after `afterNo` (null: no more). */
-export async function nextHouseholdKey(db: Db, importId: string, afterNo: string, limit: number) {
-  const [r] = rowsOf<{ last: string | null }>(await db.execute(sql`
-    select max(household_no) as last from (
-      select distinct household_no from registry_staging
-      where import_id = ${importId} and household_no > ${afterNo}
-      order by household_no limit ${limit}) k`));
-  return r?.last ?? null;
+/** Every household number of an import, in the database's order (the one the range queries use). */
+export async function householdKeys(db: Db, importId: string) {
+  return rowsOf<{ household_no: string }>(await db.execute(sql`
+    select distinct household_no from registry_staging
+    where import_id = ${importId} and household_no is not null order by household_no`)).map((r) => r.household_no);
 }
 
 /** The accepted households numbered in (afterNo, upTo], with their head's row. */

@@ -12,5 +12,15 @@ export function connectPostgres(url: string, opts: { max?: number } = {}): Datab
     types: { date: { to: 1082, from: [1082], serialize: (v: string) => v, parse: (v: string) => v } },
   });
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+  return {
+    db, kind: 'postgres', close: () => client.end({ timeout: 5 }),
+    async copyIn(table, columns, text) {
+      const stream = await client.unsafe(`copy ${table} (${columns.join(', ')}) from stdin`).writable();
+      await new Promise<void>((resolve, reject) => {
+        stream.on('error', reject);
+        stream.on('finish', resolve);
+        stream.end(text);
+      });
+    },
+  };
 }

@@ -28,5 +28,10 @@ export async function connectPglite(dataDir: string): Promise<Database> {
   const client = dir ? new PGlite(`${dir}/pgdata`, options) : new PGlite(options);
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, kind: 'pglite', close: () => client.close() };
+  return {
+    db, kind: 'pglite', close: () => client.close(),
+    async copyIn(table, columns, text) {
+      await client.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([text]) });
+    },
+  };
 }

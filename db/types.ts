@@ -8,7 +8,16 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** COPY … FROM STDIN of rows in PostgreSQL's text format (bulk loads; outside a transaction). */
+  copyIn(table: string, columns: readonly string[], text: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One value in COPY's text format: \N for null, backslash escapes for tab, newline, CR. */
+export function copyValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  const s = typeof v === 'boolean' ? (v ? 't' : 'f') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
 /**

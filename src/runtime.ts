@@ -48,6 +48,8 @@ export async function openRuntime(config: AppConfig, opts: { migrate?: boolean; 
   const deps: AppDeps = {
     db: database.db, dbKind: database.kind, pii: createPii(masterKey), config, log, now: () => new Date(),
     spreadsheets: nodeSpreadsheets,
+    // COPY stages an import faster on PostgreSQL; on PGlite the JSON batches measured faster.
+    copyIn: database.kind === 'postgres' ? database.copyIn : undefined,
     background(task) {
       const p: Promise<unknown> = task()
         .catch((e) => log.error('background task failed', { err: String((e as Error)?.message ?? e) }))

@@ -17,6 +17,8 @@ export interface AppDeps {
   now: () => Date;
   /** Reading and writing spreadsheets; absent on runtimes without it (routes answer 501). */
   spreadsheets?: SpreadsheetIO | undefined;
+  /** Bulk load in COPY text format (Database.copyIn); absent where the driver cannot. */
+  copyIn?: Database['copyIn'] | undefined;
   /** Run work after the response (an import job); Node keeps the promise, Workers use waitUntil. */
   background: (task: () => Promise<unknown>) => void;
 }

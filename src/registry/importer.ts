@@ -140,7 +140,7 @@ export async function runImport(
       await inFlight;
       waitMs += performance.now() - w0;
       inFlight = (async () => {
-        await store.stageRows(db, batch.staged);
+        await store.stageRows(db, batch.staged, deps.copyIn);
         await store.insertErrors(db, importId, batch.errors);
         await store.insertRejectedRows(db, importId, batch.rejectedRaw);
       })();

@@ -36,3 +36,17 @@ describe(`migrations on ${onPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
     expect((await migrationState(database.db)).applied).toBe(journal.entries.length);
   });
 });
+
+describe('bulk load (COPY text format)', () => {
+  it('escapes every value so it reads back unchanged', async () => {
+    const { copyValue } = await import('../../db/types.ts');
+    expect([null, undefined, true, false, 12, 'a\tb', 'x\ny', 'back\\slash', 'r\r', { 备注: '说"明"' }].map(copyValue))
+      .toEqual(['\\N', '\\N', 't', 'f', '12', 'a\\tb', 'x\\ny', 'back\\\\slash', 'r\\r', '{"备注":"说\\\\"明\\\\""}']);
+    const { sql } = await import('drizzle-orm');
+    await database.db.execute(sql`create table copy_probe (a text, b boolean, c jsonb)`);
+    const rows = [['第一\t行\n续', true, { k: 'v\\w' }], [null, false, null]] as const;
+    await database.copyIn('copy_probe', ['a', 'b', 'c'], rows.map((r) => r.map(copyValue).join('\t') + '\n').join(''));
+    const back = rowsOf<{ a: string | null; b: boolean; c: unknown }>(await database.db.execute(sql`select a, b, c from copy_probe order by b desc`));
+    expect(back).toEqual([{ a: '第一\t行\n续', b: true, c: { k: 'v\\w' } }, { a: null, b: false, c: null }]);
+  });
+});

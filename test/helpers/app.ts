@@ -33,6 +33,7 @@ export async function testApp(opts: { now?: () => Date } = {}): Promise<TestApp>
   const deps: AppDeps = {
     db: database.db, dbKind: database.kind, pii: createPii(decodeMasterKey(TEST_PII_KEY)), config,
     log: createLogger('silent'), now: opts.now ?? (() => new Date()), spreadsheets: nodeSpreadsheets,
+    copyIn: database.kind === 'postgres' ? database.copyIn : undefined, // as src/runtime.ts
     background: (task) => { running.push(task()); },
   };
   const app = createApp(deps);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from './config.ts';
 import { openRuntime } from './runtime.ts';
 import { createLogger } from './shared/log.ts';
+import { formatYuan } from './shared/money.ts';
 import { ORG_KINDS, ROLES, type OrgKind, type Role } from './access/roles.ts';
 import * as access from './access/service.ts';
 import { isAppError } from './shared/errors.ts';
@@ -151,7 +152,7 @@ const COMMANDS: Record<string, Command> = {
       const { writeFileSync } = await import('node:fs');
       const b = await bill(rt.deps, SYSTEM, str(v.agreement)!, str(v['as-of'])!, { save: v.save === true });
       writeFileSync(str(v.out)!, await billXlsx(rt.deps, b));
-      console.log(`保费合计 ${(b.totalFen / 100).toFixed(2)} 元，已写入 ${str(v.out)}`);
+      console.log(`保费合计 ${formatYuan(b.totalFen, { unit: true })}，已写入 ${str(v.out)}`);
     }),
   },
   'jobs run': {

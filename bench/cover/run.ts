@@ -12,6 +12,7 @@ import { nodeSpreadsheets } from '../../src/io/spreadsheets.ts';
 import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
 import type { AppDeps } from '../../src/http/context.ts';
 import { createLogger } from '../../src/shared/log.ts';
+import { formatYuan } from '../../src/shared/money.ts';
 import { createPii, decodeMasterKey } from '../../src/shared/pii.ts';
 
 const { values } = parseArgs({ options: { persons: { type: 'string' }, db: { type: 'string' } } });
@@ -71,7 +72,7 @@ const e1 = await time('enrol (first, everyone)', () => enrol(deps, ctx, agreemen
 console.log(JSON.stringify(e1.r));
 await time('enrol again (idempotent)', () => enrol(deps, ctx, agreementId, '2025-12-20'));
 const b = await time('premium bill', () => bill(deps, ctx, agreementId, '2026-01-01', { save: true }));
-console.log(`bill total ${(b.r.totalFen / 100).toFixed(2)} 元, lines ${b.r.lines.map((l) => `${l.line}:${l.count}`).join(' ')}`);
+console.log(`bill total ${formatYuan(b.r.totalFen, { unit: true })}, lines ${b.r.lines.map((l) => `${l.line}:${l.count}`).join(' ')}`);
 const list = await time('insured list xlsx (streamed)', async () => {
   const { stream } = await insuredListXlsx(deps, ctx, agreementId, { fullIds: false });
   let bytes = 0;

@@ -6,7 +6,8 @@ import { todayInShanghai } from '../shared/dates.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
 import { type AgreementAction, type AgreementStatus, checkTransition, effectiveStatus, STATUS_NAMES } from './lifecycle.ts';
-import { type CoverageSchedule, parseSchedule } from './schedule.ts';
+import { BASIS_NAMES, type Basis, type CoverageSchedule, PAYER_NAMES, type Payer, parseSchedule } from './schedule.ts';
+import { fenToYuanString, formatBasisPoints } from '../shared/money.ts';
 import { computeBill } from './bill.ts';
 import { getSetting } from '../settings/service.ts';
 import * as store from './store.ts';
@@ -329,8 +330,8 @@ export async function bill(deps: AppDeps, ctx: RequestCtx, id: string, asOf: str
 }
 
 
-const PAYER_NAMES: Record<string, string> = { city: '市级财政', county: '县级财政', other: '其他渠道', household: '农户自缴' };
-const yuan = (fen: number) => fen / 100; // display only: xlsx cells in 元 with two decimals
+// Amounts go into the sheet as exact decimal text ("1234.50"): never through a float.
+const yuan = (fen: number) => fenToYuanString(fen);
 
 /** The bill as an xlsx: lines, payers, changes since the last bill. */
 export async function billXlsx(deps: AppDeps, b: Awaited<ReturnType<typeof bill>>) {
@@ -340,7 +341,7 @@ export async function billXlsx(deps: AppDeps, b: Awaited<ReturnType<typeof bill>
       name: '按险种',
       columns: ['险种', '计费单位', '单价（元）', '数量', '保费（元）'].map((header) => ({ header })),
       rows: [
-        ...b.lines.map((l) => [l.lineName, l.basis === 'person' ? '人' : '户', yuan(l.unitFen), l.count, yuan(l.premiumFen)]),
+        ...b.lines.map((l) => [l.lineName, BASIS_NAMES[l.basis as Basis], yuan(l.unitFen), l.count, yuan(l.premiumFen)]),
         ['合计', '', '', '', yuan(b.totalFen)],
       ],
     },
@@ -348,7 +349,7 @@ export async function billXlsx(deps: AppDeps, b: Awaited<ReturnType<typeof bill>
       name: '按出资方',
       columns: ['出资方', '比例', '金额（元）'].map((header) => ({ header })),
       rows: [
-        ...b.payers.map((p) => [PAYER_NAMES[p.payer] ?? p.payer, `${(p.bp / 100).toFixed(2)}%`, yuan(p.fen)]),
+        ...b.payers.map((p) => [PAYER_NAMES[p.payer as Payer] ?? p.payer, formatBasisPoints(p.bp), yuan(p.fen)]),
         ['合计', '100.00%', yuan(b.payers.reduce((s, p) => s + p.fen, 0))],
       ],
     },

@@ -212,3 +212,11 @@ export function sumFen(values: Iterable<Fen>): Fen {
   }
   return total;
 }
+
+/** Basis points as an exact percentage: 8000 → "80.00%", 3333 → "33.33%". */
+export function formatBasisPoints(bp: number): string {
+  if (!Number.isSafeInteger(bp)) throw new RangeError(`basis points must be an integer: ${bp}`);
+  const sign = bp < 0 ? '-' : '';
+  const a = Math.abs(bp);
+  return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}%`;
+}

@@ -4,6 +4,8 @@ import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
+import { billXlsx } from '../../src/cover/service.ts';
+import { fenToYuanString } from '../../src/shared/money.ts';
 import { importNow } from '../../src/registry/service.ts';
 import { rowsOf } from '../../db/types.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
@@ -164,5 +166,16 @@ describe('insured list and bill', () => {
     expect(later.changes.ends.persons).toBe(1);
     expect(later.changes.ends.premiumFen).toBeLessThan(0);
     expect(later.changes.deltaFen).toBe(later.totalFen - first.totalFen);
+
+    // The bill as xlsx: exact decimal amounts, payers adding up to the total.
+    const bytes = await billXlsx(t.deps, later);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(bytes) as never);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['按险种', '按出资方', '变动']);
+    const payers = wb.getWorksheet('按出资方')!;
+    const last = payers.getRow(payers.rowCount);
+    expect(last.getCell(1).value).toBe('合计');
+    expect(last.getCell(3).value).toBe(fenToYuanString(later.totalFen));
+    expect(payers.getRow(2).getCell(2).value).toMatch(/^\d+\.\d{2}%$/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatBasisPoints,
   applyBasisPoints,
   assertFen,
   fenToYuanString,
@@ -185,4 +186,9 @@ describe('sumFen and assertFen', () => {
     expect(() => assertFen(1.1, '保费')).toThrow(/保费/);
     expect(() => assertFen(Number.POSITIVE_INFINITY)).toThrow(RangeError);
   });
+});
+
+describe('formatBasisPoints', () => {
+  it.each([[8000, '80.00%'], [3333, '33.33%'], [10000, '100.00%'], [5, '0.05%'], [0, '0.00%'], [-250, '-2.50%']] as const)(
+    '%i → %s', (bp, out) => { expect(formatBasisPoints(bp)).toBe(out); });
 });

@@ -2,7 +2,6 @@
 // set-level checks in SQL → household eligibility (rules.ts) → merge in one transaction.
 // Nothing reaches the registry unless the merge commits; a dry run rolls the merge back.
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/types.ts';
 import { audit } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
@@ -190,16 +189,14 @@ export async function runImport(
     const elig = await store.eligibilityCounts(db, importId);
     const excludedByReason: Record<string, number> = {};
     let eligibleHouseholds = 0;
-    let eligiblePersons = 0;
     for (const e of elig) {
-      if (e.eligible) { eligibleHouseholds += e.n; eligiblePersons += e.persons; continue; }
+      if (e.eligible) { eligibleHouseholds += e.n; continue; }
       for (const r of e.reasons) if (r.code.startsWith('EXCLUDED')) excludedByReason[r.code] = (excludedByReason[r.code] ?? 0) + e.n;
     }
-    const [errCount] = await db.select({ n: sql<number>`count(*)::int` }).from(sql`registry_import_errors`)
-      .where(sql`import_id = ${importId}`);
+    const errorCount = await store.countErrors(db, importId);
 
     const apply = async (tx: Db) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'registry:' + imp.countyCode}))`);
+      await store.lockCounty(tx, imp.countyCode);
       lap('counts');
       const m = await mergeImport(tx, importId, imp.countyCode, imp.listDate);
       lap('merge');
@@ -216,12 +213,11 @@ export async function runImport(
           ...m.households,
           unchanged: counts.households - m.households.added - m.households.relisted - m.households.updated,
         },
-        personChanges: p, errorCount: errCount?.n ?? 0, dryRun: imp.dryRun, fileHash, format,
+        personChanges: p, errorCount, dryRun: imp.dryRun, fileHash, format,
         headerRow: map.headerRowNumber, unknownColumns: map.unknown.map((u) => u.header),
         seconds: Math.round(seconds * 100) / 100, rowsPerSecond: Math.round(total / Math.max(seconds, 0.001)),
         phaseSeconds: phases,
       };
-      void eligiblePersons;
       await store.updateImport(tx, importId, {
         status: 'done', phase: null, finishedAt: deps.now(), rowsRead: total, rowsPerSecond: summary.rowsPerSecond,
         summary, format, fileHash,

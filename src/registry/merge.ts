@@ -153,10 +153,10 @@ export async function mergeImport(db: Db, importId: string, countyCode: string, 
 
   lap();
   const hh = await changeCounts(db, importId, 'household');
-  const pChanged = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from registry_changes where import_id = ${importId}`))[0]!.n;
-  // Fresh planner statistics after a bulk change, so that searches keep using their indexes.
-  if (pChanged > 10_000) await db.execute(sql`analyze households, persons, registry_changes`);
   const pp = await changeCounts(db, importId, 'person');
+  // Fresh planner statistics after a bulk change, so that searches keep using their indexes.
+  const changed = [...Object.values(hh), ...Object.values(pp)].reduce((a, b) => a + b, 0);
+  if (changed > 10_000) await db.execute(sql`analyze households, persons, registry_changes`);
   return {
     households: { added: hh.added, relisted: hh.relisted, updated: hh.updated, delisted: hh.delisted },
     persons: pp,

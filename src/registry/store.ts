@@ -234,9 +234,19 @@ export async function countStaged(db: Db, importId: string) {
 }
 
 export async function eligibilityCounts(db: Db, importId: string) {
-  return rowsOf<{ eligible: boolean; reasons: Array<{ code: string }>; n: number; persons: number }>(await db.execute(sql`
-    select eligible, reasons, count(*)::int as n, sum(member_count)::int as persons
+  return rowsOf<{ eligible: boolean; reasons: Array<{ code: string }>; n: number }>(await db.execute(sql`
+    select eligible, reasons, count(*)::int as n
     from registry_staging_households where import_id = ${importId} group by eligible, reasons`));
+}
+
+export async function countErrors(db: Db, importId: string) {
+  const [row] = await db.select({ n: count() }).from(registryImportErrors).where(eq(registryImportErrors.importId, importId));
+  return row!.n;
+}
+
+/** One merge per county at a time (inside the merge's transaction). */
+export async function lockCounty(db: Db, countyCode: string) {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${'registry:' + countyCode}))`);
 }
 
 // ---- search and read ------------------------------------------------------------------------

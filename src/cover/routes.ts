@@ -12,14 +12,6 @@ const IsoDay = z.iso.date('日期格式应为 YYYY-MM-DD');
 const READERS = ['admin', 'county_office', 'insurer', 'joint_meeting'] as const;
 const COUNTY = ['admin', 'county_office'] as const;
 
-const ClaimTerms = z.object({
-  decisionDays: z.number().int().min(1).max(30).optional(),
-  decisionWorkingDays: z.boolean().optional(),
-  paymentDays: z.number().int().min(1).max(10).optional(),
-  rejectionNoticeDays: z.number().int().min(1).max(3).optional(),
-  monthlySummary: z.boolean().optional(),
-}).describe('比保险法更严格的合同约定期限（核定、支付、拒赔通知），单位：天');
-
 const AgreementBody = z.object({
   agreementNo: z.string().trim().min(3).max(60),
   procurementRef: z.string().trim().max(100).optional(),
@@ -29,7 +21,7 @@ const AgreementBody = z.object({
   periodEnd: IsoDay,
   premiumRule: z.enum(['full_year', 'pro_rata_days', 'by_month']),
   schedule: z.unknown(),
-  claimTerms: ClaimTerms.optional(),
+  claimTerms: svc.ClaimTerms.optional(),
 });
 
 const xlsx = (body: Uint8Array | ReadableStream<Uint8Array>, fileName: string) => new Response(body as BodyInit, {

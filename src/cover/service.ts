@@ -1,6 +1,7 @@
 // Use cases of the cover module: agreements and their life, enrolment from the registry, the
 // insured list, premium bills.
 import { type Actor, audit, findOrganisation, inScope } from '../access/service.ts';
+import { z } from 'zod';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { todayInShanghai } from '../shared/dates.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
@@ -14,13 +15,15 @@ import * as store from './store.ts';
 
 export type Ctx = RequestCtx & { actor: Actor };
 
-export interface ClaimTerms {
-  decisionDays?: number | undefined;
-  decisionWorkingDays?: boolean | undefined;
-  paymentDays?: number | undefined;
-  rejectionNoticeDays?: number | undefined;
-  monthlySummary?: boolean | undefined;
-}
+/** Contractual claim deadlines: only stricter than the Insurance Law (arts. 23, 24). */
+export const ClaimTerms = z.object({
+  decisionDays: z.number().int().min(1).max(30).optional(),
+  decisionWorkingDays: z.boolean().optional(),
+  paymentDays: z.number().int().min(1).max(10).optional(),
+  rejectionNoticeDays: z.number().int().min(1).max(3).optional(),
+  monthlySummary: z.boolean().optional(),
+}).describe('比保险法更严格的合同约定期限（核定、支付、拒赔通知），单位：天');
+export type ClaimTerms = z.infer<typeof ClaimTerms>;
 
 export interface AgreementInput {
   agreementNo: string;

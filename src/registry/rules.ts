@@ -7,6 +7,7 @@ import type { IsoDate } from '../shared/dates.ts';
 import { parseIdNumber } from '../shared/id-number.ts';
 import type { Fen } from '../shared/money.ts';
 import { FIELDS, REQUIRED_FIELDS, type Field, type MappedRow, type RowError } from './fields.ts';
+import { CATALOGUE } from '../settings/catalogue.ts';
 import {
   clean, MONITORING_CATEGORY_LABELS, parseCentrallySupported, parseHouseholdType,
   parseIdentifiedMonth, parseIncome, parseLabourSkill, parseMonitoringCategory, parsePhone, parseRelationship,
@@ -207,12 +208,8 @@ export interface EligibilityParams {
   riskEliminatedMonitoringEligible: boolean;
 }
 
-export const DEFAULT_ELIGIBILITY: EligibilityParams = {
-  eligibleHouseholdTypes: ['lifted', 'poor', 'monitoring'],
-  excludeCentrallySupported: true,
-  excludeStablyLifted: true,
-  riskEliminatedMonitoringEligible: false,
-};
+/** The documented default, from the one place defaults live: the settings catalogue. */
+export const DEFAULT_ELIGIBILITY: EligibilityParams = CATALOGUE['registry.eligibility'].defaults[0]!.value;
 
 export interface HouseholdFacts {
   householdType: HouseholdType | null;

@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts';
 import { openRuntime } from './runtime.ts';
 import { createLogger } from './shared/log.ts';
 import { formatYuan } from './shared/money.ts';
+import { isValidIsoDate } from './shared/dates.ts';
 import { ORG_KINDS, ROLES, type OrgKind, type Role } from './access/roles.ts';
 import * as access from './access/service.ts';
 import { isAppError } from './shared/errors.ts';
@@ -36,6 +37,20 @@ async function withRuntime<T>(fn: (rt: Awaited<ReturnType<typeof openRuntime>>) 
 }
 
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+
+/** An id option (organisation, agreement, token): a UUID, else a usage error (exit 2). */
+function idOpt(v: string | boolean | undefined, name: string): string {
+  const s = str(v) ?? '';
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)) throw new UsageError(`--${name} 应为编号（UUID），收到：${s}`);
+  return s;
+}
+
+/** A date option: YYYY-MM-DD and a real calendar day, else a usage error (exit 2). */
+function dateOpt(v: string | boolean | undefined, name: string): string | undefined {
+  const s = str(v);
+  if (s !== undefined && !isValidIsoDate(s)) throw new UsageError(`--${name} 应为 YYYY-MM-DD 格式的有效日期，收到：${s}`);
+  return s;
+}
 
 const COMMANDS: Record<string, Command> = {
   migrate: {
@@ -99,7 +114,7 @@ const COMMANDS: Record<string, Command> = {
       if (role && !ROLES.includes(role)) throw new UsageError(`--role 应为 ${ROLES.join(' | ')}`);
       await withRuntime(async (rt) => {
         const r = await access.createUser(rt.deps, SYSTEM, {
-          orgId: str(v.org)!, username: str(v.username)!, displayName: str(v.name)!, role, regionCode: str(v.region),
+          orgId: idOpt(v.org, 'org'), username: str(v.username)!, displayName: str(v.name)!, role, regionCode: str(v.region),
         });
         console.log(`已创建用户 ${r.user.username}  id=${r.user.id}`);
         console.log(`访问令牌 id=${r.tokenInfo.id}（吊销时用）；令牌本身只显示这一次：\n${r.token}`);
@@ -120,7 +135,7 @@ const COMMANDS: Record<string, Command> = {
     run: async (v, [file]) => {
       const { runImportCommand } = await import('./registry/cli.ts');
       return withRuntime((rt) => runImportCommand(rt.deps, {
-        file: file!, countyCode: str(v.county)!, listDate: str(v['list-date']), dryRun: v['dry-run'] === true,
+        file: file!, countyCode: str(v.county)!, listDate: dateOpt(v['list-date'], 'list-date'), dryRun: v['dry-run'] === true,
         errorsOut: str(v.errors), json: v.json === true,
       }));
     },
@@ -134,7 +149,7 @@ const COMMANDS: Record<string, Command> = {
     },
     run: (v) => withRuntime(async (rt) => {
       const { enrol } = await import('./cover/service.ts');
-      const r = await enrol(rt.deps, SYSTEM, str(v.agreement)!, str(v['as-of']));
+      const r = await enrol(rt.deps, SYSTEM, idOpt(v.agreement, 'agreement'), dateOpt(v['as-of'], 'as-of'));
       console.log(JSON.stringify(r));
     }),
   },
@@ -150,7 +165,7 @@ const COMMANDS: Record<string, Command> = {
     run: (v) => withRuntime(async (rt) => {
       const { bill, billXlsx } = await import('./cover/service.ts');
       const { writeFileSync } = await import('node:fs');
-      const b = await bill(rt.deps, SYSTEM, str(v.agreement)!, str(v['as-of'])!, { save: v.save === true });
+      const b = await bill(rt.deps, SYSTEM, idOpt(v.agreement, 'agreement'), dateOpt(v['as-of'], 'as-of')!, { save: v.save === true });
       writeFileSync(str(v.out)!, await billXlsx(rt.deps, b));
       console.log(`保费合计 ${formatYuan(b.totalFen, { unit: true })}，已写入 ${str(v.out)}`);
     }),
@@ -170,7 +185,7 @@ const COMMANDS: Record<string, Command> = {
     help: '吊销一个访问令牌。',
     options: { id: { type: 'string', required: true, help: '令牌 id' } },
     run: (v) => withRuntime(async (rt) => {
-      const t = await access.revokeToken(rt.deps, SYSTEM, str(v.id)!);
+      const t = await access.revokeToken(rt.deps, SYSTEM, idOpt(v.id, 'id'));
       console.log(`已吊销令牌 ${t.prefix}…  id=${t.id}`);
     }),
   },

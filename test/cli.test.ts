@@ -45,3 +45,15 @@ describe('znb', () => {
     expect(again.stderr).toContain('已被吊销');
   }, 120_000);
 });
+
+describe('znb usage errors instead of database errors', () => {
+  it('refuses a malformed id or date with exit 2 and a Chinese message', async () => {
+    const badId = await run([ZNB, 'cover', 'enrol', '--agreement', 'not-an-id'], pe.env);
+    expect(badId.code).toBe(2);
+    expect(badId.stderr).toContain('--agreement 应为编号');
+    const badDate = await run([ZNB, 'cover', 'bill', '--agreement', '00000000-0000-4000-8000-000000000000',
+      '--as-of', '2026-02-30', '--out', '/tmp/x.xlsx'], pe.env);
+    expect(badDate.code).toBe(2);
+    expect(badDate.stderr).toContain('--as-of 应为 YYYY-MM-DD');
+  }, 60_000);
+});

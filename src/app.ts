@@ -15,6 +15,7 @@ import { unauthorized } from './shared/errors.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { registryRoutes } from './registry/routes.ts';
 import { coverRoutes } from './cover/routes.ts';
+import { claimRoutes } from './claims/routes.ts';
 import { docsPage } from './web/docs.tsx';
 
 z.config(z.locales.zhCN());
@@ -33,7 +34,7 @@ const docRoutes = [
 ];
 
 /** Every route of the service, in mount order. The access-matrix test walks this list. */
-export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes, ...registryRoutes, ...coverRoutes];
+export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes, ...registryRoutes, ...coverRoutes, ...claimRoutes];
 
 let cachedDoc: Record<string, unknown> | undefined;
 export function openApiDocument() {

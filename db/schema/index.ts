@@ -3,3 +3,5 @@ export * from './settings.ts';
 export * from './ops.ts';
 export * from './registry.ts';
 export * from './cover.ts';
+export * from './claims.ts';
+export * from './events.ts';

@@ -62,6 +62,11 @@ export function canRead(actor: Actor, a: store.AgreementRow): boolean {
   return false;
 }
 
+/** An agreement by id without an access check, for modules that apply their own (claims by village). */
+export function agreementById(deps: Pick<AppDeps, 'db'>, id: string) {
+  return store.findAgreement(deps.db, id);
+}
+
 export async function readableAgreement(deps: AppDeps, actor: Actor, id: string) {
   const a = await store.findAgreement(deps.db, id);
   if (!a || !canRead(actor, a)) throw notFound('协议不存在');

@@ -1,5 +1,6 @@
 // Which jobs run, and how often. Each job's work lives in its module's service.
 import { expireAgreements } from '../cover/service.ts';
+import { markOverdue } from '../claims/service.ts';
 import { failStaleImports } from '../registry/service.ts';
 import { pruneRates } from '../http/rate-limit.ts';
 import { type JobDef, minuteSlot, shanghaiDay } from './runner.ts';
@@ -14,6 +15,11 @@ export const JOBS: readonly JobDef[] = [
     name: 'cover.expire-agreements',
     period: shanghaiDay,
     run: async (deps, now) => ({ expired: await expireAgreements(deps, shanghaiDay(now)) }),
+  },
+  {
+    name: 'claims.mark-overdue',
+    period: shanghaiDay,
+    run: async (deps, now) => markOverdue(deps, shanghaiDay(now)),
   },
   {
     name: 'ops.prune-rate-limits',

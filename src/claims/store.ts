@@ -1,0 +1,241 @@
+// Queries of the claims module. Every function takes a Db (or a transaction) first.
+import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { claimDocuments, claimEvents, claimNoSeq, claimOverdue, claimPayments, claims } from '../../db/schema/claims.ts';
+import { domainEvents } from '../../db/schema/events.ts';
+import { households, persons } from '../../db/schema/registry.ts';
+import { type Db, rowsOf } from '../../db/types.ts';
+
+export type ClaimRow = typeof claims.$inferSelect;
+export type NewClaim = typeof claims.$inferInsert;
+export type PaymentRow = typeof claimPayments.$inferSelect;
+
+export async function nextClaimSeq(db: Db): Promise<number> {
+  const [row] = rowsOf<{ n: string }>(await db.execute(sql`select nextval(${claimNoSeq.seqName}) as n`));
+  return Number(row!.n);
+}
+
+export async function insertClaim(db: Db, v: NewClaim) {
+  const [row] = await db.insert(claims).values(v).returning();
+  return row!;
+}
+
+export async function findClaim(db: Db, id: string) {
+  const [row] = await db.select().from(claims).where(eq(claims.id, id));
+  return row;
+}
+
+/** The claim row locked for the rest of the transaction: concurrent actions on one claim queue here. */
+export async function lockClaim(db: Db, id: string) {
+  const [row] = await db.select().from(claims).where(eq(claims.id, id)).for('update');
+  return row;
+}
+
+export async function updateClaim(db: Db, id: string, patch: Partial<NewClaim>) {
+  const [row] = await db.update(claims)
+    .set({ ...patch, updatedAt: new Date(), version: sql`${claims.version} + 1` })
+    .where(eq(claims.id, id)).returning();
+  return row!;
+}
+
+export async function insertEvent(db: Db, v: typeof claimEvents.$inferInsert) {
+  await db.insert(claimEvents).values(v);
+}
+
+export async function events(db: Db, claimId: string) {
+  return db.select().from(claimEvents).where(eq(claimEvents.claimId, claimId)).orderBy(asc(claimEvents.id));
+}
+
+export async function insertDocument(db: Db, v: typeof claimDocuments.$inferInsert) {
+  const [row] = await db.insert(claimDocuments).values(v).onConflictDoNothing().returning({
+    id: claimDocuments.id, name: claimDocuments.name, fileName: claimDocuments.fileName,
+    contentType: claimDocuments.contentType, sizeBytes: claimDocuments.sizeBytes, sha256: claimDocuments.sha256,
+    uploadedAt: claimDocuments.uploadedAt,
+  });
+  return row;
+}
+
+/** Document metadata (never the content) of a claim. */
+export async function documents(db: Db, claimId: string) {
+  return db.select({
+    id: claimDocuments.id, name: claimDocuments.name, fileName: claimDocuments.fileName,
+    contentType: claimDocuments.contentType, sizeBytes: claimDocuments.sizeBytes, sha256: claimDocuments.sha256,
+    uploadedAt: claimDocuments.uploadedAt,
+  }).from(claimDocuments).where(eq(claimDocuments.claimId, claimId)).orderBy(asc(claimDocuments.uploadedAt));
+}
+
+export async function document(db: Db, claimId: string, id: string) {
+  const [row] = await db.select().from(claimDocuments).where(and(eq(claimDocuments.claimId, claimId), eq(claimDocuments.id, id)));
+  return row;
+}
+
+export async function insertPayment(db: Db, v: typeof claimPayments.$inferInsert) {
+  const [row] = await db.insert(claimPayments).values(v).returning();
+  return row!;
+}
+
+export async function payments(db: Db, claimId: string) {
+  return db.select().from(claimPayments).where(eq(claimPayments.claimId, claimId)).orderBy(asc(claimPayments.createdAt));
+}
+
+export async function paymentByReference(db: Db, reference: string) {
+  const [row] = await db.select({ claimId: claimPayments.claimId }).from(claimPayments).where(eq(claimPayments.reference, reference));
+  return row;
+}
+
+/** Records a domain event once: a second insert of the same fact (dedupe key) does nothing. */
+export async function insertDomainEvent(db: Db, v: typeof domainEvents.$inferInsert) {
+  const [row] = await db.insert(domainEvents).values(v).onConflictDoNothing({ target: domainEvents.dedupeKey })
+    .returning({ id: domainEvents.id, seq: domainEvents.seq });
+  return row;
+}
+
+export async function findPerson(db: Db, id: string) {
+  const [row] = await db.select({
+    id: persons.id, householdId: persons.householdId, name: persons.name, birthDate: persons.birthDate,
+    idMasked: persons.idMasked, relationshipLabel: persons.relationshipLabel, villageCode: persons.villageCode,
+    countyCode: persons.countyCode, isHead: persons.isHead,
+  }).from(persons).where(eq(persons.id, id));
+  return row;
+}
+
+export async function findHousehold(db: Db, id: string) {
+  const [row] = await db.select({
+    id: households.id, householdNo: households.householdNo, headName: households.headName,
+    villageCode: households.villageCode, countyCode: households.countyCode,
+  }).from(households).where(eq(households.id, id));
+  return row;
+}
+
+/** Whether the person (or, for household lines, any member of the household) was covered by the agreement on the day. */
+export async function coveredOn(db: Db, agreementId: string, who: { personId: string } | { householdId: string }, day: string) {
+  const target = 'personId' in who ? sql`person_id = ${who.personId}` : sql`household_id = ${who.householdId}`;
+  const [row] = rowsOf<{ n: number }>(await db.execute(sql`
+    select count(*)::int as n from cover_enrolments
+    where agreement_id = ${agreementId} and ${target} and cover_start <= ${day}::date and cover_end >= ${day}::date`));
+  return (row?.n ?? 0) > 0;
+}
+
+/** An earlier live claim for the same insured, line and loss date (a likely duplicate). */
+export async function findDuplicate(db: Db, v: { agreementId: string; householdId: string; personId: string | null; line: string; lossDate: string }) {
+  const who = v.personId ? eq(claims.personId, v.personId) : eq(claims.householdId, v.householdId);
+  const [row] = await db.select({ id: claims.id, claimNo: claims.claimNo, status: claims.status }).from(claims).where(and(
+    eq(claims.agreementId, v.agreementId), who, eq(claims.line, v.line as ClaimRow['line']), eq(claims.lossDate, v.lossDate),
+    sql`${claims.status} <> 'withdrawn'`,
+  )).limit(1);
+  return row;
+}
+
+/**
+ * What earlier claims of the same insured on the same line and agreement already consumed of the
+ * limits: approved amounts of decided claims (not rejected, not withdrawn), the medical deductible
+ * used and the property amounts per category, from their stored assessments.
+ */
+export async function priorConsumption(db: Db, c: Pick<ClaimRow, 'id' | 'agreementId' | 'line' | 'personId' | 'householdId'>) {
+  const who = c.personId ? sql`person_id = ${c.personId}` : sql`household_id = ${c.householdId}`;
+  const [row] = rowsOf<{ paid: string; deductible: string; house: string; decoration: string; appliances: string }>(await db.execute(sql`
+    select coalesce(sum(approved_fen), 0)::text as paid,
+           coalesce(sum((assessment->>'deductibleUsedFen')::bigint), 0)::text as deductible,
+           coalesce(sum((assessment->'paidByCategory'->>'houseStructure')::bigint), 0)::text as house,
+           coalesce(sum((assessment->'paidByCategory'->>'decoration')::bigint), 0)::text as decoration,
+           coalesce(sum((assessment->'paidByCategory'->>'appliances')::bigint), 0)::text as appliances
+    from claims
+    where agreement_id = ${c.agreementId} and line = ${c.line} and ${who} and id <> ${c.id}
+      and decision in ('approved', 'partial') and status in ('decided', 'agreed', 'paid', 'closed')`));
+  return {
+    paidFen: Number(row!.paid), deductibleUsedFen: Number(row!.deductible),
+    paidByCategory: { houseStructure: Number(row!.house), decoration: Number(row!.decoration), appliances: Number(row!.appliances) },
+  };
+}
+
+export interface ClaimFilter {
+  /** Region prefix the caller may see ('' = all). */
+  scope: string;
+  insurerOrgId?: string | undefined;
+  agreementId?: string | undefined;
+  status?: string | undefined;
+  line?: string | undefined;
+  householdId?: string | undefined;
+  overdue?: boolean | undefined;
+  reportedFrom?: string | undefined;
+  reportedTo?: string | undefined;
+}
+
+function where(f: ClaimFilter): SQL {
+  const parts: SQL[] = [sql`c.village_code like ${f.scope + '%'}`];
+  if (f.insurerOrgId) parts.push(sql`a.insurer_org_id = ${f.insurerOrgId}`);
+  if (f.agreementId) parts.push(sql`c.agreement_id = ${f.agreementId}`);
+  if (f.status) parts.push(sql`c.status = ${f.status}`);
+  if (f.line) parts.push(sql`c.line = ${f.line}`);
+  if (f.householdId) parts.push(sql`c.household_id = ${f.householdId}`);
+  if (f.overdue) parts.push(sql`cardinality(c.overdue_kinds) > 0`);
+  if (f.reportedFrom) parts.push(sql`c.reported_on >= ${f.reportedFrom}::date`);
+  if (f.reportedTo) parts.push(sql`c.reported_on <= ${f.reportedTo}::date`);
+  return sql.join(parts, sql` and `);
+}
+
+export async function listClaims(db: Db, f: ClaimFilter, limit: number, offset: number) {
+  const w = where(f);
+  const items = rowsOf<{ id: string }>(await db.execute(sql`
+    select c.id from claims c join cover_agreements a on a.id = c.agreement_id
+    where ${w} order by c.reported_on desc, c.claim_no desc limit ${limit} offset ${offset}`)).map((r) => r.id);
+  const [count] = rowsOf<{ n: number }>(await db.execute(sql`
+    select count(*)::int as n from claims c join cover_agreements a on a.id = c.agreement_id where ${w}`));
+  const rows = items.length ? await db.select().from(claims).where(inArray(claims.id, items)) : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return { rows: items.map((id) => byId.get(id)!), total: count?.n ?? 0 };
+}
+
+/** Open claims in keyset pages, for the daily deadline job. */
+export async function openClaimsAfter(db: Db, afterId: string, limit: number) {
+  return db.select().from(claims)
+    .where(and(sql`${claims.status} not in ('closed', 'withdrawn')`, gt(claims.id, afterId)))
+    .orderBy(asc(claims.id)).limit(limit);
+}
+
+/** Claims whose overdue marks may need clearing (closed or withdrawn since they were marked). */
+export async function markedClaimsNowShut(db: Db) {
+  return db.select().from(claims)
+    .where(and(inArray(claims.status, ['closed', 'withdrawn']), sql`cardinality(${claims.overdueKinds}) > 0`));
+}
+
+export async function setOverdue(db: Db, claimId: string, kinds: string[], open: Array<{ kind: string; dueOn: string }>, today: string) {
+  await db.update(claims).set({ overdueKinds: kinds }).where(eq(claims.id, claimId));
+  for (const o of open) {
+    await db.insert(claimOverdue).values({ claimId, kind: o.kind, dueOn: o.dueOn, markedOn: today })
+      .onConflictDoUpdate({ target: [claimOverdue.claimId, claimOverdue.kind, claimOverdue.dueOn], set: { open: true, resolvedOn: null } });
+  }
+  const stillOverdue = kinds.length ? sql`and kind not in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})` : sql``;
+  await db.execute(sql`
+    update claim_overdue set open = false, resolved_on = ${today}::date
+    where claim_id = ${claimId} and open ${stillOverdue}`);
+}
+
+export async function overdueList(db: Db, f: { scope: string; insurerOrgId?: string | undefined; agreementId?: string | undefined }, limit: number, offset: number) {
+  const parts: SQL[] = [sql`o.open`, sql`c.village_code like ${f.scope + '%'}`];
+  if (f.insurerOrgId) parts.push(sql`a.insurer_org_id = ${f.insurerOrgId}`);
+  if (f.agreementId) parts.push(sql`c.agreement_id = ${f.agreementId}`);
+  const w = sql.join(parts, sql` and `);
+  const rows = rowsOf<{ claim_id: string; claim_no: string; kind: string; due_on: string; marked_on: string; status: string; line: string; village_code: string; agreement_id: string }>(await db.execute(sql`
+    select o.claim_id, c.claim_no, o.kind, o.due_on::text, o.marked_on::text, c.status, c.line, c.village_code, c.agreement_id
+    from claim_overdue o join claims c on c.id = o.claim_id join cover_agreements a on a.id = c.agreement_id
+    where ${w} order by o.due_on, c.claim_no limit ${limit} offset ${offset}`));
+  const [count] = rowsOf<{ n: number }>(await db.execute(sql`
+    select count(*)::int as n from claim_overdue o join claims c on c.id = o.claim_id join cover_agreements a on a.id = c.agreement_id where ${w}`));
+  return { rows, total: count?.n ?? 0 };
+}
+
+/** Claims of an agreement touched in a month (reported, decided, paid or still open), for the monthly summary. */
+export async function claimsForSummary(db: Db, agreementId: string, monthStart: string, monthEnd: string) {
+  return db.select().from(claims).where(and(eq(claims.agreementId, agreementId), sql`
+    ${claims.reportedOn} <= ${monthEnd}::date and (
+      ${claims.reportedOn} >= ${monthStart}::date or ${claims.decidedOn} between ${monthStart}::date and ${monthEnd}::date
+      or ${claims.finalPaidOn} between ${monthStart}::date and ${monthEnd}::date
+      or ${claims.closedOn} is null and ${claims.withdrawnOn} is null)`)).orderBy(asc(claims.claimNo));
+}
+
+export async function paymentsBetween(db: Db, agreementId: string, from: string, to: string) {
+  return db.select({ claimId: claimPayments.claimId, kind: claimPayments.kind, amountFen: claimPayments.amountFen, paidOn: claimPayments.paidOn })
+    .from(claimPayments).innerJoin(claims, eq(claims.id, claimPayments.claimId))
+    .where(and(eq(claims.agreementId, agreementId), sql`${claimPayments.paidOn} between ${from}::date and ${to}::date`))
+    .orderBy(desc(claimPayments.paidOn));
+}

@@ -14,7 +14,9 @@ export async function withIdempotency(c: Context<AppEnv>, run: () => Promise<Res
   if (key.length > 200) throw new AppError(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key 过长（最多 200 个字符）');
   const { db } = c.var.deps;
   const scope = c.var.actor ? `user:${c.var.actor.userId}` : 'public';
-  let body = Buffer.from(await c.req.raw.clone().arrayBuffer());
+  // A JSON body was already read by the validator (Hono keeps it); an unread one (multipart) is
+  // cloned so that the handler can still parse it with its content type.
+  let body = Buffer.from(c.req.raw.bodyUsed ? await c.req.arrayBuffer() : await c.req.raw.clone().arrayBuffer());
   // A multipart body carries a random boundary: the same upload retried must hash the same.
   const boundary = /boundary=("?)([^";]+)\1/i.exec(c.req.header('content-type') ?? '')?.[2];
   if (boundary) body = Buffer.from(body.toString('latin1').split(boundary).join('--'), 'latin1');

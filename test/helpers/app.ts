@@ -32,7 +32,7 @@ export async function testApp(opts: { now?: () => Date } = {}): Promise<TestApp>
   const running: Array<Promise<unknown>> = [];
   const deps: AppDeps = {
     db: database.db, dbKind: database.kind, pii: createPii(decodeMasterKey(TEST_PII_KEY)), config,
-    log: createLogger('silent'), now: opts.now ?? (() => new Date()), spreadsheets: nodeSpreadsheets,
+    log: createLogger((process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent'), now: opts.now ?? (() => new Date()), spreadsheets: nodeSpreadsheets,
     copyIn: database.kind === 'postgres' ? database.copyIn : undefined, // as src/runtime.ts
     background: (task) => { running.push(task()); },
   };

@@ -170,6 +170,27 @@ const COMMANDS: Record<string, Command> = {
       console.log(`保费合计 ${formatYuan(b.totalFen, { unit: true })}，已写入 ${str(v.out)}`);
     }),
   },
+  'claims summary': {
+    usage: 'znb claims summary --agreement 协议id --month YYYY-MM --out 理赔月报.xlsx',
+    help: '月度理赔汇总（报案、核定、支付、拒赔原因、分险种金额、超期事项）写入 xlsx，报乡村振兴部门。',
+    options: {
+      agreement: { type: 'string', required: true, help: '协议 id' },
+      month: { type: 'string', required: true, help: '月份，例如 2026-03' },
+      out: { type: 'string', required: true, help: '输出的 xlsx 文件' },
+    },
+    run: (v) => {
+      const month = str(v.month) ?? '';
+      if (!/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month 应为 YYYY-MM，收到：${month}`);
+      return withRuntime(async (rt) => {
+        const { monthlySummary, summaryXlsx } = await import('./claims/summary.ts');
+        const { writeFileSync } = await import('node:fs');
+        const s = await monthlySummary(rt.deps, SYSTEM, idOpt(v.agreement, 'agreement'), month);
+        writeFileSync(str(v.out)!, await summaryXlsx(rt.deps, s));
+        const n = s.counts;
+        console.log(`${month}：报案 ${n.reported} 件，核定 ${n.decided} 件（拒赔 ${n.rejected}），支付 ${formatYuan(s.totals.paidFen, { unit: true })}，超期事项 ${s.overdue.length} 项；已写入 ${str(v.out)}`);
+      });
+    },
+  },
   'jobs run': {
     usage: 'znb jobs run',
     help: '立即执行一轮到期的定时任务（每个任务每个周期只执行一次，与服务实例共用记录）。',

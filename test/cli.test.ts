@@ -55,5 +55,13 @@ describe('znb usage errors instead of database errors', () => {
       '--as-of', '2026-02-30', '--out', '/tmp/x.xlsx'], pe.env);
     expect(badDate.code).toBe(2);
     expect(badDate.stderr).toContain('--as-of 应为 YYYY-MM-DD');
+    const badMonth = await run([ZNB, 'claims', 'summary', '--agreement', '00000000-0000-4000-8000-000000000000',
+      '--month', '2026-13', '--out', '/tmp/x.xlsx'], pe.env);
+    expect(badMonth.code).toBe(2);
+    expect(badMonth.stderr).toContain('--month 应为 YYYY-MM');
+    const unknown = await run([ZNB, 'claims', 'summary', '--agreement', '00000000-0000-4000-8000-000000000000',
+      '--month', '2026-03', '--out', '/tmp/x.xlsx'], pe.env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('协议不存在');
   }, 60_000);
 });

@@ -1,21 +1,23 @@
 // The monthly claims summary per agreement for the poverty office (one county contract asks for it
 // monthly): reported, decided, paid, rejected with reasons, amounts by line, overdue items.
 import { CAUSE_NAMES, type Cause, LINE_NAMES, LINES, type Line } from '../cover/schedule.ts';
-import { readableAgreement } from '../cover/service.ts';
-import type { AppDeps } from '../http/context.ts';
+import { agreementById, readableAgreement } from '../cover/service.ts';
+import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { endOfMonth, todayInShanghai } from '../shared/dates.ts';
-import { AppError } from '../shared/errors.ts';
+import { AppError, notFound } from '../shared/errors.ts';
 import { fenToYuanString } from '../shared/money.ts';
 import { DEADLINE_NAMES, overdue } from './deadlines.ts';
 import { DECISION_NAMES, STATUS_NAMES, type ClaimStatus } from './lifecycle.ts';
 import { DECISION_REASON_NAMES, type DecisionReason } from './reasons.ts';
-import { type Ctx, deadlinesOf } from './service.ts';
+import { deadlinesOf } from './service.ts';
 import * as store from './store.ts';
 
 const within = (d: string | null, from: string, to: string) => d !== null && d >= from && d <= to;
 
-export async function monthlySummary(deps: AppDeps, ctx: Ctx, agreementId: string, month: string) {
-  const a = await readableAgreement(deps, ctx.actor, agreementId);
+/** The month's summary; `ctx.actor` null is the system (the CLI on the server), which sees every agreement. */
+export async function monthlySummary(deps: AppDeps, ctx: RequestCtx, agreementId: string, month: string) {
+  const a = ctx.actor ? await readableAgreement(deps, ctx.actor, agreementId) : await agreementById(deps, agreementId);
+  if (!a) throw notFound('协议不存在');
   const from = `${month}-01`;
   const to = endOfMonth(from);
   const today = todayInShanghai(deps.now());

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/types.ts';
 import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
 import { markOverdue } from '../../src/claims/service.ts';
+import { monthlySummary } from '../../src/claims/summary.ts';
 import { importNow } from '../../src/registry/service.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { baseList, COUNTY, toCsv, V1, V3 } from '../registry/fixtures.ts';
@@ -327,6 +328,8 @@ describe('scope and the monthly summary', () => {
   it('summarises a month in JSON and as a workbook', async () => {
     const s = await json(await t.call(county.token, 'GET', `/api/v1/cover/agreements/${agreementId}/claims-summary?month=2026-03`), 200);
     expect(s.counts).toMatchObject({ reported: 2, decided: 1, approved: 1, paid: 1, closed: 1 });
+    const system = await monthlySummary(t.deps, { actor: null, requestId: 'cli' }, agreementId, '2026-03'); // as `znb claims summary`
+    expect(system.counts).toEqual(s.counts);
     expect(s.lines.find((l: { line: string }) => l.line === 'accidentMedical')).toMatchObject({ reported: 2, approvedFen: 500_000, paidFen: 500_000 });
     const april = await json(await t.call(county.token, 'GET', `/api/v1/cover/agreements/${agreementId}/claims-summary?month=2026-04`), 200);
     expect(april.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'loss_not_proven', count: 1 })]));

@@ -1,0 +1,20 @@
+// Node access to the card fonts and templates shipped under templates/ (read once, kept by the
+// font set). Workers have no file system: there the card routes answer 501.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FontFiles, FontManifest } from '../cards/fonts.ts';
+import type { TemplateFiles } from '../cards/template.ts';
+
+const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+export const nodeFontFiles: FontFiles = {
+  manifest: JSON.parse(readFileSync(`${TEMPLATES}fonts/fonts.json`, 'utf8')) as FontManifest,
+  read: (file) => new Uint8Array(readFileSync(`${TEMPLATES}fonts/${file.replace(/[^A-Za-z0-9._-]/g, '')}`)),
+};
+
+export const nodeTemplateFiles: TemplateFiles = {
+  read(name, file) {
+    const path = `${TEMPLATES}card/${name.replace(/[^A-Za-z0-9_-]/g, '')}/${file}`;
+    return existsSync(path) ? readFileSync(path, 'utf8') : null;
+  },
+};

@@ -16,6 +16,7 @@ import { settingsRoutes } from './settings/routes.ts';
 import { registryRoutes } from './registry/routes.ts';
 import { coverRoutes } from './cover/routes.ts';
 import { claimRoutes } from './claims/routes.ts';
+import { cardRoutes } from './cards/routes.tsx';
 import { docsPage } from './web/docs.tsx';
 
 z.config(z.locales.zhCN());
@@ -34,7 +35,7 @@ const docRoutes = [
 ];
 
 /** Every route of the service, in mount order. The access-matrix test walks this list. */
-export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes, ...registryRoutes, ...coverRoutes, ...claimRoutes];
+export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes, ...registryRoutes, ...coverRoutes, ...claimRoutes, ...cardRoutes];
 
 let cachedDoc: Record<string, unknown> | undefined;
 export function openApiDocument() {

@@ -17,6 +17,11 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   /** Failed authentications allowed per client per minute before answering 429. */
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** The address households reach the service at: printed in the cards' QR codes (/verify/…). */
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Household look-ups (/card) allowed per client address per minute, and per ID number per hour. */
+  LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  LOOKUPS_PER_ID_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(5),
 });
 
 export type AppConfig = {
@@ -30,6 +35,9 @@ export type AppConfig = {
   tokenTtlDays: number;
   trustProxy: boolean;
   authFailuresPerMinute: number;
+  publicBaseUrl: string;
+  lookupsPerMinute: number;
+  lookupsPerIdPerHour: number;
 };
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -51,5 +59,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     tokenTtlDays: e.TOKEN_TTL_DAYS,
     trustProxy: e.TRUST_PROXY === 'true',
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
+    lookupsPerMinute: e.LOOKUPS_PER_MINUTE,
+    lookupsPerIdPerHour: e.LOOKUPS_PER_ID_PER_HOUR,
   };
 }

@@ -9,6 +9,7 @@ import type { AppDeps } from './http/context.ts';
 import { createLogger, type Logger } from './shared/log.ts';
 import { createPii, decodeMasterKey, generateMasterKey } from './shared/pii.ts';
 import { nodeSpreadsheets } from './io/spreadsheets.ts';
+import { nodeCardsRuntime } from './io/card-files.ts';
 
 /**
  * The PII master key: PII_KEY when set; on the embedded database a key file made on first start
@@ -48,6 +49,7 @@ export async function openRuntime(config: AppConfig, opts: { migrate?: boolean; 
   const deps: AppDeps = {
     db: database.db, dbKind: database.kind, pii: createPii(masterKey), config, log, now: () => new Date(),
     spreadsheets: nodeSpreadsheets,
+    cards: nodeCardsRuntime(),
     // COPY stages an import faster on PostgreSQL; on PGlite the JSON batches measured faster.
     copyIn: database.kind === 'postgres' ? database.copyIn : undefined,
     background(task) {

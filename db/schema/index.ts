@@ -5,3 +5,4 @@ export * from './registry.ts';
 export * from './cover.ts';
 export * from './claims.ts';
 export * from './events.ts';
+export * from './cards.ts';

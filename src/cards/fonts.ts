@@ -1,8 +1,8 @@
 // The card fonts: one primary CJK font and fallbacks for the rare-character extension blocks
 // (templates/fonts/fonts.json). Each font file is parsed once per process and shared by every
 // document (pdf-lib asks its `fontkit` to parse on each embed; ours answers from the cache).
+// The module itself imports no font engine: the runtime passes @pdf-lib/fontkit in.
 // A character no font has is an error naming it: a card is never printed with a blank box.
-import fontkitReal from '@pdf-lib/fontkit';
 import { AppError } from '../shared/errors.ts';
 
 /** What a runtime provides: the manifest and the bytes of each file (Node reads templates/fonts). */
@@ -42,7 +42,8 @@ export interface FontSet {
 /** Marks and spaces every font has or that need no glyph. */
 const INVISIBLE = new Set([0x20, 0x3000, 0x0a, 0x0d, 0x09]);
 
-export function createFontSet(files: FontFiles): FontSet {
+/** `fontkit` is @pdf-lib/fontkit, passed in by the runtime (this module stays free of it). */
+export function createFontSet(files: FontFiles, fontkitReal: { create(data: Uint8Array): unknown }): FontSet {
   const bytes = new Map<string, Uint8Array>();
   const parsed = new Map<Uint8Array, ParsedFont>();
   const byCodePoint = new Map<number, string | null>();
@@ -96,7 +97,7 @@ export function createFontSet(files: FontFiles): FontSet {
     },
     fontkit: {
       async create(data: Uint8Array) {
-        return parsed.get(data) ?? fontkitReal.create(data);
+        return parsed.get(data) ?? (fontkitReal.create(data) as ParsedFont);
       },
     },
   };

@@ -48,7 +48,13 @@ export function wrap(text: string, maxWidth: number, width: (s: string) => numbe
         continue;
       }
       // Closing punctuation may not start the next line: pull it onto this one (a slight overhang).
-      if (NO_LINE_START.has(first(u))) { line.push(u); w += uw; flush(); continue; }
+      // Pull the whole run ('）、', '。”'): otherwise its second mark would start the next line.
+      if (NO_LINE_START.has(first(u))) {
+        line.push(u);
+        while (queue.length && NO_LINE_START.has(first(queue[0]!))) line.push(queue.shift()!);
+        flush();
+        continue;
+      }
       // Opening punctuation may not end this line: carry it down with the unit.
       const carried: string[] = [];
       while (line.length > 1 && NO_LINE_END.has(last(line[line.length - 1]!))) carried.unshift(line.pop()!);

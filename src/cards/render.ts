@@ -141,6 +141,7 @@ export class CardPdf {
         const { card } = this.t.layout;
         const doc = await newDoc(this.fonts, 'layer');
         const page = doc.addPage([card.width, card.height]);
+        page.pushOperators(); // contents even when every block is per household: pdf-lib cannot embed a page without
         await drawBlocks(this.fonts, this.t, { page, font: fontCache(doc, this.fonts) }, values, '', (i) => staticIdx[i]!, 0, 0);
         bytes = await doc.save();
         this.cache?.set(key, bytes);

@@ -129,6 +129,9 @@ export function loadTemplate(files: TemplateFiles, name: string, fonts: FontSet)
     if (b.kind !== 'text') return;
     const unknown = placeholders(b.text).filter((k) => !Object.hasOwn(values, k));
     if (unknown.length) throw invalid(name, `第 ${i + 1} 个文字块引用了不存在的内容：${unknown.map((k) => `{${k}}`).join('、')}`);
+    // A typo inside a texts.json entry would otherwise be printed as "{name}" on every card.
+    const left = placeholders(fill(b.text, values));
+    if (left.length) throw invalid(name, `第 ${i + 1} 个文字块（${b.text}）在 texts.json 中的文字引用了不存在的内容：${left.map((k) => `{${k}}`).join('、')}`);
     try {
       layoutBlock(fonts, t, b, values, i);
     } catch (e) {

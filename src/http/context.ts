@@ -6,6 +6,7 @@ import type { AppConfig } from '../config.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Pii } from '../shared/pii.ts';
 import type { SpreadsheetIO } from '../shared/spreadsheet.ts';
+import type { CardsRuntime } from '../cards/service.ts';
 
 export interface AppDeps {
   db: Db;
@@ -17,6 +18,8 @@ export interface AppDeps {
   now: () => Date;
   /** Reading and writing spreadsheets; absent on runtimes without it (routes answer 501). */
   spreadsheets?: SpreadsheetIO | undefined;
+  /** Card fonts and templates (Node); absent where there is no file system (card routes answer 501). */
+  cards?: CardsRuntime | undefined;
   /** Bulk load in COPY text format (Database.copyIn); absent where the driver cannot. */
   copyIn?: Database['copyIn'] | undefined;
   /** Run work after the response (an import job); Node keeps the promise, Workers use waitUntil. */

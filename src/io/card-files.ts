@@ -2,7 +2,10 @@
 // font set). Workers have no file system: there the card routes answer 501.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { FontFiles, FontManifest } from '../cards/fonts.ts';
+import fontkit from '@pdf-lib/fontkit';
+import { createFontSet, type FontFiles, type FontManifest, type FontSet } from '../cards/fonts.ts';
+import { CardPdf, LayerCache } from '../cards/render.ts';
+import type { CardsRuntime } from '../cards/service.ts';
 import type { TemplateFiles } from '../cards/template.ts';
 
 const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -18,3 +21,18 @@ export const nodeTemplateFiles: TemplateFiles = {
     return existsSync(path) ? readFileSync(path, 'utf8') : null;
   },
 };
+
+/** The fonts, parsed once per process. */
+let fonts: FontSet | undefined;
+export function nodeFonts(): FontSet {
+  return (fonts ??= createFontSet(nodeFontFiles, fontkit));
+}
+
+/** Cards on Node: shipped fonts and templates, pdf-lib rendering with a shared layer cache. */
+export function nodeCardsRuntime(): CardsRuntime {
+  const layers = new LayerCache();
+  return {
+    fonts: nodeFonts(), templates: nodeTemplateFiles, loaded: new Map(),
+    createPdf: (t, mode) => CardPdf.create(nodeFonts(), t, mode, { cache: layers }),
+  };
+}

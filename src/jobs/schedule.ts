@@ -1,6 +1,7 @@
 // Which jobs run, and how often. Each job's work lives in its module's service.
 import { expireAgreements } from '../cover/service.ts';
 import { markOverdue } from '../claims/service.ts';
+import { failStaleBatches } from '../cards/service.ts';
 import { failStaleImports } from '../registry/service.ts';
 import { pruneRates } from '../http/rate-limit.ts';
 import { type JobDef, minuteSlot, shanghaiDay } from './runner.ts';
@@ -9,7 +10,7 @@ export const JOBS: readonly JobDef[] = [
   {
     name: 'registry.fail-stale-imports',
     period: minuteSlot(5),
-    run: async (deps) => ({ failed: await failStaleImports(deps) }),
+    run: async (deps) => ({ failed: await failStaleImports(deps), failedCardBatches: await failStaleBatches(deps) }),
   },
   {
     name: 'cover.expire-agreements',

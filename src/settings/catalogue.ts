@@ -90,6 +90,23 @@ export const CATALOGUE = {
     } }],
     source: '国务院办公厅关于 2025 年、2026 年部分节假日安排的通知（只列落在周一至周五的放假日；周末按双休处理）',
   }),
+  'cards.claim_hotline': def({
+    schema: z.string().max(60), unit: '', description: '明白卡上的报案电话（承保公司客服或县理赔服务电话）；为空时卡上写“县乡村振兴局或村联络员”',
+    defaults: [{ validFrom: '2016-01-01', value: '' }], source: '按协议约定由县乡村振兴局设置',
+  }),
+  'cards.report_within_hours': def({
+    schema: z.number().int().min(1).max(720), unit: '小时', description: '明白卡上告知的出险后报案时限',
+    defaults: [{ validFrom: '2016-01-01', value: 48 }], source: '常见保险条款：出险后 48 小时内通知保险人（保险法第二十一条“及时通知”）',
+  }),
+  'cards.village_contact': def({
+    schema: z.object({ name: z.string().min(1).max(20), phone: z.string().min(5).max(30) }).nullable(),
+    unit: '', description: '村级联络员（按村设置，地区前缀为 12 位村代码）；为空时卡上写“请向村委会询问”',
+    defaults: [{ validFrom: '2016-01-01', value: null as { name: string; phone: string } | null }], source: '各村自定',
+  }),
+  'cards.template': def({
+    schema: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), unit: '', description: '明白卡模板名（templates/card/ 下的文件夹），县可使用本县的措辞和版式',
+    defaults: [{ validFrom: '2016-01-01', value: 'default' }], source: '本系统默认模板',
+  }),
   'credit.max_amount_fen': def({
     schema: Fen, unit: '分', description: '脱贫人口小额信贷单户最高额度',
     defaults: [{ validFrom: '2016-01-01', value: 5_000_000 }], source: '第六篇：5 万元以下',

@@ -78,6 +78,14 @@ const EXPECTED: Record<string, Allow> = {
   'POST /api/v1/claims/:id/reopen': ['admin', 'county_office', 'insurer'],
   'GET /api/v1/cover/agreements/:id/claims-summary': READERS,
   'GET /api/v1/cover/agreements/:id/claims-summary.xlsx': READERS,
+  'GET /api/v1/households/:id/card.pdf': ['admin', 'county_office', 'insurer'],
+  'POST /api/v1/cards/batches': ['admin', 'county_office', 'insurer'],
+  'GET /api/v1/cards/batches/:id': ['admin', 'county_office', 'insurer'],
+  'GET /api/v1/cards/batches/:id/file': ['admin', 'county_office', 'insurer'],
+  'GET /card': 'public',
+  'POST /card': 'public',
+  'GET /card/pdf/:householdId': 'public',
+  'GET /verify/:cardNo': 'public',
 };
 
 const key = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;

@@ -1,0 +1,106 @@
+// HTTP routes of the cards module: a household's card for staff, print batches, and the household's
+// own pages (/card look-up, the signed card download, /verify/:cardNo).
+import { z } from 'zod';
+import { ctxOf } from '../http/context.ts';
+import { clientAddress, consumeRate } from '../http/rate-limit.ts';
+import { route } from '../http/route.ts';
+import { parseIdNumber } from '../shared/id-number.ts';
+import { LimitedPage, LookupPage, NOT_FOUND_NOTICE, ResultPage, VerifyPage } from '../web/card.tsx';
+import * as svc from './service.ts';
+
+const TAG = '明白卡';
+const PAGES = '农户自助查询';
+const STAFF = ['admin', 'county_office', 'insurer'] as const;
+const RegionCode = z.string().regex(/^[0-9]{12}$/, '地区代码应为12位数字');
+
+const pdf = (bytes: Uint8Array, fileName: string) => new Response(bytes as BodyInit, {
+  headers: {
+    'content-type': 'application/pdf',
+    'content-disposition': `attachment; filename="card.pdf"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    'cache-control': 'no-store',
+  },
+});
+
+export const cardRoutes = [
+  route({
+    method: 'get', path: '/api/v1/households/:id/card.pdf', tag: TAG, summary: '下载一户的明白卡（PDF）', allow: STAFF,
+    params: z.object({ id: z.uuid('编号格式不正确') }), query: z.object({ agreementId: z.uuid().optional() }),
+    responses: { 200: 'PDF', 404: '不在辖区或未参保', 422: '姓名中有字库缺少的字或内容超出版式' },
+    handler: async (c, { params, query }) => {
+      const r = await svc.householdCard(c.var.deps, ctxOf(c), params.id, query.agreementId);
+      return pdf(r.bytes, r.fileName);
+    },
+  }),
+  route({
+    method: 'post', path: '/api/v1/cards/batches', tag: TAG, summary: '批量打印一个乡镇或村的明白卡（每张 A4 两张卡），返回 202 及任务编号',
+    allow: STAFF, body: z.object({ agreementId: z.uuid(), regionCode: RegionCode }), idempotent: true,
+    responses: { 202: '已受理，按 GET /api/v1/cards/batches/{id} 查看进度' },
+    handler: async (c, { body }) => c.json(await svc.startBatch(c.var.deps, ctxOf(c), body), 202),
+  }),
+  route({
+    method: 'get', path: '/api/v1/cards/batches/:id', tag: TAG, summary: '打印任务进度', allow: STAFF,
+    params: z.object({ id: z.uuid('编号格式不正确') }),
+    handler: async (c, { params }) => c.json(svc.publicBatch(await svc.readableBatch(c.var.deps, c.var.actor!, params.id))),
+  }),
+  route({
+    method: 'get', path: '/api/v1/cards/batches/:id/file', tag: TAG, summary: '下载打印文件（PDF）', allow: STAFF,
+    params: z.object({ id: z.uuid('编号格式不正确') }),
+    handler: async (c, { params }) => {
+      const b = await svc.readableBatch(c.var.deps, c.var.actor!, params.id);
+      if (b.status !== 'done') return c.json({ code: 'BATCH_NOT_READY', message: `打印任务尚未完成（${b.done}/${b.total}）`, requestId: c.var.requestId }, 409);
+      return new Response(svc.batchStream(c.var.deps, b.id), {
+        headers: {
+          'content-type': 'application/pdf', 'content-length': String(b.sizeBytes),
+          'content-disposition': `attachment; filename="cards.pdf"; filename*=UTF-8''${encodeURIComponent(b.fileName)}`,
+        },
+      });
+    },
+  }),
+  route({
+    method: 'get', path: '/card', tag: PAGES, summary: '农户自助查询页面', allow: 'public',
+    handler: (c) => c.html(<LookupPage />),
+  }),
+  route({
+    method: 'post', path: '/card', tag: PAGES, summary: '农户自助查询（表单：name、idNumber；按客户端和证件号限流）', allow: 'public',
+    maxBodyBytes: 4096, rawBody: { contentType: 'application/x-www-form-urlencoded', description: 'name：户主姓名；idNumber：户主身份证号码' },
+    handler: async (c) => {
+      const { deps } = c.var;
+      const form = await c.req.parseBody();
+      const name = typeof form.name === 'string' ? form.name.slice(0, 30) : '';
+      const idNumber = typeof form.idNumber === 'string' ? form.idNumber.slice(0, 30) : '';
+      const now = deps.now();
+      const byClient = await consumeRate(deps.db, `card-lookup:ip:${clientAddress(c)}`, deps.config.lookupsPerMinute, 60, now);
+      const id = parseIdNumber(idNumber.trim());
+      const byId = await consumeRate(deps.db, `card-lookup:id:${deps.pii.hash(id.ok ? id.value.id18 : 'invalid')}`,
+        deps.config.lookupsPerIdPerHour, 3600, now);
+      for (const r of [byClient, byId]) {
+        if (!r.allowed) return c.html(<LimitedPage seconds={r.retryAfterSeconds} />, 429, { 'retry-after': String(r.retryAfterSeconds) });
+      }
+      const v = await svc.lookUp(deps, name, idNumber);
+      c.header('cache-control', 'no-store');
+      if (!v) return c.html(<LookupPage notice={NOT_FOUND_NOTICE} />);
+      return c.html(<ResultPage v={v} minutes={svc.LINK_SECONDS / 60} />);
+    },
+  }),
+  route({
+    method: 'get', path: '/card/pdf/:householdId', tag: PAGES, summary: '农户下载本户明白卡（查询后给出的限时签名链接）', allow: 'public',
+    params: z.object({ householdId: z.uuid('链接无效') }),
+    query: z.object({ expires: z.coerce.number().int(), sig: z.string().regex(/^[0-9a-f]{32}$/, '链接无效') }),
+    handler: async (c, { params, query }) => {
+      if (!svc.checkLink(c.var.deps, params.householdId, query.expires, query.sig)) {
+        return c.json({ code: 'LINK_EXPIRED', message: '下载链接无效或已过期，请重新查询', requestId: c.var.requestId }, 403);
+      }
+      const r = await svc.householdCard(c.var.deps, { actor: null, requestId: c.var.requestId }, params.householdId);
+      return pdf(r.bytes, r.fileName);
+    },
+  }),
+  route({
+    method: 'get', path: '/verify/:cardNo', tag: PAGES, summary: '明白卡真伪核验（二维码指向此页，只显示隐去部分信息的内容）', allow: 'public',
+    params: z.object({ cardNo: z.string().max(40) }),
+    handler: async (c, { params }) => {
+      const r = await consumeRate(c.var.deps.db, `card-verify:ip:${clientAddress(c)}`, c.var.deps.config.lookupsPerMinute * 6, 60, c.var.deps.now());
+      if (!r.allowed) return c.html(<LimitedPage seconds={r.retryAfterSeconds} />, 429, { 'retry-after': String(r.retryAfterSeconds) });
+      return c.html(<VerifyPage v={await svc.verify(c.var.deps, params.cardNo)} />);
+    },
+  }),
+];

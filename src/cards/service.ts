@@ -1,0 +1,301 @@
+// Use cases of the cards module: a household's card for staff, print batches per town or village,
+// the household's own look-up (/card) with a short-lived signed download link, and verification of
+// a card number (/verify, the QR code's target).
+import { type Actor, audit, findOrganisation, inScope } from '../access/service.ts';
+import { agreementById, canRead as canReadAgreement } from '../cover/service.ts';
+import type { CoverageSchedule } from '../cover/schedule.ts';
+import type { AppDeps, RequestCtx } from '../http/context.ts';
+import { getSetting, getSettings } from '../settings/service.ts';
+import { todayInShanghai } from '../shared/dates.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import { parseIdNumber } from '../shared/id-number.ts';
+import { maskName } from '../shared/pii.ts';
+import type { FontSet } from './fonts.ts';
+import { type CardData, isValidCardNo, makeCardNo } from './rules.ts';
+import * as store from './store.ts';
+import { type CardTemplate, loadTemplate, type TemplateFiles } from './template.ts';
+
+export type Mode = 'single' | 'sheet';
+
+/** A PDF being filled with cards (render.ts). */
+export interface CardDocument { count: number; add(d: CardData): Promise<void>; save(): Promise<Uint8Array> }
+
+/**
+ * What a runtime with fonts, templates and the PDF renderer provides (Node: src/io/card-files.ts);
+ * absent elsewhere → 501. Injected so that the app itself stays free of pdf-lib's Node-only parts.
+ */
+export interface CardsRuntime {
+  fonts: FontSet;
+  templates: TemplateFiles;
+  loaded: Map<string, CardTemplate>;
+  createPdf(t: CardTemplate, mode: Mode): Promise<CardDocument>;
+}
+
+function runtime(deps: AppDeps): CardsRuntime {
+  if (!deps.cards) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成明白卡 PDF');
+  return deps.cards;
+}
+
+export function template(deps: AppDeps, name: string): CardTemplate {
+  const rt = runtime(deps);
+  let t = rt.loaded.get(name);
+  if (!t) {
+    t = loadTemplate(rt.templates, name, rt.fonts);
+    rt.loaded.set(name, t);
+  }
+  return t;
+}
+
+type Agreement = NonNullable<Awaited<ReturnType<typeof agreementById>>>;
+
+/** The day a card describes: today within the policy period (cards are printed before it starts too). */
+function cardDay(a: Agreement, today: string): string {
+  return today < a.periodStart ? a.periodStart : today > a.periodEnd ? a.periodEnd : today;
+}
+
+export function verifyUrl(deps: AppDeps, cardNo: string): string {
+  return `${deps.config.publicBaseUrl.replace(/\/$/, '')}/verify/${cardNo}`;
+}
+
+/** Everything on the cards of some households of an agreement, in print order. */
+async function cardData(deps: AppDeps, a: Agreement, rows: store.MemberRow[]): Promise<{ cards: CardData[]; template: CardTemplate }> {
+  const day = cardDay(a, todayInShanghai(deps.now()));
+  const s = await getSettings(deps.db, ['cards.template', 'cards.claim_hotline', 'cards.report_within_hours',
+    'claims.decision_days', 'claims.payment_days'], a.countyCode, day);
+  const t = template(deps, s['cards.template'].value);
+  const terms = (a.claimTerms ?? {}) as { decisionDays?: number; decisionWorkingDays?: boolean; paymentDays?: number };
+  const households = new Map<string, { row: store.MemberRow; members: Array<{ name: string; relationship: string }> }>();
+  for (const r of rows) {
+    const h = households.get(r.household_id) ?? { row: r, members: [] };
+    h.members.push({ name: r.name, relationship: r.relationship_label });
+    households.set(r.household_id, h);
+  }
+  const year = Number(a.periodStart.slice(0, 4));
+  const numbers = await store.ensureCards(deps.db, a.id,
+    [...households.values()].map((h) => ({ id: h.row.household_id, villageCode: h.row.village_code })),
+    (seq) => makeCardNo(a.countyCode, year, seq));
+  const villages = [...new Set(rows.map((r) => r.village_code))];
+  const names = await store.regionNames(deps.db, [a.countyCode, ...villages, ...villages.map((v) => `${v.slice(0, 9)}000`)]);
+  const contacts = new Map<string, { name: string; phone: string } | null>();
+  for (const v of villages) contacts.set(v, await getSetting(deps.db, 'cards.village_contact', v, day));
+  const insurer = await findOrganisation(deps.db, a.insurerOrgId);
+  const villageName = (v: string) => {
+    const town = names.get(`${v.slice(0, 9)}000`);
+    const village = names.get(v);
+    return village ? `${town ?? ''}${village}` : v;
+  };
+  const cards = [...households.values()].map(({ row, members }): CardData => {
+    const cardNo = numbers.get(row.household_id)!;
+    return {
+      cardNo, county: names.get(a.countyCode) ?? a.countyCode, insurer: insurer?.name ?? '', policyNo: a.policyNo ?? a.agreementNo,
+      periodStart: a.periodStart, periodEnd: a.periodEnd, headName: row.head_name, headIdMasked: row.head_id_masked ?? '',
+      village: villageName(row.village_code), members, schedule: a.schedule as CoverageSchedule,
+      hotline: s['cards.claim_hotline'].value || null, reportHours: s['cards.report_within_hours'].value,
+      decisionDays: Math.min(terms.decisionDays ?? Infinity, s['claims.decision_days'].value),
+      decisionWorkingDays: terms.decisionDays !== undefined && terms.decisionDays <= s['claims.decision_days'].value && terms.decisionWorkingDays === true,
+      paymentDays: Math.min(terms.paymentDays ?? Infinity, s['claims.payment_days'].value),
+      contact: contacts.get(row.village_code) ?? null, verifyUrl: verifyUrl(deps, cardNo),
+    };
+  });
+  return { cards, template: t };
+}
+
+async function render(deps: AppDeps, t: CardTemplate, cards: CardData[], mode: Mode, onCard?: (n: number) => Promise<void> | void) {
+  const pdf = await runtime(deps).createPdf(t, mode);
+  for (const c of cards) {
+    await pdf.add(c);
+    await onCard?.(pdf.count);
+  }
+  return pdf.save();
+}
+
+// ---------------------------------------------------------------------------
+// Staff: one household's card
+// ---------------------------------------------------------------------------
+
+function assertCardReader(actor: Actor, a: Agreement, villageCode: string) {
+  if (actor.role === 'admin') return;
+  if (actor.role === 'insurer' && canReadAgreement(actor, a)) return;
+  if (actor.role === 'county_office' && inScope(actor.scopePrefix, villageCode)) return;
+  throw notFound('该户不存在或不在您的辖区', 'HOUSEHOLD_NOT_FOUND');
+}
+
+/** The agreement a household's card is for: the one given, or the latest that covers the household. */
+async function agreementFor(deps: AppDeps, householdId: string, agreementId?: string) {
+  const id = agreementId ?? (await store.latestAgreementOf(deps.db, householdId));
+  const a = id ? await agreementById(deps, id) : undefined;
+  if (!a) throw notFound('该户没有参保记录', 'NOT_INSURED');
+  return a;
+}
+
+export async function householdCard(deps: AppDeps, ctx: RequestCtx, householdId: string, agreementId?: string) {
+  const a = await agreementFor(deps, householdId, agreementId);
+  const rows = await store.coveredMembers(deps.db, a.id, cardDay(a, todayInShanghai(deps.now())), { householdId });
+  if (ctx.actor) assertCardReader(ctx.actor, a, rows[0]?.village_code ?? '');
+  if (!rows.length) throw notFound('该户在此协议下没有参保成员', 'NOT_INSURED');
+  const { cards, template: t } = await cardData(deps, a, rows);
+  const bytes = await render(deps, t, cards, 'single');
+  return { bytes, cardNo: cards[0]!.cardNo, fileName: `明白卡_${rows[0]!.household_no}.pdf` };
+}
+
+// ---------------------------------------------------------------------------
+// Print batches: one PDF per town or village, several cards per sheet
+// ---------------------------------------------------------------------------
+
+const CHUNK = 1024 * 1024;
+
+/** The agreement's insurer, or a county office whose scope overlaps the agreement's county (a town or village office too). */
+function mayPrint(actor: Actor, a: Agreement): boolean {
+  if (actor.role === 'admin' || (actor.role === 'insurer' && canReadAgreement(actor, a))) return true;
+  const county = a.countyCode.slice(0, 6);
+  return actor.role === 'county_office' && (county.startsWith(actor.scopePrefix) || actor.scopePrefix.startsWith(county));
+}
+
+export async function startBatch(deps: AppDeps, ctx: RequestCtx & { actor: Actor }, input: { agreementId: string; regionCode: string }) {
+  runtime(deps);
+  const a = await agreementById(deps, input.agreementId);
+  if (!a || !mayPrint(ctx.actor, a)) throw notFound('协议不存在');
+  if (ctx.actor.role !== 'admin' && ctx.actor.role !== 'insurer' && !inScope(ctx.actor.scopePrefix, input.regionCode)) {
+    throw new AppError(403, 'OUT_OF_SCOPE', '只能打印本辖区的明白卡');
+  }
+  if (!input.regionCode.startsWith(a.countyCode.slice(0, 6))) throw new AppError(400, 'REGION_NOT_IN_COUNTY', '所选乡镇或村不属于该协议所在县');
+  const batch = await deps.db.transaction(async (tx) => {
+    const b = await store.insertBatch(tx, {
+      agreementId: a.id, regionCode: input.regionCode, createdBy: ctx.actor.userId,
+      fileName: `明白卡_${a.agreementNo}_${input.regionCode}.pdf`,
+    });
+    await audit(tx, ctx, { action: 'cards.batch', entityType: 'card_batch', entityId: b.id, summary: { regionCode: input.regionCode } });
+    return b;
+  });
+  deps.background(() => runBatch(deps, batch.id));
+  return publicBatch(batch);
+}
+
+/** Prints the cards of a region into bytes (the batch job and the CLI). */
+export async function printRegion(deps: AppDeps, agreementId: string, regionCode: string, onProgress?: (done: number, total: number) => Promise<void> | void) {
+  const a = await agreementById(deps, agreementId);
+  if (!a) throw notFound('协议不存在');
+  const prefix = regionCode.replace(/(000)+$/, '').replace(/0{6}$/, '');
+  const rows = await store.coveredMembers(deps.db, a.id, cardDay(a, todayInShanghai(deps.now())), { regionPrefix: prefix });
+  const { cards, template: t } = await cardData(deps, a, rows);
+  await onProgress?.(0, cards.length);
+  if (!cards.length) throw notFound('该地区在此协议下没有参保户', 'NO_CARDS');
+  return { total: cards.length, bytes: await render(deps, t, cards, 'sheet', (n) => onProgress?.(n, cards.length)) };
+}
+
+export async function runBatch(deps: AppDeps, batchId: string) {
+  const b = await store.findBatch(deps.db, batchId);
+  if (!b) return;
+  await store.updateBatch(deps.db, batchId, { status: 'running', startedAt: new Date(), heartbeatAt: new Date() });
+  try {
+    let last = 0;
+    const r = await printRegion(deps, b.agreementId, b.regionCode, async (done, total) => {
+      if (done === 0 || done === total || Date.now() - last > 1000) {
+        last = Date.now();
+        await store.updateBatch(deps.db, batchId, { done, total, heartbeatAt: new Date() });
+      }
+    });
+    await deps.db.transaction(async (tx) => {
+      for (let i = 0, seq = 0; i < r.bytes.byteLength; i += CHUNK, seq++) await store.insertChunk(tx, batchId, seq, r.bytes.subarray(i, i + CHUNK));
+      await store.updateBatch(tx, batchId, { status: 'done', done: r.total, total: r.total, sizeBytes: r.bytes.byteLength, finishedAt: new Date() });
+    });
+  } catch (e) {
+    const error = e instanceof AppError ? e.toBody() : { code: 'INTERNAL', message: '打印失败，请稍后重试' };
+    if (!(e instanceof AppError)) deps.log.error('card batch failed', { batchId, err: String((e as Error)?.stack ?? e) });
+    await store.deleteChunks(deps.db, batchId);
+    await store.updateBatch(deps.db, batchId, { status: 'failed', error, finishedAt: new Date() });
+  }
+}
+
+export function publicBatch(b: store.BatchRow) {
+  return {
+    id: b.id, agreementId: b.agreementId, regionCode: b.regionCode, status: b.status, total: b.total, done: b.done,
+    sizeBytes: b.sizeBytes, fileName: b.fileName, error: b.error, createdAt: b.createdAt, finishedAt: b.finishedAt,
+    links: { self: `/api/v1/cards/batches/${b.id}`, ...(b.status === 'done' ? { file: `/api/v1/cards/batches/${b.id}/file` } : {}) },
+  };
+}
+
+export async function readableBatch(deps: AppDeps, actor: Actor, id: string) {
+  const b = await store.findBatch(deps.db, id);
+  const a = b ? await agreementById(deps, b.agreementId) : undefined;
+  const ok = b && a && (actor.role === 'admin' || (actor.role === 'insurer' && canReadAgreement(actor, a))
+    || (actor.role === 'county_office' && inScope(actor.scopePrefix, b.regionCode)));
+  if (!ok) throw notFound('打印任务不存在');
+  return b;
+}
+
+/** The batch's PDF, streamed chunk by chunk from the database. */
+export function batchStream(deps: AppDeps, batchId: string): ReadableStream<Uint8Array> {
+  let seq = -1;
+  return new ReadableStream({
+    async pull(controller) {
+      const c = await store.chunkAfter(deps.db, batchId, seq);
+      if (!c) { controller.close(); return; }
+      seq = c.seq;
+      controller.enqueue(new Uint8Array(c.bytes));
+    },
+  });
+}
+
+export async function failStaleBatches(deps: AppDeps, staleSeconds = 300) {
+  return (await store.failStale(deps.db, new Date(deps.now().getTime() - staleSeconds * 1000))).length;
+}
+
+// ---------------------------------------------------------------------------
+// The household's own look-up, the signed card link, verification
+// ---------------------------------------------------------------------------
+
+export const LINK_SECONDS = 600;
+
+export function signLink(deps: AppDeps, householdId: string, expires: number): string {
+  return deps.pii.hash(`card-link:${householdId}:${expires}`).slice(0, 32);
+}
+
+export function checkLink(deps: AppDeps, householdId: string, expires: number, sig: string): boolean {
+  return expires * 1000 >= deps.now().getTime() && signLink(deps, householdId, expires) === sig;
+}
+
+/** The household whose head has this name and ID number, or null — one answer for "not found" and "does not match". */
+export async function lookUp(deps: AppDeps, name: string, idNumber: string) {
+  const id = parseIdNumber(idNumber.trim());
+  // Hash even a malformed number, so both paths cost the same.
+  const hash = deps.pii.hash(id.ok ? id.value.id18 : `invalid:${idNumber}`);
+  const head = await store.headByIdHash(deps.db, hash);
+  if (!id.ok || !head || !head.is_head || head.name !== name.trim() || head.status !== 'active') return null;
+  const householdId = head.household_id;
+  const agreementId = await store.latestAgreementOf(deps.db, householdId);
+  const a = agreementId ? await agreementById(deps, agreementId) : undefined;
+  const day = a ? cardDay(a, todayInShanghai(deps.now())) : todayInShanghai(deps.now());
+  const rows = a ? await store.coveredMembers(deps.db, a.id, day, { householdId }) : [];
+  const data = a && rows.length ? (await cardData(deps, a, rows)).cards[0]! : null;
+  const expires = Math.floor(deps.now().getTime() / 1000) + LINK_SECONDS;
+  return {
+    householdId, headName: maskName(head.name), card: data && {
+      cardNo: data.cardNo, county: data.county, insurer: data.insurer, policyNo: data.policyNo, periodStart: data.periodStart,
+      periodEnd: data.periodEnd, village: data.village, schedule: data.schedule, hotline: data.hotline, reportHours: data.reportHours,
+      members: data.members.map((m) => ({ name: maskName(m.name), relationship: m.relationship })),
+      link: `/card/pdf/${householdId}?expires=${expires}&sig=${signLink(deps, householdId, expires)}`,
+    },
+    claims: await store.householdClaims(deps.db, householdId),
+  };
+}
+
+export async function verify(deps: AppDeps, cardNoInput: string) {
+  const cardNo = cardNoInput.trim().toUpperCase();
+  if (!isValidCardNo(cardNo)) return { state: 'invalid' as const, cardNo };
+  const card = await store.findCard(deps.db, cardNo);
+  const a = card ? await agreementById(deps, card.agreementId) : undefined;
+  if (!card || !a) return { state: 'unknown' as const, cardNo };
+  const today = todayInShanghai(deps.now());
+  const covered = (await store.coveredMembers(deps.db, a.id, today, { householdId: card.householdId })).length > 0;
+  const inForce = covered && (a.status === 'active') && a.periodStart <= today && today <= a.periodEnd;
+  const [head] = await store.coveredMembers(deps.db, a.id, cardDay(a, today), { householdId: card.householdId });
+  const names = await store.regionNames(deps.db, [a.countyCode, card.villageCode]);
+  const insurer = await findOrganisation(deps.db, a.insurerOrgId);
+  return {
+    state: inForce ? 'in_force' as const : 'not_in_force' as const, cardNo,
+    headName: head ? maskName(head.head_name) : '', county: names.get(a.countyCode) ?? a.countyCode,
+    village: names.get(card.villageCode) ?? card.villageCode, insurer: insurer?.name ?? '', policyNo: a.policyNo ?? '',
+    periodStart: a.periodStart, periodEnd: a.periodEnd,
+  };
+}

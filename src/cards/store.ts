@@ -1,0 +1,131 @@
+// Queries of the cards module.
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { cardBatchChunks, cardBatches, cards, cardSeq } from '../../db/schema/cards.ts';
+import { type Db, rowsOf } from '../../db/types.ts';
+
+export type CardRow = typeof cards.$inferSelect;
+export type BatchRow = typeof cardBatches.$inferSelect;
+
+export interface MemberRow {
+  household_id: string;
+  household_no: string;
+  head_name: string;
+  village_code: string;
+  head_id_masked: string | null;
+  name: string;
+  relationship_label: string;
+}
+
+/**
+ * Covered members of an agreement on a day, household by household (village, household number,
+ * head first): what the cards of a village or town print.
+ */
+export async function coveredMembers(db: Db, agreementId: string, day: string, where: { regionPrefix?: string; householdId?: string }) {
+  const region = where.regionPrefix !== undefined ? sql`and e.village_code like ${where.regionPrefix + '%'}` : sql``;
+  const household = where.householdId ? sql`and e.household_id = ${where.householdId}` : sql``;
+  return rowsOf<MemberRow>(await db.execute(sql`
+    select h.id as household_id, h.household_no, h.head_name, h.village_code,
+           (select hp.id_masked from persons hp where hp.household_id = h.id and hp.is_head limit 1) as head_id_masked,
+           p.name, p.relationship_label
+    from cover_enrolments e
+    join persons p on p.id = e.person_id
+    join households h on h.id = e.household_id
+    where e.agreement_id = ${agreementId} and e.cover_start <= ${day}::date and e.cover_end >= ${day}::date ${region} ${household}
+    order by h.village_code, h.household_no, p.is_head desc, p.relationship_code, p.name`));
+}
+
+/** Card numbers for households of an agreement, issuing the missing ones. */
+export async function ensureCards(db: Db, agreementId: string, households: Array<{ id: string; villageCode: string }>,
+  makeNo: (seq: number) => string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < households.length; i += 5000) {
+    const slice = households.slice(i, i + 5000);
+    const ids = slice.map((h) => h.id);
+    for (const r of await db.select({ h: cards.householdId, no: cards.cardNo }).from(cards)
+      .where(and(eq(cards.agreementId, agreementId), inArray(cards.householdId, ids)))) out.set(r.h, r.no);
+    const missing = slice.filter((h) => !out.has(h.id));
+    if (!missing.length) continue;
+    const seqs = rowsOf<{ n: string }>(await db.execute(sql`
+      select nextval(${cardSeq.seqName}) as n from generate_series(1, ${missing.length})`)).map((r) => Number(r.n));
+    await db.insert(cards).values(missing.map((h, k) => ({
+      cardNo: makeNo(seqs[k]!), agreementId, householdId: h.id, villageCode: h.villageCode,
+    }))).onConflictDoNothing({ target: [cards.agreementId, cards.householdId] });
+    for (const r of await db.select({ h: cards.householdId, no: cards.cardNo }).from(cards)
+      .where(and(eq(cards.agreementId, agreementId), inArray(cards.householdId, missing.map((h) => h.id))))) out.set(r.h, r.no);
+  }
+  return out;
+}
+
+export async function findCard(db: Db, cardNo: string) {
+  const [row] = await db.select().from(cards).where(eq(cards.cardNo, cardNo));
+  return row;
+}
+
+export async function cardsOfHousehold(db: Db, householdId: string) {
+  return db.select().from(cards).where(eq(cards.householdId, householdId)).orderBy(asc(cards.issuedAt));
+}
+
+export async function regionNames(db: Db, codes: string[]): Promise<Map<string, string>> {
+  if (!codes.length) return new Map();
+  const rows = rowsOf<{ code: string; name: string }>(await db.execute(sql`
+    select code, name from regions where code in (${sql.join([...new Set(codes)].map((c) => sql`${c}`), sql`, `)})`));
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+/** The household whose head has this ID-number hash (the self-service look-up). */
+export async function headByIdHash(db: Db, idHash: string) {
+  const rows = rowsOf<{ person_id: string; name: string; household_id: string; is_head: boolean; status: string }>(await db.execute(sql`
+    select p.id as person_id, p.name, p.household_id, p.is_head, p.status from persons p where p.id_hash = ${idHash} limit 1`));
+  return rows[0];
+}
+
+/** Claims of a household with their status, newest first (for the household's own page). */
+export async function householdClaims(db: Db, householdId: string) {
+  return rowsOf<{ claim_no: string; line: string; loss_date: string; reported_on: string; status: string; decision: string | null; approved_fen: number | null; paid_fen: number }>(await db.execute(sql`
+    select claim_no, line, loss_date::text, reported_on::text, status, decision, approved_fen::float8 as approved_fen, paid_fen::float8 as paid_fen
+    from claims where household_id = ${householdId} order by reported_on desc, claim_no desc limit 50`));
+}
+
+export async function insertBatch(db: Db, v: typeof cardBatches.$inferInsert) {
+  const [row] = await db.insert(cardBatches).values(v).returning();
+  return row!;
+}
+
+export async function findBatch(db: Db, id: string) {
+  const [row] = await db.select().from(cardBatches).where(eq(cardBatches.id, id));
+  return row;
+}
+
+export async function updateBatch(db: Db, id: string, patch: Partial<typeof cardBatches.$inferInsert>) {
+  await db.update(cardBatches).set(patch).where(eq(cardBatches.id, id));
+}
+
+export async function insertChunk(db: Db, batchId: string, seq: number, bytes: Uint8Array) {
+  await db.insert(cardBatchChunks).values({ batchId, seq, bytes });
+}
+
+export async function chunkAfter(db: Db, batchId: string, seq: number) {
+  const [row] = await db.select().from(cardBatchChunks)
+    .where(and(eq(cardBatchChunks.batchId, batchId), gt(cardBatchChunks.seq, seq))).orderBy(asc(cardBatchChunks.seq)).limit(1);
+  return row;
+}
+
+/** Batches whose process died (no heartbeat for a while): failed, nothing half-kept. */
+export async function failStale(db: Db, before: Date) {
+  return rowsOf<{ id: string }>(await db.execute(sql`
+    update card_batches set status = 'failed', finished_at = now(),
+      error = ${JSON.stringify({ code: 'BATCH_INTERRUPTED', message: '打印任务中断（服务重启），请重新发起' })}::jsonb
+    where status in ('queued', 'running') and coalesce(heartbeat_at, created_at) < ${before.toISOString()}::timestamptz
+    returning id`));
+}
+
+export async function deleteChunks(db: Db, batchId: string) {
+  await db.delete(cardBatchChunks).where(eq(cardBatchChunks.batchId, batchId));
+}
+
+/** The agreement that covers a household most recently (its latest cover span). */
+export async function latestAgreementOf(db: Db, householdId: string): Promise<string | undefined> {
+  const [row] = rowsOf<{ agreement_id: string }>(await db.execute(sql`
+    select agreement_id from cover_enrolments where household_id = ${householdId} order by cover_start desc, cover_end desc limit 1`));
+  return row?.agreement_id;
+}

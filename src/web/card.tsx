@@ -1,0 +1,167 @@
+// The household's own pages, server-rendered (hono/jsx), Chinese, mobile first, no scripts:
+// /card (look-up by the head's name and ID number → cover, members, claims, card download) and
+// /verify/:cardNo (the QR code's target: is this card genuine and in force).
+import type { FC, PropsWithChildren } from 'hono/jsx';
+import { LINE_NAMES, LINES, type CoverageSchedule } from '../cover/schedule.ts';
+import { formatYuan } from '../shared/money.ts';
+
+const CSS = `
+*{box-sizing:border-box}body{margin:0;font:16px/1.6 system-ui,"Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;background:#f5f5f4;color:#1c1917}
+header{background:#b91c1c;color:#fff;padding:14px 16px}header h1{margin:0;font-size:19px}header p{margin:2px 0 0;font-size:13px;opacity:.9}
+main{max-width:640px;margin:0 auto;padding:12px}
+section{background:#fff;border-radius:10px;padding:14px 16px;margin:10px 0;box-shadow:0 1px 2px rgba(0,0,0,.06)}
+h2{font-size:16px;margin:0 0 8px;color:#b91c1c}
+label{display:block;margin:10px 0 4px;font-weight:600}
+input{width:100%;font-size:17px;padding:10px 12px;border:1px solid #a8a29e;border-radius:8px}
+button,.button{display:block;width:100%;margin-top:16px;padding:12px;font-size:17px;border:0;border-radius:8px;background:#b91c1c;color:#fff;text-align:center;text-decoration:none}
+.notice{background:#fef2f2;border:1px solid #fecaca;color:#991b1b;border-radius:8px;padding:10px 12px}
+.ok{background:#f0fdf4;border:1px solid #bbf7d0;color:#166534;border-radius:8px;padding:10px 12px}
+dl{display:grid;grid-template-columns:6.5em 1fr;gap:4px 8px;margin:0}dt{color:#57534e}dd{margin:0;word-break:break-all}
+table{width:100%;border-collapse:collapse;font-size:14px}th,td{text-align:left;padding:6px 4px;border-bottom:1px solid #e7e5e4}
+ul{margin:0;padding-left:1.2em}small{color:#57534e}
+`;
+
+const Page: FC<PropsWithChildren<{ title: string }>> = ({ title, children }) => (
+  <html lang="zh-CN">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="robots" content="noindex" />
+      <title>{title}</title>
+      <style>{CSS}</style>
+    </head>
+    <body>
+      <header><h1>“助农保”保险服务</h1><p>{title}</p></header>
+      <main>{children}</main>
+    </body>
+  </html>
+);
+
+/** The look-up form; `notice` is the one answer for "not found" and "does not match" (no input echoed). */
+export const LookupPage: FC<{ notice?: string | undefined }> = ({ notice }) => (
+  <Page title="查询我家的参保信息和明白卡">
+    <section>
+      {notice ? <p class="notice" role="alert">{notice}</p> : null}
+      <form method="post" action="/card">
+        <label for="name">户主姓名</label>
+        <input id="name" name="name" autocomplete="name" required maxlength={30} />
+        <label for="idNumber">户主身份证号码</label>
+        <input id="idNumber" name="idNumber" inputmode="text" autocomplete="off" required maxlength={20} pattern="[0-9]{15}|[0-9]{17}[0-9Xx]" />
+        <button type="submit">查询</button>
+      </form>
+      <p><small>只能查询户主本人所在户的信息。查询不到的，请联系村联络员或县乡村振兴局。</small></p>
+    </section>
+  </Page>
+);
+
+export const NOT_FOUND_NOTICE = '未查到与所填户主姓名和身份证号码相符的参保信息。请核对后重试，或联系村联络员。';
+
+const CLAIM_STATUS: Record<string, string> = {
+  reported: '已报案', documents_requested: '待补充材料', documents_complete: '材料齐全，审核中', assessed: '审核中',
+  decided: '已核定', agreed: '待支付', paid: '已支付', closed: '已结案', withdrawn: '已撤案', reopened: '复议中',
+};
+
+const yuan = (fen: number) => formatYuan(fen, { unit: true });
+
+function lineSummary(s: CoverageSchedule): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const line of LINES) {
+    if (line === 'agriculture' && s.agriculture) out.push([LINE_NAMES[line], `每户每年最高 ${yuan(s.agriculture.limitPerHouseholdFen)}`]);
+    if (line === 'accidentInjury' && s.accidentInjury) out.push([LINE_NAMES[line], `每人身故 ${yuan(s.accidentInjury.deathSumInsuredFen)}，伤残按等级赔付`]);
+    if (line === 'accidentMedical' && s.accidentMedical) out.push([LINE_NAMES[line], `每人每年最高 ${yuan(s.accidentMedical.annualLimitPerPersonFen)}`]);
+    if (line === 'householdProperty' && s.householdProperty) out.push([LINE_NAMES[line], `每户最高 ${yuan(s.householdProperty.sumInsuredPerHouseholdFen)}`]);
+  }
+  return out;
+}
+
+export interface LookupView {
+  headName: string;
+  card: null | {
+    cardNo: string; county: string; insurer: string; policyNo: string; periodStart: string; periodEnd: string; village: string;
+    schedule: CoverageSchedule; hotline: string | null; reportHours: number;
+    members: Array<{ name: string; relationship: string }>; link: string;
+  };
+  claims: Array<{ claim_no: string; line: string; loss_date: string; status: string; paid_fen: number }>;
+}
+
+export const ResultPage: FC<{ v: LookupView; minutes: number }> = ({ v, minutes }) => (
+  <Page title="我家的参保信息">
+    {v.card ? (
+      <>
+        <section>
+          <h2>参保信息</h2>
+          <dl>
+            <dt>户主</dt><dd>{v.headName}</dd>
+            <dt>所在村</dt><dd>{v.card.village}</dd>
+            <dt>承保机构</dt><dd>{v.card.insurer}</dd>
+            <dt>保单号</dt><dd>{v.card.policyNo}</dd>
+            <dt>保险期间</dt><dd>{v.card.periodStart} 至 {v.card.periodEnd}</dd>
+            <dt>明白卡号</dt><dd>{v.card.cardNo}</dd>
+          </dl>
+          <a class="button" href={v.card.link} id="download">下载明白卡（PDF）</a>
+          <p><small>下载链接 {minutes} 分钟内有效。</small></p>
+        </section>
+        <section>
+          <h2>参保成员（{v.card.members.length} 人）</h2>
+          <ul>{v.card.members.map((m) => <li>{m.name}（{m.relationship}）</li>)}</ul>
+        </section>
+        <section>
+          <h2>保障内容</h2>
+          <dl>{lineSummary(v.card.schedule).map(([k, d]) => <><dt>{k}</dt><dd>{d}</dd></>)}</dl>
+          <p class="ok">出险后请在 {v.card.reportHours} 小时内报案：{v.card.hotline ?? '联系村联络员或县乡村振兴局'}。</p>
+        </section>
+      </>
+    ) : (
+      <section><p class="notice">您家目前没有有效的“助农保”参保记录。如有疑问，请联系村联络员。</p></section>
+    )}
+    <section>
+      <h2>理赔进度</h2>
+      {v.claims.length ? (
+        <table>
+          <thead><tr><th>案件号</th><th>险种</th><th>出险日期</th><th>进度</th></tr></thead>
+          <tbody>
+            {v.claims.map((c) => (
+              <tr><td>{c.claim_no}</td><td>{LINE_NAMES[c.line as keyof typeof LINE_NAMES] ?? c.line}</td><td>{c.loss_date}</td>
+                <td>{CLAIM_STATUS[c.status] ?? c.status}{c.paid_fen > 0 ? `，已付 ${yuan(c.paid_fen)}` : ''}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      ) : <p>暂无理赔案件。</p>}
+    </section>
+    <p><a href="/card">重新查询</a></p>
+  </Page>
+);
+
+export const LimitedPage: FC<{ seconds: number }> = ({ seconds }) => (
+  <Page title="查询过于频繁">
+    <section><p class="notice" role="alert">查询次数过多，请 {Math.ceil(seconds / 60)} 分钟后再试。</p></section>
+  </Page>
+);
+
+export interface VerifyView {
+  state: 'invalid' | 'unknown' | 'in_force' | 'not_in_force';
+  cardNo: string;
+  headName?: string; county?: string; village?: string; insurer?: string; policyNo?: string; periodStart?: string; periodEnd?: string;
+}
+
+export const VerifyPage: FC<{ v: VerifyView }> = ({ v }) => (
+  <Page title="明白卡核验">
+    <section>
+      {v.state === 'invalid' ? <p class="notice" role="alert">卡号 {v.cardNo} 格式或校验位不正确，不是有效的明白卡号。</p> : null}
+      {v.state === 'unknown' ? <p class="notice" role="alert">查无此卡：卡号 {v.cardNo} 不是本系统发放的明白卡。</p> : null}
+      {v.state === 'in_force' ? <p class="ok" role="status">真卡，保障有效。</p> : null}
+      {v.state === 'not_in_force' ? <p class="notice" role="status">真卡，但当前不在保障期内（保险期间已过或该户已不在保）。</p> : null}
+      {v.state === 'in_force' || v.state === 'not_in_force' ? (
+        <dl>
+          <dt>卡号</dt><dd>{v.cardNo}</dd>
+          <dt>户主</dt><dd>{v.headName}</dd>
+          <dt>县</dt><dd>{v.county}</dd>
+          <dt>所在村</dt><dd>{v.village}</dd>
+          <dt>承保机构</dt><dd>{v.insurer}</dd>
+          <dt>保单号</dt><dd>{v.policyNo}</dd>
+          <dt>保险期间</dt><dd>{v.periodStart} 至 {v.periodEnd}</dd>
+        </dl>
+      ) : null}
+    </section>
+  </Page>
+);

@@ -1,0 +1,194 @@
+// Cards over HTTP against a real database: a household's card for staff (scoped), rare characters,
+// a print batch as a job, the household's own look-up with its signed link, one answer for "not
+// found" and "does not match", rate limits, and verification of a card number.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
+import { isValidCardNo } from '../../src/cards/rules.ts';
+import { importNow } from '../../src/registry/service.ts';
+import { testApp, type TestApp } from '../helpers/app.ts';
+import { baseList, COUNTY, idFor, person, toCsv, V1, V2 } from '../registry/fixtures.ts';
+
+let clock = new Date('2025-12-20T02:00:00Z');
+let t: TestApp;
+let county: { token: string };
+let insurer: { token: string; orgId: string };
+let otherInsurer: { token: string };
+let meeting: { token: string };
+let villageV2: { token: string };
+let agreementId: string;
+const dir = mkdtempSync(join(tmpdir(), 'znb-cards-'));
+const RARE_HEAD = idFor('1972-02-02', 61);
+
+const list = () => [
+  ...baseList(),
+  person({ 户编号: 'H004', 姓名: '王䶮', 证件号码: RARE_HEAD, 与户主关系: '户主' }),
+  person({ 户编号: 'H004', 姓名: '吉𠮷', 证件号码: idFor('1975-03-03', 72), 与户主关系: '配偶' }),
+  person({ 户编号: 'H004', 姓名: '王堃', 证件号码: idFor('2001-04-04', 81), 与户主关系: '子' }),
+];
+
+function text(bytes: Uint8Array): string {
+  const file = join(dir, `c${Math.random().toString(36).slice(2)}.pdf`);
+  writeFileSync(file, bytes);
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+}
+const form = (fields: Record<string, string>) => t.app.request('/card', {
+  method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(),
+});
+const householdOf = async (name: string) =>
+  (await (await t.call(county.token, 'GET', `/api/v1/registry/persons?name=${encodeURIComponent(name)}`)).json()).items[0].householdId as string;
+
+beforeAll(async () => {
+  t = await testApp({ now: () => clock });
+  county = await t.makeUser('county_office', COUNTY);
+  insurer = await t.makeUser('insurer', COUNTY, '人保财险某县支公司');
+  otherInsurer = await t.makeUser('insurer', COUNTY, '另一家保险公司');
+  meeting = await t.makeUser('joint_meeting', COUNTY);
+  villageV2 = await t.makeUser('county_office', V2);
+  async function* src() { yield new TextEncoder().encode(toCsv(list())); }
+  const r = await importNow(t.deps, { actor: null, requestId: 't' }, { countyCode: COUNTY, fileName: 'l.csv', fileSize: 1, listDate: '2025-12-20' }, src());
+  if (!r.summary) throw r.error;
+  const regions = await t.call(t.adminToken, 'POST', '/api/v1/regions', { items: [
+    { code: COUNTY, name: '示范县' }, { code: '500101001000', name: '城关镇' }, { code: V1, name: '东村' }, { code: V2, name: '西村' },
+  ] });
+  if (regions.status !== 200) throw new Error(await regions.text());
+  await t.call(county.token, 'POST', '/api/v1/settings', { key: 'cards.claim_hotline', regionPrefix: '500101', validFrom: '2025-01-01', value: '0851-12345678' });
+  await t.call(county.token, 'POST', '/api/v1/settings', { key: 'cards.village_contact', regionPrefix: V1, validFrom: '2025-01-01', value: { name: '赵联络', phone: '13700001234' } });
+  const a = await (await t.call(county.token, 'POST', '/api/v1/cover/agreements', {
+    agreementNo: 'ZNB-500101-2026', countyCode: COUNTY, insurerOrgId: insurer.orgId, periodStart: '2026-01-01', periodEnd: '2026-12-31',
+    premiumRule: 'full_year', schedule: DEFAULT_SCHEDULE,
+  })).json();
+  agreementId = a.id;
+  await t.call(county.token, 'POST', `/api/v1/cover/agreements/${agreementId}/sign`);
+  await t.call(insurer.token, 'POST', `/api/v1/cover/agreements/${agreementId}/issue`, { policyNo: 'PICC-2026-0001' });
+  await t.call(county.token, 'POST', `/api/v1/cover/agreements/${agreementId}/enrol`, { asOf: '2025-12-25' });
+  clock = new Date('2026-03-01T02:00:00Z');
+});
+afterAll(() => t?.close());
+
+let cardNo: string;
+
+describe("a household's card for staff", () => {
+  it('is a PDF with the household, its members (rare characters too), the sums insured and a stable card number', async () => {
+    const h = await householdOf('王䶮');
+    const res = await t.call(county.token, 'GET', `/api/v1/households/${h}/card.pdf`);
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const out = text(new Uint8Array(await res.arrayBuffer()));
+    for (const s of ['“助农保”保险服务明白卡', '王䶮', '吉𠮷', '王堃', '示范县', '城关镇东村', 'PICC-2026-0001', '30000元', '0851-12345678', '赵联络', '人保财险某县支公司']) {
+      expect(out).toContain(s);
+    }
+    cardNo = /卡号：([0-9 X]+)/.exec(out)![1]!.replace(/\s/g, '');
+    expect(isValidCardNo(cardNo)).toBe(true);
+    const again = text(new Uint8Array(await (await t.call(insurer.token, 'GET', `/api/v1/households/${h}/card.pdf`)).arrayBuffer()));
+    expect(again.replace(/\s/g, '')).toContain(cardNo);
+  });
+
+  it('is refused outside the caller’s scope, and for a household without cover', async () => {
+    const h = await householdOf('王䶮');
+    expect((await t.call(otherInsurer.token, 'GET', `/api/v1/households/${h}/card.pdf`)).status).toBe(404);
+    expect((await t.call(villageV2.token, 'GET', `/api/v1/households/${h}/card.pdf`)).status).toBe(404);
+    expect((await t.call(meeting.token, 'GET', `/api/v1/households/${h}/card.pdf`)).status).toBe(403);
+    const stable = await householdOf('刘建国'); // stably lifted: not insured
+    expect((await (await t.call(county.token, 'GET', `/api/v1/households/${stable}/card.pdf`)).json()).code).toBe('NOT_INSURED');
+  });
+});
+
+describe('print batches', () => {
+  it('prints a village as a job with progress, two cards per A4 sheet, streamed from the database', async () => {
+    const res = await t.call(county.token, 'POST', '/api/v1/cards/batches', { agreementId, regionCode: V1 });
+    expect(res.status, await res.clone().text()).toBe(202);
+    const b = await res.json();
+    await t.drain();
+    const done = await (await t.call(county.token, 'GET', `/api/v1/cards/batches/${b.id}`)).json();
+    expect(done).toMatchObject({ status: 'done', total: 2, done: 2, links: { file: `/api/v1/cards/batches/${b.id}/file` } });
+    const file = await t.call(county.token, 'GET', `/api/v1/cards/batches/${b.id}/file`);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    expect(bytes.byteLength).toBe(done.sizeBytes);
+    const doc = await PDFDocument.load(bytes);
+    expect(doc.getPageCount()).toBe(1);
+    expect(doc.getPage(0).getSize().width).toBeGreaterThan(doc.getPage(0).getSize().height); // A4 landscape
+    const out = text(bytes);
+    expect(out).toContain('张德明');
+    expect(out).toContain('王䶮');
+    expect((await t.call(villageV2.token, 'GET', `/api/v1/cards/batches/${b.id}`)).status).toBe(404);
+    const outside = await t.call(villageV2.token, 'POST', '/api/v1/cards/batches', { agreementId, regionCode: V1 });
+    expect(outside.status).toBe(403);
+  });
+
+  it('fails a batch with a clear reason when the region has no insured household', async () => {
+    const b = await (await t.call(county.token, 'POST', '/api/v1/cards/batches', { agreementId, regionCode: '500101009000' })).json();
+    await t.drain();
+    const r = await (await t.call(county.token, 'GET', `/api/v1/cards/batches/${b.id}`)).json();
+    expect(r).toMatchObject({ status: 'failed', error: { code: 'NO_CARDS' } });
+    expect((await t.call(county.token, 'GET', `/api/v1/cards/batches/${b.id}/file`)).status).toBe(409);
+  });
+});
+
+describe('the household look-up (/card)', () => {
+  it('shows the cover, masked members, claims and a signed, short-lived link to the card', async () => {
+    clock = new Date('2026-03-02T02:00:00Z');
+    const page = await t.app.request('/card');
+    expect(await page.text()).toContain('户主身份证号码');
+    const res = await form({ name: '王䶮', idNumber: RARE_HEAD });
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain('王*');
+    expect(html).toContain('吉*');
+    expect(html).not.toContain('吉𠮷');
+    expect(html).toContain('PICC-2026-0001');
+    expect(html).toContain('暂无理赔案件');
+    const link = /href="(\/card\/pdf\/[^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
+    const pdf = await t.app.request(link);
+    expect(pdf.status).toBe(200);
+    expect(text(new Uint8Array(await pdf.arrayBuffer()))).toContain('王䶮');
+    expect((await t.app.request(link.replace(/sig=([0-9a-f])/, (_m, c) => `sig=${c === 'a' ? 'b' : 'a'}`))).status).toBe(403);
+    clock = new Date('2026-03-02T02:11:00Z');
+    expect((await t.app.request(link)).status).toBe(403);
+  });
+
+  it('answers "not found" and "does not match" with the same bytes', async () => {
+    clock = new Date('2026-03-03T02:00:00Z');
+    const unknown = await (await form({ name: '王䶮', idNumber: idFor('1980-01-01', 99) })).text();
+    const mismatch = await (await form({ name: '王小二', idNumber: RARE_HEAD })).text();
+    const notHead = await (await form({ name: '吉𠮷', idNumber: idFor('1975-03-03', 72) })).text();
+    const malformed = await (await form({ name: '王䶮', idNumber: '12345' })).text();
+    expect(mismatch).toBe(unknown);
+    expect(notHead).toBe(unknown);
+    expect(malformed).toBe(unknown);
+    expect(unknown).toContain('未查到');
+  });
+
+  it('refuses the attempt after the limit, per ID number and per client, with the counters in the database', async () => {
+    clock = new Date('2026-03-04T02:00:00Z');
+    const id = idFor('1955-11-30', 42);
+    for (let i = 0; i < 5; i++) expect((await form({ name: '王桂兰', idNumber: id })).status).toBe(200);
+    const sixth = await form({ name: '王桂兰', idNumber: id });
+    expect(sixth.status).toBe(429);
+    expect(await sixth.text()).toContain('查询次数过多');
+    clock = new Date('2026-03-04T03:00:00Z');
+    for (let i = 0; i < 10; i++) await form({ name: '某人', idNumber: idFor('1990-01-01', 100 + 2 * i) });
+    expect((await form({ name: '某人', idNumber: idFor('1990-01-01', 201) })).status).toBe(429);
+  });
+});
+
+describe('verification (/verify)', () => {
+  it('says whether a card is genuine and in force, showing only masked data', async () => {
+    clock = new Date('2026-05-01T02:00:00Z');
+    const ok = await (await t.app.request(`/verify/${cardNo}`)).text();
+    expect(ok).toContain('真卡，保障有效');
+    expect(ok).toContain('王*');
+    expect(ok).not.toContain('王䶮');
+    const flipped = cardNo.slice(0, 16) + (cardNo[16] === '0' ? '1' : '0');
+    expect(await (await t.app.request(`/verify/${flipped}`)).text()).toContain('校验位不正确');
+    const body = '5001012699999999';
+    const { cardCheckChar } = await import('../../src/cards/rules.ts');
+    expect(await (await t.app.request(`/verify/${body}${cardCheckChar(body)}`)).text()).toContain('查无此卡');
+    clock = new Date('2027-02-01T02:00:00Z');
+    expect(await (await t.app.request(`/verify/${cardNo}`)).text()).toContain('不在保障期内');
+  });
+});

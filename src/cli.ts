@@ -191,6 +191,37 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  'cards print': {
+    usage: 'znb cards print --agreement 协议id (--town 乡镇代码 | --village 村代码) --out 明白卡.pdf',
+    help: '把一个乡镇或村的参保户明白卡打印成一个 PDF（每张 A4 两张卡，字库只嵌入一次），显示进度。',
+    options: {
+      agreement: { type: 'string', required: true, help: '协议 id' },
+      town: { type: 'string', help: '12 位乡镇代码（后 3 位为 0）' },
+      village: { type: 'string', help: '12 位村代码' },
+      out: { type: 'string', required: true, help: '输出的 PDF 文件' },
+    },
+    run: (v) => {
+      const town = str(v.town);
+      const village = str(v.village);
+      if ((town === undefined) === (village === undefined)) throw new UsageError('请指定 --town 或 --village 之一');
+      const region = (town ?? village)!;
+      if (!/^[0-9]{12}$/.test(region) || (town !== undefined && !/000$/.test(town))) {
+        throw new UsageError(town !== undefined ? `--town 应为 12 位乡镇代码（后 3 位为 0），收到：${town}` : `--village 应为 12 位村代码，收到：${village}`);
+      }
+      return withRuntime(async (rt) => {
+        const { printRegion } = await import('./cards/service.ts');
+        const { bar } = await import('./shared/progress.ts');
+        const { writeFileSync } = await import('node:fs');
+        const started = Date.now();
+        const r = await printRegion(rt.deps, idOpt(v.agreement, 'agreement'), region, (done, total) => {
+          if (process.stderr.isTTY) process.stderr.write(`\r打印中 ${bar(done / Math.max(total, 1))} ${done}/${total} 张  `);
+        });
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        writeFileSync(str(v.out)!, r.bytes);
+        console.log(`已打印 ${r.total} 张明白卡（${(r.bytes.byteLength / 1024 / 1024).toFixed(1)} MB，${((Date.now() - started) / 1000).toFixed(1)} 秒），已写入 ${str(v.out)}`);
+      });
+    },
+  },
   'jobs run': {
     usage: 'znb jobs run',
     help: '立即执行一轮到期的定时任务（每个任务每个周期只执行一次，与服务实例共用记录）。',

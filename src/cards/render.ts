@@ -4,10 +4,13 @@
 // household's part (head, members, contact, card number, QR code) is drawn per card. Text is drawn
 // in runs per font (rare characters from the fallback fonts); the QR code is vector paths. Fonts
 // are embedded as subsets, once per file, only when used.
-import { PDFDocument, type PDFEmbeddedPage, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
+import {
+  drawObject, PDFDocument, type PDFEmbeddedPage, type PDFFont, type PDFPage, popGraphicsState, pushGraphicsState, rgb,
+} from 'pdf-lib';
 import QRCode from 'qrcode';
 import subsetFont from 'subset-font';
 import { type FontSet, runsOf, widthOf } from './fonts.ts';
+import { fill } from './layout.ts';
 import { type CardData, cardValues } from './rules.ts';
 import { type CardTemplate, layoutBlock } from './template.ts';
 
@@ -133,7 +136,7 @@ export class CardPdf {
   /** The agreement-wide part of a card as a form XObject, made once per distinct content. */
   private async layer(values: Values): Promise<PDFEmbeddedPage> {
     const staticIdx = this.t.perHousehold.map((p) => !p);
-    const key = this.t.name + JSON.stringify(this.t.layout.blocks.map((b, i) => (staticIdx[i] && b.kind === 'text' ? values[b.text.slice(1, -1)] ?? b.text : '')));
+    const key = this.t.name + JSON.stringify(this.t.layout.blocks.map((b, i) => (staticIdx[i] && b.kind === 'text' ? fill(b.text, values) : '')));
     let l = this.layers.get(key);
     if (!l) {
       let bytes = this.cache?.get(key);
@@ -193,23 +196,35 @@ export class CardPdf {
   }
 }
 
-/** The QR code of `text` as one vector path per row of dark modules, with a quiet zone. */
+/**
+ * The QR code of `text` as vector rectangles (one per run of dark modules in a row, with a quiet
+ * zone), written as a Flate-compressed form XObject at once: a card's QR code costs a kilobyte of
+ * memory instead of thousands of pdf-lib operator objects held until the document is saved.
+ */
 function drawQr(page: PDFPage, text: string, left: number, top: number, size: number, color: ReturnType<typeof rgb>) {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const quiet = 2;
-  const unit = size / (n + 2 * quiet);
-  let path = '';
+  const side = n + 2 * quiet;
+  const unit = size / side;
+  const rects: string[] = [];
   for (let r = 0; r < n; r++) {
     let c = 0;
     while (c < n) {
       if (!qr.modules.get(r, c)) { c++; continue; }
       const start = c;
       while (c < n && qr.modules.get(r, c)) c++;
-      path += `M${start + quiet} ${r + quiet}h${c - start}v1h${start - c}z`;
+      rects.push(`${start + quiet} ${side - quiet - r - 1} ${c - start} 1 re`);
     }
   }
-  page.drawSvgPath(path, { x: left, y: top, scale: unit, color, borderWidth: 0 });
+  const { red, green, blue } = color as unknown as { red: number; green: number; blue: number };
+  const content = `${red} ${green} ${blue} rg\n${rects.join('\n')}\nf\n`;
+  const ctx = page.doc.context;
+  const ref = ctx.register(ctx.flateStream(content, {
+    Type: 'XObject', Subtype: 'Form', BBox: [0, 0, side, side], Matrix: [unit, 0, 0, unit, left, top - size],
+  }));
+  const name = page.node.newXObject('QR', ref);
+  page.pushOperators(pushGraphicsState(), drawObject(name), popGraphicsState());
 }
 
 function cutMarks(page: PDFPage, x: number, yTop: number, w: number, h: number) {

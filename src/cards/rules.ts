@@ -34,7 +34,7 @@ export function isValidCardNo(input: string): boolean {
   return /^[0-9]{16}[0-9X]$/.test(s) && cardCheckChar(s.slice(0, 16)) === s[16];
 }
 
-/** 5001012600000123X → 500101 26 00000123 X, easier to read out on the phone. */
+/** 50010126000001237 → 500101 26 00000123 7, easier to read out on the phone. */
 export function formatCardNo(cardNo: string): string {
   return `${cardNo.slice(0, 6)} ${cardNo.slice(6, 8)} ${cardNo.slice(8, 16)} ${cardNo.slice(16)}`;
 }

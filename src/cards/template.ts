@@ -67,12 +67,12 @@ function invalid(name: string, message: string, details?: unknown): AppError {
 export function worstCase(): CardData {
   const name = '欧阳慕容德'; // five characters, a compound surname
   return {
-    cardNo: '50010126000001230', county: '重庆市某某土家族苗族自治县', insurer: '中国人民财产保险股份有限公司某某自治县支公司',
+    cardNo: '50010126000001237', county: '重庆市某某土家族苗族自治县', insurer: '中国人民财产保险股份有限公司某某自治县支公司',
     policyNo: 'PICC-ZNB-2026-500101-000000001', periodStart: '2026-01-01', periodEnd: '2026-12-31',
     headName: name, headIdMasked: '500101********123X', village: '某某镇某某社区第十二村民小组',
     members: Array.from({ length: 12 }, (_, i) => ({ name, relationship: i === 0 ? '户主' : '之孙子女' })),
     schedule: DEFAULT_SCHEDULE, hotline: '023-12345678 / 95518', reportHours: 48, decisionDays: 10, decisionWorkingDays: true,
-    paymentDays: 10, contact: { name, phone: '13800001111' }, verifyUrl: 'https://example.org/verify/50010126000001230',
+    paymentDays: 10, contact: { name, phone: '13800001111' }, verifyUrl: 'https://example.org/verify/50010126000001237',
   };
 }
 

@@ -1,5 +1,6 @@
 // `znb import households FILE --county CODE …`: the import from a terminal or a script.
 // Prints a progress bar on a terminal (stderr), a Chinese summary or one JSON object (stdout).
+import { bar } from '../shared/progress.ts';
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { AppDeps } from '../http/context.ts';
@@ -14,11 +15,6 @@ export interface ImportCommand {
   dryRun: boolean;
   errorsOut?: string | undefined;
   json: boolean;
-}
-
-function bar(fraction: number, width = 30) {
-  const done = Math.round(Math.min(1, fraction) * width);
-  return `[${'#'.repeat(done)}${'-'.repeat(width - done)}] ${(Math.min(1, fraction) * 100).toFixed(0).padStart(3)}%`;
 }
 
 export async function runImportCommand(deps: AppDeps, cmd: ImportCommand): Promise<number> {

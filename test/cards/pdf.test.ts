@@ -298,4 +298,16 @@ describe('sheets', () => {
     expect(fontsListed.length).toBeLessThanOrEqual(8);
     expect(flat(text(file, ['-f', '100', '-l', '100']))).toContain('户主：李喆200');
   }, 60_000);
+
+  // Fallback fonts are cut down per card to that card's rare characters (harfbuzz), so a batch
+  // where every household has different rare characters embeds one small font per card: still
+  // well below 10 KB a card.
+  it('100 cards with different rare characters each stay below 10 KB a card', async () => {
+    const names = Array.from({ length: 100 }, (_, i) => `王${String.fromCodePoint(0x3400 + i)}${String.fromCodePoint(0x20000 + i * 7)}`);
+    const bytes = await render(template, 'sheet', households(100).map((h, i) => ({ ...h, headName: names[i]! })));
+    expect(bytes.length).toBeLessThan(100 * 10 * 1024);
+    const file = write(bytes);
+    const all = flat(text(file));
+    for (const name of [names[0]!, names[57]!, names[99]!]) expect(all).toContain(`户主：${name}`);
+  }, 60_000);
 });

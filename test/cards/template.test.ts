@@ -7,7 +7,6 @@ const fonts = nodeFonts();
 const defaultLayout = nodeTemplateFiles.read('default', 'layout.json')!;
 const defaultTexts = nodeTemplateFiles.read('default', 'texts.json')!;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 type File = 'layout.json' | 'texts.json';
 

@@ -63,5 +63,16 @@ describe('znb usage errors instead of database errors', () => {
       '--month', '2026-03', '--out', '/tmp/x.xlsx'], pe.env);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('协议不存在');
+    const both = await run([ZNB, 'cards', 'print', '--agreement', '00000000-0000-4000-8000-000000000000',
+      '--town', '500101001000', '--village', '500101001001', '--out', '/tmp/x.pdf'], pe.env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--town 或 --village 之一');
+    const badTown = await run([ZNB, 'cards', 'print', '--agreement', '00000000-0000-4000-8000-000000000000',
+      '--town', '500101001001', '--out', '/tmp/x.pdf'], pe.env);
+    expect(badTown.code).toBe(2);
+    const noAgreement = await run([ZNB, 'cards', 'print', '--agreement', '00000000-0000-4000-8000-000000000000',
+      '--village', '500101001001', '--out', '/tmp/x.pdf'], pe.env);
+    expect(noAgreement.code).toBe(1);
+    expect(noAgreement.stderr).toContain('协议不存在');
   }, 60_000);
 });

@@ -1,0 +1,164 @@
+// The household's self-service page (/card) in a real browser (Debian's Chromium) at a phone's
+// viewport: look-up, masked result without horizontal scrolling, the PDF download, the one
+// "not found" notice, and the card number checked at /verify.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isValidCardNo } from '../../src/cards/rules.ts';
+import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
+import { importNow } from '../../src/registry/service.ts';
+import { testApp, type TestApp } from '../helpers/app.ts';
+import { launchChromium, serveOnLoopback, type Served } from '../helpers/browser.ts';
+import { onPostgres } from '../helpers/db.ts';
+import { baseList, COUNTY, idFor, person, toCsv, V1, V2 } from '../registry/fixtures.ts';
+
+const BROWSER_TIMEOUT = 60_000;
+const VIEWPORT = { width: 360, height: 740 };
+const SCREENSHOT = '/tmp/card-page.png';
+const RARE_HEAD = idFor('1972-02-02', 61);
+const dir = mkdtempSync(join(tmpdir(), 'znb-card-page-'));
+
+let clock = new Date('2025-12-20T02:00:00Z');
+let t: TestApp;
+let served: Served | undefined;
+let browser: Browser | undefined;
+let cardNo: string;
+
+const list = () => [
+  ...baseList(),
+  person({ 户编号: 'H004', 姓名: '王䶮', 证件号码: RARE_HEAD, 与户主关系: '户主' }),
+  person({ 户编号: 'H004', 姓名: '吉𠮷', 证件号码: idFor('1975-03-03', 72), 与户主关系: '配偶' }),
+];
+
+beforeAll(async () => {
+  t = await testApp({ now: () => clock });
+  const county = await t.makeUser('county_office', COUNTY);
+  const insurer = await t.makeUser('insurer', COUNTY, '人保财险某县支公司');
+  async function* src() { yield new TextEncoder().encode(toCsv(list())); }
+  const r = await importNow(t.deps, { actor: null, requestId: 't' }, { countyCode: COUNTY, fileName: 'l.csv', fileSize: 1, listDate: '2025-12-20' }, src());
+  if (!r.summary) throw r.error;
+  const regions = await t.call(t.adminToken, 'POST', '/api/v1/regions', { items: [
+    { code: COUNTY, name: '示范县' }, { code: '500101001000', name: '城关镇' }, { code: V1, name: '东村' }, { code: V2, name: '西村' },
+  ] });
+  if (regions.status !== 200) throw new Error(await regions.text());
+  await t.call(county.token, 'POST', '/api/v1/settings', { key: 'cards.claim_hotline', regionPrefix: '500101', validFrom: '2025-01-01', value: '0851-12345678' });
+  await t.call(county.token, 'POST', '/api/v1/settings', { key: 'cards.village_contact', regionPrefix: V1, validFrom: '2025-01-01', value: { name: '赵联络', phone: '13700001234' } });
+  const created = await t.call(county.token, 'POST', '/api/v1/cover/agreements', {
+    agreementNo: 'ZNB-500101-2026', countyCode: COUNTY, insurerOrgId: insurer.orgId, periodStart: '2026-01-01', periodEnd: '2026-12-31',
+    premiumRule: 'full_year', schedule: DEFAULT_SCHEDULE,
+  });
+  if (created.status !== 201) throw new Error(await created.text());
+  const agreementId = (await created.json()).id as string;
+  for (const [token, path, body] of [
+    [county.token, 'sign', undefined], [insurer.token, 'issue', { policyNo: 'PICC-2026-0001' }], [county.token, 'enrol', { asOf: '2025-12-25' }],
+  ] as const) {
+    const res = await t.call(token, 'POST', `/api/v1/cover/agreements/${agreementId}/${path}`, body);
+    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  }
+  clock = new Date('2026-03-01T02:00:00Z');
+  served = await serveOnLoopback(t.app.fetch);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.close();
+  await t?.close();
+});
+
+async function phonePage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser!.newContext({ viewport: VIEWPORT, acceptDownloads: true, locale: 'zh-CN' });
+  return { context, page: await context.newPage() };
+}
+
+describe(`the /card page in Chromium (${onPostgres ? 'PostgreSQL' : 'the embedded database'})`, () => {
+  it('looks up a household at a phone’s width, shows the masked result without horizontal scrolling, and downloads the card PDF', async () => {
+    const { context, page } = await phonePage();
+    try {
+      await page.goto(`${served!.base}/card`);
+      expect(await page.locator('label[for="name"]').textContent()).toBe('户主姓名');
+      expect(await page.locator('label[for="idNumber"]').textContent()).toBe('户主身份证号码');
+      await page.fill('#name', '王䶮');
+      await page.fill('#idNumber', RARE_HEAD);
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.url() === `${served!.base}/card` && r.request().method() === 'POST'),
+        page.click('button:has-text("查询")'),
+      ]);
+      expect(answer.status()).toBe(200);
+      await page.locator('a#download').waitFor();
+
+      const body = (await page.locator('body').innerText());
+      expect(body).toContain('PICC-2026-0001');
+      expect(body).toContain('吉*');
+      expect(body).not.toContain('吉𠮷');
+      expect(body).not.toContain('王䶮');
+      expect(body).toContain('保障内容');
+      expect(body).toContain('暂无理赔案件');
+      cardNo = (await page.locator('dt:text-is("明白卡号") + dd').innerText()).trim();
+      expect(isValidCardNo(cardNo)).toBe(true);
+
+      const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      expect(widths.scroll).toBeLessThanOrEqual(VIEWPORT.width);
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+      const link = page.locator('a#download');
+      expect(await link.innerText()).toBe('下载明白卡（PDF）');
+      expect(await link.getAttribute('href')).toMatch(/^\/card\/pdf\/[0-9a-f-]{36}\?expires=\d+&sig=[0-9a-f]{32}$/);
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      const file = join(dir, 'card.pdf');
+      await download.saveAs(file);
+      expect(readFileSync(file).subarray(0, 4).toString('latin1')).toBe('%PDF');
+      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      expect(text).toContain('王䶮');
+      expect(text).toContain('吉𠮷');
+    } finally {
+      await context.close();
+    }
+  }, BROWSER_TIMEOUT);
+
+  it('answers a wrong ID number with the one generic notice and shows the form again', async () => {
+    const { context, page } = await phonePage();
+    try {
+      await page.goto(`${served!.base}/card`);
+      await page.fill('#name', '王䶮');
+      await page.fill('#idNumber', idFor('1980-01-01', 99)); // well formed, so the browser's pattern check lets it through
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.url() === `${served!.base}/card` && r.request().method() === 'POST'),
+        page.click('button:has-text("查询")'),
+      ]);
+      expect(answer.status()).toBe(200);
+      const notice = page.locator('[role="alert"]');
+      await notice.waitFor();
+      expect(await notice.innerText()).toContain('未查到');
+      expect(await page.locator('#name').isVisible()).toBe(true);
+      expect(await page.locator('#idNumber').isVisible()).toBe(true);
+      expect(await page.locator('#name').inputValue()).toBe(''); // nothing echoed back
+      expect(await page.locator('#idNumber').inputValue()).toBe('');
+      expect(await page.locator('a#download').count()).toBe(0);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORT.width);
+    } finally {
+      await context.close();
+    }
+  }, BROWSER_TIMEOUT);
+
+  it('verifies the card number shown on the result page as genuine', async () => {
+    expect(cardNo, 'the look-up test did not get a card number').toBeTruthy();
+    const { context, page } = await phonePage();
+    try {
+      const res = await page.goto(`${served!.base}/verify/${cardNo}`);
+      expect(res?.status()).toBe(200);
+      const body = await page.locator('body').innerText();
+      expect(body).toContain('真卡');
+      expect(body).toContain('保障有效');
+      expect(body).toContain(cardNo);
+      expect(body).toContain('王*');
+      expect(body).not.toContain('王䶮');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORT.width);
+    } finally {
+      await context.close();
+    }
+  }, BROWSER_TIMEOUT);
+});

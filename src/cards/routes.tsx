@@ -5,13 +5,30 @@ import { ctxOf } from '../http/context.ts';
 import { clientAddress, consumeRate } from '../http/rate-limit.ts';
 import { route } from '../http/route.ts';
 import { parseIdNumber } from '../shared/id-number.ts';
-import { LimitedPage, LookupPage, NOT_FOUND_NOTICE, ResultPage, VerifyPage } from '../web/card.tsx';
+import { LimitedPage, LookupPage, NOT_FOUND_NOTICE, ReportedPage, ReportRefusedPage, ResultPage, VerifyPage } from '../web/card.tsx';
+import { reportClaim } from '../claims/service.ts';
+import { LINE_NAMES, LINES, type Line } from '../cover/schedule.ts';
+import { isAppError } from '../shared/errors.ts';
 import * as svc from './service.ts';
 
 const TAG = '明白卡';
 const PAGES = '农户自助查询';
 const STAFF = ['admin', 'county_office', 'insurer'] as const;
 const RegionCode = z.string().regex(/^[0-9]{12}$/, '地区代码应为12位数字');
+
+const ReportForm = z.object({
+  householdId: z.uuid('页面已失效，请重新查询'),
+  agreementId: z.uuid('页面已失效，请重新查询'),
+  expires: z.coerce.number().int(),
+  sig: z.string().regex(/^[0-9a-f]{32}$/, '页面已失效，请重新查询'),
+  line: z.enum(LINES as unknown as [Line, ...Line[]], { error: '请选择险种' }),
+  personId: z.union([z.uuid(), z.literal('')]).optional().transform((v) => v || undefined),
+  cause: z.string().regex(/^[a-z_]{2,40}$/, '请选择出险原因'),
+  lossDate: z.iso.date('请填写出险日期'),
+  place: z.string().trim().min(1, '请填写出险地点').max(200),
+  description: z.string().trim().min(2, '请简要说明经过和损失').max(1000),
+  phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, '请填写正确的联系电话'),
+});
 
 const pdf = (bytes: Uint8Array, fileName: string) => new Response(bytes as BodyInit, {
   headers: {
@@ -80,6 +97,34 @@ export const cardRoutes = [
       c.header('cache-control', 'no-store');
       if (!v) return c.html(<LookupPage notice={NOT_FOUND_NOTICE} />);
       return c.html(<ResultPage v={v} minutes={svc.LINK_SECONDS / 60} />);
+    },
+  }),
+  route({
+    method: 'post', path: '/card/claims', tag: PAGES, summary: '农户自助报案（查询后的表单，带签名；保险公司随后核实并录入损失明细）', allow: 'public',
+    maxBodyBytes: 8192, rawBody: { contentType: 'application/x-www-form-urlencoded', description: '查询结果页“我要报案”表单的字段' },
+    handler: async (c) => {
+      const { deps } = c.var;
+      const limit = await consumeRate(deps.db, `card-report:ip:${clientAddress(c)}`, deps.config.lookupsPerMinute, 60, deps.now());
+      if (!limit.allowed) return c.html(<LimitedPage seconds={limit.retryAfterSeconds} />, 429, { 'retry-after': String(limit.retryAfterSeconds) });
+      const parsed = ReportForm.safeParse(await c.req.parseBody());
+      if (!parsed.success) return c.html(<ReportRefusedPage message={`报案内容不完整：${parsed.error.issues[0]!.message}`} />, 400);
+      const f = parsed.data;
+      if (!svc.checkReport(deps, f.householdId, f.expires, f.sig)) {
+        return c.html(<ReportRefusedPage message="报案页面已过期，请重新查询后再报案。" />, 403);
+      }
+      const personLine = f.line === 'accidentInjury' || f.line === 'accidentMedical';
+      if (personLine && !f.personId) return c.html(<ReportRefusedPage message={`${LINE_NAMES[f.line]}请选择出险的人`} />, 400);
+      try {
+        const claim = await reportClaim(deps, { actor: null, requestId: c.var.requestId }, {
+          agreementId: f.agreementId, householdId: f.householdId, personId: personLine ? f.personId : undefined,
+          cause: f.cause, lossDate: f.lossDate, place: f.place, description: f.description,
+          details: { line: f.line, preliminary: true, summary: f.description }, reporterName: '农户自助报案', reporterPhone: f.phone,
+        }, 'household');
+        return c.html(<ReportedPage claimNo={claim.claimNo} lineName={LINE_NAMES[f.line]} />, 201);
+      } catch (e) {
+        if (isAppError(e) && e.status < 500) return c.html(<ReportRefusedPage message={e.message} />, e.status as 400);
+        throw e;
+      }
     },
   }),
   route({

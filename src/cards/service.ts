@@ -246,6 +246,16 @@ export async function failStaleBatches(deps: AppDeps, staleSeconds = 300) {
 // ---------------------------------------------------------------------------
 
 export const LINK_SECONDS = 600;
+/** How long the report form of a look-up stays valid. */
+export const REPORT_SECONDS = 1800;
+
+export function signReport(deps: AppDeps, householdId: string, expires: number): string {
+  return deps.pii.hash(`card-report:${householdId}:${expires}`).slice(0, 32);
+}
+
+export function checkReport(deps: AppDeps, householdId: string, expires: number, sig: string): boolean {
+  return expires * 1000 >= deps.now().getTime() && signReport(deps, householdId, expires) === sig;
+}
 
 export function signLink(deps: AppDeps, householdId: string, expires: number): string {
   return deps.pii.hash(`card-link:${householdId}:${expires}`).slice(0, 32);
@@ -269,8 +279,14 @@ export async function lookUp(deps: AppDeps, name: string, idNumber: string) {
   const rows = a ? await store.coveredMembers(deps.db, a.id, day, { householdId }) : [];
   const data = a && rows.length ? (await cardData(deps, a, rows)).cards[0]! : null;
   const expires = Math.floor(deps.now().getTime() / 1000) + LINK_SECONDS;
+  const reportExpires = Math.floor(deps.now().getTime() / 1000) + REPORT_SECONDS;
   return {
-    householdId, headName: maskName(head.name), card: data && {
+    householdId, headName: maskName(head.name),
+    report: a && data ? {
+      agreementId: a.id, expires: reportExpires, sig: signReport(deps, householdId, reportExpires), today: todayInShanghai(deps.now()),
+      members: rows.map((r) => ({ personId: r.person_id, label: `${maskName(r.name)}（${r.relationship_label}）` })),
+    } : null,
+    card: data && {
       cardNo: data.cardNo, county: data.county, insurer: data.insurer, policyNo: data.policyNo, periodStart: data.periodStart,
       periodEnd: data.periodEnd, village: data.village, schedule: data.schedule, hotline: data.hotline, reportHours: data.reportHours,
       members: data.members.map((m) => ({ name: maskName(m.name), relationship: m.relationship })),

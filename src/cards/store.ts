@@ -12,6 +12,7 @@ export interface MemberRow {
   head_name: string;
   village_code: string;
   head_id_masked: string | null;
+  person_id: string;
   name: string;
   relationship_label: string;
 }
@@ -26,7 +27,7 @@ export async function coveredMembers(db: Db, agreementId: string, day: string, w
   return rowsOf<MemberRow>(await db.execute(sql`
     select h.id as household_id, h.household_no, h.head_name, h.village_code,
            (select hp.id_masked from persons hp where hp.household_id = h.id and hp.is_head limit 1) as head_id_masked,
-           p.name, p.relationship_label
+           p.id as person_id, p.name, p.relationship_label
     from cover_enrolments e
     join persons p on p.id = e.person_id
     join households h on h.id = e.household_id

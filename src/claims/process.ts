@@ -13,7 +13,7 @@ import { ACTION_NAMES, type ClaimAction, type ClaimStatus, checkTransition } fro
 import { DOCUMENT_TYPES, type DecisionReason, type DocumentType, MAX_DOCUMENT_BYTES, type PayeeRelation, sniffDocumentType } from './reasons.ts';
 import { allocateByCategory, applyDecision, assess, type Assessment } from './rules.ts';
 import {
-  assertProcessor, assertReporter, type Ctx, getClaim, guardOf, maskBankAccount, readableClaim,
+  assertProcessor, assertReporter, type Ctx, getClaim, guardOf, isPreliminary, maskBankAccount, readableClaim,
 } from './service.ts';
 import * as store from './store.ts';
 
@@ -190,6 +190,9 @@ export async function assessClaim(deps: AppDeps, ctx: Ctx, id: string, input: { 
     apply: async (l, tx, on) => {
       if (input.details && input.details.line !== l.claim.line) {
         throw unprocessable('LINE_MISMATCH', '理算明细的险种与报案险种不一致');
+      }
+      if (!input.details && isPreliminary(l.claim.details)) {
+        throw unprocessable('DETAILS_REQUIRED', '农户自助报案的案件，理算前须录入核实后的损失明细（details）');
       }
       const details = input.details ?? (l.claim.details as ClaimDetails);
       const assessment = await assessNow(tx, l, details);

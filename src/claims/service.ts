@@ -105,9 +105,19 @@ export interface ReportInput {
   lossDate: string;
   place: string;
   description: string;
-  details: ClaimDetails;
+  details: ClaimDetails | PreliminaryDetails;
   reporterName?: string | undefined;
   reporterPhone?: string | undefined;
+}
+
+/**
+ * What a household reporting its own loss can say (/card): the line and, in its words, what was lost.
+ * The claimed items are entered by the insurer before the assessment (assess with details).
+ */
+export interface PreliminaryDetails { line: Line; preliminary: true; summary: string }
+
+export function isPreliminary(d: unknown): d is PreliminaryDetails {
+  return typeof d === 'object' && d !== null && (d as { preliminary?: unknown }).preliminary === true;
 }
 
 export async function reportClaim(deps: AppDeps, ctx: RequestCtx, input: ReportInput, via: 'staff' | 'household' = 'staff') {
@@ -132,8 +142,10 @@ export async function reportClaim(deps: AppDeps, ctx: RequestCtx, input: ReportI
     });
     if (refusals.length) throw unprocessable(refusals[0]!.code, refusals[0]!.message, { refusals });
     // The claimed items must make sense against the schedule (an agricultural item it insures…).
-    const trial = assess(a.schedule as CoverageSchedule, input.details, { paidFen: 0 });
-    if (!trial.ok) throw unprocessable(trial.code, trial.message);
+    if (!isPreliminary(input.details)) {
+      const trial = assess(a.schedule as CoverageSchedule, input.details, { paidFen: 0 });
+      if (!trial.ok) throw unprocessable(trial.code, trial.message);
+    }
 
     const dup = await store.findDuplicate(tx, {
       agreementId: a.id, householdId: household.id, personId: person?.id ?? null, line, lossDate: input.lossDate,

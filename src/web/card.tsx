@@ -2,7 +2,7 @@
 // /card (look-up by the head's name and ID number → cover, members, claims, card download) and
 // /verify/:cardNo (the QR code's target: is this card genuine and in force).
 import type { FC, PropsWithChildren } from 'hono/jsx';
-import { LINE_NAMES, LINES, type CoverageSchedule } from '../cover/schedule.ts';
+import { CAUSE_NAMES, type Cause, LINE_NAMES, LINES, type CoverageSchedule } from '../cover/schedule.ts';
 import { formatYuan } from '../shared/money.ts';
 
 const CSS = `
@@ -12,11 +12,11 @@ main{max-width:640px;margin:0 auto;padding:12px}
 section{background:#fff;border-radius:10px;padding:14px 16px;margin:10px 0;box-shadow:0 1px 2px rgba(0,0,0,.06)}
 h2{font-size:16px;margin:0 0 8px;color:#b91c1c}
 label{display:block;margin:10px 0 4px;font-weight:600}
-input{width:100%;font-size:17px;padding:10px 12px;border:1px solid #a8a29e;border-radius:8px}
+input,select,textarea{width:100%;font-size:17px;padding:10px 12px;border:1px solid #a8a29e;border-radius:8px;background:#fff}
 button,.button{display:block;width:100%;margin-top:16px;padding:12px;font-size:17px;border:0;border-radius:8px;background:#b91c1c;color:#fff;text-align:center;text-decoration:none}
 .notice{background:#fef2f2;border:1px solid #fecaca;color:#991b1b;border-radius:8px;padding:10px 12px}
 .ok{background:#f0fdf4;border:1px solid #bbf7d0;color:#166534;border-radius:8px;padding:10px 12px}
-dl{display:grid;grid-template-columns:6.5em 1fr;gap:4px 8px;margin:0}dt{color:#57534e}dd{margin:0;word-break:break-all}
+dl{display:grid;grid-template-columns:8.5em 1fr;gap:4px 8px;margin:0}dt{color:#57534e}dd{margin:0;overflow-wrap:anywhere}
 table{width:100%;border-collapse:collapse;font-size:14px}th,td{text-align:left;padding:6px 4px;border-bottom:1px solid #e7e5e4}
 ul{margin:0;padding-left:1.2em}small{color:#57534e}
 `;
@@ -61,7 +61,7 @@ const CLAIM_STATUS: Record<string, string> = {
   decided: '已核定', agreed: '待支付', paid: '已支付', closed: '已结案', withdrawn: '已撤案', reopened: '复议中',
 };
 
-const yuan = (fen: number) => formatYuan(fen, { unit: true });
+const yuan = (fen: number) => formatYuan(fen, { unit: true }).replace('.00元', '元');
 
 function lineSummary(s: CoverageSchedule): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -74,8 +74,15 @@ function lineSummary(s: CoverageSchedule): Array<[string, string]> {
   return out;
 }
 
+export interface ReportForm {
+  agreementId: string; expires: number; sig: string; today: string;
+  members: Array<{ personId: string; label: string }>;
+}
+
 export interface LookupView {
+  householdId: string;
   headName: string;
+  report: ReportForm | null;
   card: null | {
     cardNo: string; county: string; insurer: string; policyNo: string; periodStart: string; periodEnd: string; village: string;
     schedule: CoverageSchedule; hotline: string | null; reportHours: number;
@@ -108,7 +115,7 @@ export const ResultPage: FC<{ v: LookupView; minutes: number }> = ({ v, minutes 
         <section>
           <h2>保障内容</h2>
           <dl>{lineSummary(v.card.schedule).map(([k, d]) => <><dt>{k}</dt><dd>{d}</dd></>)}</dl>
-          <p class="ok">出险后请在 {v.card.reportHours} 小时内报案：{v.card.hotline ?? '联系村联络员或县乡村振兴局'}。</p>
+          <p class="ok">出险后请在 {v.card.reportHours} 小时内报案：<span style="white-space:nowrap">{v.card.hotline ?? '联系村联络员或县乡村振兴局'}</span>。</p>
         </section>
       </>
     ) : (
@@ -128,7 +135,68 @@ export const ResultPage: FC<{ v: LookupView; minutes: number }> = ({ v, minutes 
         </table>
       ) : <p>暂无理赔案件。</p>}
     </section>
+    {v.report && v.card ? <ReportSection v={v} r={v.report} schedule={v.card.schedule} /> : null}
     <p><a href="/card">重新查询</a></p>
+  </Page>
+);
+
+const PERSON_LINES = new Set(['accidentInjury', 'accidentMedical']);
+
+/** The household reports a loss itself; the insurer contacts it and records the details. */
+const ReportSection: FC<{ v: LookupView; r: ReportForm; schedule: CoverageSchedule }> = ({ v, r, schedule }) => {
+  const lines = LINES.filter((l) => schedule[l]);
+  const causes = new Map<string, string>();
+  for (const l of lines) {
+    const list = l === 'accidentInjury' || l === 'accidentMedical' ? ['accident'] : schedule[l]!.coveredCauses as string[];
+    for (const c of list) causes.set(c, CAUSE_NAMES[c as Cause] ?? c);
+  }
+  return (
+    <section id="report">
+      <h2>我要报案</h2>
+      <form method="post" action="/card/claims">
+        <input type="hidden" name="householdId" value={v.householdId} />
+        <input type="hidden" name="agreementId" value={r.agreementId} />
+        <input type="hidden" name="expires" value={String(r.expires)} />
+        <input type="hidden" name="sig" value={r.sig} />
+        <label for="line">险种</label>
+        <select id="line" name="line" required>{lines.map((l) => <option value={l}>{LINE_NAMES[l]}</option>)}</select>
+        <label for="personId">出险的人（意外伤害、意外住院时选择）</label>
+        <select id="personId" name="personId">
+          <option value="">（农业、家庭财产损失不用选）</option>
+          {r.members.map((m) => <option value={m.personId}>{m.label}</option>)}
+        </select>
+        <label for="cause">出险原因</label>
+        <select id="cause" name="cause" required>{[...causes].map(([c, n]) => <option value={c}>{n}</option>)}</select>
+        <label for="lossDate">出险日期</label>
+        <input id="lossDate" name="lossDate" type="date" required max={r.today} />
+        <label for="place">出险地点</label>
+        <input id="place" name="place" required maxlength={200} />
+        <label for="description">经过和损失（如：2 头牛病死；房屋被洪水冲毁）</label>
+        <textarea id="description" name="description" required maxlength={1000} rows={3} style="width:100%;font-size:16px"></textarea>
+        <label for="phone">联系电话</label>
+        <input id="phone" name="phone" inputmode="tel" required maxlength={20} />
+        <button type="submit">提交报案</button>
+      </form>
+      <p><small>提交后保险公司会联系您核实，并一次性告诉您需要的材料。</small></p>
+    </section>
+  );
+};
+
+export const ReportedPage: FC<{ claimNo: string; lineName: string }> = ({ claimNo, lineName }) => (
+  <Page title="已报案">
+    <section>
+      <p class="ok" role="status">已报案：{lineName}，案件号 {claimNo}。</p>
+      <p>保险公司会尽快联系您核实情况，并一次性告诉您需要提交的全部材料。请保管好现场照片、票据等证明。</p>
+      <p>您可以随时在本页面查询理赔进度。</p>
+    </section>
+    <p><a href="/card">返回查询</a></p>
+  </Page>
+);
+
+export const ReportRefusedPage: FC<{ message: string }> = ({ message }) => (
+  <Page title="未能报案">
+    <section><p class="notice" role="alert">{message}</p><p>如有疑问，请联系村联络员或拨打报案电话。</p></section>
+    <p><a href="/card">返回查询</a></p>
   </Page>
 );
 

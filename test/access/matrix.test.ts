@@ -84,6 +84,7 @@ const EXPECTED: Record<string, Allow> = {
   'GET /api/v1/cards/batches/:id/file': ['admin', 'county_office', 'insurer'],
   'GET /card': 'public',
   'POST /card': 'public',
+  'POST /card/claims': 'public',
   'GET /card/pdf/:householdId': 'public',
   'GET /verify/:cardNo': 'public',
 };

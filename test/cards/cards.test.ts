@@ -176,6 +176,44 @@ describe('the household look-up (/card)', () => {
   });
 });
 
+describe('a household reports a loss itself from /card', () => {
+  const fields = (html: string) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  const report = (f: Record<string, string>) => t.app.request('/card/claims', {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(f).toString(),
+  });
+
+  it('reports, sees the claim in its progress list, and the insurer records the details before assessing', async () => {
+    clock = new Date('2026-04-10T02:00:00Z');
+    const html = await (await form({ name: '王䶮', idNumber: RARE_HEAD })).text();
+    expect(html).toContain('我要报案');
+    const hidden = fields(html);
+    const personId = /<option value="([0-9a-f-]{36})">吉\*（配偶）<\/option>/.exec(html)![1]!;
+    const base = { ...hidden, line: 'accidentMedical', personId, cause: 'accident', lossDate: '2026-04-08', place: '村口', description: '摔伤住院三天', phone: '13900002222' };
+    expect(await (await report({ ...base, personId: '' })).text()).toContain('请选择出险的人');
+    expect(await (await report({ ...base, cause: 'flood' })).text()).toContain('不承保“洪水”');
+    const ok = await report(base);
+    const page = await ok.text();
+    expect(ok.status, page).toBe(201);
+    const claimNo = /案件号 (LP\d+)/.exec(page)![1]!;
+    expect(await (await form({ name: '王䶮', idNumber: RARE_HEAD })).text()).toContain(claimNo);
+    const list = await (await t.call(insurer.token, 'GET', '/api/v1/claims')).json();
+    const claim = list.items.find((x: { claimNo: string }) => x.claimNo === claimNo);
+    const detail = await (await t.call(insurer.token, 'GET', `/api/v1/claims/${claim.id}`)).json();
+    expect(detail).toMatchObject({ reportedVia: 'household', person: { name: '吉𠮷' }, details: { preliminary: true } });
+    await t.call(insurer.token, 'POST', `/api/v1/claims/${claim.id}/documents/complete`, {});
+    const bare = await t.call(insurer.token, 'POST', `/api/v1/claims/${claim.id}/assess`, {});
+    expect((await bare.json()).code).toBe('DETAILS_REQUIRED');
+    const assessed = await t.call(insurer.token, 'POST', `/api/v1/claims/${claim.id}/assess`, { details: {
+      line: 'accidentMedical', hospital: '县医院', admittedOn: '2026-04-08', dischargedOn: '2026-04-11', totalExpensesFen: 210_000,
+      reimbursedFen: { basic_medical: 100_000 },
+    } });
+    expect((await assessed.json()).assessment.payableFen).toBe(80_000); // (2100 − 1000 − 100) × 80%
+    clock = new Date('2026-04-10T03:00:00Z');
+    const expired = await report({ ...base, lossDate: '2026-04-09' });
+    expect(expired.status).toBe(403);
+  });
+});
+
 describe('verification (/verify)', () => {
   it('says whether a card is genuine and in force, showing only masked data', async () => {
     clock = new Date('2026-05-01T02:00:00Z');

@@ -17,6 +17,7 @@ import { registryRoutes } from './registry/routes.ts';
 import { coverRoutes } from './cover/routes.ts';
 import { claimRoutes } from './claims/routes.ts';
 import { cardRoutes } from './cards/routes.tsx';
+import { monitoringRoutes } from './monitoring/routes.ts';
 import { docsPage } from './web/docs.tsx';
 
 z.config(z.locales.zhCN());
@@ -35,7 +36,7 @@ const docRoutes = [
 ];
 
 /** Every route of the service, in mount order. The access-matrix test walks this list. */
-export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes, ...registryRoutes, ...coverRoutes, ...claimRoutes, ...cardRoutes];
+export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes, ...registryRoutes, ...coverRoutes, ...claimRoutes, ...cardRoutes, ...monitoringRoutes];
 
 let cachedDoc: Record<string, unknown> | undefined;
 export function openApiDocument() {

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './shared/log.ts';
 import { createPii, decodeMasterKey, generateMasterKey } from './shared/pii.ts';
 import { nodeSpreadsheets } from './io/spreadsheets.ts';
 import { nodeCardsRuntime } from './io/card-files.ts';
+import { consumeDomainEvents } from './jobs/schedule.ts';
 
 /**
  * The PII master key: PII_KEY when set; on the embedded database a key file made on first start
@@ -59,6 +60,7 @@ export async function openRuntime(config: AppConfig, opts: { migrate?: boolean; 
       running.add(p);
     },
   };
+  deps.eventsRecorded = () => consumeDomainEvents(deps);
   return {
     database, deps,
     /** Waits (up to 10 s) for background work, then closes the database. */

@@ -8,7 +8,7 @@ import { createLogger } from './shared/log.ts';
 import { createPii, decodeMasterKey, type Pii } from './shared/pii.ts';
 import type { AppDeps } from './http/context.ts';
 import { runDueJobs } from './jobs/runner.ts';
-import { JOBS } from './jobs/schedule.ts';
+import { consumeDomainEvents, JOBS } from './jobs/schedule.ts';
 
 interface Env {
   HYPERDRIVE: { connectionString: string };
@@ -34,6 +34,7 @@ function open(env: Env) {
     // No spreadsheets here: file imports and exports run on the Node service or the CLI.
     background: (task) => { tasks.push(task()); },
   };
+  deps.eventsRecorded = () => consumeDomainEvents(deps);
   return { deps, done: () => Promise.allSettled(tasks).then(() => database.close()) };
 }
 

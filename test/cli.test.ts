@@ -55,6 +55,9 @@ describe('znb usage errors instead of database errors', () => {
       '--as-of', '2026-02-30', '--out', '/tmp/x.xlsx'], pe.env);
     expect(badDate.code).toBe(2);
     expect(badDate.stderr).toContain('--as-of 应为 YYYY-MM-DD');
+  }, 60_000);
+
+  it('checks claims summary and cards print options, and names an unknown agreement', async () => {
     const badMonth = await run([ZNB, 'claims', 'summary', '--agreement', '00000000-0000-4000-8000-000000000000',
       '--month', '2026-13', '--out', '/tmp/x.xlsx'], pe.env);
     expect(badMonth.code).toBe(2);
@@ -74,5 +77,5 @@ describe('znb usage errors instead of database errors', () => {
       '--village', '500101001001', '--out', '/tmp/x.pdf'], pe.env);
     expect(noAgreement.code).toBe(1);
     expect(noAgreement.stderr).toContain('协议不存在');
-  }, 60_000);
+  }, 180_000);
 });

@@ -6,3 +6,4 @@ export * from './cover.ts';
 export * from './claims.ts';
 export * from './events.ts';
 export * from './cards.ts';
+export * from './monitoring.ts';

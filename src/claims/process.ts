@@ -325,7 +325,7 @@ export async function advancePay(deps: AppDeps, ctx: Ctx, id: string, input: Pay
  * `claim_paid` domain event in the same transaction.
  */
 export async function payClaim(deps: AppDeps, ctx: Ctx, id: string, input: PaymentInput) {
-  return run(deps, ctx, id, {
+  const paid = await run(deps, ctx, id, {
     action: 'pay', who: 'processor', on: input.paidOn,
     apply: async (l, tx, on) => {
       payeeChecks(l, input);
@@ -339,6 +339,8 @@ export async function payClaim(deps: AppDeps, ctx: Ctx, id: string, input: Payme
       return { patch: { paidFen: approved, finalPaidOn: on }, detail: { paymentId: pay.id, amountFen: amount, totalPaidFen: approved } };
     },
   });
+  deps.eventsRecorded?.(); // committed: the monitoring module takes the claim_paid event now
+  return paid;
 }
 
 /** What the monitoring module needs to judge the household's risk, without reading claims tables. */

@@ -22,6 +22,8 @@ export interface AppDeps {
   cards?: CardsRuntime | undefined;
   /** Bulk load in COPY text format (Database.copyIn); absent where the driver cannot. */
   copyIn?: Database['copyIn'] | undefined;
+  /** Called after a transaction that recorded domain events commits (their consumers run then). */
+  eventsRecorded?: (() => void) | undefined;
   /** Run work after the response (an import job); Node keeps the promise, Workers use waitUntil. */
   background: (task: () => Promise<unknown>) => void;
 }

@@ -2,9 +2,11 @@
 import { expireAgreements } from '../cover/service.ts';
 import { markOverdue } from '../claims/service.ts';
 import { failStaleBatches } from '../cards/service.ts';
+import { consumeEvents, markOverdueSignals, scheduledLedgers } from '../monitoring/service.ts';
 import { failStaleImports } from '../registry/service.ts';
 import { pruneRates } from '../http/rate-limit.ts';
 import { type JobDef, minuteSlot, shanghaiDay } from './runner.ts';
+import type { AppDeps } from '../http/context.ts';
 
 export const JOBS: readonly JobDef[] = [
   {
@@ -23,8 +25,32 @@ export const JOBS: readonly JobDef[] = [
     run: async (deps, now) => markOverdue(deps, shanghaiDay(now)),
   },
   {
+    // Catch-up: events whose consumption right after their commit was lost (a crash, a restart).
+    name: 'monitoring.consume-events',
+    period: minuteSlot(5),
+    run: async (deps) => consumeEvents(deps),
+  },
+  {
+    name: 'monitoring.mark-overdue',
+    period: shanghaiDay,
+    run: async (deps, now) => markOverdueSignals(deps, shanghaiDay(now)),
+  },
+  {
+    name: 'monitoring.ledgers',
+    period: shanghaiDay,
+    run: async (deps, now) => scheduledLedgers(deps, shanghaiDay(now)),
+  },
+  {
     name: 'ops.prune-rate-limits',
     period: shanghaiDay,
     run: async (deps, now) => ({ pruned: await pruneRates(deps.db, now) }),
   },
 ];
+
+/**
+ * After a transaction that recorded domain events commits, their consumers run in the background
+ * (the catch-up job covers a crash in between). Wired into AppDeps by each runtime.
+ */
+export function consumeDomainEvents(deps: AppDeps): void {
+  deps.background(() => consumeEvents(deps));
+}

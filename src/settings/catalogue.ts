@@ -54,6 +54,32 @@ export const CATALOGUE = {
     schema: BasisPoints, unit: '基点', description: '房屋主体损失占保额比例达到此值时触发住房安全预警',
     defaults: [{ validFrom: '2016-01-01', value: 5_000 }], source: '本系统默认 50%',
   }),
+  'monitoring.working_age': def({
+    schema: z.object({ min: z.number().int().min(0).max(100), max: z.number().int().min(0).max(100) }).refine((v) => v.min <= v.max, '最低年龄不能大于最高年龄'),
+    unit: '岁', description: '劳动年龄范围：此范围内的普通或技能劳动力身故、重度伤残时触发“缺劳动力”预警',
+    defaults: [{ validFrom: '2016-01-01', value: { min: 16, max: 60 } }], source: '本系统默认 16–60 周岁',
+  }),
+  'monitoring.compound': def({
+    schema: z.object({ count: z.number().int().min(2).max(20), windowDays: Days }), unit: '次/天',
+    description: '同一户在此天数内获赔达到此次数时触发“多重风险”预警',
+    defaults: [{ validFrom: '2016-01-01', value: { count: 2, windowDays: 365 } }], source: '本系统默认：12 个月内 2 次及以上',
+  }),
+  'monitoring.signal_window_days': def({
+    schema: Days, unit: '天', description: '同一户、同一风险类型在此天数内只生成一条预警，后来的证据并入该条',
+    defaults: [{ validFrom: '2016-01-01', value: 180 }], source: '本系统默认 180 天',
+  }),
+  'monitoring.assign_days': def({
+    schema: Days, unit: '天', description: '预警生成后分派给核实人的期限',
+    defaults: [{ validFrom: '2016-01-01', value: 3 }], source: '本系统默认 3 天',
+  }),
+  'monitoring.verify_days': def({
+    schema: Days, unit: '天', description: '预警生成后完成入户核实的期限',
+    defaults: [{ validFrom: '2016-01-01', value: 15 }], source: '本系统默认 15 天',
+  }),
+  'monitoring.ledger_day': def({
+    schema: z.number().int().min(1).max(28), unit: '日', description: '每月自动生成村级监测台账的日期（台账须在 22 日前报送）',
+    defaults: [{ validFrom: '2016-01-01', value: 20 }], source: '某县做法：每月 22 日前报送村级台账',
+  }),
   'claims.decision_days': def({
     schema: Days, unit: '天', description: '材料齐全后作出核定的期限',
     defaults: [{ validFrom: '2015-04-24', value: 30 }], source: '保险法第二十三条：30 日（合同可约定更短）',

@@ -87,6 +87,15 @@ const EXPECTED: Record<string, Allow> = {
   'POST /card/claims': 'public',
   'GET /card/pdf/:householdId': 'public',
   'GET /verify/:cardNo': 'public',
+  'GET /api/v1/monitoring/signals': STAFF,
+  'GET /api/v1/monitoring/signals/:id': STAFF,
+  'POST /api/v1/monitoring/signals/:id/assign': COUNTY,
+  'POST /api/v1/monitoring/signals/:id/start-visit': COUNTY,
+  'POST /api/v1/monitoring/signals/:id/visits': COUNTY,
+  'POST /api/v1/monitoring/signals/:id/confirm': COUNTY,
+  'POST /api/v1/monitoring/signals/:id/dismiss': COUNTY,
+  'POST /api/v1/monitoring/signals/:id/reopen': COUNTY,
+  'GET /api/v1/monitoring/ledger.xlsx': STAFF,
 };
 
 const key = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;

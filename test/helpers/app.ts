@@ -9,6 +9,7 @@ import { nodeCardsRuntime } from '../../src/io/card-files.ts';
 import * as access from '../../src/access/service.ts';
 import type { OrgKind } from '../../src/access/roles.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
+import { consumeDomainEvents } from '../../src/jobs/schedule.ts';
 
 export const TEST_PII_KEY = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
@@ -38,6 +39,7 @@ export async function testApp(opts: { now?: () => Date } = {}): Promise<TestApp>
     copyIn: database.kind === 'postgres' ? database.copyIn : undefined, // as src/runtime.ts
     background: (task) => { running.push(task()); },
   };
+  deps.eventsRecorded = () => consumeDomainEvents(deps);
   const app = createApp(deps);
   const admin = await access.bootstrapAdmin(deps);
   if (!admin) throw new Error('bootstrap did not run on a fresh database');
@@ -66,6 +68,10 @@ export async function testApp(opts: { now?: () => Date } = {}): Promise<TestApp>
     async drain() {
       while (running.length) await running.shift();
     },
-    close: () => database.close(),
+    async close() {
+      // Background work (an import job, event consumers after a payment) finishes before the database closes.
+      await Promise.allSettled(running.splice(0));
+      await database.close();
+    },
   };
 }

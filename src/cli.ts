@@ -222,6 +222,29 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  'monitoring ledger': {
+    usage: 'znb monitoring ledger --county 县级代码 --month YYYY-MM --out 台账.xlsx [--full-ids]',
+    help: '导出县的村级防返贫监测台账（国家系统列序）；--full-ids 显示完整证件号码（留审计记录）。',
+    options: {
+      county: { type: 'string', required: true, help: '12位县级区划代码' },
+      month: { type: 'string', required: true, help: '月份，例如 2026-06' },
+      out: { type: 'string', required: true, help: '输出的 xlsx 文件' },
+      'full-ids': { type: 'boolean', help: '完整证件号码' },
+    },
+    run: (v) => {
+      const month = str(v.month) ?? '';
+      const county = str(v.county) ?? '';
+      if (!/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month 应为 YYYY-MM，收到：${month}`);
+      if (!/^[0-9]{6}0{6}$/.test(county)) throw new UsageError(`--county 应为12位县级区划代码（后6位为0），收到：${county}`);
+      return withRuntime(async (rt) => {
+        const { ledgerXlsx } = await import('./monitoring/service.ts');
+        const { writeFileSync } = await import('node:fs');
+        const r = await ledgerXlsx(rt.deps, SYSTEM, county, month, { fullIds: v['full-ids'] === true });
+        writeFileSync(str(v.out)!, r.bytes);
+        console.log(`${month} 监测台账 ${r.rows} 行，已写入 ${str(v.out)}`);
+      });
+    },
+  },
   'jobs run': {
     usage: 'znb jobs run',
     help: '立即执行一轮到期的定时任务（每个任务每个周期只执行一次，与服务实例共用记录）。',

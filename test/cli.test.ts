@@ -1,5 +1,6 @@
 // The znb command line as a process: help, usage errors (exit 2), failures (exit 1), and a real
 // organisation → user → token revocation on a fresh database.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processEnv, run } from './helpers/spawn.ts';
 
@@ -77,5 +78,11 @@ describe('znb usage errors instead of database errors', () => {
       '--village', '500101001001', '--out', '/tmp/x.pdf'], pe.env);
     expect(noAgreement.code).toBe(1);
     expect(noAgreement.stderr).toContain('协议不存在');
+    const badCounty = await run([ZNB, 'monitoring', 'ledger', '--county', '500101001000', '--month', '2026-04', '--out', '/tmp/x.xlsx'], pe.env);
+    expect(badCounty.code).toBe(2);
+    expect(badCounty.stderr).toContain('--county');
+    const empty = await run([ZNB, 'monitoring', 'ledger', '--county', '500101000000', '--month', '2026-04', '--out', join(pe.dataDir, 'l.xlsx')], pe.env);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.stdout).toContain('监测台账 0 行');
   }, 180_000);
 });

@@ -3,6 +3,7 @@
 // the monthly village ledger (台账).
 import { type Actor, audit, inScope } from '../access/service.ts';
 import { agreementById } from '../cover/service.ts';
+import { LABOUR_SKILL_LABELS } from '../registry/service.ts';
 import type { CoverageSchedule, Line } from '../cover/schedule.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { getSettings } from '../settings/service.ts';
@@ -52,7 +53,10 @@ async function fromClaim(deps: AppDeps, e: Pending): Promise<Raised | { skipped:
   const facts: HouseholdFacts = {
     householdId: h.id, memberCount: h.member_count, incomePerCapitaFen: h.income_per_capita_fen,
     monitoringCategory: h.monitoring_category, riskEliminated: h.risk_eliminated,
-    members: h.members.map((m) => ({ personId: m.id, age: ageOn(m.birth_date, p.lossDate), labourSkill: m.labour_skill, isHead: m.is_head })),
+    members: h.members.map((m) => ({
+      personId: m.id, age: ageOn(m.birth_date, p.lossDate), isHead: m.is_head,
+      labourSkill: m.labour_skill ? LABOUR_SKILL_LABELS[m.labour_skill as keyof typeof LABOUR_SKILL_LABELS] ?? m.labour_skill : null,
+    })),
   };
   const window = await store.paidEventsOf(deps.db, h.id, addDays(p.paidOn, -t.compoundWindowDays), p.paidOn, e.seq);
   const year = await store.paidEventsOf(deps.db, h.id, `${p.paidOn.slice(0, 4)}-01-01`, p.paidOn, e.seq);

@@ -10,6 +10,8 @@ import { runImport, type ImportSummary } from './importer.ts';
 import * as store from './store.ts';
 
 export type { ImportSummary } from './importer.ts';
+/** The registry stores labour skill as a code; other modules show or compare its Chinese label. */
+export { LABOUR_SKILL_LABELS } from './parse.ts';
 
 export interface NewImport {
   countyCode: string;

@@ -2,11 +2,10 @@
 // (one PDF per town or village) kept in chunks until downloaded.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, customType, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  bigint, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import { coverAgreements } from './cover.ts';
-
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+import { bytea } from './types.ts';
 
 export const cardSeq = pgSequence('card_seq', { startWith: 1 });
 

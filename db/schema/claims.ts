@@ -3,12 +3,11 @@
 // Domain events (claim_paid…) live in events.ts: other modules consume them.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, check, customType, date, index, integer, jsonb, pgSequence, pgTable, text, timestamp,
+  bigint, bigserial, boolean, check, date, index, integer, jsonb, pgSequence, pgTable, text, timestamp,
   uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import { coverAgreements } from './cover.ts';
-
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+import { bytea } from './types.ts';
 
 /** Numbers claims per year: LP2026000123. */
 export const claimNoSeq = pgSequence('claim_no_seq', { startWith: 1 });

@@ -2,9 +2,8 @@
 // events, consumed once each by event id), followed up by county, town and village staff, and the
 // monthly village ledgers (台账) kept for download.
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+import { bigint, bigserial, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from './types.ts';
 
 export const monitoringSignals = pgTable('monitoring_signals', {
   id: uuid('id').primaryKey().defaultRandom(),

@@ -3,6 +3,7 @@
 // a card number (/verify, the QR code's target).
 import { type Actor, audit, findOrganisation, inScope } from '../access/service.ts';
 import { agreementById, canRead as canReadAgreement } from '../cover/service.ts';
+import { regionNames } from '../registry/service.ts';
 import type { CoverageSchedule } from '../cover/schedule.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { getSetting, getSettings } from '../settings/service.ts';
@@ -75,7 +76,7 @@ async function cardData(deps: AppDeps, a: Agreement, rows: store.MemberRow[]): P
     [...households.values()].map((h) => ({ id: h.row.household_id, villageCode: h.row.village_code })),
     (seq) => makeCardNo(a.countyCode, year, seq));
   const villages = [...new Set(rows.map((r) => r.village_code))];
-  const names = await store.regionNames(deps.db, [a.countyCode, ...villages, ...villages.map((v) => `${v.slice(0, 9)}000`)]);
+  const names = await regionNames(deps, [a.countyCode, ...villages, ...villages.map((v) => `${v.slice(0, 9)}000`)]);
   const contacts = new Map<string, { name: string; phone: string } | null>();
   for (const v of villages) contacts.set(v, await getSetting(deps.db, 'cards.village_contact', v, day));
   const insurer = await findOrganisation(deps.db, a.insurerOrgId);
@@ -306,7 +307,7 @@ export async function verify(deps: AppDeps, cardNoInput: string) {
   const covered = (await store.coveredMembers(deps.db, a.id, today, { householdId: card.householdId })).length > 0;
   const inForce = covered && (a.status === 'active') && a.periodStart <= today && today <= a.periodEnd;
   const [head] = await store.coveredMembers(deps.db, a.id, cardDay(a, today), { householdId: card.householdId });
-  const names = await store.regionNames(deps.db, [a.countyCode, card.villageCode]);
+  const names = await regionNames(deps, [a.countyCode, card.villageCode]);
   const insurer = await findOrganisation(deps.db, a.insurerOrgId);
   return {
     state: inForce ? 'in_force' as const : 'not_in_force' as const, cardNo,

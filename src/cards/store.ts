@@ -66,12 +66,6 @@ export async function cardsOfHousehold(db: Db, householdId: string) {
   return db.select().from(cards).where(eq(cards.householdId, householdId)).orderBy(asc(cards.issuedAt));
 }
 
-export async function regionNames(db: Db, codes: string[]): Promise<Map<string, string>> {
-  if (!codes.length) return new Map();
-  const rows = rowsOf<{ code: string; name: string }>(await db.execute(sql`
-    select code, name from regions where code in (${sql.join([...new Set(codes)].map((c) => sql`${c}`), sql`, `)})`));
-  return new Map(rows.map((r) => [r.code, r.name]));
-}
 
 /** The household whose head has this ID-number hash (the self-service look-up). */
 export async function headByIdHash(db: Db, idHash: string) {

@@ -255,15 +255,7 @@ export function publicPayment(p: store.PaymentRow) {
 }
 export { maskBankAccount };
 
-export interface ClaimQuery {
-  agreementId?: string | undefined;
-  status?: string | undefined;
-  line?: string | undefined;
-  householdId?: string | undefined;
-  overdue?: boolean | undefined;
-  reportedFrom?: string | undefined;
-  reportedTo?: string | undefined;
-}
+export type ClaimQuery = Omit<store.ClaimFilter, 'scope' | 'insurerOrgId'>;
 
 function scopeOf(actor: Actor) {
   if (actor.role === 'admin') return { scope: '' };

@@ -3,7 +3,7 @@
 // the monthly village ledger (台账).
 import { type Actor, audit, inScope } from '../access/service.ts';
 import { agreementById } from '../cover/service.ts';
-import { LABOUR_SKILL_LABELS } from '../registry/service.ts';
+import { LABOUR_SKILL_LABELS, regionNames } from '../registry/service.ts';
 import type { CoverageSchedule, Line } from '../cover/schedule.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { getSettings } from '../settings/service.ts';
@@ -274,7 +274,7 @@ export async function ledgerXlsx(deps: AppDeps, ctx: RequestCtx, countyCode: str
   let rows = await store.ledgerRows(deps.db, countyCode, from, endOfMonth(from));
   // A village or town office sees its own villages only.
   if (actor && actor.role !== 'admin') rows = rows.filter((r) => inScope(actor.scopePrefix, r.village_code));
-  const names = await store.regionNames(deps.db, [countyCode, ...rows.flatMap((r) => [r.village_code, `${r.village_code.slice(0, 9)}000`])]);
+  const names = await regionNames(deps, [countyCode, ...rows.flatMap((r) => [r.village_code, `${r.village_code.slice(0, 9)}000`])]);
   if (opts.fullIds) await audit(deps.db, ctx, { action: 'monitoring.ledger_full_ids', entityType: 'county', entityId: null, summary: { countyCode, month, rows: rows.length } });
   const risk = (codes: string[], i: number) => (codes[i] ? `${codes[i]} ${RISK_TYPES[codes[i]!] ?? ''}`.trim() : '');
   const bytes = await deps.spreadsheets.writeXlsx([{

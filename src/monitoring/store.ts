@@ -136,12 +136,6 @@ export async function saveLedger(db: Db, countyCode: string, month: string, byte
     .onConflictDoUpdate({ target: [monitoringLedgers.countyCode, monitoringLedgers.month], set: { bytes, rows, createdAt: new Date() } });
 }
 
-export async function regionNames(db: Db, codes: string[]) {
-  if (!codes.length) return new Map<string, string>();
-  const rows = rowsOf<{ code: string; name: string }>(await db.execute(sql`
-    select code, name from regions where code in (${sql.join([...new Set(codes)].map((c) => sql`${c}`), sql`, `)})`));
-  return new Map(rows.map((r) => [r.code, r.name]));
-}
 
 export async function findLedger(db: Db, countyCode: string, month: string) {
   const [row] = await db.select().from(monitoringLedgers).where(and(eq(monitoringLedgers.countyCode, countyCode), eq(monitoringLedgers.month, month)));

@@ -254,6 +254,11 @@ export async function putRegions(deps: AppDeps, ctx: RequestCtx & { actor: Actor
   return { saved: out.length };
 }
 
+/** Names of region codes, for documents that print them (cards, ledgers). */
+export function regionNames(deps: Pick<AppDeps, 'db'>, codes: string[]) {
+  return store.regionNames(deps.db, codes);
+}
+
 export async function childRegions(deps: AppDeps, actor: Actor, parentCode: string | undefined) {
   return store.childRegions(deps.db, parentCode ?? null, actor.scopePrefix);
 }

@@ -366,3 +366,11 @@ export async function childRegions(db: Db, parentCode: string | null, scope: str
   return db.select().from(regions).where(and(cond, sql`(${regions.code} like ${scope} || '%' or ${scope} like rtrim(${regions.code}, '0') || '%')`))
     .orderBy(asc(regions.code));
 }
+
+/** Names of the given region codes (those the regions table knows). */
+export async function regionNames(db: Db, codes: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(codes)];
+  if (!unique.length) return new Map();
+  const rows = await db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, unique));
+  return new Map(rows.map((r) => [r.code, r.name]));
+}

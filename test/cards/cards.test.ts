@@ -7,11 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
 import { isValidCardNo } from '../../src/cards/rules.ts';
-import { importNow } from '../../src/registry/service.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
-import { baseList, COUNTY, idFor, person, toCsv, V1, V2 } from '../registry/fixtures.ts';
+import { insuredCounty } from '../helpers/county.ts';
+import { baseList, COUNTY, idFor, person, V1, V2 } from '../registry/fixtures.ts';
 
 let clock = new Date('2025-12-20T02:00:00Z');
 let t: TestApp;
@@ -44,28 +43,12 @@ const householdOf = async (name: string) =>
 
 beforeAll(async () => {
   t = await testApp({ now: () => clock });
-  county = await t.makeUser('county_office', COUNTY);
-  insurer = await t.makeUser('insurer', COUNTY, '人保财险某县支公司');
+  ({ county, insurer, agreementId } = await insuredCounty(t, { rows: list(), regions: true }));
   otherInsurer = await t.makeUser('insurer', COUNTY, '另一家保险公司');
   meeting = await t.makeUser('joint_meeting', COUNTY);
   villageV2 = await t.makeUser('county_office', V2);
-  async function* src() { yield new TextEncoder().encode(toCsv(list())); }
-  const r = await importNow(t.deps, { actor: null, requestId: 't' }, { countyCode: COUNTY, fileName: 'l.csv', fileSize: 1, listDate: '2025-12-20' }, src());
-  if (!r.summary) throw r.error;
-  const regions = await t.call(t.adminToken, 'POST', '/api/v1/regions', { items: [
-    { code: COUNTY, name: '示范县' }, { code: '500101001000', name: '城关镇' }, { code: V1, name: '东村' }, { code: V2, name: '西村' },
-  ] });
-  if (regions.status !== 200) throw new Error(await regions.text());
   await t.call(county.token, 'POST', '/api/v1/settings', { key: 'cards.claim_hotline', regionPrefix: '500101', validFrom: '2025-01-01', value: '0851-12345678' });
   await t.call(county.token, 'POST', '/api/v1/settings', { key: 'cards.village_contact', regionPrefix: V1, validFrom: '2025-01-01', value: { name: '赵联络', phone: '13700001234' } });
-  const a = await (await t.call(county.token, 'POST', '/api/v1/cover/agreements', {
-    agreementNo: 'ZNB-500101-2026', countyCode: COUNTY, insurerOrgId: insurer.orgId, periodStart: '2026-01-01', periodEnd: '2026-12-31',
-    premiumRule: 'full_year', schedule: DEFAULT_SCHEDULE,
-  })).json();
-  agreementId = a.id;
-  await t.call(county.token, 'POST', `/api/v1/cover/agreements/${agreementId}/sign`);
-  await t.call(insurer.token, 'POST', `/api/v1/cover/agreements/${agreementId}/issue`, { policyNo: 'PICC-2026-0001' });
-  await t.call(county.token, 'POST', `/api/v1/cover/agreements/${agreementId}/enrol`, { asOf: '2025-12-25' });
   clock = new Date('2026-03-01T02:00:00Z');
 });
 afterAll(() => t?.close());

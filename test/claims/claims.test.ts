@@ -5,12 +5,11 @@ import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/types.ts';
-import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
 import { markOverdue } from '../../src/claims/service.ts';
 import { monthlySummary } from '../../src/claims/summary.ts';
-import { importNow } from '../../src/registry/service.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
-import { baseList, COUNTY, toCsv, V1, V3 } from '../registry/fixtures.ts';
+import { insuredCounty } from '../helpers/county.ts';
+import { COUNTY, V3 } from '../registry/fixtures.ts';
 
 let clock = new Date('2025-12-20T02:00:00Z');
 let t: TestApp;
@@ -53,26 +52,12 @@ const medical = (over: Record<string, unknown> = {}) => ({
 
 beforeAll(async () => {
   t = await testApp({ now: () => clock });
-  county = await t.makeUser('county_office', COUNTY);
-  insurer = await t.makeUser('insurer', COUNTY, '人保财险某县支公司');
+  const c = await insuredCounty(t, { claimTerms: { decisionDays: 10, decisionWorkingDays: true } });
+  ({ county, insurer, agreementId } = c);
   otherInsurer = await t.makeUser('insurer', COUNTY, '另一家保险公司');
   meeting = await t.makeUser('joint_meeting', COUNTY);
   villageV3 = await t.makeUser('county_office', V3);
-  async function* src() { yield new TextEncoder().encode(toCsv(baseList())); }
-  const r = await importNow(t.deps, { actor: null, requestId: 't' }, { countyCode: COUNTY, fileName: 'l.csv', fileSize: 1, listDate: '2025-12-20' }, src());
-  if (!r.summary) throw r.error;
-  const a = await json(await post(county.token, '/api/v1/cover/agreements', {
-    agreementNo: 'ZNB-500101-2026', countyCode: COUNTY, insurerOrgId: insurer.orgId, periodStart: '2026-01-01', periodEnd: '2026-12-31',
-    premiumRule: 'full_year', schedule: DEFAULT_SCHEDULE, claimTerms: { decisionDays: 10, decisionWorkingDays: true },
-  }), 201);
-  agreementId = a.id;
-  await json(await post(county.token, `/api/v1/cover/agreements/${agreementId}/sign`), 200);
-  await json(await post(insurer.token, `/api/v1/cover/agreements/${agreementId}/issue`, { policyNo: 'PICC-2026-0001' }), 200);
-  await json(await post(county.token, `/api/v1/cover/agreements/${agreementId}/enrol`, { asOf: '2025-12-25' }), 200);
-  for (const name of ['张德明', '李秀英', '王桂兰', '刘建国']) {
-    const p = await json(await t.call(county.token, 'GET', `/api/v1/registry/persons?name=${encodeURIComponent(name)}`), 200);
-    ids[name] = { id: p.items[0].id, householdId: p.items[0].householdId };
-  }
+  for (const name of ['张德明', '李秀英', '王桂兰', '刘建国']) ids[name] = await c.person(name);
   at('2026-03-03');
 });
 afterAll(() => t?.close());

@@ -8,12 +8,11 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isValidCardNo } from '../../src/cards/rules.ts';
-import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
-import { importNow } from '../../src/registry/service.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { launchChromium, serveOnLoopback, type Served } from '../helpers/browser.ts';
 import { onPostgres } from '../helpers/db.ts';
-import { baseList, COUNTY, idFor, person, toCsv, V1, V2 } from '../registry/fixtures.ts';
+import { insuredCounty } from '../helpers/county.ts';
+import { baseList, idFor, person, V1 } from '../registry/fixtures.ts';
 
 const BROWSER_TIMEOUT = 60_000;
 const VIEWPORT = { width: 360, height: 740 };
@@ -35,29 +34,9 @@ const list = () => [
 
 beforeAll(async () => {
   t = await testApp({ now: () => clock });
-  const county = await t.makeUser('county_office', COUNTY);
-  const insurer = await t.makeUser('insurer', COUNTY, '人保财险某县支公司');
-  async function* src() { yield new TextEncoder().encode(toCsv(list())); }
-  const r = await importNow(t.deps, { actor: null, requestId: 't' }, { countyCode: COUNTY, fileName: 'l.csv', fileSize: 1, listDate: '2025-12-20' }, src());
-  if (!r.summary) throw r.error;
-  const regions = await t.call(t.adminToken, 'POST', '/api/v1/regions', { items: [
-    { code: COUNTY, name: '示范县' }, { code: '500101001000', name: '城关镇' }, { code: V1, name: '东村' }, { code: V2, name: '西村' },
-  ] });
-  if (regions.status !== 200) throw new Error(await regions.text());
+  const { county } = await insuredCounty(t, { rows: list(), regions: true });
   await t.call(county.token, 'POST', '/api/v1/settings', { key: 'cards.claim_hotline', regionPrefix: '500101', validFrom: '2025-01-01', value: '0851-12345678' });
   await t.call(county.token, 'POST', '/api/v1/settings', { key: 'cards.village_contact', regionPrefix: V1, validFrom: '2025-01-01', value: { name: '赵联络', phone: '13700001234' } });
-  const created = await t.call(county.token, 'POST', '/api/v1/cover/agreements', {
-    agreementNo: 'ZNB-500101-2026', countyCode: COUNTY, insurerOrgId: insurer.orgId, periodStart: '2026-01-01', periodEnd: '2026-12-31',
-    premiumRule: 'full_year', schedule: DEFAULT_SCHEDULE,
-  });
-  if (created.status !== 201) throw new Error(await created.text());
-  const agreementId = (await created.json()).id as string;
-  for (const [token, path, body] of [
-    [county.token, 'sign', undefined], [insurer.token, 'issue', { policyNo: 'PICC-2026-0001' }], [county.token, 'enrol', { asOf: '2025-12-25' }],
-  ] as const) {
-    const res = await t.call(token, 'POST', `/api/v1/cover/agreements/${agreementId}/${path}`, body);
-    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  }
   clock = new Date('2026-03-01T02:00:00Z');
   served = await serveOnLoopback(t.app.fetch);
   browser = await launchChromium();

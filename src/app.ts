@@ -18,6 +18,7 @@ import { coverRoutes } from './cover/routes.ts';
 import { claimRoutes } from './claims/routes.ts';
 import { cardRoutes } from './cards/routes.tsx';
 import { monitoringRoutes } from './monitoring/routes.ts';
+import { reviewRoutes } from './review/routes.tsx';
 import { docsPage } from './web/docs.tsx';
 
 z.config(z.locales.zhCN());
@@ -36,7 +37,7 @@ const docRoutes = [
 ];
 
 /** Every route of the service, in mount order. The access-matrix test walks this list. */
-export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes, ...registryRoutes, ...coverRoutes, ...claimRoutes, ...cardRoutes, ...monitoringRoutes];
+export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes, ...registryRoutes, ...coverRoutes, ...claimRoutes, ...cardRoutes, ...monitoringRoutes, ...reviewRoutes];
 
 let cachedDoc: Record<string, unknown> | undefined;
 export function openApiDocument() {

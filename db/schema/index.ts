@@ -7,3 +7,4 @@ export * from './claims.ts';
 export * from './events.ts';
 export * from './cards.ts';
 export * from './monitoring.ts';
+export * from './review.ts';

@@ -254,6 +254,8 @@ export function publicPayment(p: store.PaymentRow) {
   };
 }
 export { maskBankAccount };
+/** Names of decision reason codes, for other modules' reports. */
+export { DECISION_REASON_NAMES } from './reasons.ts';
 
 export type ClaimQuery = Omit<store.ClaimFilter, 'scope' | 'insurerOrgId'>;
 

@@ -96,6 +96,15 @@ const EXPECTED: Record<string, Allow> = {
   'POST /api/v1/monitoring/signals/:id/dismiss': COUNTY,
   'POST /api/v1/monitoring/signals/:id/reopen': COUNTY,
   'GET /api/v1/monitoring/ledger.xlsx': STAFF,
+  'GET /api/v1/review/:year': READERS,
+  'POST /api/v1/review/findings/:id': ['admin', 'county_office', 'joint_meeting'],
+  'GET /api/v1/review/:year/report.pdf': READERS,
+  'GET /api/v1/review/:year/workbook.xlsx': READERS,
+  'GET /review/:year': 'public',
+  'GET /review/:year/report.pdf': 'public',
+  'GET /review/:year/workbook.xlsx': 'public',
+  'POST /review/login': 'public',
+  'POST /review/findings/:id': 'public',
 };
 
 const key = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;

@@ -1,0 +1,23 @@
+// The joint meeting's verdicts on compliance findings (the findings themselves are recomputed from
+// the data each time; what the meeting decided about each is kept here, by its stable key).
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+export const reviewFindings = pgTable('review_findings', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  countyCode: text('county_code').notNull(),
+  year: text('year').notNull(),
+  check: text('check').notNull(),
+  recordType: text('record_type').notNull(),
+  recordId: text('record_id').notNull(),
+  severity: text('severity', { enum: ['high', 'medium', 'low'] }).notNull(),
+  summary: text('summary').notNull(),
+  detail: jsonb('detail'),
+  status: text('status', { enum: ['open', 'accepted', 'to_fix', 'fixed'] }).notNull().default('open'),
+  note: text('note'),
+  updatedBy: uuid('updated_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('review_findings_key_uq').on(t.countyCode, t.year, t.check, t.recordId),
+  index('review_findings_county_year_idx').on(t.countyCode, t.year),
+]);

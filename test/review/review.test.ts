@@ -1,0 +1,162 @@
+// The annual review over HTTP against a real database: figures from real enrolments, claims and
+// signals; compliance findings from data with problems and the meeting's verdicts kept across
+// recomputation; scope; the PDF report, the workbook and the members' dashboard behind a sign-in.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { markOverdue } from '../../src/claims/service.ts';
+import { testApp, type TestApp } from '../helpers/app.ts';
+import { insuredCounty } from '../helpers/county.ts';
+import { COUNTY } from '../registry/fixtures.ts';
+
+let clock = new Date('2025-12-20T02:00:00Z');
+let t: TestApp;
+let county: { token: string };
+let insurer: { token: string; orgId: string };
+let meeting: { token: string };
+let otherCountyMeeting: { token: string };
+let agreementId: string;
+const people = {} as Record<string, { id: string; householdId: string }>;
+const at = (day: string) => { clock = new Date(`${day}T02:00:00Z`); };
+const post = async (token: string, path: string, body: unknown = {}) => {
+  const res = await t.call(token, 'POST', path, body);
+  return { status: res.status, json: await res.json() };
+};
+
+async function paidClaim(report: Record<string, unknown>, ref: string) {
+  const c = await post(county.token, '/api/v1/claims', { agreementId, place: '本村', description: '出险', ...report });
+  expect(c.status, JSON.stringify(c.json)).toBe(201);
+  for (const [path, body] of [['documents/complete', {}], ['assess', {}], ['decide', { decision: 'approved' }], ['agree', {}]] as const) {
+    expect((await post(insurer.token, `/api/v1/claims/${c.json.id}/${path}`, body)).status).toBe(200);
+  }
+  const pay = await post(insurer.token, `/api/v1/claims/${c.json.id}/payment`, {
+    payeeName: '张德明', payeeRelation: 'self', bankName: '农商银行', account: '6228480012345678901', reference: ref,
+  });
+  expect(pay.status, JSON.stringify(pay.json)).toBe(201);
+  return c.json.id as string;
+}
+
+beforeAll(async () => {
+  t = await testApp({ now: () => clock });
+  const c = await insuredCounty(t, { regions: true });
+  ({ county, insurer, agreementId } = c);
+  meeting = await t.makeUser('joint_meeting', COUNTY);
+  otherCountyMeeting = await t.makeUser('joint_meeting', '500102000000');
+  for (const name of ['张德明', '李秀英', '王桂兰']) people[name] = await c.person(name);
+  at('2026-03-10');
+  await paidClaim({
+    personId: people['张德明']!.id, cause: 'accident', lossDate: '2026-03-01',
+    details: { line: 'accidentMedical', hospital: '县医院', admittedOn: '2026-03-01', dischargedOn: '2026-03-05', totalExpensesFen: 5_000_000, reimbursedFen: { basic_medical: 1_000_000 } },
+  }, 'REF-1');
+  at('2026-06-20');
+  await paidClaim({
+    householdId: people['王桂兰']!.householdId, cause: 'flood', lossDate: '2026-06-15',
+    details: { line: 'householdProperty', items: [{ category: 'houseStructure', description: '房屋', assessedLossFen: 1_200_000 }] },
+  }, 'REF-2');
+  // A claim left undecided past its deadline, and data problems the checks must find.
+  const open = await post(county.token, '/api/v1/claims', {
+    agreementId, personId: people['李秀英']!.id, cause: 'accident', lossDate: '2026-06-18', place: '村道', description: '摔伤',
+    details: { line: 'accidentMedical', hospital: '县医院', admittedOn: '2026-06-18', dischargedOn: '2026-06-19', totalExpensesFen: 100_000 },
+  });
+  await post(insurer.token, `/api/v1/claims/${open.json.id}/documents/complete`);
+  await markOverdue(t.deps, '2026-08-01');
+  await t.deps.db.execute(sql`update persons set eligible = false where id = ${people['李秀英']!.id}`);
+  await t.deps.db.execute(sql`update persons set status = 'delisted', delisted_on = '2026-05-01' where id = ${people['王桂兰']!.id}`);
+  await t.drain();
+  at('2026-09-01');
+});
+afterAll(() => t?.close());
+
+describe('the figures', () => {
+  it('count cover, money, service and effect for the county and the year', async () => {
+    const res = await t.call(meeting.token, 'GET', `/api/v1/review/2026?countyCode=${COUNTY}`);
+    const r = await res.json();
+    expect(res.status, JSON.stringify(r)).toBe(200);
+    expect(r).toMatchObject({ year: 2026, countyName: '示范县', asOf: '2026-09-01', previous: null });
+    const { cover, money, service, effect } = r.current;
+    expect(cover).toMatchObject({ enrolledPersons: 4, enrolledHouseholds: 2 });
+    expect(cover.byTown[0]).toMatchObject({ name: '城关镇' });
+    // Premium: 4 persons × (7 + 3) 元 + 2 households × (20 + 10) 元 = 100 元 for the year.
+    expect(money.premiumDueFen).toBe(10_000);
+    expect(money.earnedPremiumFen).toBe(Math.floor((10_000 * 244) / 365));
+    expect(money.claimsPaidFen).toBe(500_000 + 1_200_000);
+    expect(money.byLine.find((l: { line: string }) => l.line === 'householdProperty').claimsPaidFen).toBe(1_200_000);
+    expect(money.lossRatioBp).toBeGreaterThan(10_000);
+    expect(service).toMatchObject({ reported: 3, decided: 2, paid: 2, rejected: 0, overdueOpen: 1 });
+    expect(service.byMonth[2]).toMatchObject({ month: '2026-03', reported: 1, paid: 1, paidFen: 500_000 });
+    expect(service.reportToDecisionDays.median).toBe(0);
+    expect(effect.signalsRaised).toBeGreaterThanOrEqual(1);
+    expect(effect.householdsWithPayouts).toBe(2);
+    expect(r.headlines.find((h: { key: string }) => h.key === 'claimsPaid')).toMatchObject({ current: 1_700_000, previous: null, change: null });
+  });
+
+  it('is scoped: another county’s member is refused, an unknown year says why', async () => {
+    expect((await t.call(otherCountyMeeting.token, 'GET', `/api/v1/review/2026?countyCode=${COUNTY}`)).status).toBe(403);
+    expect((await (await t.call(meeting.token, 'GET', `/api/v1/review/2024?countyCode=${COUNTY}`)).json()).code).toBe('NO_AGREEMENT');
+    expect((await (await t.call(meeting.token, 'GET', `/api/v1/review/2027?countyCode=${COUNTY}`)).json()).code).toBe('YEAR_IN_FUTURE');
+  });
+});
+
+describe('findings', () => {
+  it('list the records behind each check, and keep the meeting’s verdicts when recomputed', async () => {
+    const r = await (await t.call(meeting.token, 'GET', `/api/v1/review/2026?countyCode=${COUNTY}`)).json();
+    const checks = r.findings.map((f: { check: string }) => f.check);
+    expect(checks).toEqual(expect.arrayContaining(['enrolled_ineligible', 'billed_after_end', 'deadline_missed']));
+    const f = r.findings.find((x: { check: string }) => x.check === 'billed_after_end');
+    expect(f.summary).toContain('王*');
+    expect(f.summary).toContain('2026-05-01');
+    const set = await post(meeting.token, `/api/v1/review/findings/${f.id}`, { status: 'to_fix', note: '县局核实后终止其保障' });
+    expect(set.json).toMatchObject({ status: 'to_fix' });
+    expect((await post(insurer.token, `/api/v1/review/findings/${f.id}`, { status: 'fixed' })).status).toBe(403);
+    const again = await (await t.call(meeting.token, 'GET', `/api/v1/review/2026?countyCode=${COUNTY}`)).json();
+    expect(again.findings.find((x: { id: string }) => x.id === f.id)).toMatchObject({ status: 'to_fix', note: '县局核实后终止其保障' });
+    const forInsurer = await (await t.call(insurer.token, 'GET', `/api/v1/review/2026?countyCode=${COUNTY}`)).json();
+    expect(forInsurer.findings).toEqual([]);
+  });
+});
+
+describe('outputs', () => {
+  it('the PDF report and the workbook carry the figures and the findings', async () => {
+    const pdf = await t.call(meeting.token, 'GET', `/api/v1/review/2026/report.pdf?countyCode=${COUNTY}`);
+    expect(pdf.status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'znb-review-'));
+    writeFileSync(join(dir, 'r.pdf'), new Uint8Array(await pdf.arrayBuffer()));
+    const text = execFileSync('pdftotext', ['-layout', join(dir, 'r.pdf'), '-'], { encoding: 'utf8' });
+    expect(text).toContain('示范县');
+    expect(text).toContain('运行评估');
+    expect(text).toContain('城关镇');
+    const x = await t.call(meeting.token, 'GET', `/api/v1/review/2026/workbook.xlsx?countyCode=${COUNTY}`);
+    expect(x.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining(['概览', '检查发现']));
+  });
+
+  it('the dashboard asks members to sign in, then shows the year with its charts', async () => {
+    const anonymous = await t.app.request(`/review/2026?countyCode=${COUNTY}`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).toContain('访问令牌');
+    const bad = await t.app.request('/review/login', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=znb_nope',
+    });
+    expect(bad.status).toBe(401);
+    const login = await t.app.request('/review/login', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: meeting.token, next: `/review/2026?countyCode=${COUNTY}` }).toString(),
+    });
+    expect(login.status).toBe(303);
+    const cookie = login.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    const page = await t.app.request(login.headers.get('location')!, { headers: { cookie: cookie.split(';')[0]! } });
+    const html = await page.text();
+    expect(page.status, html.slice(0, 300)).toBe(200);
+    expect(html).toContain('示范县');
+    expect(html).toContain('<svg');
+    expect(html).toContain('检查');
+  });
+});

@@ -1,6 +1,7 @@
 // createApp(deps) → the Hono app. Runtime-neutral: Node (src/node.ts) and Workers (src/worker.ts)
 // both serve it. Nothing Node-only may be imported from here (a test checks the import graph).
 import { Hono } from 'hono';
+import { csrf } from 'hono/csrf';
 import { requestId } from 'hono/request-id';
 import { z } from 'zod';
 import { accessRoutes } from './access/routes.ts';
@@ -72,6 +73,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       ms: Math.round((performance.now() - started) * 10) / 10, userId: c.var.actor?.userId,
     });
   });
+  // The dashboard's forms ride on a sign-in cookie: refuse form posts from another origin.
+  app.use('/review/*', csrf());
   mountRoutes(app, allRoutes, authenticate);
   app.notFound((c) => c.json({ code: 'ROUTE_NOT_FOUND', message: '接口不存在', requestId: c.var.requestId }, 404));
   app.onError(onError);

@@ -9,7 +9,7 @@ import type { AppDeps } from './http/context.ts';
 import { createLogger, type Logger } from './shared/log.ts';
 import { createPii, decodeMasterKey, generateMasterKey } from './shared/pii.ts';
 import { nodeSpreadsheets } from './io/spreadsheets.ts';
-import { nodeCardsRuntime } from './io/card-files.ts';
+import { nodeCardsRuntime, nodeReviewPdf } from './io/card-files.ts';
 import { consumeDomainEvents } from './jobs/schedule.ts';
 
 /**
@@ -51,6 +51,7 @@ export async function openRuntime(config: AppConfig, opts: { migrate?: boolean; 
     db: database.db, dbKind: database.kind, pii: createPii(masterKey), config, log, now: () => new Date(),
     spreadsheets: nodeSpreadsheets,
     cards: nodeCardsRuntime(),
+    reviewPdf: nodeReviewPdf,
     // COPY stages an import faster on PostgreSQL; on PGlite the JSON batches measured faster.
     copyIn: database.kind === 'postgres' ? database.copyIn : undefined,
     background(task) {

@@ -7,6 +7,7 @@ import type { Logger } from '../shared/log.ts';
 import type { Pii } from '../shared/pii.ts';
 import type { SpreadsheetIO } from '../shared/spreadsheet.ts';
 import type { CardsRuntime } from '../cards/service.ts';
+import type { Review } from '../review/types.ts';
 
 export interface AppDeps {
   db: Db;
@@ -22,6 +23,8 @@ export interface AppDeps {
   cards?: CardsRuntime | undefined;
   /** Bulk load in COPY text format (Database.copyIn); absent where the driver cannot. */
   copyIn?: Database['copyIn'] | undefined;
+  /** The annual review as a PDF (Node: pdf-lib with the card fonts); absent → 501. */
+  reviewPdf?: ((r: Review) => Promise<Uint8Array>) | undefined;
   /** Called after a transaction that recorded domain events commits (their consumers run then). */
   eventsRecorded?: (() => void) | undefined;
   /** Run work after the response (an import job); Node keeps the promise, Workers use waitUntil. */

@@ -24,6 +24,7 @@ export function toAppError(e: unknown): AppError | null {
   if (e instanceof AppError) return e;
   if (e instanceof HTTPException) {
     if (e.status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', '请求内容过大');
+    if (e.status === 403) return new AppError(403, 'FOREIGN_ORIGIN', '请求来自其他网站，已拒绝');
     if (e.status >= 400 && e.status < 500) {
       const malformed = /json/i.test(e.message);
       return new AppError(400, malformed ? 'MALFORMED_JSON' : 'BAD_REQUEST',

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import fontkit from '@pdf-lib/fontkit';
 import { createFontSet, type FontFiles, type FontManifest, type FontSet } from '../cards/fonts.ts';
 import { CardPdf, LayerCache } from '../cards/render.ts';
+import { reviewPdf } from '../review/report-pdf.ts';
+import type { Review } from '../review/types.ts';
 import type { CardsRuntime } from '../cards/service.ts';
 import type { TemplateFiles } from '../cards/template.ts';
 
@@ -36,3 +38,6 @@ export function nodeCardsRuntime(): CardsRuntime {
     createPdf: (t, mode) => CardPdf.create(nodeFonts(), t, mode, { cache: layers }),
   };
 }
+
+/** The annual review's PDF on Node, with the card fonts. */
+export const nodeReviewPdf = (r: Review) => reviewPdf(nodeFonts(), r);

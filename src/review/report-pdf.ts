@@ -32,6 +32,8 @@ const SHADE: Color = [0.92, 0.93, 0.95];
 const BLUE: Color = [0.18, 0.42, 0.7];
 const ORANGE: Color = [0.9, 0.55, 0.15];
 const WHAT = '评估报告';
+/** Marks that may not begin a line. */
+const NO_START = new Set([...'，。、；：！？）》」』”’％,.;:!?)%']);
 
 /** Lines of at most `width` points: breaks between any CJK characters, inside a Latin word only when it alone is too wide. */
 export function wrap(fonts: FontSet, text: string, width: number, size: number): string[] {
@@ -44,6 +46,14 @@ export function wrap(fonts: FontSet, text: string, width: number, size: number):
       const w = widthOf(fonts, tok, size, WHAT);
       if (lw + w <= width) { line += tok; lw += w; continue; }
       if (/^\s+$/.test(tok)) { push(); continue; }
+      if (NO_START.has(tok) && [...line].length > 1) { // a closing mark never starts a line: take the character before it along
+        const prevCh = [...line].pop()!;
+        line = line.slice(0, -prevCh.length);
+        push();
+        line = prevCh + tok;
+        lw = widthOf(fonts, line, size, WHAT);
+        continue;
+      }
       if (line && w <= width) { push(); line = tok; lw = w; continue; }
       for (const ch of tok) { // a word wider than the line: break it anywhere
         const cw = widthOf(fonts, ch, size, WHAT);
@@ -135,16 +145,17 @@ class Layout {
       this.y += h;
     };
     const drawHeader = () => drawLines(header, 0, (headerH - 2 * pad) / lh, SHADE);
-    this.need(headerH + 2 * lh + 2 * pad);
+    const wrapped = rows.map((row) => cols.map((c, i) => this.wrap(row[i] ?? '', c.w - 2 * pad, size)));
+    const freshFit = Math.floor((BOTTOM - TOP - headerH - 2 * pad) / lh);
+    const first = wrapped[0] ? Math.max(...wrapped[0].map((c) => c.length)) : 0;
+    this.need(headerH + Math.max(2, first <= freshFit ? first : 2) * lh + 2 * pad); // the header with its first row
     drawHeader();
     let onPage = 0;
-    for (const row of rows) {
-      const cells = cols.map((c, i) => this.wrap(row[i] ?? '', c.w - 2 * pad, size));
+    for (const cells of wrapped) {
       const total = Math.max(...cells.map((c) => c.length));
       let from = 0;
       while (from < total) {
         const fit = Math.floor((BOTTOM - this.y - 2 * pad) / lh);
-        const freshFit = Math.floor((BOTTOM - TOP - headerH - 2 * pad) / lh);
         if (onPage > 0 && fit < total - from && (total - from <= freshFit || fit < 2)) {
           this.newPage(); drawHeader(); onPage = 0; continue;
         }
@@ -312,8 +323,8 @@ function layout(fonts: FontSet, r: Review): Layout {
   else {
     l.para(`共 ${r.findings.length} 条。`, 10, GREY);
     l.y += 4;
-    l.table([{ header: '检查项', w: 120 }, { header: '严重程度', w: 46 }, { header: '记录', w: 189 }, { header: '状态', w: 60 },
-      { header: '备注', w: W - 415 }],
+    l.table([{ header: '检查项', w: 110 }, { header: '严重程度', w: 46 }, { header: '记录', w: 179 }, { header: '状态', w: 60 },
+      { header: '备注', w: W - 395 }],
     r.findings.map((f) => [f.checkName || CHECK_NAMES[f.check], SEVERITY_NAMES[f.severity],
       `${RECORD_TYPE_NAMES[f.recordType]} ${f.recordId}\n${f.summary}`, FINDING_STATUS_NAMES[f.status], f.note ?? '']));
   }

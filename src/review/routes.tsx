@@ -13,7 +13,7 @@ import * as svc from './service.ts';
 import { FINDING_STATUSES } from './types.ts';
 
 const TAG = '年度评估';
-const READERS = ['admin', 'joint_meeting', 'county_office', 'insurer'] as const;
+const READERS = ['admin', 'county_office', 'insurer', 'joint_meeting'] as const;
 const Year = z.object({ year: z.coerce.number().int().min(2016).max(2100) });
 const County = z.object({ countyCode: z.string().regex(/^[0-9]{6}0{6}$/, '县级区划代码应为12位，后6位为0') });
 const COOKIE = 'znb_review';
@@ -25,10 +25,9 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 async function pdfOf(c: Context<AppEnv>, actor: Actor, countyCode: string, year: number) {
   const { deps } = c.var;
-  if (!deps.cards) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成 PDF');
+  if (!deps.reviewPdf) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成 PDF');
   const r = await svc.review(deps, actor, countyCode, year);
-  const { reviewPdf } = await import('./report-pdf.ts');
-  return download(await reviewPdf(deps.cards.fonts, r), 'application/pdf', `${r.countyName}${year}年度助农保运行评估.pdf`);
+  return download(await deps.reviewPdf(r), 'application/pdf', `${r.countyName}${year}年度助农保运行评估.pdf`);
 }
 
 async function xlsxOf(c: Context<AppEnv>, actor: Actor, countyCode: string, year: number) {
@@ -53,7 +52,8 @@ async function pageActor(c: Context<AppEnv>): Promise<Actor | null> {
 /** A dashboard page, or the sign-in page; user errors as a page with their message. */
 async function page(c: Context<AppEnv>, render: (actor: Actor) => Promise<Response>) {
   const actor = await pageActor(c);
-  if (!actor) return c.html(<ReviewLoginPage />, 401);
+  // Not signed in: the sign-in form itself (the route is public; the data behind it is not).
+  if (!actor) return c.html(<ReviewLoginPage />, 200, { 'cache-control': 'no-store' });
   try {
     return await render(actor);
   } catch (e) {
@@ -77,7 +77,7 @@ export const reviewRoutes = [
   }),
   route({
     method: 'post', path: '/api/v1/review/findings/:id', tag: TAG, summary: '研判检查发现（认可、需整改、已整改，附说明）',
-    allow: ['admin', 'joint_meeting', 'county_office'], params: z.object({ id: z.uuid('编号格式不正确') }),
+    allow: ['admin', 'county_office', 'joint_meeting'], params: z.object({ id: z.uuid('编号格式不正确') }),
     body: z.object({ status: z.enum(FINDING_STATUSES), note: z.string().trim().max(1000).optional() }),
     handler: async (c, { params, body }) => c.json(await svc.setFinding(c.var.deps, ctxOf(c), params.id, body)),
   }),
@@ -90,6 +90,11 @@ export const reviewRoutes = [
     method: 'get', path: '/api/v1/review/:year/workbook.xlsx', tag: TAG, summary: '年度评估工作簿（Excel，每张表一页）', allow: READERS,
     params: Year, query: County,
     handler: async (c, { params, query }) => xlsxOf(c, c.var.actor!, query.countyCode, params.year),
+  }),
+  // Before /review/:year, which would take 'login' for a year.
+  route({
+    method: 'get', path: '/review/login', tag: TAG, summary: '看板登录页面', allow: 'public',
+    handler: (c) => c.html(<ReviewLoginPage />),
   }),
   route({
     method: 'get', path: '/review/:year', tag: TAG, summary: '年度评估看板（联席会议成员登录后查看）', allow: 'public', params: Year,
@@ -115,7 +120,7 @@ export const reviewRoutes = [
       try {
         await authenticateToken(c.var.deps, token);
       } catch {
-        return c.html(<ReviewLoginPage notice="访问令牌无效、已过期或已吊销" />, 401);
+        return c.html(<ReviewLoginPage notice="访问令牌无效、已过期或已吊销" />, 200, { 'cache-control': 'no-store' });
       }
       setCookie(c, COOKIE, token, { path: '/review', httpOnly: true, sameSite: 'Strict', secure: c.req.url.startsWith('https:'), maxAge: 8 * 3600 });
       const next = typeof form.next === 'string' && /^\/review\/[0-9]{4}(\?countyCode=[0-9]{12})?$/.test(form.next) ? form.next : `/review/${new Date().getFullYear()}`;

@@ -2,6 +2,7 @@
 // /card (look-up by the head's name and ID number → cover, members, claims, card download) and
 // /verify/:cardNo (the QR code's target: is this card genuine and in force).
 import type { FC, PropsWithChildren } from 'hono/jsx';
+import { raw } from 'hono/html';
 import { CAUSE_NAMES, type Cause, LINE_NAMES, LINES, type CoverageSchedule } from '../cover/schedule.ts';
 import { formatYuan } from '../shared/money.ts';
 
@@ -28,7 +29,7 @@ const Page: FC<PropsWithChildren<{ title: string }>> = ({ title, children }) => 
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="robots" content="noindex" />
       <title>{title}</title>
-      <style>{CSS}</style>
+      <style>{raw(CSS)}</style>
     </head>
     <body>
       <header><h1>“助农保”保险服务</h1><p>{title}</p></header>

@@ -24,11 +24,11 @@ th{background:#fafaf9;font-weight:600;white-space:nowrap}td.num,th.num{text-alig
 .up{color:#166534}.down{color:#b91c1c}.flat{color:#57534e}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:14px}
 .charts figure{margin:0;border:1px solid #e7e5e4;border-radius:8px;padding:8px}
-.figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,230px),1fr));gap:8px}
+.figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,220px),1fr));gap:8px}
 .fig{border:1px solid #e7e5e4;border-radius:8px;padding:8px 10px}.fig span{display:block;color:#57534e;font-size:13px}.fig b{font-size:18px;font-variant-numeric:tabular-nums}
 details{margin:8px 0}summary{cursor:pointer;color:#1d4ed8}
 .sev{display:inline-block;border-radius:4px;padding:0 6px;font-size:13px;white-space:nowrap}.sev-high{background:#fee2e2;color:#991b1b}.sev-medium{background:#fef3c7;color:#92400e}.sev-low{background:#e0f2fe;color:#075985}
-form.finding{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:0}
+form.finding{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:0;min-width:16em}td.summary{min-width:14em}
 form.finding select,form.finding input{font-size:14px;padding:4px 6px;border:1px solid #a8a29e;border-radius:6px;background:#fff}
 form.finding input{flex:1;min-width:8em}form.finding button{font-size:14px;padding:4px 12px;border:0;border-radius:6px;background:#b91c1c;color:#fff}
 .notice{background:#fef2f2;border:1px solid #fecaca;color:#991b1b;border-radius:8px;padding:10px 12px}
@@ -38,11 +38,13 @@ form.login label{display:block;margin:10px 0 4px;font-weight:600}
 form.login input{width:100%;font-size:17px;padding:10px 12px;border:1px solid #a8a29e;border-radius:8px}
 form.login button{display:block;width:100%;margin-top:16px;padding:12px;font-size:17px;border:0;border-radius:8px;background:#b91c1c;color:#fff}
 main.narrow{max-width:480px}
-@media (max-width:640px){header h1{font-size:18px}main{padding:8px}section{padding:12px}}
+@media (max-width:640px){header h1{font-size:18px}main{padding:8px}section{padding:12px}.figs{grid-template-columns:1fr 1fr}.fig b{font-size:16px}td:first-child{min-width:7em}th,td{padding:6px 4px}.charts figure{padding:2px}}
 @media print{nav.downloads,form.finding button{display:none}body{background:#fff}section{box-shadow:none;border:1px solid #e7e5e4}}
 `;
 
 const Shell: FC<PropsWithChildren<{ title: string }>> = ({ title, children }) => (
+  <>
+  {raw('<!DOCTYPE html>')}
   <html lang="zh-CN">
     <head>
       <meta charset="utf-8" />
@@ -53,6 +55,7 @@ const Shell: FC<PropsWithChildren<{ title: string }>> = ({ title, children }) =>
     </head>
     <body>{children}</body>
   </html>
+  </>
 );
 
 // ---------------------------------------------------------------------------
@@ -321,7 +324,7 @@ const FindingForm: FC<{ f: Finding; r: Review }> = ({ f, r }) => (
     <select name="status" aria-label="状态">
       {FINDING_STATUSES.map((s) => <option value={s} selected={s === f.status}>{FINDING_STATUS_NAMES[s]}</option>)}
     </select>
-    <input name="note" value={f.note ?? ''} maxlength={500} placeholder="备注" aria-label="备注" />
+    <input name="note" value={f.note ?? ''} maxlength={1000} placeholder="备注" aria-label="备注" />
     <button type="submit">保存</button>
   </form>
 );
@@ -338,7 +341,7 @@ const FindingsSection: FC<{ r: Review; canEdit: boolean }> = ({ r, canEdit }) =>
               <tr id={`finding-${f.id}`}>
                 <td>{f.checkName}</td>
                 <td><span class={`sev sev-${f.severity}`}>{SEVERITY_NAMES[f.severity] ?? f.severity}</span></td>
-                <td>{f.summary}</td>
+                <td class="summary">{f.summary}</td>
                 <td style="white-space:nowrap">{FINDING_STATUS_NAMES[f.status] ?? f.status}</td>
                 <td>{f.note ?? ''}</td>
                 {canEdit ? <td><FindingForm f={f} r={r} /></td> : null}
@@ -362,14 +365,16 @@ export function reviewTitle(r: Pick<Review, 'countyName' | 'year'>): string {
 export const ReviewPage: FC<{ r: Review; canEditFindings: boolean; notice?: string | undefined }> = ({ r, canEditFindings, notice }) => {
   const title = reviewTitle(r);
   const q = `countyCode=${encodeURIComponent(r.countyCode)}`;
+  // The dashboard's own download routes: the sign-in cookie is scoped to /review, so /api/v1/… (Bearer) would not work here.
+  const base = `/review/${r.year}`;
   return (
     <Shell title={title}>
       <header>
         <h1>{title}</h1>
         <p>数据截至 {r.asOf}{r.previous ? `，与 ${r.previous.year} 年对比` : '，无上年数据可比'}。金额单位：元；比率为百分比。</p>
         <nav class="downloads">
-          <a href={`/api/v1/review/${r.year}/report.pdf?${q}`}>下载 PDF 报告</a>
-          <a href={`/api/v1/review/${r.year}/workbook.xlsx?${q}`}>下载 Excel 工作簿</a>
+          <a href={`${base}/report.pdf?${q}`}>下载 PDF 报告</a>
+          <a href={`${base}/workbook.xlsx?${q}`}>下载 Excel 工作簿</a>
         </nav>
       </header>
       <main>
@@ -392,8 +397,11 @@ export const ReviewPage: FC<{ r: Review; canEditFindings: boolean; notice?: stri
   );
 };
 
-/** Members sign in with their API token; the server answers with a cookie. `notice` is shown as an alert. */
-export const ReviewLoginPage: FC<{ notice?: string | undefined }> = ({ notice }) => (
+/**
+ * Members sign in with their API token; the server answers with a cookie. `notice` is shown as an alert;
+ * `next` (the page to return to, checked by the server) is posted back as a hidden field.
+ */
+export const ReviewLoginPage: FC<{ notice?: string | undefined; next?: string | undefined }> = ({ notice, next }) => (
   <Shell title="联席会议年度评估 · 登录">
     <header><h1>“助农保”联席会议年度评估</h1><p>成员登录</p></header>
     <main class="narrow">
@@ -402,6 +410,7 @@ export const ReviewLoginPage: FC<{ notice?: string | undefined }> = ({ notice })
         <form class="login" method="post" action="/review/login">
           <label for="token">访问令牌</label>
           <input id="token" name="token" type="password" autocomplete="off" required maxlength={200} />
+          {next ? <input type="hidden" name="next" value={next} /> : null}
           <button type="submit">登录</button>
         </form>
         <p><small>访问令牌由系统管理员发放，与调用接口所用的令牌相同。请勿在公用电脑上登录。</small></p>

@@ -103,6 +103,7 @@ const EXPECTED: Record<string, Allow> = {
   'GET /review/:year': 'public',
   'GET /review/:year/report.pdf': 'public',
   'GET /review/:year/workbook.xlsx': 'public',
+  'GET /review/login': 'public',
   'POST /review/login': 'public',
   'POST /review/findings/:id': 'public',
 };

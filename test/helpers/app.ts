@@ -5,7 +5,7 @@ import type { AppDeps } from '../../src/http/context.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createPii, decodeMasterKey } from '../../src/shared/pii.ts';
 import { nodeSpreadsheets } from '../../src/io/spreadsheets.ts';
-import { nodeCardsRuntime } from '../../src/io/card-files.ts';
+import { nodeCardsRuntime, nodeReviewPdf } from '../../src/io/card-files.ts';
 import * as access from '../../src/access/service.ts';
 import type { OrgKind } from '../../src/access/roles.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
@@ -36,6 +36,7 @@ export async function testApp(opts: { now?: () => Date } = {}): Promise<TestApp>
     db: database.db, dbKind: database.kind, pii: createPii(decodeMasterKey(TEST_PII_KEY)), config,
     log: createLogger((process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent'), now: opts.now ?? (() => new Date()), spreadsheets: nodeSpreadsheets,
     cards: nodeCardsRuntime(),
+    reviewPdf: nodeReviewPdf,
     copyIn: database.kind === 'postgres' ? database.copyIn : undefined, // as src/runtime.ts
     background: (task) => { running.push(task()); },
   };

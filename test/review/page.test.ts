@@ -8,7 +8,7 @@ import { headline } from '../../src/review/stats.ts';
 
 function figures(year: number, over: Partial<YearFigures> = {}): YearFigures {
   return {
-    year, countyCode: '522732', countyName: '三都县',
+    year, countyCode: '522732000000', countyName: '三都县',
     agreements: [{ id: 'a1', agreementNo: 'XY-2025-01', policyNo: 'PDAA2025', insurer: '某某财产保险公司', periodStart: `${year}-01-01`, periodEnd: `${year}-12-31` }],
     cover: {
       eligiblePersons: 12000, enrolledPersons: 10200, eligibleHouseholds: 3000, enrolledHouseholds: 2600, coverageRateBp: 8500,
@@ -49,7 +49,7 @@ function figures(year: number, over: Partial<YearFigures> = {}): YearFigures {
 }
 
 const sample: Review = {
-  year: 2025, countyCode: '522732', countyName: '三都县', asOf: '2025-12-31',
+  year: 2025, countyCode: '522732000000', countyName: '三都县', asOf: '2025-12-31',
   current: figures(2025),
   previous: figures(2024),
   headlines: [
@@ -61,7 +61,7 @@ const sample: Review = {
   ],
   findings: [
     {
-      id: 'f-1', check: 'duplicate_claims', checkName: CHECK_NAMES.duplicate_claims, severity: 'high', recordType: 'claim',
+      id: '0b9e8d2c-1f6a-4c1e-9a57-3d2f8f0e6a11', check: 'duplicate_claims', checkName: CHECK_NAMES.duplicate_claims, severity: 'high', recordType: 'claim',
       recordId: 'c1', summary: '张*三 2025-03-02 农业生产保险 两次赔付 1,200.00元', status: 'to_fix', note: '已通知保险公司 <追回>',
     },
     {
@@ -90,7 +90,7 @@ describe('formatFigure / formatChange', () => {
 describe('ReviewPage', () => {
   it('renders the title, headlines, charts, sections and downloads', async () => {
     const html = await render(jsx(ReviewPage, { r: sample, canEditFindings: false }));
-    expect(html.startsWith('<!DOCTYPE html>') || html.startsWith('<html')).toBe(true);
+    expect(html.startsWith('<!DOCTYPE html><html lang="zh-CN">')).toBe(true);
     expect(html).toContain('<title>三都县 2025 年度“助农保”运行评估</title>');
     expect(html).toContain('<h1>三都县 2025 年度“助农保”运行评估</h1>');
     // headline values and changes
@@ -111,7 +111,7 @@ describe('ReviewPage', () => {
     expect((html.match(/role="img"/g) ?? []).length).toBe(4);
     for (const t of ['各乡镇参保覆盖率', '分险种赔款支付', '各月报案与支付件数', '理赔时效（天）']) expect(html).toContain(`<title>${t}</title>`);
     expect(html).toContain('98.50%');
-    expect(html).toContain('34.6万元');
+    expect(html).toContain('3.5万元');
     expect(html).toContain('1月');
     expect(html).not.toContain('NaN');
     // text from the data is escaped in the SVG and in the tables
@@ -126,8 +126,9 @@ describe('ReviewPage', () => {
     expect(html).toContain('34,767.00元');
     expect(html).toContain('3.41元');
     // downloads
-    expect(html).toContain('href="/api/v1/review/2025/report.pdf?countyCode=522732"');
-    expect(html).toContain('href="/api/v1/review/2025/workbook.xlsx?countyCode=522732"');
+    // the dashboard's cookie-authenticated download routes (the cookie is scoped to /review)
+    expect(html).toContain('href="/review/2025/report.pdf?countyCode=522732000000"');
+    expect(html).toContain('href="/review/2025/workbook.xlsx?countyCode=522732000000"');
     expect(html).toContain('下载 PDF 报告');
     expect(html).toContain('下载 Excel 工作簿');
     // no scripts; the CSS is not entity-escaped
@@ -152,7 +153,7 @@ describe('ReviewPage', () => {
   it('gives each finding a status form when the member may edit', async () => {
     const html = await render(jsx(ReviewPage, { r: sample, canEditFindings: true }));
     expect((html.match(/<form /g) ?? []).length).toBe(2);
-    expect(html).toContain('action="/review/findings/f-1"');
+    expect(html).toContain('action="/review/findings/0b9e8d2c-1f6a-4c1e-9a57-3d2f8f0e6a11"');
     expect(html).toContain('action="/review/findings/f%2F2"');
     expect(html).toMatch(/<form[^>]*method="post"/);
     expect((html.match(/<select name="status"/g) ?? []).length).toBe(2);
@@ -196,6 +197,7 @@ describe('ReviewLoginPage / ReviewErrorPage', () => {
     expect(html).toContain('type="password"');
     expect(html).toContain('访问令牌');
     expect(html).not.toContain('role="alert"');
+    expect(html).not.toContain('name="next"');
     expect(html).not.toContain('<script');
   });
 
@@ -203,6 +205,11 @@ describe('ReviewLoginPage / ReviewErrorPage', () => {
     const html = await render(jsx(ReviewLoginPage, { notice: '令牌无效<请重试>' }));
     expect(html).toContain('role="alert"');
     expect(html).toContain('令牌无效&lt;请重试&gt;');
+  });
+
+  it('posts back the page to return to', async () => {
+    const html = await render(jsx(ReviewLoginPage, { next: '/review/2025?countyCode=522732000000' }));
+    expect(html).toContain('<input type="hidden" name="next" value="/review/2025?countyCode=522732000000"/>');
   });
 
   it('renders an error message', async () => {

@@ -107,6 +107,7 @@ describe('wrap', () => {
     expect(lines.some((l) => l.includes('CL20240001'))).toBe(true); // a Latin word stays whole when it fits
     for (const l of lines) expect(widthOf(fonts, l, 10)).toBeLessThanOrEqual(60.001);
     expect(wrap(fonts, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 40, 10).length).toBeGreaterThan(1); // too long: broken anywhere
+    for (const l of wrap(fonts, '已与承保机构核对，承保机构称系录入错误，已于次月冲正。', 45, 10)) expect(l).not.toMatch(/^[，。]/);
   });
 });
 
@@ -159,6 +160,31 @@ describe('the review report PDF', () => {
     let ink = 0;
     for (const p of pixels) if (p < 200) ink++;
     expect(ink / pixels.length).toBeGreaterThan(0.01);
+  });
+
+  it('carries a cell taller than a page over to the next pages, every line kept', async () => {
+    const r = sample();
+    r.findings = r.findings.slice(0, 3);
+    r.findings[1]!.note = Array.from({ length: 200 }, (_, i) => `第${i + 1}条说明。`).join('');
+    const f = join(dir, 'tall.pdf');
+    writeFileSync(f, await reviewPdf(fonts, r));
+    const t = flat(execFileSync('pdftotext', ['-enc', 'UTF-8', f, '-'], { encoding: 'utf8' }));
+    for (const i of [1, 57, 123, 200]) expect(t).toContain(`第${i}条说明。`);
+  });
+
+  it('draws a year without data or findings', async () => {
+    const r = sample();
+    r.previous = null;
+    r.findings = [];
+    r.headlines = r.headlines.map((h) => ({ ...h, previous: null, change: null }));
+    Object.assign(r.current.cover, { byTown: [], byVillage: [] });
+    Object.assign(r.current.service, { byMonth: [] });
+    Object.assign(r.current.money, { byLine: [], byPayer: [], byCause: [] });
+    const f = join(dir, 'empty.pdf');
+    writeFileSync(f, await reviewPdf(fonts, r));
+    const t = flat(execFileSync('pdftotext', ['-enc', 'UTF-8', f, '-'], { encoding: 'utf8' }));
+    expect(t).toContain('未发现问题');
+    expect(t).toContain('（无数据）');
   });
 
   it('refuses a character no font has', async () => {

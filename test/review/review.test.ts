@@ -138,14 +138,23 @@ describe('outputs', () => {
 
   it('the dashboard asks members to sign in, then shows the year with its charts', async () => {
     const anonymous = await t.app.request(`/review/2026?countyCode=${COUNTY}`);
-    expect(anonymous.status).toBe(401);
-    expect(await anonymous.text()).toContain('访问令牌');
+    expect(anonymous.status).toBe(200);
+    const form = await anonymous.text();
+    expect(form).toContain('访问令牌');
+    expect(form).not.toContain('示范县');
     const bad = await t.app.request('/review/login', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=znb_nope',
+      method: 'POST', headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=znb_nope',
     });
-    expect(bad.status).toBe(401);
+    expect(bad.status).toBe(200);
+    expect(bad.headers.get('set-cookie')).toBeNull();
+    expect(await bad.text()).toContain('访问令牌无效');
+    const foreign = await t.app.request('/review/login', {
+      method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: meeting.token }).toString(),
+    });
+    expect(foreign.status).toBe(403);
     const login = await t.app.request('/review/login', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST', headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token: meeting.token, next: `/review/2026?countyCode=${COUNTY}` }).toString(),
     });
     expect(login.status).toBe(303);
@@ -158,5 +167,16 @@ describe('outputs', () => {
     expect(html).toContain('示范县');
     expect(html).toContain('<svg');
     expect(html).toContain('检查');
+    expect((await t.app.request('/review/login')).status).toBe(200);
+    // A verdict from the page's own form, with the sign-in cookie.
+    const id = /action="\/review\/findings\/([0-9a-f-]{36})"/.exec(html)![1]!;
+    const verdict = await t.app.request(`/review/findings/${id}`, {
+      method: 'POST', body: new URLSearchParams({ status: 'accepted', note: '会议认可' }).toString(),
+      headers: { origin: 'http://localhost', cookie: cookie.split(';')[0]!, 'content-type': 'application/x-www-form-urlencoded', referer: `http://localhost/review/2026?countyCode=${COUNTY}` },
+    });
+    expect(verdict.status).toBe(303);
+    expect(verdict.headers.get('location')).toBe(`/review/2026?countyCode=${COUNTY}`);
+    const after = await (await t.call(meeting.token, 'GET', `/api/v1/review/2026?countyCode=${COUNTY}`)).json();
+    expect(after.findings.find((f: { id: string }) => f.id === id)).toMatchObject({ status: 'accepted', note: '会议认可' });
   });
 });

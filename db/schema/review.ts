@@ -21,3 +21,13 @@ export const reviewFindings = pgTable('review_findings', {
   uniqueIndex('review_findings_key_uq').on(t.countyCode, t.year, t.check, t.recordId),
   index('review_findings_county_year_idx').on(t.countyCode, t.year),
 ]);
+
+/** Review drafts prepared by the daily job 30 days before an agreement ends, for the meeting to read. */
+export const reviewDrafts = pgTable('review_drafts', {
+  countyCode: text('county_code').notNull(),
+  year: text('year').notNull(),
+  agreementId: uuid('agreement_id').notNull(),
+  preparedOn: text('prepared_on').notNull(),
+  review: jsonb('review').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('review_drafts_uq').on(t.countyCode, t.year, t.agreementId)]);

@@ -5,7 +5,7 @@ import { type Actor, audit, inScope, scopePrefix } from '../access/service.ts';
 import { agreementById, canRead as canReadAgreement } from '../cover/service.ts';
 import { CAUSE_NAMES, type Cause, type CoverageSchedule, LINE_NAMES, type Line } from '../cover/schedule.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
-import { getSettings } from '../settings/service.ts';
+import { getSettings, settingsResolver } from '../settings/service.ts';
 import { ageOn, type HolidayCalendar, todayInShanghai } from '../shared/dates.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../shared/errors.ts';
 import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
@@ -75,11 +75,20 @@ export function guardOf(c: store.ClaimRow): Guard {
 // Deadlines (settings of the claim's region on the day its clock started)
 // ---------------------------------------------------------------------------
 
-export async function deadlinesOf(deps: AppDeps, c: store.ClaimRow, a: Agreement, today: string): Promise<Deadline[]> {
+const DEADLINE_KEYS = [
+  'claims.decision_days', 'claims.payment_days', 'claims.rejection_notice_days', 'claims.advance_payment_days', 'calendar.holidays',
+] as const;
+type DeadlineSettings = ReturnType<Awaited<ReturnType<typeof settingsResolver<(typeof DEADLINE_KEYS)[number]>>>>;
+
+/** A resolver of the deadline settings for passes over many claims (one query, then memory). */
+export function deadlineSettings(deps: AppDeps) {
+  return settingsResolver(deps.db, DEADLINE_KEYS);
+}
+
+export async function deadlinesOf(deps: AppDeps, c: store.ClaimRow, a: Agreement, today: string,
+  resolve?: (region: string, day: string) => DeadlineSettings): Promise<Deadline[]> {
   const day = c.documentsCompleteOn ?? c.reportedOn;
-  const s = await getSettings(deps.db, [
-    'claims.decision_days', 'claims.payment_days', 'claims.rejection_notice_days', 'claims.advance_payment_days', 'calendar.holidays',
-  ], c.villageCode, day);
+  const s = resolve ? resolve(c.villageCode, day) : await getSettings(deps.db, DEADLINE_KEYS, c.villageCode, day);
   const holidays: HolidayCalendar = {
     off: new Set(s['calendar.holidays'].value.off), workdays: new Set(s['calendar.holidays'].value.workdays),
   };
@@ -302,6 +311,7 @@ export async function markOverdue(deps: AppDeps, today: string) {
   let marked = 0;
   let scanned = 0;
   const agreements = new Map<string, Agreement>();
+  const resolve = await deadlineSettings(deps);
   for (;;) {
     const batch = await store.openClaimsAfter(deps.db, after, 500);
     if (!batch.length) break;
@@ -312,7 +322,7 @@ export async function markOverdue(deps: AppDeps, today: string) {
         a = (await agreementById(deps, c.agreementId))!;
         agreements.set(c.agreementId, a);
       }
-      const late = overdue(await deadlinesOf(deps, c, a, today));
+      const late = overdue(await deadlinesOf(deps, c, a, today, resolve));
       const kinds = late.map((x) => x.kind);
       if (kinds.length || c.overdueKinds.length) {
         await store.setOverdue(deps.db, c.id, kinds, late.map((x) => ({ kind: x.kind, dueOn: x.dueOn })), today);

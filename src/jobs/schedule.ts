@@ -3,6 +3,7 @@ import { expireAgreements } from '../cover/service.ts';
 import { markOverdue } from '../claims/service.ts';
 import { failStaleBatches } from '../cards/service.ts';
 import { consumeEvents, markOverdueSignals, scheduledLedgers } from '../monitoring/service.ts';
+import { prepareDrafts } from '../review/drafts.ts';
 import { failStaleImports } from '../registry/service.ts';
 import { pruneRates } from '../http/rate-limit.ts';
 import { type JobDef, minuteSlot, shanghaiDay } from './runner.ts';
@@ -39,6 +40,11 @@ export const JOBS: readonly JobDef[] = [
     name: 'monitoring.ledgers',
     period: shanghaiDay,
     run: async (deps, now) => scheduledLedgers(deps, shanghaiDay(now)),
+  },
+  {
+    name: 'review.prepare-drafts',
+    period: shanghaiDay,
+    run: async (deps, now) => prepareDrafts(deps, shanghaiDay(now)),
   },
   {
     name: 'ops.prune-rate-limits',

@@ -9,6 +9,7 @@ import { type AppEnv, ctxOf } from '../http/context.ts';
 import { route } from '../http/route.ts';
 import { AppError, isAppError } from '../shared/errors.ts';
 import { ReviewErrorPage, ReviewLoginPage, ReviewPage } from '../web/review.tsx';
+import * as drafts from './drafts.ts';
 import * as svc from './service.ts';
 import { FINDING_STATUSES } from './types.ts';
 
@@ -70,6 +71,20 @@ const countyOf = (c: Context<AppEnv>, actor: Actor) => {
 };
 
 export const reviewRoutes = [
+  // Before /api/v1/review/:year, which would take 'drafts' for a year.
+  route({
+    method: 'get', path: '/api/v1/review/drafts', tag: TAG, summary: '到期前自动生成的年度评估草稿（供联席会议会前研读）', allow: READERS,
+    handler: async (c) => c.json(await drafts.listDrafts(c.var.deps, c.var.actor!)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/review/drafts/:countyCode/:year', tag: TAG, summary: '一份年度评估草稿（生成时的数字）', allow: READERS,
+    params: County.merge(Year),
+    handler: async (c, { params }) => {
+      const d = await drafts.getDraft(c.var.deps, c.var.actor!, params.countyCode, String(params.year));
+      if (!d) throw new AppError(404, 'NOT_FOUND', '该年度尚未生成评估草稿');
+      return c.json({ preparedOn: d.preparedOn, agreementId: d.agreementId, review: d.review });
+    },
+  }),
   route({
     method: 'get', path: '/api/v1/review/:year', tag: TAG, summary: '年度运行评估：承保、资金、服务、成效及与上年对比，合规检查发现', allow: READERS,
     params: Year, query: County,

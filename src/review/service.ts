@@ -2,7 +2,7 @@
 // the compliance findings with the meeting's verdicts, and who may see them. Reads everything,
 // writes only the verdicts.
 import { type Actor, audit, findOrganisation, inScope } from '../access/service.ts';
-import { DECISION_REASON_NAMES, deadlinesOf } from '../claims/service.ts';
+import { DECISION_REASON_NAMES, deadlineSettings, deadlinesOf } from '../claims/service.ts';
 import { agreementById, bill } from '../cover/service.ts';
 import { CAUSE_NAMES, type Cause, type CoverageSchedule, LINE_NAMES, LINES, type Line, PAYER_NAMES, type Payer } from '../cover/schedule.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
@@ -90,8 +90,9 @@ async function figures(deps: AppDeps, actor: Actor, countyCode: string, year: nu
   let decidedInTime = 0;
   let paidInTime = 0;
   const byAgreement = new Map(agreements.map((a) => [a.id, a]));
+  const resolve = await deadlineSettings(deps);
   for (const c of [...new Set([...decided, ...paid])]) {
-    const dl = await deadlinesOf(deps, c, byAgreement.get(c.agreementId)!, to);
+    const dl = await deadlinesOf(deps, c, byAgreement.get(c.agreementId)!, to, resolve);
     if (within(c.decidedOn) && dl.find((d) => d.kind === 'decision')?.state !== 'late') decidedInTime++;
     if (within(c.finalPaidOn) && dl.find((d) => d.kind === 'payment')?.state !== 'late') paidInTime++;
   }

@@ -133,6 +133,10 @@ export const CATALOGUE = {
     schema: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), unit: '', description: '明白卡模板名（templates/card/ 下的文件夹），县可使用本县的措辞和版式',
     defaults: [{ validFrom: '2016-01-01', value: 'default' }], source: '本系统默认模板',
   }),
+  'review.draft_days_before_end': def({
+    schema: Days, unit: '天', description: '协议到期前多少天自动生成年度运行评估草稿，供联席会议研判',
+    defaults: [{ validFrom: '2016-01-01', value: 30 }], source: '第三篇：保险期满前联席会议共同评估年度运行情况',
+  }),
   'credit.max_amount_fen': def({
     schema: Fen, unit: '分', description: '脱贫人口小额信贷单户最高额度',
     defaults: [{ validFrom: '2016-01-01', value: 5_000_000 }], source: '第六篇：5 万元以下',

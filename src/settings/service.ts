@@ -23,6 +23,31 @@ export async function getSettings<K extends SettingKey>(
   return out;
 }
 
+/**
+ * Loads the rows of some keys once and resolves them in memory for any region and day: for passes
+ * over many records (a year's claims, the daily deadline job) instead of one query per record.
+ */
+export async function settingsResolver<K extends SettingKey>(db: Db, keys: readonly K[]) {
+  const rows = await store.rowsOfKeys(db, [...keys]);
+  const cache = new Map<string, { [P in K]: Resolved<SettingValue<P>> }>();
+  return (regionCode: string, day: string): { [P in K]: Resolved<SettingValue<P>> } => {
+    const cacheKey = `${regionCode}|${day}`;
+    let hit = cache.get(cacheKey);
+    if (!hit) {
+      const out = {} as { [P in K]: Resolved<SettingValue<P>> };
+      const applicable = rows.filter((r) => regionCode.startsWith(r.regionPrefix));
+      for (const key of keys) {
+        const resolved = resolveSetting(applicable.filter((r) => r.key === key) as never, CATALOGUE[key].defaults as never, regionCode, day);
+        if (!resolved) throw badRequest('SETTING_NOT_IN_FORCE', `设置项 ${key} 在 ${day} 没有生效的取值`);
+        out[key] = resolved as never;
+      }
+      hit = out;
+      if (cache.size < 100_000) cache.set(cacheKey, hit);
+    }
+    return hit;
+  };
+}
+
 export async function getSetting<K extends SettingKey>(db: Db, key: K, regionCode: string, day: string) {
   return (await getSettings(db, [key], regionCode, day))[key].value as SettingValue<K>;
 }

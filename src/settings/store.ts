@@ -11,6 +11,12 @@ export async function candidateRows(db: Db, keys: string[], regionCode: string) 
     .orderBy(asc(settings.key), asc(settings.regionPrefix), asc(settings.validFrom));
 }
 
+/** Every row of some keys (for resolving many regions and days in memory). */
+export async function rowsOfKeys(db: Db, keys: string[]) {
+  return db.select().from(settings).where(inArray(settings.key, keys))
+    .orderBy(asc(settings.key), asc(settings.regionPrefix), asc(settings.validFrom));
+}
+
 /** Rows under a scope prefix (the region's own and its sub-regions'), optionally of one key. */
 export async function rowsWithin(db: Db, scope: string, key?: string) {
   const conds = [sql`${settings.regionPrefix} like ${scope} || '%'`];

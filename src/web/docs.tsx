@@ -1,5 +1,6 @@
 // /docs: a self-contained viewer of the OpenAPI document (works offline, no CDN).
 import type { FC } from 'hono/jsx';
+import { raw } from 'hono/html';
 
 type Json = Record<string, any>;
 
@@ -25,7 +26,7 @@ export const DocsPage: FC<{ doc: Json }> = ({ doc }) => {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{doc.info.title} · 接口文档</title>
-        <style>{`
+        <style>{raw(`
           body{font-family:system-ui,"Noto Sans SC","Microsoft YaHei",sans-serif;margin:0;background:#f8fafc;color:#0f172a}
           header{background:#14532d;color:#fff;padding:16px 24px} main{max-width:1100px;margin:0 auto;padding:16px 24px}
           details{background:#fff;border:1px solid #e2e8f0;border-radius:6px;margin:6px 0}
@@ -33,7 +34,7 @@ export const DocsPage: FC<{ doc: Json }> = ({ doc }) => {
           .m{color:#fff;border-radius:4px;padding:2px 8px;font:600 12px monospace;min-width:52px;text-align:center}
           code{font-family:ui-monospace,monospace} pre{background:#f1f5f9;padding:8px;overflow:auto;font-size:12px}
           .body{padding:0 12px 12px} .allow{color:#475569;font-size:13px;margin-left:auto}
-        `}</style>
+        `)}</style>
       </head>
       <body>
         <header>

@@ -96,6 +96,8 @@ const EXPECTED: Record<string, Allow> = {
   'POST /api/v1/monitoring/signals/:id/dismiss': COUNTY,
   'POST /api/v1/monitoring/signals/:id/reopen': COUNTY,
   'GET /api/v1/monitoring/ledger.xlsx': STAFF,
+  'GET /api/v1/review/drafts': READERS,
+  'GET /api/v1/review/drafts/:countyCode/:year': READERS,
   'GET /api/v1/review/:year': READERS,
   'POST /api/v1/review/findings/:id': ['admin', 'county_office', 'joint_meeting'],
   'GET /api/v1/review/:year/report.pdf': READERS,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../db/types.ts';
 import { markOverdue } from '../../src/claims/service.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { insuredCounty } from '../helpers/county.ts';
@@ -105,7 +106,8 @@ describe('findings', () => {
   it('list the records behind each check, and keep the meeting’s verdicts when recomputed', async () => {
     const r = await (await t.call(meeting.token, 'GET', `/api/v1/review/2026?countyCode=${COUNTY}`)).json();
     const checks = r.findings.map((f: { check: string }) => f.check);
-    expect(checks).toEqual(expect.arrayContaining(['enrolled_ineligible', 'billed_after_end', 'deadline_missed']));
+    // Only the planted problems: the clean records raise nothing.
+    expect([...new Set(checks)].sort()).toEqual(['billed_after_end', 'deadline_missed', 'enrolled_ineligible']);
     const f = r.findings.find((x: { check: string }) => x.check === 'billed_after_end');
     expect(f.summary).toContain('王*');
     expect(f.summary).toContain('2026-05-01');
@@ -116,6 +118,50 @@ describe('findings', () => {
     expect(again.findings.find((x: { id: string }) => x.id === f.id)).toMatchObject({ status: 'to_fix', note: '县局核实后终止其保障' });
     const forInsurer = await (await t.call(insurer.token, 'GET', `/api/v1/review/2026?countyCode=${COUNTY}`)).json();
     expect(forInsurer.findings).toEqual([]);
+  });
+
+  it('find each of the other checks on a planted case', async () => {
+    const db = t.deps.db;
+    const [m] = rowsOf<{ id: string; claim_no: string }>(await db.execute(sql`select id::text, claim_no from claims where line = 'accidentMedical' and paid_fen > 0`));
+    if (!m) throw new Error('no paid medical claim');
+    // The same person insured by another county's agreement over the same days.
+    await db.execute(sql`
+      with a as (insert into cover_agreements (agreement_no, county_code, county_org_id, insurer_org_id, period_start, period_end, status, premium_rule, schedule, claim_terms)
+        select 'OTHER-2026', '500102000000', county_org_id, insurer_org_id, period_start, period_end, 'active', premium_rule, schedule, claim_terms
+        from cover_agreements where id = ${agreementId} returning id)
+      insert into cover_enrolments (agreement_id, person_id, household_id, village_code, cover_start, cover_end, reasons)
+      select a.id, ${people['张德明']!.id}, ${people['张德明']!.householdId}, '500102001001', '2026-01-01', '2026-12-31', '[]'::jsonb from a`);
+    // Paid above the person's annual medical limit (5 000 元), a copy of it (duplicate), and a paid claim dated before cover.
+    await db.execute(sql`update claims set approved_fen = 600000, paid_fen = 600000 where id = ${m.id}`);
+    await db.execute(sql`
+      insert into claims (claim_no, agreement_id, county_code, village_code, household_id, person_id, line, cause, loss_date, place, description,
+        details, reported_via, reported_on, status)
+      select claim_no || 'D', agreement_id, county_code, village_code, household_id, person_id, line, cause, loss_date, place, description,
+        details, reported_via, reported_on, 'reported' from claims where id = ${m.id}`);
+    await db.execute(sql`update claims set loss_date = '2025-12-01' where line = 'householdProperty'`);
+    const r = await (await t.call(meeting.token, 'GET', `/api/v1/review/2026?countyCode=${COUNTY}`)).json();
+    expect([...new Set(r.findings.map((f: { check: string }) => f.check))].sort()).toEqual([
+      'billed_after_end', 'deadline_missed', 'double_enrolment', 'duplicate_claims', 'enrolled_ineligible', 'paid_above_limit', 'paid_not_covered',
+    ]);
+    const above = r.findings.find((f: { check: string }) => f.check === 'paid_above_limit');
+    expect(above.summary).toContain('6,000.00元');
+    expect(r.findings.find((f: { check: string }) => f.check === 'double_enrolment').summary).toContain('OTHER-2026');
+  });
+
+  it('are prepared as a draft 30 days before the agreement ends, once', async () => {
+    const { prepareDrafts } = await import('../../src/review/drafts.ts');
+    expect(await prepareDrafts(t.deps, '2026-11-30')).toEqual({ prepared: 0 });
+    at('2026-12-01');
+    // This county's agreement, and the other county's planted above.
+    expect(await prepareDrafts(t.deps, '2026-12-01')).toEqual({ prepared: 2 });
+    expect(await prepareDrafts(t.deps, '2026-12-02')).toEqual({ prepared: 0 });
+    const list = await (await t.call(meeting.token, 'GET', '/api/v1/review/drafts')).json();
+    expect(list.items).toEqual([expect.objectContaining({ countyCode: COUNTY, year: '2026', preparedOn: '2026-12-01' })]);
+    const theirs = (await (await t.call(otherCountyMeeting.token, 'GET', '/api/v1/review/drafts')).json()).items;
+    expect(theirs.map((d: { countyCode: string }) => d.countyCode)).toEqual(['500102000000']);
+    const d = await (await t.call(meeting.token, 'GET', `/api/v1/review/drafts/${COUNTY}/2026`)).json();
+    expect(d.review.current.cover.enrolledPersons).toBe(4);
+    at('2026-09-01');
   });
 });
 

@@ -111,6 +111,7 @@ describe(`the /review dashboard in Chromium (${onPostgres ? 'PostgreSQL' : 'the 
     expect(login.status()).toBe(303);
     await page.locator('section#headlines').waitFor();
     expect(new URL(page.url()).pathname).toBe('/review/2026');
+    console.log("AFTER LOGIN", page.url());
 
     const title = await page.title();
     expect(title).toContain('示范县');

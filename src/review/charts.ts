@@ -3,7 +3,7 @@
 // with role="img", a <title>, a viewBox and width="100%" (it scales to its container).
 //
 // Every text is escaped; every number is checked, so the markup never contains NaN or Infinity. Empty
-// data, or data that is all zero, shows “暂无数据”. Only data bars are <rect> elements (legend swatches
+// data, or data whose every value is missing, shows “暂无数据” (zeros are drawn). Only data bars are <rect> elements (legend swatches
 // are paths), so the number of <rect elements equals the number of bars.
 // Pure module: no IO, no clock, no libraries.
 import { formatBasisPoints, formatYuan } from '../shared/money.ts';
@@ -110,8 +110,9 @@ function dims(width: number | undefined, height: number | undefined, w0: number,
   return [w !== null && w >= 100 ? w : w0, h !== null && h >= 80 ? h : h0];
 }
 
+/** No value at all. Zeros are data (a same-day decision takes 0 days) and are drawn as zero-height bars. */
 function isEmpty(values: Array<number | null>): boolean {
-  return values.every((v) => v === null || v === 0);
+  return values.every((v) => v === null);
 }
 
 /** Vertical bars with the value above each bar and the label below. */

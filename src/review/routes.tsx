@@ -8,6 +8,7 @@ import { authenticateToken, type Actor } from '../access/service.ts';
 import { type AppEnv, ctxOf } from '../http/context.ts';
 import { route } from '../http/route.ts';
 import { AppError, isAppError } from '../shared/errors.ts';
+import { todayInShanghai } from '../shared/dates.ts';
 import { ReviewErrorPage, ReviewLoginPage, ReviewPage } from '../web/review.tsx';
 import * as drafts from './drafts.ts';
 import * as svc from './service.ts';
@@ -54,7 +55,7 @@ async function pageActor(c: Context<AppEnv>): Promise<Actor | null> {
 async function page(c: Context<AppEnv>, render: (actor: Actor) => Promise<Response>) {
   const actor = await pageActor(c);
   // Not signed in: the sign-in form itself (the route is public; the data behind it is not).
-  if (!actor) return c.html(<ReviewLoginPage />, 200, { 'cache-control': 'no-store' });
+  if (!actor) return c.html(<ReviewLoginPage next={c.req.method === 'GET' ? new URL(c.req.url).pathname + new URL(c.req.url).search : undefined} />, 200, { 'cache-control': 'no-store' });
   try {
     return await render(actor);
   } catch (e) {
@@ -138,7 +139,8 @@ export const reviewRoutes = [
         return c.html(<ReviewLoginPage notice="访问令牌无效、已过期或已吊销" />, 200, { 'cache-control': 'no-store' });
       }
       setCookie(c, COOKIE, token, { path: '/review', httpOnly: true, sameSite: 'Strict', secure: c.req.url.startsWith('https:'), maxAge: 8 * 3600 });
-      const next = typeof form.next === 'string' && /^\/review\/[0-9]{4}(\?countyCode=[0-9]{12})?$/.test(form.next) ? form.next : `/review/${new Date().getFullYear()}`;
+      const next = typeof form.next === 'string' && /^\/review\/[0-9]{4}(\?countyCode=[0-9]{12})?$/.test(form.next)
+        ? form.next : `/review/${todayInShanghai(c.var.deps.now()).slice(0, 4)}`;
       return c.redirect(next, 303);
     },
   }),

@@ -106,12 +106,18 @@ export async function checks(db: Db, countyCode: string, ids: string[], from: st
       and e.cover_start <= ${to}::date and e.cover_end >= ${from}::date`))) {
     out.push({ check: 'billed_after_end', recordType: 'enrolment', recordId: r.id, severity: 'medium', detail: r });
   }
-  // Paid claims whose insured was not covered on the loss date.
+  // Paid claims whose insured was not covered on the loss date. (The person and the household case
+  // are two anti-joins, each on an equality the planner can hash or index: one join on a CASE could
+  // only match on the agreement, every claim against every enrolment.)
   for (const r of rowsOf<{ id: string; claim_no: string; loss_date: string; paid_fen: number }>(await db.execute(sql`
     select c.id::text, c.claim_no, c.loss_date::text, c.paid_fen::float8 as paid_fen from claims c
-    where c.agreement_id in ${agreements} and c.paid_fen > 0 and c.reported_on <= ${to}::date and not exists (
-      select 1 from cover_enrolments e where e.agreement_id = c.agreement_id and e.cover_start <= c.loss_date and e.cover_end >= c.loss_date
-        and (case when c.person_id is not null then e.person_id = c.person_id else e.household_id = c.household_id end))`))) {
+    where c.agreement_id in ${agreements} and c.paid_fen > 0 and c.reported_on <= ${to}::date
+      and not exists (
+        select 1 from cover_enrolments e where c.person_id is not null and e.person_id = c.person_id
+          and e.agreement_id = c.agreement_id and e.cover_start <= c.loss_date and e.cover_end >= c.loss_date)
+      and not exists (
+        select 1 from cover_enrolments e where c.person_id is null and e.household_id = c.household_id
+          and e.agreement_id = c.agreement_id and e.cover_start <= c.loss_date and e.cover_end >= c.loss_date)`))) {
     out.push({ check: 'paid_not_covered', recordType: 'claim', recordId: r.id, severity: 'high', detail: r });
   }
   // Two live claims for the same insured, line and loss date.

@@ -25,6 +25,7 @@ ul{margin:0;padding-left:1.2em}small{color:#57534e}
 const Page: FC<PropsWithChildren<{ title: string }>> = ({ title, children }) => (
   <html lang="zh-CN">
     <head>
+      <link rel="icon" href="data:," />
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="robots" content="noindex" />

@@ -47,6 +47,7 @@ const Shell: FC<PropsWithChildren<{ title: string }>> = ({ title, children }) =>
   {raw('<!DOCTYPE html>')}
   <html lang="zh-CN">
     <head>
+      <link rel="icon" href="data:," />
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="robots" content="noindex" />

@@ -67,7 +67,6 @@ describe('barChart', () => {
 
   it.each([
     ['empty', []],
-    ['all zero', [{ label: 'a', value: 0 }, { label: 'b', value: 0 }]],
     ['all null', [{ label: 'a', value: null }]],
   ])('shows 暂无数据 for %s data and never NaN', (_, data) => {
     const svg = barChart({ title: '空', bars: data, unit: 'bp' });
@@ -122,11 +121,18 @@ describe('groupedBarChart', () => {
   it.each([
     ['no categories', [], series],
     ['no series', categories, []],
-    ['all zero', categories, [{ name: 'a', values: [0, 0, 0] }]],
   ])('shows 暂无数据 for %s', (_, cats, ser) => {
     const svg = groupedBarChart({ title: 't', categories: cats as string[], series: ser as typeof series, unit: 'count' });
     wellFormed(svg, 't');
     expect(svg).toContain('暂无数据');
+  });
+
+  it('draws zeros as data: a same-day decision takes 0 days', () => {
+    const svg = barChart({ title: '时效', bars: [{ label: '中位数', value: 0 }, { label: '90%', value: 0 }], unit: 'days' });
+    expect(svg).not.toContain('暂无数据');
+    expect(svg).toContain('0天');
+    expect(rects(svg)).toBe(2);
+    expect(groupedBarChart({ title: 't', categories: ['1月'], series: [{ name: 'a', values: [0] }], unit: 'count' })).not.toContain('暂无数据');
   });
 
   it('escapes series names and categories', () => {
@@ -165,7 +171,6 @@ describe('hBarChart', () => {
 
   it.each([
     ['empty', []],
-    ['all zero', [{ label: 'a', value: 0 }]],
   ])('shows 暂无数据 for %s data', (_, bars) => {
     const svg = hBarChart({ title: 't', bars, unit: 'bp', max: 10000 });
     wellFormed(svg, 't');

@@ -4,14 +4,14 @@
 import { type Actor, audit, findOrganisation, inScope } from '../access/service.ts';
 import { DECISION_REASON_NAMES, deadlineSettings, deadlinesOf } from '../claims/service.ts';
 import { agreementById, bill } from '../cover/service.ts';
-import { CAUSE_NAMES, type Cause, type CoverageSchedule, LINE_NAMES, LINES, type Line, PAYER_NAMES, type Payer } from '../cover/schedule.ts';
+import { CAUSE_NAMES, type Cause, LINE_NAMES, LINES, type Line, PAYER_NAMES, type Payer } from '../cover/schedule.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { regionNames } from '../registry/service.ts';
 import { daysBetween, todayInShanghai } from '../shared/dates.ts';
 import { AppError, forbidden, notFound } from '../shared/errors.ts';
 import { formatYuan } from '../shared/money.ts';
 import { maskName } from '../shared/pii.ts';
-import { headline, median, percentile, ratioBp } from './stats.ts';
+import { headline, ratioBp } from './stats.ts';
 import * as store from './store.ts';
 import { CHECK_NAMES, type Finding, type FindingCheck, type FindingStatus, type Headline, type Review, type YearFigures } from './types.ts';
 
@@ -22,7 +22,60 @@ export function assertReader(actor: Actor, countyCode: string) {
   throw forbidden('只能查看本辖区的年度评估', 'OUT_OF_SCOPE');
 }
 
-async function figures(deps: AppDeps, actor: Actor, countyCode: string, year: number, asOf: string): Promise<YearFigures | null> {
+type Agreement = NonNullable<Awaited<ReturnType<typeof agreementById>>>;
+
+/**
+ * The claims decided or paid during a year, read once per review and asked for first: working out
+ * their deadlines is the longest piece of work in memory, so it should overlap the database's. A
+ * failed read is marked handled here; whoever awaits it still gets the error.
+ */
+type Prefetched = Map<string, Promise<store.DeadlineClaim[]>>;
+function decidedOrPaid(deps: AppDeps, prefetched: Prefetched, ids: string[], from: string, to: string) {
+  const key = `${ids.join(',')}|${from}|${to}`;
+  let rows = prefetched.get(key);
+  if (!rows) {
+    rows = store.decidedOrPaid(deps.db, ids, from, to);
+    rows.catch(() => {});
+    prefetched.set(key, rows);
+  }
+  return rows;
+}
+
+/** Lets pending I/O callbacks run (a macrotask turn): long loops call it now and then. */
+const yieldToIo = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Shares of decisions and of final payments made within their deadlines, as the claims module computes them. */
+async function inTime(deps: AppDeps, rows: store.DeadlineClaim[], agreements: Agreement[], from: string, to: string) {
+  const within = (d: string | null) => d !== null && d >= from && d <= to;
+  let decided = 0;
+  let paid = 0;
+  let decidedInTime = 0;
+  let paidInTime = 0;
+  const byAgreement = new Map(agreements.map((a) => [a.id, a]));
+  const resolve = await deadlineSettings(deps);
+  let i = 0;
+  for (const c of rows) {
+    // Let the other reads' results in now and then: this loop is the review's longest piece of work.
+    if (++i % 4096 === 0) await yieldToIo();
+    // deadlinesOf reads only the dates, decision and village a DeadlineClaim carries.
+    const dl = await deadlinesOf(deps, c as unknown as Parameters<typeof deadlinesOf>[1], byAgreement.get(c.agreementId)!, to, resolve);
+    if (within(c.decidedOn)) {
+      decided++;
+      if (dl.find((d) => d.kind === 'decision')?.state !== 'late') decidedInTime++;
+    }
+    if (within(c.finalPaidOn)) {
+      paid++;
+      if (dl.find((d) => d.kind === 'payment')?.state !== 'late') paidInTime++;
+    }
+  }
+  return { decidedInTimeBp: ratioBp(decidedInTime, decided), paidInTimeBp: ratioBp(paidInTime, paid) };
+}
+
+/**
+ * The figures of a county's year. The independent reads run side by side; the deadlines of the
+ * year's claims are worked out as soon as the claims arrive, while the other reads are still running.
+ */
+async function figures(deps: AppDeps, actor: Actor, countyCode: string, year: number, asOf: string, prefetched: Prefetched): Promise<YearFigures | null> {
   const from = `${year}-01-01`;
   const to = asOf < `${year}-12-31` ? asOf : `${year}-12-31`;
   let ids = await store.agreementsOfYear(deps.db, countyCode, from, to);
@@ -30,17 +83,31 @@ async function figures(deps: AppDeps, actor: Actor, countyCode: string, year: nu
     .filter((a) => actor.role !== 'insurer' || a.insurerOrgId === actor.orgId);
   ids = agreements.map((a) => a.id);
   if (!agreements.length) return null;
-  const names = await regionNames(deps, [countyCode]);
+  const [timely, names, eligible, enrolled, bills, pays, claimed, signals, overdueOpen, insurers] = await Promise.all([
+    decidedOrPaid(deps, prefetched, ids, from, to).then((rows) => inTime(deps, rows, agreements, from, to)),
+    regionNames(deps, [countyCode]),
+    store.eligibleByVillage(deps.db, countyCode, from, to),
+    store.enrolledByVillage(deps.db, ids, from, to),
+    // Money: the premium bills as of the figures' day.
+    Promise.all(agreements.map((a) => bill(deps, { actor: null, requestId: 'review' }, a.id, to, { save: false }))),
+    store.paymentsOfYear(deps.db, ids, from, to),
+    store.claimsOfYear(deps.db, ids, from, to),
+    store.signalsOfYear(deps.db, countyCode, from, to),
+    store.openOverdue(deps.db, ids),
+    Promise.all(agreements.map((a) => findOrganisation(deps.db, a.insurerOrgId))),
+  ]);
 
   // Cover
-  const eligible = await store.eligibleByVillage(deps.db, countyCode, from, to);
-  const enrolled = await store.enrolledByVillage(deps.db, ids, from, to);
   const villages = [...new Set([...eligible.map((r) => r.village_code), ...enrolled.map((r) => r.village_code)])].sort();
   const towns = [...new Set(villages.map((v) => `${v.slice(0, 9)}000`))];
   const regions = await regionNames(deps, [...villages, ...towns]);
+  const eligibleOf = new Map<string, number>();
+  for (const r of eligible) if (!eligibleOf.has(r.village_code)) eligibleOf.set(r.village_code, r.persons);
+  const enrolledOf = new Map<string, number>();
+  for (const r of enrolled) if (!enrolledOf.has(r.village_code)) enrolledOf.set(r.village_code, r.persons);
   const byVillage = villages.map((v) => {
-    const e = eligible.find((r) => r.village_code === v)?.persons ?? 0;
-    const c = enrolled.find((r) => r.village_code === v)?.persons ?? 0;
+    const e = eligibleOf.get(v) ?? 0;
+    const c = enrolledOf.get(v) ?? 0;
     return { code: v, name: regions.get(v) ?? v, eligible: e, enrolled: c, rateBp: ratioBp(c, e) };
   });
   const byTown = towns.map((t) => {
@@ -53,57 +120,22 @@ async function figures(deps: AppDeps, actor: Actor, countyCode: string, year: nu
   const enrolledPersons = sum(enrolled, (r) => r.persons);
   const eligiblePersons = sum(eligible, (r) => r.persons);
 
-  // Money: the premium bills as of the figures' day, earned pro rata by days of each period.
+  // Money: the premium bills, earned pro rata by days of each period.
   let premiumDueFen = 0;
   let earnedPremiumFen = 0;
   const premiumByLine = new Map<string, number>();
   const byPayer = new Map<string, number>();
-  for (const a of agreements) {
-    const b = await bill(deps, { actor: null, requestId: 'review' }, a.id, to, { save: false });
+  agreements.forEach((a, i) => {
+    const b = bills[i]!;
     premiumDueFen += b.totalFen;
     const days = daysBetween(a.periodStart, a.periodEnd) + 1;
     const elapsed = Math.max(0, Math.min(days, daysBetween(a.periodStart, to) + 1));
     earnedPremiumFen += Number((BigInt(b.totalFen) * BigInt(elapsed)) / BigInt(days));
     for (const l of b.lines) premiumByLine.set(l.line, (premiumByLine.get(l.line) ?? 0) + l.premiumFen);
     for (const p of b.payers) byPayer.set(p.payer, (byPayer.get(p.payer) ?? 0) + p.fen);
-  }
-  const pays = await store.paymentsOfYear(deps.db, ids, from, to);
-  const claimsPaidFen = sum(pays, (p) => p.amount_fen);
-  const paidByLine = new Map<string, number>();
-  const causes = new Map<string, { count: Set<string>; fen: number }>();
-  for (const p of pays) {
-    paidByLine.set(p.line, (paidByLine.get(p.line) ?? 0) + p.amount_fen);
-    const c = causes.get(p.cause) ?? { count: new Set(), fen: 0 };
-    c.count.add(p.claim_id);
-    c.fen += p.amount_fen;
-    causes.set(p.cause, c);
-  }
-  const advances = pays.filter((p) => p.kind === 'advance');
-
-  // Service
-  const rows = await store.claimsOfYear(deps.db, ids, from, to);
-  const within = (d: string | null) => d !== null && d >= from && d <= to;
-  const decided = rows.filter((c) => within(c.decidedOn));
-  const paid = rows.filter((c) => within(c.finalPaidOn));
-  const reasons = new Map<string, number>();
-  for (const c of decided) if (c.decision === 'rejected' && c.rejectionReason) reasons.set(c.rejectionReason, (reasons.get(c.rejectionReason) ?? 0) + 1);
-  let decidedInTime = 0;
-  let paidInTime = 0;
-  const byAgreement = new Map(agreements.map((a) => [a.id, a]));
-  const resolve = await deadlineSettings(deps);
-  for (const c of [...new Set([...decided, ...paid])]) {
-    const dl = await deadlinesOf(deps, c, byAgreement.get(c.agreementId)!, to, resolve);
-    if (within(c.decidedOn) && dl.find((d) => d.kind === 'decision')?.state !== 'late') decidedInTime++;
-    if (within(c.finalPaidOn) && dl.find((d) => d.kind === 'payment')?.state !== 'late') paidInTime++;
-  }
+  });
+  const claimsPaidFen = pays.totalFen;
   const months = Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
-
-  // Effect
-  const signals = await store.signalsOfYear(deps.db, countyCode, from, to);
-  const paidHouseholds = [...new Set(pays.map((p) => p.household_id))];
-  const monitored = await store.monitoredHouseholds(deps.db, paidHouseholds, to);
-  const paidToMonitored = sum(pays.filter((p) => monitored.has(p.household_id)), (p) => p.amount_fen);
-  const insurers = await Promise.all(agreements.map((a) => findOrganisation(deps.db, a.insurerOrgId)));
 
   return {
     year, countyCode, countyName: names.get(countyCode) ?? countyCode,
@@ -117,41 +149,35 @@ async function figures(deps: AppDeps, actor: Actor, countyCode: string, year: nu
     },
     money: {
       premiumDueFen, earnedPremiumFen,
-      byLine: LINES.filter((l) => premiumByLine.has(l) || paidByLine.has(l)).map((l) => ({
-        line: l, lineName: LINE_NAMES[l], premiumFen: premiumByLine.get(l) ?? 0, claimsPaidFen: paidByLine.get(l) ?? 0,
+      byLine: LINES.filter((l) => premiumByLine.has(l) || pays.byLine.has(l)).map((l) => ({
+        line: l, lineName: LINE_NAMES[l], premiumFen: premiumByLine.get(l) ?? 0, claimsPaidFen: pays.byLine.get(l) ?? 0,
       })),
       byPayer: [...byPayer].map(([payer, fen]) => ({ payer, payerName: PAYER_NAMES[payer as Payer] ?? payer, fen })),
       claimsPaidFen,
-      byCause: [...causes].map(([cause, c]) => ({ cause, causeName: CAUSE_NAMES[cause as Cause] ?? cause, count: c.count.size, paidFen: c.fen }))
+      byCause: pays.byCause.map((c) => ({ cause: c.cause, causeName: CAUSE_NAMES[c.cause as Cause] ?? c.cause, count: c.count, paidFen: c.fen }))
         .sort((x, y) => y.paidFen - x.paidFen),
       lossRatioBp: ratioBp(claimsPaidFen, earnedPremiumFen),
-      advancePayments: { count: advances.length, fen: sum(advances, (p) => p.amount_fen) },
+      advancePayments: pays.advances,
     },
     service: {
-      reported: rows.filter((c) => within(c.reportedOn)).length, decided: decided.length, paid: paid.length,
-      rejected: decided.filter((c) => c.decision === 'rejected').length, withdrawn: rows.filter((c) => within(c.withdrawnOn)).length,
-      rejectedByReason: [...reasons].map(([reason, count]) => ({ reason, reasonName: DECISION_REASON_NAMES[reason as keyof typeof DECISION_REASON_NAMES] ?? reason, count })),
-      reportToDecisionDays: span(decided.map((c) => daysBetween(c.reportedOn, c.decidedOn!))),
-      decisionToPaymentDays: span(paid.filter((c) => c.decidedOn).map((c) => daysBetween(c.decidedOn!, c.finalPaidOn!))),
-      decidedInTimeBp: ratioBp(decidedInTime, decided.length), paidInTimeBp: ratioBp(paidInTime, paid.length),
-      overdueOpen: await store.openOverdue(deps.db, ids),
+      reported: claimed.reported, decided: claimed.decided, paid: claimed.paid, rejected: claimed.rejected, withdrawn: claimed.withdrawn,
+      rejectedByReason: claimed.rejectedByReason.map(({ reason, count }) => ({
+        reason, reasonName: DECISION_REASON_NAMES[reason as keyof typeof DECISION_REASON_NAMES] ?? reason, count,
+      })),
+      reportToDecisionDays: claimed.reportToDecisionDays, decisionToPaymentDays: claimed.decisionToPaymentDays,
+      ...timely,
+      overdueOpen,
       byMonth: months.map((m) => ({
-        month: m, reported: rows.filter((c) => c.reportedOn.startsWith(m)).length,
-        paid: rows.filter((c) => c.finalPaidOn?.startsWith(m)).length,
-        paidFen: sum(pays.filter((p) => p.paid_on.startsWith(m)), (p) => p.amount_fen),
+        month: m, reported: claimed.reportedByMonth.get(m) ?? 0, paid: claimed.paidByMonth.get(m) ?? 0, paidFen: pays.byMonth.get(m) ?? 0,
       })),
     },
     effect: {
       signalsRaised: signals.raised, verified: signals.verified, confirmed: signals.confirmed, dismissed: signals.dismissed,
-      householdsWithPayouts: paidHouseholds.length, monitoredAtYearEnd: monitored.size,
+      householdsWithPayouts: pays.households, monitoredAtYearEnd: pays.monitored.count,
       payoutPerInsuredPersonFen: enrolledPersons ? Math.floor(claimsPaidFen / enrolledPersons) : null,
-      payoutPerMonitoringHouseholdFen: monitored.size ? Math.floor(paidToMonitored / monitored.size) : null,
+      payoutPerMonitoringHouseholdFen: pays.monitored.count ? Math.floor(pays.monitored.fen / pays.monitored.count) : null,
     },
   };
-}
-
-function span(days: number[]) {
-  return { median: median(days), p90: percentile(days, 90) };
 }
 
 function headlines(c: YearFigures, p: YearFigures | null): Headline[] {
@@ -193,37 +219,17 @@ function summaryOf(f: store.RawFinding): string {
   }
 }
 
-/** Claims approved above what the schedule allows for the insured (per claim and per year, per line). */
-function aboveLimits(rows: Awaited<ReturnType<typeof store.claimsOfYear>>, schedules: Map<string, CoverageSchedule>): store.RawFinding[] {
-  const out: store.RawFinding[] = [];
-  const used = new Map<string, number>();
-  for (const c of [...rows].filter((x) => x.approvedFen && x.decision !== 'rejected').sort((a, b) => (a.decidedOn ?? '').localeCompare(b.decidedOn ?? ''))) {
-    const s = schedules.get(c.agreementId);
-    if (!s) continue;
-    const limit = c.line === 'accidentInjury' ? [s.accidentInjury?.deathSumInsuredFen, '每人意外伤害保险金额']
-      : c.line === 'accidentMedical' ? [s.accidentMedical?.annualLimitPerPersonFen, '每人年度意外医疗限额']
-      : c.line === 'householdProperty' ? [s.householdProperty?.sumInsuredPerHouseholdFen, '每户家庭财产保险金额']
-      : [s.agriculture?.limitPerHouseholdFen, '每户年度农业生产保险限额'];
-    if (limit[0] === undefined) continue;
-    const key = `${c.agreementId}:${c.line}:${c.personId ?? c.householdId}`;
-    const total = (used.get(key) ?? 0) + c.approvedFen!;
-    used.set(key, total);
-    if (total > (limit[0] as number)) {
-      out.push({ check: 'paid_above_limit', recordType: 'claim', recordId: c.id, severity: 'high',
-        detail: { claim_no: c.claimNo, approved_fen: total, limit_fen: limit[0], limit_name: limit[1] } });
-    }
-  }
-  return out;
-}
-
-async function findings(deps: AppDeps, countyCode: string, year: number, asOf: string): Promise<Finding[]> {
+/** The year's compliance findings as the data stand (reads only). */
+async function detect(deps: AppDeps, countyCode: string, year: number, asOf: string): Promise<store.RawFinding[]> {
   const from = `${year}-01-01`;
   const to = asOf < `${year}-12-31` ? asOf : `${year}-12-31`;
   const ids = await store.agreementsOfYear(deps.db, countyCode, from, to);
-  const raw = await store.checks(deps.db, countyCode, ids, from, to);
-  const schedules = new Map<string, CoverageSchedule>();
-  for (const id of ids) schedules.set(id, (await agreementById(deps, id))!.schedule as CoverageSchedule);
-  raw.push(...aboveLimits(await store.claimsOfYear(deps.db, ids, from, to), schedules));
+  const [raw, above] = await Promise.all([store.checks(deps.db, countyCode, ids, from, to), store.aboveLimits(deps.db, ids, from, to)]);
+  return [...raw, ...above];
+}
+
+/** Records the findings (keeping the meeting's verdicts) and returns the live ones with their verdicts. */
+async function record(deps: AppDeps, countyCode: string, year: number, raw: store.RawFinding[]): Promise<Finding[]> {
   const rows = await store.syncFindings(deps.db, countyCode, String(year), raw.map((f) => ({ ...f, summary: summaryOf(f) })));
   const live = new Set(raw.map((f) => `${f.check}:${f.recordId}`));
   return rows.filter((r) => live.has(`${r.check}:${r.recordId}`)).map((r) => ({
@@ -236,17 +242,37 @@ async function findings(deps: AppDeps, countyCode: string, year: number, asOf: s
 // The review
 // ---------------------------------------------------------------------------
 
+/** Marks a promise's failure handled (it is awaited later, or not at all when an earlier step failed). */
+function started<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+/**
+ * The review of a county's year. The year's figures, the previous year's and the compliance checks
+ * are read side by side; the findings are recorded only once the year's figures stand (a year without
+ * an agreement records nothing), and errors surface in that order: this year, last year, findings.
+ */
 export async function review(deps: AppDeps, actor: Actor, countyCode: string, year: number): Promise<Review> {
   assertReader(actor, countyCode);
   const today = todayInShanghai(deps.now());
   if (`${year}-01-01` > today) throw new AppError(400, 'YEAR_IN_FUTURE', `${year} 年尚未开始`);
   const asOf = `${year}-12-31` < today ? `${year}-12-31` : today;
-  const current = await figures(deps, actor, countyCode, year, asOf);
+  const prefetched: Prefetched = new Map();
+  if (actor.role !== 'insurer') {
+    // The claims whose deadlines are worked out in memory are asked for first. (An insurer's figures
+    // read only its own agreements' claims: they are read with the rest.)
+    decidedOrPaid(deps, prefetched, await store.agreementsOfYear(deps.db, countyCode, `${year}-01-01`, asOf), `${year}-01-01`, asOf);
+  }
+  const currentP = started(figures(deps, actor, countyCode, year, asOf, prefetched));
+  const previousP = started(figures(deps, actor, countyCode, year - 1, `${year - 1}-12-31`, prefetched));
+  const foundP = actor.role === 'insurer' ? null : started(detect(deps, countyCode, year, asOf));
+  const current = await currentP;
   if (!current) throw notFound(`${year} 年该县没有已生效的“助农保”协议`, 'NO_AGREEMENT');
-  const previous = await figures(deps, actor, countyCode, year - 1, `${year - 1}-12-31`);
+  const previous = await previousP;
   return {
     year, countyCode, countyName: current.countyName, asOf, current, previous, headlines: headlines(current, previous),
-    findings: actor.role === 'insurer' ? [] : await findings(deps, countyCode, year, asOf),
+    findings: foundP ? await record(deps, countyCode, year, await foundP) : [],
   };
 }
 

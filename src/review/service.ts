@@ -24,23 +24,6 @@ export function assertReader(actor: Actor, countyCode: string) {
 
 type Agreement = NonNullable<Awaited<ReturnType<typeof agreementById>>>;
 
-/**
- * The claims decided or paid during a year, read once per review and asked for first: working out
- * their deadlines is the longest piece of work in memory, so it should overlap the database's. A
- * failed read is marked handled here; whoever awaits it still gets the error.
- */
-type Prefetched = Map<string, Promise<store.DeadlineClaim[]>>;
-function decidedOrPaid(deps: AppDeps, prefetched: Prefetched, ids: string[], from: string, to: string) {
-  const key = `${ids.join(',')}|${from}|${to}`;
-  let rows = prefetched.get(key);
-  if (!rows) {
-    rows = store.decidedOrPaid(deps.db, ids, from, to);
-    rows.catch(() => {});
-    prefetched.set(key, rows);
-  }
-  return rows;
-}
-
 /** Lets pending I/O callbacks run (a macrotask turn): long loops call it now and then. */
 const yieldToIo = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -71,20 +54,26 @@ async function inTime(deps: AppDeps, rows: store.DeadlineClaim[], agreements: Ag
   return { decidedInTimeBp: ratioBp(decidedInTime, decided), paidInTimeBp: ratioBp(paidInTime, paid) };
 }
 
-/**
- * The figures of a county's year. The independent reads run side by side; the deadlines of the
- * year's claims are worked out as soon as the claims arrive, while the other reads are still running.
- */
-async function figures(deps: AppDeps, actor: Actor, countyCode: string, year: number, asOf: string, prefetched: Prefetched): Promise<YearFigures | null> {
+/** The agreements of a county's year (those the actor may see); null when there are none. */
+interface YearScope { year: number; from: string; to: string; allIds: string[]; ids: string[]; agreements: Agreement[] }
+async function scopeOf(deps: AppDeps, actor: Actor, countyCode: string, year: number, asOf: string): Promise<YearScope | null> {
   const from = `${year}-01-01`;
   const to = asOf < `${year}-12-31` ? asOf : `${year}-12-31`;
-  let ids = await store.agreementsOfYear(deps.db, countyCode, from, to);
-  const agreements = (await Promise.all(ids.map((id) => agreementById(deps, id)))).filter((a) => !!a)
+  const allIds = await store.agreementsOfYear(deps.db, countyCode, from, to);
+  const agreements = (await Promise.all(allIds.map((id) => agreementById(deps, id)))).filter((a) => !!a)
     .filter((a) => actor.role !== 'insurer' || a.insurerOrgId === actor.orgId);
-  ids = agreements.map((a) => a.id);
   if (!agreements.length) return null;
+  return { year, from, to, allIds, ids: agreements.map((a) => a.id), agreements };
+}
+
+/**
+ * The figures of a county's year. The reads run side by side, the claims whose deadlines are worked
+ * out in memory asked for first: that work (the longest in memory) then overlaps the database's.
+ */
+async function figures(deps: AppDeps, countyCode: string, scope: YearScope): Promise<YearFigures> {
+  const { year, from, to, ids, agreements } = scope;
   const [timely, names, eligible, enrolled, bills, pays, claimed, signals, overdueOpen, insurers] = await Promise.all([
-    decidedOrPaid(deps, prefetched, ids, from, to).then((rows) => inTime(deps, rows, agreements, from, to)),
+    store.decidedOrPaid(deps.db, ids, from, to).then((rows) => inTime(deps, rows, agreements, from, to)),
     regionNames(deps, [countyCode]),
     store.eligibleByVillage(deps.db, countyCode, from, to),
     store.enrolledByVillage(deps.db, ids, from, to),
@@ -220,10 +209,8 @@ function summaryOf(f: store.RawFinding): string {
 }
 
 /** The year's compliance findings as the data stand (reads only). */
-async function detect(deps: AppDeps, countyCode: string, year: number, asOf: string): Promise<store.RawFinding[]> {
-  const from = `${year}-01-01`;
-  const to = asOf < `${year}-12-31` ? asOf : `${year}-12-31`;
-  const ids = await store.agreementsOfYear(deps.db, countyCode, from, to);
+async function detect(deps: AppDeps, countyCode: string, scope: YearScope): Promise<store.RawFinding[]> {
+  const { allIds: ids, from, to } = scope;
   const [raw, above] = await Promise.all([store.checks(deps.db, countyCode, ids, from, to), store.aboveLimits(deps.db, ids, from, to)]);
   return [...raw, ...above];
 }
@@ -249,26 +236,21 @@ function started<T>(p: Promise<T>): Promise<T> {
 }
 
 /**
- * The review of a county's year. The year's figures, the previous year's and the compliance checks
- * are read side by side; the findings are recorded only once the year's figures stand (a year without
- * an agreement records nothing), and errors surface in that order: this year, last year, findings.
+ * The review of a county's year. Once the year's agreements are known, its figures, the previous
+ * year's and the compliance checks are read side by side; the findings are recorded only once both
+ * years' figures stand, and errors surface in that order: this year, last year, findings.
  */
 export async function review(deps: AppDeps, actor: Actor, countyCode: string, year: number): Promise<Review> {
   assertReader(actor, countyCode);
   const today = todayInShanghai(deps.now());
   if (`${year}-01-01` > today) throw new AppError(400, 'YEAR_IN_FUTURE', `${year} 年尚未开始`);
   const asOf = `${year}-12-31` < today ? `${year}-12-31` : today;
-  const prefetched: Prefetched = new Map();
-  if (actor.role !== 'insurer') {
-    // The claims whose deadlines are worked out in memory are asked for first. (An insurer's figures
-    // read only its own agreements' claims: they are read with the rest.)
-    decidedOrPaid(deps, prefetched, await store.agreementsOfYear(deps.db, countyCode, `${year}-01-01`, asOf), `${year}-01-01`, asOf);
-  }
-  const currentP = started(figures(deps, actor, countyCode, year, asOf, prefetched));
-  const previousP = started(figures(deps, actor, countyCode, year - 1, `${year - 1}-12-31`, prefetched));
-  const foundP = actor.role === 'insurer' ? null : started(detect(deps, countyCode, year, asOf));
+  const scope = await scopeOf(deps, actor, countyCode, year, asOf);
+  if (!scope) throw notFound(`${year} 年该县没有已生效的“助农保”协议`, 'NO_AGREEMENT');
+  const currentP = started(figures(deps, countyCode, scope));
+  const previousP = started(scopeOf(deps, actor, countyCode, year - 1, `${year - 1}-12-31`).then((s) => (s ? figures(deps, countyCode, s) : null)));
+  const foundP = actor.role === 'insurer' ? null : started(detect(deps, countyCode, scope));
   const current = await currentP;
-  if (!current) throw notFound(`${year} 年该县没有已生效的“助农保”协议`, 'NO_AGREEMENT');
   const previous = await previousP;
   return {
     year, countyCode, countyName: current.countyName, asOf, current, previous, headlines: headlines(current, previous),

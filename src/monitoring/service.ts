@@ -9,6 +9,7 @@ import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { getSettings } from '../settings/service.ts';
 import { addDays, ageOn, endOfMonth, todayInShanghai } from '../shared/dates.ts';
 import { AppError, conflict, forbidden, notFound } from '../shared/errors.ts';
+import { fenToYuanString } from '../shared/money.ts';
 import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
 import {
   caseRelation, type ClaimPaid, claimSignals, type Fired, type HouseholdFacts, type LoanOverdue, loanSignals, RISK_TYPES,
@@ -287,7 +288,7 @@ export async function ledgerXlsx(deps: AppDeps, ctx: RequestCtx, countyCode: str
         i + 1, names.get(countyCode) ?? countyCode, names.get(`${r.village_code.slice(0, 9)}000`) ?? '', names.get(r.village_code) ?? r.village_code,
         r.household_no, r.head_name, opts.fullIds && r.head_id_enc ? deps.pii.decrypt(r.head_id_enc) : r.head_id_masked ?? '',
         r.member_count, r.confirmation?.category ?? r.monitoring_category ?? '', risk(r.risk_types, 0), risk(r.risk_types, 1), risk(r.risk_types, 2),
-        r.identified_month ?? '', r.income_per_capita_fen === null ? '' : (r.income_per_capita_fen / 100).toFixed(2),
+        r.identified_month ?? '', r.income_per_capita_fen === null ? '' : fenToYuanString(r.income_per_capita_fen),
         r.risk_eliminated === null ? '' : r.risk_eliminated ? '是' : '否', sources, r.created_on, visit?.visitedOn ?? '',
         visit?.visitors.join('、') ?? '', visit?.findings ?? '', STATUS_NAMES[r.status as SignalStatus] ?? r.status,
       ];

@@ -1,11 +1,12 @@
-// bench/review: the annual joint-meeting review of a county of 1 000 000 persons, 200 000 claims,
+// bench/review: the annual joint-meeting review of a county of 1 000 000 persons and 200 000 claims,
 // against the same headline figures computed by hand-written SQL in the same run (the ceiling).
 //   npx tsx bench/review/run.ts [--persons 1000000] [--claims 200000] [--db postgres|pglite]
 // The registry, the cover, the claims (with their payments and overdue marks) and the monitoring
 // signals are written directly by SQL (generate_series); the review then runs as the service runs
 // it (`review()`: figures, the previous year, compliance findings upserted into review_findings),
-// twice (the second run finds the findings already recorded and the caches warm). The clock is
-// 2026-09-30, so the 2026 figures stand at that day. Peak RSS is this process's.
+// twice (the second run finds the findings already recorded and the caches warm); then the ceiling,
+// twice, and each of the review's parts alone, one after another, to show where its time goes.
+// The clock is 2026-09-30, so the 2026 figures stand at that day. Peak RSS is this process's.
 // There is no credit module yet: the issue's 50 000 loans are left out.
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -13,14 +14,14 @@ import { sql } from 'drizzle-orm';
 import { scratchDatabase } from '../../db/scratch.ts';
 import { rowsOf } from '../../db/types.ts';
 import type { Actor } from '../../src/access/roles.ts';
+import { DECISION_REASONS } from '../../src/claims/reasons.ts';
+import { deadlineSettings, deadlinesOf } from '../../src/claims/service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { AGRI_CAUSES, DEFAULT_SCHEDULE, PROPERTY_CAUSES } from '../../src/cover/schedule.ts';
-import { DECISION_REASONS } from '../../src/claims/reasons.ts';
+import { agreementById, bill } from '../../src/cover/service.ts';
 import type { AppDeps } from '../../src/http/context.ts';
 import { review } from '../../src/review/service.ts';
 import * as store from '../../src/review/store.ts';
-import { agreementById, bill } from '../../src/cover/service.ts';
-import { deadlineSettings, deadlinesOf } from '../../src/claims/service.ts';
 import type { Review } from '../../src/review/types.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { formatYuan } from '../../src/shared/money.ts';

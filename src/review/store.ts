@@ -1,6 +1,6 @@
 // Queries of the annual review: read-only aggregates over cover, claims and monitoring for a county
 // and a year, the compliance checks, and the meeting's verdicts on findings (the only table it writes).
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { reviewFindings } from '../../db/schema/review.ts';
 import { type Db, rowsOf } from '../../db/types.ts';
 
@@ -292,32 +292,32 @@ export interface FindingRow {
 /**
  * Records the current findings, keeping each one's verdict; returns all of the county's findings of
  * the year with ids and verdicts, by check and in the order they were first found. One statement for
- * all of them (a finding listed twice is recorded once, with its last values, where it was first
- * listed); findings new in this call share its timestamp, so their place in `found` orders them.
+ * all of them: a finding listed twice is recorded once, with its last values; one found again
+ * unchanged is not rewritten; new ones get creation times a microsecond apart in the order listed,
+ * as one insert after another would have given them (the order the list is read back in).
  */
 export async function syncFindings(db: Db, countyCode: string, year: string, found: Array<RawFinding & { summary: string }>) {
   const byKey = new Map<string, { check: string; record_type: string; record_id: string; severity: string; summary: string; detail: unknown; n: number }>();
   for (const f of found) {
     const key = JSON.stringify([f.check, f.recordId]);
-    const n = byKey.get(key)?.n ?? byKey.size + 1;
+    const n = byKey.get(key)?.n ?? byKey.size;
     byKey.set(key, { check: f.check, record_type: f.recordType, record_id: f.recordId, severity: f.severity, summary: f.summary, detail: f.detail, n });
   }
-  const list = JSON.stringify([...byKey.values()]);
   if (byKey.size) {
     await db.execute(sql`
-      insert into review_findings (county_code, year, "check", record_type, record_id, severity, summary, detail)
-      select ${countyCode}, ${year}, f."check", f.record_type, f.record_id, f.severity, f.summary, f.detail
-      from jsonb_to_recordset(${list}::jsonb) as f("check" text, record_type text, record_id text, severity text, summary text, detail jsonb, n int)
-      order by f.n
+      insert into review_findings (county_code, year, "check", record_type, record_id, severity, summary, detail, created_at)
+      select ${countyCode}, ${year}, f."check", f.record_type, f.record_id, f.severity, f.summary, f.detail, now() + f.n * interval '1 microsecond'
+      from jsonb_to_recordset(${JSON.stringify([...byKey.values()])}::jsonb)
+        as f("check" text, record_type text, record_id text, severity text, summary text, detail jsonb, n int)
       on conflict (county_code, year, "check", record_id) do update
-        set severity = excluded.severity, summary = excluded.summary, detail = excluded.detail`);
+        set severity = excluded.severity, summary = excluded.summary, detail = excluded.detail
+        where (review_findings.severity, review_findings.summary, review_findings.detail)
+          is distinct from (excluded.severity, excluded.summary, excluded.detail)`);
   }
   return rowsOf<FindingRow>(await db.execute(sql`
-    select r.id::text, r."check", r.record_type as "recordType", r.record_id as "recordId", r.severity, r.summary, r.status, r.note
-    from review_findings r
-      left join jsonb_to_recordset(${list}::jsonb) as f("check" text, record_id text, n int) on f."check" = r."check" and f.record_id = r.record_id
-    where r.county_code = ${countyCode} and r.year = ${year}
-    order by r."check", r.created_at, f.n`));
+    select id::text, "check", record_type as "recordType", record_id as "recordId", severity, summary, status, note
+    from review_findings where county_code = ${countyCode} and year = ${year}
+    order by "check", created_at`));
 }
 
 export async function findFinding(db: Db, id: string) {

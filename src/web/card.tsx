@@ -2,7 +2,7 @@
 // /card (look-up by the head's name and ID number → cover, members, claims, card download) and
 // /verify/:cardNo (the QR code's target: is this card genuine and in force).
 import type { FC, PropsWithChildren } from 'hono/jsx';
-import { raw } from 'hono/html';
+import { Document } from './document.tsx';
 import { CAUSE_NAMES, type Cause, LINE_NAMES, LINES, type CoverageSchedule } from '../cover/schedule.ts';
 import { formatYuan } from '../shared/money.ts';
 
@@ -23,20 +23,10 @@ ul{margin:0;padding-left:1.2em}small{color:#57534e}
 `;
 
 const Page: FC<PropsWithChildren<{ title: string }>> = ({ title, children }) => (
-  <html lang="zh-CN">
-    <head>
-      <link rel="icon" href="data:," />
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="robots" content="noindex" />
-      <title>{title}</title>
-      <style>{raw(CSS)}</style>
-    </head>
-    <body>
-      <header><h1>“助农保”保险服务</h1><p>{title}</p></header>
-      <main>{children}</main>
-    </body>
-  </html>
+  <Document title={title} css={CSS}>
+    <header><h1>“助农保”保险服务</h1><p>{title}</p></header>
+    <main>{children}</main>
+  </Document>
 );
 
 /** The look-up form; `notice` is the one answer for "not found" and "does not match" (no input echoed). */

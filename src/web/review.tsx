@@ -9,8 +9,9 @@ import {
   FINDING_STATUSES, FINDING_STATUS_NAMES, type Finding, type Headline, type Review, type YearFigures,
 } from '../review/types.ts';
 import { formatBasisPoints, formatYuan } from '../shared/money.ts';
+import { Document } from './document.tsx';
 
-// Inserted raw: hono/jsx escapes <style> text, which would turn the font names' quotes into &quot;.
+// The CSS goes in raw through Document (src/web/document.tsx).
 const CSS = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.6 system-ui,"Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;background:#f5f5f4;color:#1c1917}
 header{background:#b91c1c;color:#fff;padding:14px 20px}header h1{margin:0;font-size:21px}header p{margin:2px 0 0;font-size:13px;opacity:.92}
@@ -43,20 +44,7 @@ main.narrow{max-width:480px}
 `;
 
 const Shell: FC<PropsWithChildren<{ title: string }>> = ({ title, children }) => (
-  <>
-  {raw('<!DOCTYPE html>')}
-  <html lang="zh-CN">
-    <head>
-      <link rel="icon" href="data:," />
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="robots" content="noindex" />
-      <title>{title}</title>
-      <style>{raw(CSS)}</style>
-    </head>
-    <body>{children}</body>
-  </html>
-  </>
+  <Document title={title} css={CSS}>{children}</Document>
 );
 
 // ---------------------------------------------------------------------------

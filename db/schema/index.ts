@@ -8,3 +8,4 @@ export * from './events.ts';
 export * from './cards.ts';
 export * from './monitoring.ts';
 export * from './review.ts';
+export * from './credit.ts';

@@ -168,6 +168,78 @@ export const CATALOGUE = {
     schema: Days, unit: '天', description: '逾期超过此天数时触发防返贫风险信号并进入代偿',
     defaults: [{ validFrom: '2016-01-01', value: 90 }], source: '第六篇：逾期 90 天',
   }),
+  'credit.lpr_bp': def({
+    schema: z.object({ oneYear: BasisPoints, fiveYear: BasisPoints }), unit: '基点',
+    description: '贷款市场报价利率（LPR）：1 年期与 5 年期以上，按公布日期生效；小额信贷利率上限据此判断',
+    defaults: [
+      { validFrom: '2019-08-20', value: { oneYear: 425, fiveYear: 485 } },
+      { validFrom: '2019-09-20', value: { oneYear: 420, fiveYear: 485 } },
+      { validFrom: '2019-11-20', value: { oneYear: 415, fiveYear: 480 } },
+      { validFrom: '2020-02-20', value: { oneYear: 405, fiveYear: 475 } },
+      { validFrom: '2020-04-20', value: { oneYear: 385, fiveYear: 465 } },
+      { validFrom: '2021-12-20', value: { oneYear: 380, fiveYear: 465 } },
+      { validFrom: '2022-01-20', value: { oneYear: 370, fiveYear: 460 } },
+      { validFrom: '2022-05-20', value: { oneYear: 370, fiveYear: 445 } },
+      { validFrom: '2022-08-22', value: { oneYear: 365, fiveYear: 430 } },
+      { validFrom: '2023-06-20', value: { oneYear: 355, fiveYear: 420 } },
+      { validFrom: '2023-08-21', value: { oneYear: 345, fiveYear: 420 } },
+      { validFrom: '2024-02-20', value: { oneYear: 345, fiveYear: 395 } },
+      { validFrom: '2024-07-22', value: { oneYear: 335, fiveYear: 385 } },
+      { validFrom: '2024-10-21', value: { oneYear: 310, fiveYear: 360 } },
+      { validFrom: '2025-05-20', value: { oneYear: 300, fiveYear: 350 } },
+    ],
+    source: '全国银行间同业拆借中心公布的 LPR（2019年8月起）',
+  }),
+  'credit.rate_rule': def({
+    schema: z.object({ shortTermMonths: z.number().int().min(1).max(120), maxSpreadBp: z.number().int().min(-1000).max(1000) }),
+    unit: '月/基点', description: '利率上限：期限不超过 shortTermMonths 个月的不高于 1 年期 LPR，以上的不高于 5 年期以上 LPR；可加减 maxSpreadBp 基点',
+    defaults: [{ validFrom: '2016-01-01', value: { shortTermMonths: 12, maxSpreadBp: 0 } }],
+    source: '第六篇：1 年期以内（含）不高于 1 年期 LPR，1 年期以上不高于 5 年期以上 LPR',
+  }),
+  'credit.allowed_exceptions': def({
+    schema: z.array(z.enum(['amount', 'term', 'age', 'rate', 'leverage'])).max(5), unit: '',
+    description: '县里允许作为“例外”登记（而不是拒绝）的政策规则：amount 额度、term 期限、age 年龄、rate 利率、leverage 杠杆',
+    defaults: [{ validFrom: '2016-01-01', value: [] as Array<'amount' | 'term' | 'age' | 'rate' | 'leverage'> }],
+    source: '本系统默认：不允许例外',
+  }),
+  'credit.extension_limits': def({
+    schema: z.object({ maxTimes: z.number().int().min(0).max(5), maxMonths: z.number().int().min(1).max(60) }),
+    unit: '次/月', description: '展期：每笔贷款最多展期次数、每次最长月数',
+    defaults: [{ validFrom: '2016-01-01', value: { maxTimes: 1, maxMonths: 12 } }],
+    source: '小额信贷政策：到期确有困难的可办理 1 次展期或续贷',
+  }),
+  'credit.renewal_limits': def({
+    schema: z.object({ maxTimes: z.number().int().min(0).max(5) }), unit: '次',
+    description: '续贷：同一笔贷款链最多续贷次数',
+    defaults: [{ validFrom: '2016-01-01', value: { maxTimes: 1 } }],
+    source: '小额信贷政策：到期确有困难的可办理 1 次展期或续贷',
+  }),
+  'credit.rating': def({
+    schema: z.object({
+      lookbackMonths: z.number().int().min(1).max(120),
+      good: z.object({ maxLateInstalments: z.number().int().min(0), maxDaysLate: z.number().int().min(0) }),
+      fair: z.object({ maxLateInstalments: z.number().int().min(0), maxDaysLate: z.number().int().min(0) }),
+    }),
+    unit: '月/期/天',
+    description: '农户信用等级评定：回看月数；“良好”“一般”允许的逾期期数和最长逾期天数（无逾期为“优秀”，超出“一般”为“较差”）',
+    defaults: [{ validFrom: '2016-01-01', value: { lookbackMonths: 24, good: { maxLateInstalments: 1, maxDaysLate: 30 }, fair: { maxLateInstalments: 3, maxDaysLate: 90 } } }],
+    source: '第六篇：农商银行完善贫困户信用等级评定；档次为本系统默认',
+  }),
+  'credit.assessment': def({
+    schema: z.object({
+      growthWeight: z.number().int().min(0).max(100), overdueWeight: z.number().int().min(0).max(100),
+      insuredWeight: z.number().int().min(0).max(100), reportingWeight: z.number().int().min(0).max(100),
+      maxOverdueRateBp: BasisPoints,
+    }).refine((v) => v.growthWeight + v.overdueWeight + v.insuredWeight + v.reportingWeight === 100, '各项权重之和应为 100'),
+    unit: '分/基点',
+    description: '金融机构半年考核：贷款增长、逾期率、借款户参保、按月报送四项权重（合计 100），以及逾期率容忍上限',
+    defaults: [{ validFrom: '2016-01-01', value: { growthWeight: 40, overdueWeight: 30, insuredWeight: 15, reportingWeight: 15, maxOverdueRateBp: 200 } }],
+    source: '第六篇：每半年考核评估；涉农贷款增速不低于上年；权重为本系统默认',
+  }),
+  'credit.report_day': def({
+    schema: z.number().int().min(1).max(28), unit: '日', description: '每月几日生成上月小额信贷月报（银行应在此前报送上月文件）',
+    defaults: [{ validFrom: '2016-01-01', value: 10 }], source: '第六篇：各金融机构每月报送；日期为本系统默认',
+  }),
 } satisfies Record<string, SettingDef<any>>;
 
 export type SettingKey = keyof typeof CATALOGUE;

@@ -20,6 +20,7 @@ import { claimRoutes } from './claims/routes.ts';
 import { cardRoutes } from './cards/routes.tsx';
 import { monitoringRoutes } from './monitoring/routes.ts';
 import { reviewRoutes } from './review/routes.tsx';
+import { creditRoutes } from './credit/routes.ts';
 import { docsPage } from './web/docs.tsx';
 
 z.config(z.locales.zhCN());
@@ -38,7 +39,7 @@ const docRoutes = [
 ];
 
 /** Every route of the service, in mount order. The access-matrix test walks this list. */
-export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes, ...registryRoutes, ...coverRoutes, ...claimRoutes, ...cardRoutes, ...monitoringRoutes, ...reviewRoutes];
+export const allRoutes: readonly AnyRoute[] = [...opsRoutes, ...docRoutes, ...accessRoutes, ...settingsRoutes, ...registryRoutes, ...coverRoutes, ...claimRoutes, ...cardRoutes, ...monitoringRoutes, ...creditRoutes, ...reviewRoutes];
 
 let cachedDoc: Record<string, unknown> | undefined;
 export function openApiDocument() {

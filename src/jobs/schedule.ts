@@ -5,6 +5,7 @@ import { failStaleBatches } from '../cards/service.ts';
 import { consumeEvents, markOverdueSignals, scheduledLedgers } from '../monitoring/service.ts';
 import { prepareDrafts } from '../review/drafts.ts';
 import { failStaleImports } from '../registry/service.ts';
+import { refreshLoans } from '../credit/service.ts';
 import { pruneRates } from '../http/rate-limit.ts';
 import { type JobDef, minuteSlot, shanghaiDay } from './runner.ts';
 import type { AppDeps } from '../http/context.ts';
@@ -45,6 +46,13 @@ export const JOBS: readonly JobDef[] = [
     name: 'review.prepare-drafts',
     period: shanghaiDay,
     run: async (deps, now) => prepareDrafts(deps, shanghaiDay(now)),
+  },
+  {
+    // Arrears of every active loan; a loan crossing the overdue threshold raises loan_overdue once
+    // and opens a compensation case. Bank files refresh their own loans as they arrive.
+    name: 'credit.refresh-arrears',
+    period: shanghaiDay,
+    run: async (deps, now) => refreshLoans(deps, shanghaiDay(now)),
   },
   {
     name: 'ops.prune-rate-limits',

@@ -11,6 +11,8 @@ const ALL = 'authenticated' as const;
 const STAFF: Allow = ['admin', 'county_office', 'joint_meeting'];
 const COUNTY: Allow = ['admin', 'county_office'];
 const READERS: Allow = ['admin', 'county_office', 'insurer', 'joint_meeting'];
+const CREDIT: Allow = ['admin', 'county_office', 'joint_meeting', 'bank'];
+const LENDERS: Allow = ['admin', 'bank'];
 const EXPECTED: Record<string, Allow> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
@@ -96,6 +98,23 @@ const EXPECTED: Record<string, Allow> = {
   'POST /api/v1/monitoring/signals/:id/dismiss': COUNTY,
   'POST /api/v1/monitoring/signals/:id/reopen': COUNTY,
   'GET /api/v1/monitoring/ledger.xlsx': STAFF,
+  'POST /api/v1/credit/loans': LENDERS,
+  'GET /api/v1/credit/loans': CREDIT,
+  'GET /api/v1/credit/loans/:id': CREDIT,
+  'POST /api/v1/credit/loans/:id/extensions': LENDERS,
+  'POST /api/v1/credit/loans/:id/renewal': LENDERS,
+  'GET /api/v1/credit/arrears': CREDIT,
+  'POST /api/v1/credit/files': LENDERS,
+  'GET /api/v1/credit/files': CREDIT,
+  'GET /api/v1/credit/files/:id': CREDIT,
+  'GET /api/v1/credit/files/:id/errors.xlsx': CREDIT,
+  'GET /api/v1/credit/funds/:countyCode': STAFF,
+  'POST /api/v1/credit/funds/:countyCode/movements': COUNTY,
+  'GET /api/v1/credit/compensations': CREDIT,
+  'POST /api/v1/credit/compensations/:id/pay': COUNTY,
+  'POST /api/v1/credit/compensations/:id/recoveries': LENDERS,
+  'GET /api/v1/credit/households/:id/rating': CREDIT,
+  'GET /api/v1/credit/borrowers': CREDIT,
   'GET /api/v1/review/drafts': READERS,
   'GET /api/v1/review/drafts/:countyCode/:year': READERS,
   'GET /api/v1/review/:year': READERS,

@@ -28,9 +28,9 @@ export interface TestApp {
 
 let seq = 0;
 
-export async function testApp(opts: { now?: () => Date } = {}): Promise<TestApp> {
+export async function testApp(opts: { now?: () => Date; env?: Record<string, string> } = {}): Promise<TestApp> {
   const database = await testDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent', PII_KEY: TEST_PII_KEY });
+  const config = loadConfig({ LOG_LEVEL: 'silent', PII_KEY: TEST_PII_KEY, ...opts.env });
   const running: Array<Promise<unknown>> = [];
   const deps: AppDeps = {
     db: database.db, dbKind: database.kind, pii: createPii(decodeMasterKey(TEST_PII_KEY)), config,

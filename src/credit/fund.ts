@@ -1,0 +1,176 @@
+// The county risk compensation fund (风险补偿金) and its cases; household credit ratings; the
+// insurance–credit link (which borrowers the 助农保 policy covers). Re-exported by service.ts.
+import { z } from 'zod';
+import { type Actor, assertScope, audit } from '../access/service.ts';
+import type { AppDeps, RequestCtx } from '../http/context.ts';
+import { getSettings } from '../settings/service.ts';
+import { isValidIsoDate, todayInShanghai } from '../shared/dates.ts';
+import { conflict, forbidden, notFound, unprocessable } from '../shared/errors.ts';
+import { formatYuan } from '../shared/money.ts';
+import { type PageQuery, pageBounds, pageOf } from '../shared/pagination.ts';
+import { compensationSplit, GRADE_NAMES, rateHousehold } from './rules.ts';
+import { allocate, type Instalment } from './schedule.ts';
+import * as store from './store.ts';
+
+type Ctx = RequestCtx & { actor: Actor };
+const IsoDate = z.string().refine(isValidIsoDate, '日期格式应为 YYYY-MM-DD');
+
+export const FundMovementInput = z.object({
+  kind: z.enum(['deposit', 'withdrawal']),
+  amountFen: z.number().int().positive('金额应大于 0').max(Number.MAX_SAFE_INTEGER),
+  on: IsoDate,
+  note: z.string().trim().max(500).optional(),
+});
+export const CompensationPayment = z.object({ on: IsoDate, note: z.string().trim().max(500).optional() });
+export const RecoveryInput = z.object({
+  amountFen: z.number().int().positive('金额应大于 0').max(Number.MAX_SAFE_INTEGER),
+  on: IsoDate,
+  note: z.string().trim().max(500).optional(),
+});
+
+const MOVEMENT_NAMES = { deposit: '注入', withdrawal: '调出', compensation: '代偿支出', recovery: '追偿回收' } as const;
+
+// ---- the fund --------------------------------------------------------------------------------
+
+export async function fundStatus(deps: AppDeps, actor: Actor, countyCode: string, q: PageQuery) {
+  assertScope(actor, countyCode);
+  const today = todayInShanghai(deps.now());
+  const { limit, offset } = pageBounds(q);
+  const [fund, outstanding, movements, settings] = await Promise.all([
+    store.fundBalance(deps.db, countyCode), store.countyOutstanding(deps.db, countyCode), store.fundMovements(deps.db, countyCode, limit, offset),
+    getSettings(deps.db, ['credit.leverage_multiple'], countyCode, today),
+  ]);
+  const multiple = settings['credit.leverage_multiple'].value;
+  const capacityFen = fund.balanceFen * multiple;
+  return {
+    countyCode, balanceFen: fund.balanceFen, outstandingFen: outstanding, leverageMultiple: multiple, capacityFen,
+    headroomFen: capacityFen - outstanding, exceeded: fund.movements > 0 && outstanding > capacityFen,
+    /** Outstanding loans as a multiple of the fund, ×100 (1000 = 10 倍); null without a fund. */
+    leverageX100: fund.balanceFen > 0 ? Math.round((outstanding * 100) / fund.balanceFen) : null,
+    movements: pageOf(movements.map((m) => ({ ...m, kindName: MOVEMENT_NAMES[m.kind] })), fund.movements, q),
+  };
+}
+
+export async function addFundMovement(deps: AppDeps, ctx: Ctx, countyCode: string, input: z.infer<typeof FundMovementInput>) {
+  assertScope(ctx.actor, countyCode);
+  return deps.db.transaction(async (tx) => {
+    await store.lockFund(tx, countyCode);
+    const { balanceFen } = await store.fundBalance(tx, countyCode);
+    if (input.kind === 'withdrawal' && input.amountFen > balanceFen) {
+      throw conflict('FUND_INSUFFICIENT', `风险补偿金余额 ${formatYuan(balanceFen, { unit: true })}，不足以调出 ${formatYuan(input.amountFen, { unit: true })}`);
+    }
+    const row = await store.insertFundMovement(tx, {
+      countyCode, kind: input.kind, amountFen: input.kind === 'deposit' ? input.amountFen : -input.amountFen, on: input.on, note: input.note ?? null,
+      createdBy: ctx.actor.userId,
+    });
+    await audit(tx, ctx, { action: `credit.fund.${input.kind}`, entityType: 'credit_fund', entityId: String(row.id), summary: { before: { balanceFen }, after: { balanceFen: balanceFen + row.amountFen } } });
+    return { ...row, balanceFen: balanceFen + row.amountFen };
+  });
+}
+
+// ---- compensation cases ----------------------------------------------------------------------
+
+function publicCase(c: store.CompensationRow, loanNo?: string) {
+  return { ...c, loanNo, outstandingRecoveryFen: c.status === 'paid' ? c.lossFen - c.recoveredFen : 0 };
+}
+
+export async function listCompensations(deps: AppDeps, actor: Actor, q: { status?: string | undefined } & PageQuery) {
+  const { limit, offset } = pageBounds(q);
+  const r = await store.listCompensations(deps.db, actor.scopePrefix, actor.role === 'bank' ? actor.orgId : undefined, q.status, limit, offset);
+  return pageOf(r.items.map((i) => publicCase(i.c, i.loanNo)), r.total, q);
+}
+
+async function readableCase(deps: AppDeps, actor: Actor, id: string, opts: { lock?: boolean } = {}) {
+  const c = await store.compensationById(deps.db, id, opts);
+  const loan = c ? await store.loanById(deps.db, c.loanId) : undefined;
+  if (!c || !loan || !loan.villageCode.startsWith(actor.scopePrefix) || (actor.role === 'bank' && c.lenderOrgId !== actor.orgId)) {
+    throw notFound('代偿记录不存在', 'COMPENSATION_NOT_FOUND');
+  }
+  return { c, loan };
+}
+
+/** The county pays the fund's share of a loss: the fund's balance must cover it. */
+export async function payCompensation(deps: AppDeps, ctx: Ctx, id: string, input: z.infer<typeof CompensationPayment>) {
+  return deps.db.transaction(async (tx) => {
+    const { c, loan } = await readableCase({ ...deps, db: tx }, ctx.actor, id, { lock: true });
+    if (c.status !== 'open') throw conflict('COMPENSATION_NOT_OPEN', c.status === 'paid' ? '该笔代偿已支付' : '该笔代偿已关闭（贷款已恢复正常或已追回）', { status: c.status });
+    if (input.on < c.openedOn) throw unprocessable('COMPENSATION_DATE_INVALID', '代偿日期不能早于代偿立案日期');
+    await store.lockFund(tx, c.countyCode);
+    const { balanceFen } = await store.fundBalance(tx, c.countyCode);
+    if (balanceFen < c.fundFen) {
+      throw conflict('FUND_INSUFFICIENT', `风险补偿金余额 ${formatYuan(balanceFen, { unit: true })}，不足以代偿 ${formatYuan(c.fundFen, { unit: true })}`);
+    }
+    await store.insertFundMovement(tx, { countyCode: c.countyCode, kind: 'compensation', amountFen: -c.fundFen, on: input.on, caseId: c.id, note: input.note ?? `代偿 ${loan.loanNo}`, createdBy: ctx.actor.userId });
+    const row = await store.updateCompensation(tx, id, { status: 'paid', paidOn: input.on });
+    await store.updateLoan(tx, loan.id, { status: 'compensated' });
+    await store.insertLoanEvent(tx, { loanId: loan.id, kind: 'compensation_paid', on: input.on, actorId: ctx.actor.userId, detail: { caseId: id, fundFen: c.fundFen, bankFen: c.bankFen } });
+    await audit(tx, ctx, { action: 'credit.compensation.pay', entityType: 'credit_compensation', entityId: id, summary: { before: { status: c.status, fundBalanceFen: balanceFen }, after: { status: 'paid', fundBalanceFen: balanceFen - c.fundFen } } });
+    return publicCase(row, loan.loanNo);
+  });
+}
+
+/** Money the bank recovers after compensation goes back to the fund and the bank in the case's shares. */
+export async function recordRecovery(deps: AppDeps, ctx: Ctx, id: string, input: z.infer<typeof RecoveryInput>) {
+  return deps.db.transaction(async (tx) => {
+    const { c, loan } = await readableCase({ ...deps, db: tx }, ctx.actor, id, { lock: true });
+    if (ctx.actor.role !== 'admin' && !(ctx.actor.role === 'bank' && c.lenderOrgId === ctx.actor.orgId)) throw forbidden('只有放贷银行可以登记追偿回收', 'NOT_LENDER');
+    if (c.status !== 'paid') throw conflict('COMPENSATION_NOT_PAID', '只有已代偿的贷款才能登记追偿回收', { status: c.status });
+    const open = c.lossFen - c.recoveredFen;
+    if (input.amountFen > open) throw unprocessable('RECOVERY_TOO_LARGE', `追偿金额超过尚未追回的损失 ${formatYuan(open, { unit: true })}`);
+    if (input.on < (c.paidOn ?? c.openedOn)) throw unprocessable('RECOVERY_DATE_INVALID', '追偿日期不能早于代偿日期');
+    const split = compensationSplit(input.amountFen, c.fundShareBp);
+    await store.lockFund(tx, c.countyCode);
+    if (split.fundFen > 0) {
+      await store.insertFundMovement(tx, { countyCode: c.countyCode, kind: 'recovery', amountFen: split.fundFen, on: input.on, caseId: c.id, note: input.note ?? `追偿 ${loan.loanNo}`, createdBy: ctx.actor.userId });
+    }
+    const recovered = c.recoveredFen + input.amountFen;
+    const row = await store.updateCompensation(tx, id, {
+      recoveredFen: recovered, fundRecoveredFen: c.fundRecoveredFen + split.fundFen, status: recovered >= c.lossFen ? 'closed' : 'paid',
+    });
+    await store.insertLoanEvent(tx, { loanId: loan.id, kind: 'recovery', on: input.on, actorId: ctx.actor.userId, detail: { caseId: id, amountFen: input.amountFen, ...split } });
+    await audit(tx, ctx, { action: 'credit.compensation.recover', entityType: 'credit_compensation', entityId: id, summary: { before: { recoveredFen: c.recoveredFen }, after: { recoveredFen: recovered, ...split } } });
+    return { ...publicCase(row, loan.loanNo), split };
+  });
+}
+
+// ---- household credit rating -----------------------------------------------------------------
+
+export async function householdRating(deps: AppDeps, actor: Actor, householdId: string) {
+  const today = todayInShanghai(deps.now());
+  const loans = (await store.listLoans(deps.db, { scopePrefix: actor.scopePrefix, lenderOrgId: actor.role === 'bank' ? actor.orgId : undefined },
+    { householdId }, 1000, 0)).items;
+  if (!loans.length) throw notFound('该户没有可查看的小额信贷记录', 'NO_LOANS');
+  const villageCode = loans[0]!.loan.villageCode;
+  const s = (await getSettings(deps.db, ['credit.rating'], villageCode, today))['credit.rating'].value;
+  const instalments = [];
+  let currentDaysPastDue = 0;
+  let compensated = false;
+  for (const { loan, status } of loans) {
+    const [schedule, repayments] = await Promise.all([store.scheduleOf(deps.db, loan.id), store.repaymentsOf(deps.db, loan.id)]);
+    instalments.push(...allocate(schedule as Instalment[], repayments, today));
+    currentDaysPastDue = Math.max(currentDaysPastDue, status?.daysPastDue ?? 0);
+    compensated ||= loan.status === 'compensated';
+  }
+  const r = rateHousehold({ instalments, currentDaysPastDue, compensated }, s, today);
+  return { householdId, asOf: today, ...r, gradeName: GRADE_NAMES[r.grade], loans: loans.length, settings: s };
+}
+
+// ---- insurance–credit link -------------------------------------------------------------------
+
+/** Borrower households with their loans, whether the 助农保 policy covers them today, and their paid claims. */
+export async function borrowersWithCover(deps: AppDeps, actor: Actor, q: { insured?: boolean | undefined; villageCode?: string | undefined } & PageQuery) {
+  if (q.villageCode) assertScope(actor, q.villageCode);
+  const today = todayInShanghai(deps.now());
+  const { limit, offset } = pageBounds(q);
+  const scope = { scopePrefix: q.villageCode ? q.villageCode.replace(/0+$/, '') : actor.scopePrefix, lenderOrgId: actor.role === 'bank' ? actor.orgId : undefined };
+  const r = await store.borrowers(deps.db, scope, today, q.insured, limit, offset);
+  return {
+    asOf: today,
+    ...pageOf(r.items.map((b) => ({
+      householdId: b.household_id, householdNo: b.household_no, headName: b.head_name, villageCode: b.village_code, loans: b.loans,
+      balanceFen: b.balance_fen, maxDaysPastDue: b.max_days_past_due, insured: b.insured, agricultureCovered: b.agricultural,
+      agreementNo: b.agreement_no, paidClaims: b.paid_claims, paidFen: b.paid_fen,
+    })), r.total, q),
+  };
+}
+

@@ -1,0 +1,133 @@
+// HTTP routes of the credit module: loans (register, read, extend, renew), bank files, arrears,
+// the risk compensation fund and its cases, household ratings, borrowers' cover.
+import { z } from 'zod';
+import { ctxOf } from '../http/context.ts';
+import { route } from '../http/route.ts';
+import { badRequest } from '../shared/errors.ts';
+import { PageQuery } from '../shared/pagination.ts';
+import * as svc from './service.ts';
+
+const TAG = '小额信贷';
+const IdParam = z.object({ id: z.uuid('编号格式不正确') });
+const County = z.string().regex(/^[0-9]{6}0{6}$/, '县级区划代码应为12位，后6位为0');
+const RegionCode = z.string().regex(/^[0-9]{12}$/, '地区代码应为12位数字');
+const Month = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');
+const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const READERS = ['admin', 'county_office', 'joint_meeting', 'bank'] as const;
+const LENDERS = ['admin', 'bank'] as const;
+const COUNTY_STAFF = ['admin', 'county_office'] as const;
+const MAX_FILE = 50 * 1024 * 1024;
+
+export const creditRoutes = [
+  route({
+    method: 'post', path: '/api/v1/credit/loans', tag: TAG, allow: LENDERS, body: svc.LoanInput, idempotent: true,
+    summary: '登记一笔小额信贷（校验额度、期限、年龄、利率与风险补偿金杠杆；生成还款计划）',
+    responses: { 201: '已登记', 409: '借据号已登记', 422: '不符合政策（列出规则）或借款人不在名单中' },
+    handler: async (c, { body }) => c.json(await svc.createLoan(c.var.deps, ctxOf(c), body), 201),
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/loans', tag: TAG, allow: READERS, summary: '贷款列表（银行只看本行；按状态、逾期档次、村、户筛选）',
+    query: PageQuery.extend({
+      status: z.enum(['active', 'settled', 'compensated', 'written_off']).optional(),
+      bucket: z.enum(['current', 'd1_30', 'd31_90', 'd91_180', 'd180_plus']).optional(),
+      villageCode: RegionCode.optional(), householdId: z.uuid().optional(), lenderOrgId: z.uuid().optional(), loanNo: z.string().max(60).optional(),
+    }),
+    handler: async (c, { query }) => c.json(await svc.listLoans(c.var.deps, c.var.actor!, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/loans/:id', tag: TAG, allow: READERS, params: IdParam, hideForbidden: true,
+    summary: '贷款详情（还款计划逐期核销、还款记录、逾期状态、经过）',
+    handler: async (c, { params }) => c.json(await svc.getLoan(c.var.deps, c.var.actor!, params.id)),
+  }),
+  route({
+    method: 'post', path: '/api/v1/credit/loans/:id/extensions', tag: TAG, allow: LENDERS, params: IdParam, body: svc.ExtensionInput,
+    summary: '办理展期（次数与月数按县设置；重排剩余本金的还款计划）', responses: { 200: '已展期', 409: '贷款已结清', 422: '超过展期限制' },
+    handler: async (c, { params, body }) => c.json(await svc.extendLoan(c.var.deps, ctxOf(c), params.id, body)),
+  }),
+  route({
+    method: 'post', path: '/api/v1/credit/loans/:id/renewal', tag: TAG, allow: LENDERS, params: IdParam, body: svc.RenewalInput, idempotent: true,
+    summary: '办理续贷（新贷款归还原贷款余额；次数按县设置）', responses: { 201: '已续贷（返回新贷款）', 409: '贷款已结清', 422: '超过续贷限制或不符合政策' },
+    handler: async (c, { params, body }) => c.json(await svc.renewLoan(c.var.deps, ctxOf(c), params.id, body), 201),
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/arrears', tag: TAG, allow: READERS, summary: '逾期分档汇总（正常、1–30、31–90、91–180、180天以上）',
+    query: z.object({ villageCode: RegionCode.optional() }),
+    handler: async (c, { query }) => c.json(await svc.arrearsSummary(c.var.deps, c.var.actor!, query.villageCode)),
+  }),
+  route({
+    method: 'post', path: '/api/v1/credit/files', tag: TAG, allow: LENDERS, maxBodyBytes: MAX_FILE, idempotent: true,
+    summary: '报送月度还款明细或余额明细（xlsx/csv，multipart 字段：file、kind、month、lenderOrgId）',
+    rawBody: { contentType: 'multipart/form-data', description: 'file：文件；kind：repayments 还款明细 / balances 余额明细；month：报送月份 YYYY-MM；lenderOrgId：仅管理员代报时填写' },
+    responses: { 200: '已处理（同一文件重复报送时返回原结果，不重复入账）', 400: '文件或列不正确', 413: '文件过大' },
+    handler: async (c) => {
+      if (!(c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
+        throw badRequest('MULTIPART_REQUIRED', '请以 multipart/form-data 上传文件（字段 file）');
+      }
+      const form = await c.req.parseBody();
+      const file = form.file;
+      if (!(file instanceof File)) throw badRequest('FILE_MISSING', '缺少上传文件（字段 file）');
+      if (file.size === 0) throw badRequest('FILE_EMPTY', '上传的文件是空的');
+      const fields = z.object({ kind: z.enum(['repayments', 'balances']), month: Month, lenderOrgId: z.uuid().optional() })
+        .safeParse({ kind: form.kind, month: form.month, lenderOrgId: form.lenderOrgId || undefined });
+      if (!fields.success) {
+        throw badRequest('VALIDATION_FAILED', '请求内容不正确', fields.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      }
+      const summary = await svc.importFile(c.var.deps, ctxOf(c), { ...fields.data, fileName: file.name || 'upload', fileSize: file.size },
+        file.stream() as unknown as AsyncIterable<Uint8Array>);
+      return c.json(summary);
+    },
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/files', tag: TAG, allow: READERS, summary: '报送文件记录（银行只看本行）', query: PageQuery,
+    handler: async (c, { query }) => c.json(await svc.listFiles(c.var.deps, c.var.actor!, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/files/:id', tag: TAG, allow: READERS, params: IdParam, hideForbidden: true, summary: '报送文件的处理结果（错误行、对账差异）',
+    handler: async (c, { params }) => c.json(await svc.getFile(c.var.deps, c.var.actor!, params.id)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/files/:id/errors.xlsx', tag: TAG, allow: READERS, params: IdParam, hideForbidden: true, summary: '下载报送文件的错误报告（Excel）',
+    handler: async (c, { params }) => {
+      const r = await svc.fileErrorReport(c.var.deps, c.var.actor!, params.id);
+      return c.body(r.bytes as Uint8Array<ArrayBuffer>, 200, {
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': `attachment; filename="errors.xlsx"; filename*=UTF-8''${encodeURIComponent(r.fileName)}`,
+      });
+    },
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/funds/:countyCode', tag: TAG, allow: ['admin', 'county_office', 'joint_meeting'],
+    params: z.object({ countyCode: County }), query: PageQuery, summary: '风险补偿金：余额、在贷余额、杠杆倍数与剩余额度、收支明细',
+    handler: async (c, { params, query }) => c.json(await svc.fundStatus(c.var.deps, c.var.actor!, params.countyCode, query)),
+  }),
+  route({
+    method: 'post', path: '/api/v1/credit/funds/:countyCode/movements', tag: TAG, allow: COUNTY_STAFF, params: z.object({ countyCode: County }),
+    body: svc.FundMovementInput, idempotent: true, summary: '风险补偿金注入或调出', responses: { 201: '已登记', 409: '余额不足' },
+    handler: async (c, { params, body }) => c.json(await svc.addFundMovement(c.var.deps, ctxOf(c), params.countyCode, body), 201),
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/compensations', tag: TAG, allow: READERS, summary: '代偿案件（逾期超过 90 天的贷款；补偿金与银行分担）',
+    query: PageQuery.extend({ status: z.enum(['open', 'paid', 'closed']).optional() }),
+    handler: async (c, { query }) => c.json(await svc.listCompensations(c.var.deps, c.var.actor!, query)),
+  }),
+  route({
+    method: 'post', path: '/api/v1/credit/compensations/:id/pay', tag: TAG, allow: COUNTY_STAFF, params: IdParam, body: svc.CompensationPayment,
+    summary: '风险补偿金代偿支付（按分担比例）', responses: { 200: '已代偿', 409: '已支付、已关闭或补偿金余额不足' },
+    handler: async (c, { params, body }) => c.json(await svc.payCompensation(c.var.deps, ctxOf(c), params.id, body)),
+  }),
+  route({
+    method: 'post', path: '/api/v1/credit/compensations/:id/recoveries', tag: TAG, allow: LENDERS, params: IdParam, body: svc.RecoveryInput,
+    summary: '代偿后追偿回收（按分担比例返还补偿金）', responses: { 200: '已登记', 409: '尚未代偿', 422: '超过未追回金额' },
+    handler: async (c, { params, body }) => c.json(await svc.recordRecovery(c.var.deps, ctxOf(c), params.id, body)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/households/:id/rating', tag: TAG, allow: READERS, params: IdParam, hideForbidden: true,
+    summary: '农户信用等级评定（依据还款记录，列出理由）',
+    handler: async (c, { params }) => c.json(await svc.householdRating(c.var.deps, c.var.actor!, params.id)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/borrowers', tag: TAG, allow: READERS, summary: '借款户参保情况（是否在保、农业生产险、已赔付理赔）',
+    query: PageQuery.extend({ insured: Bool.optional(), villageCode: RegionCode.optional() }),
+    handler: async (c, { query }) => c.json(await svc.borrowersWithCover(c.var.deps, c.var.actor!, query)),
+  }),
+];

@@ -1,0 +1,347 @@
+// Queries of the credit module. Registry, cover and claims tables are only read (the borrower, its
+// cover and its paid claims); the domain event `loan_overdue` is written here for monitoring.
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import {
+  creditCompensations, creditFiles, creditFundMovements, creditLoanEvents, creditLoans, creditLoanStatus, creditRepayments,
+  creditSchedule,
+} from '../../db/schema/credit.ts';
+import { domainEvents } from '../../db/schema/events.ts';
+import { persons } from '../../db/schema/registry.ts';
+import { type Db, rowsOf } from '../../db/types.ts';
+
+export type LoanRow = typeof creditLoans.$inferSelect;
+export type ScheduleRow = typeof creditSchedule.$inferSelect;
+export type RepaymentRow = typeof creditRepayments.$inferSelect;
+export type StatusRow = typeof creditLoanStatus.$inferSelect;
+export type CompensationRow = typeof creditCompensations.$inferSelect;
+export type FileRow = typeof creditFiles.$inferSelect;
+
+/** Which loans a caller may see: a bank its own, others by the borrower's village within scope. */
+export interface LoanScope { scopePrefix: string; lenderOrgId?: string | undefined }
+
+/** The same for raw SQL over `credit_loans l`. */
+function scopeOfL(s: LoanScope): SQL {
+  return s.lenderOrgId
+    ? sql`l.village_code like ${`${s.scopePrefix}%`} and l.lender_org_id = ${s.lenderOrgId}`
+    : sql`l.village_code like ${`${s.scopePrefix}%`}`;
+}
+
+export function scopeWhere(s: LoanScope): SQL {
+  const parts: SQL[] = [sql`${creditLoans.villageCode} like ${`${s.scopePrefix}%`}`];
+  if (s.lenderOrgId) parts.push(eq(creditLoans.lenderOrgId, s.lenderOrgId));
+  return and(...parts)!;
+}
+
+// ---- borrowers -------------------------------------------------------------------------------
+
+export async function personById(db: Db, id: string) {
+  const [p] = await db.select({
+    id: persons.id, householdId: persons.householdId, name: persons.name, birthDate: persons.birthDate, idMasked: persons.idMasked,
+    villageCode: persons.villageCode, countyCode: persons.countyCode, status: persons.status,
+  }).from(persons).where(eq(persons.id, id));
+  return p;
+}
+
+export async function personByIdHash(db: Db, idHash: string) {
+  const [p] = await db.select({ id: persons.id }).from(persons).where(eq(persons.idHash, idHash));
+  return p;
+}
+
+/** Outstanding principal of a household's active loans (from the arrears state, else the amount). */
+export async function householdOutstanding(db: Db, householdId: string): Promise<number> {
+  const [r] = rowsOf<{ fen: number }>(await db.execute(sql`
+    select coalesce(sum(coalesce(s.balance_fen, l.amount_fen)), 0)::float8 as fen
+    from credit_loans l left join credit_loan_status s on s.loan_id = l.id
+    where l.household_id = ${householdId} and l.status = 'active'`));
+  return r?.fen ?? 0;
+}
+
+/** Outstanding principal of all active loans in a county. */
+export async function countyOutstanding(db: Db, countyCode: string): Promise<number> {
+  const [r] = rowsOf<{ fen: number }>(await db.execute(sql`
+    select coalesce(sum(coalesce(s.balance_fen, l.amount_fen)), 0)::float8 as fen
+    from credit_loans l left join credit_loan_status s on s.loan_id = l.id
+    where l.county_code = ${countyCode} and l.status = 'active'`));
+  return r?.fen ?? 0;
+}
+
+// ---- loans -----------------------------------------------------------------------------------
+
+export async function insertLoan(db: Db, v: typeof creditLoans.$inferInsert) {
+  const [row] = await db.insert(creditLoans).values(v).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function loanByNo(db: Db, lenderOrgId: string, loanNo: string) {
+  const [row] = await db.select().from(creditLoans).where(and(eq(creditLoans.lenderOrgId, lenderOrgId), eq(creditLoans.loanNo, loanNo)));
+  return row;
+}
+
+export async function loanById(db: Db, id: string, opts: { lock?: boolean } = {}) {
+  const q = db.select().from(creditLoans).where(eq(creditLoans.id, id));
+  const [row] = opts.lock ? await q.for('update') : await q;
+  return row;
+}
+
+export async function updateLoan(db: Db, id: string, v: Partial<typeof creditLoans.$inferInsert>) {
+  const [row] = await db.update(creditLoans).set({ ...v, updatedAt: new Date() }).where(eq(creditLoans.id, id)).returning();
+  return row!;
+}
+
+export async function insertSchedule(db: Db, loanId: string, rows: Array<{ seq: number; dueOn: string; principalFen: number; interestFen: number }>) {
+  if (rows.length) await db.insert(creditSchedule).values(rows.map((r) => ({ loanId, ...r })));
+}
+
+export async function supersedeAfter(db: Db, loanId: string, seqs: number[]) {
+  if (seqs.length) await db.update(creditSchedule).set({ superseded: true }).where(and(eq(creditSchedule.loanId, loanId), inArray(creditSchedule.seq, seqs)));
+}
+
+export async function scheduleOf(db: Db, loanId: string, opts: { all?: boolean } = {}) {
+  return db.select().from(creditSchedule)
+    .where(opts.all ? eq(creditSchedule.loanId, loanId) : and(eq(creditSchedule.loanId, loanId), eq(creditSchedule.superseded, false)))
+    .orderBy(asc(creditSchedule.seq));
+}
+
+export async function repaymentsOf(db: Db, loanId: string) {
+  return db.select().from(creditRepayments).where(eq(creditRepayments.loanId, loanId)).orderBy(asc(creditRepayments.paidOn), asc(creditRepayments.id));
+}
+
+export async function insertRepayment(db: Db, v: typeof creditRepayments.$inferInsert) {
+  const [row] = await db.insert(creditRepayments).values(v).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function insertLoanEvent(db: Db, v: typeof creditLoanEvents.$inferInsert) {
+  await db.insert(creditLoanEvents).values(v);
+}
+
+export async function eventsOf(db: Db, loanId: string) {
+  return db.select().from(creditLoanEvents).where(eq(creditLoanEvents.loanId, loanId)).orderBy(asc(creditLoanEvents.id));
+}
+
+export async function statusOf(db: Db, loanId: string) {
+  const [row] = await db.select().from(creditLoanStatus).where(eq(creditLoanStatus.loanId, loanId));
+  return row;
+}
+
+/** How many loans the renewal chain ending at `loanId` holds before it (0 = an original loan). */
+export async function renewalDepth(db: Db, loanId: string): Promise<number> {
+  const [r] = rowsOf<{ depth: number }>(await db.execute(sql`
+    with recursive chain(id, renewal_of_id, depth) as (
+      select id, renewal_of_id, 0 from credit_loans where id = ${loanId}
+      union all
+      select l.id, l.renewal_of_id, c.depth + 1 from credit_loans l join chain c on l.id = c.renewal_of_id where c.depth < 50
+    ) select max(depth)::int as depth from chain`));
+  return r?.depth ?? 0;
+}
+
+export interface LoanFilter {
+  status?: LoanRow['status'] | undefined;
+  bucket?: string | undefined;
+  villageCode?: string | undefined;
+  householdId?: string | undefined;
+  lenderOrgId?: string | undefined;
+  loanNo?: string | undefined;
+}
+
+function filterWhere(scope: LoanScope, f: LoanFilter): SQL {
+  const parts: SQL[] = [scopeWhere(scope)];
+  if (f.status) parts.push(eq(creditLoans.status, f.status));
+  if (f.villageCode) parts.push(sql`${creditLoans.villageCode} like ${`${f.villageCode.replace(/0+$/, '')}%`}`);
+  if (f.householdId) parts.push(eq(creditLoans.householdId, f.householdId));
+  if (f.lenderOrgId) parts.push(eq(creditLoans.lenderOrgId, f.lenderOrgId));
+  if (f.loanNo) parts.push(eq(creditLoans.loanNo, f.loanNo));
+  if (f.bucket) parts.push(sql`coalesce(${creditLoanStatus.bucket}, 'current') = ${f.bucket}`);
+  return and(...parts)!;
+}
+
+export async function listLoans(db: Db, scope: LoanScope, f: LoanFilter, limit: number, offset: number) {
+  const where = filterWhere(scope, f);
+  const [items, [count]] = await Promise.all([
+    db.select({ loan: creditLoans, status: creditLoanStatus, borrowerName: persons.name, borrowerIdMasked: persons.idMasked })
+      .from(creditLoans).leftJoin(creditLoanStatus, eq(creditLoanStatus.loanId, creditLoans.id)).innerJoin(persons, eq(persons.id, creditLoans.personId))
+      .where(where).orderBy(desc(creditLoans.disbursedOn), asc(creditLoans.loanNo)).limit(limit).offset(offset),
+    db.select({ n: sql<number>`count(*)::int` }).from(creditLoans).leftJoin(creditLoanStatus, eq(creditLoanStatus.loanId, creditLoans.id)).where(where),
+  ]);
+  return { items, total: count?.n ?? 0 };
+}
+
+// ---- arrears pass ----------------------------------------------------------------------------
+
+/** Active (and compensated, still recovering) loans in id order after `afterId`: one batch of the daily pass. */
+export async function loanBatch(db: Db, afterId: string | null, limit: number, ids?: string[]) {
+  const where = ids ? inArray(creditLoans.id, ids) : and(eq(creditLoans.status, 'active'), afterId ? sql`${creditLoans.id} > ${afterId}` : undefined);
+  return db.select().from(creditLoans).where(where).orderBy(asc(creditLoans.id)).limit(ids ? ids.length : limit);
+}
+
+export async function schedulesOf(db: Db, loanIds: string[]) {
+  if (!loanIds.length) return [];
+  return rowsOf<{ loan_id: string; seq: number; due_on: string; principal_fen: number; interest_fen: number }>(await db.execute(sql`
+    select loan_id, seq, due_on::text, principal_fen::float8, interest_fen::float8 from credit_schedule
+    where loan_id = any(${`{${loanIds.join(',')}}`}::uuid[]) and not superseded order by loan_id, seq`));
+}
+
+export async function repaymentsOfLoans(db: Db, loanIds: string[]) {
+  if (!loanIds.length) return [];
+  return rowsOf<{ loan_id: string; paid_on: string; principal_fen: number; interest_fen: number }>(await db.execute(sql`
+    select loan_id, paid_on::text, principal_fen::float8, interest_fen::float8 from credit_repayments
+    where loan_id = any(${`{${loanIds.join(',')}}`}::uuid[]) order by loan_id, paid_on, id`));
+}
+
+export interface StatusValues {
+  loanId: string; balanceFen: number; overduePrincipalFen: number; overdueInterestFen: number;
+  daysPastDue: number; bucket: string; overdueSince: string | null;
+}
+
+/** Upsert the arrears state of many loans in one statement. */
+export async function upsertStatuses(db: Db, asOf: string, rows: StatusValues[]) {
+  if (!rows.length) return;
+  const col = <K extends keyof StatusValues>(k: K) => rows.map((r) => r[k]);
+  await db.execute(sql`
+    insert into credit_loan_status (loan_id, as_of, balance_fen, overdue_principal_fen, overdue_interest_fen, days_past_due, bucket, overdue_since, updated_at)
+    select u.loan_id, ${asOf}::date, u.balance, u.op, u.oi, u.dpd, u.bucket, u.since, now()
+    from unnest(${pgArray(col('loanId'))}::uuid[], ${pgArray(col('balanceFen'))}::bigint[], ${pgArray(col('overduePrincipalFen'))}::bigint[],
+      ${pgArray(col('overdueInterestFen'))}::bigint[], ${pgArray(col('daysPastDue'))}::int[], ${pgArray(col('bucket'))}::text[],
+      ${pgArray(col('overdueSince'))}::date[]) as u(loan_id, balance, op, oi, dpd, bucket, since)
+    on conflict (loan_id) do update set as_of = excluded.as_of, balance_fen = excluded.balance_fen,
+      overdue_principal_fen = excluded.overdue_principal_fen, overdue_interest_fen = excluded.overdue_interest_fen,
+      days_past_due = excluded.days_past_due, bucket = excluded.bucket, overdue_since = excluded.overdue_since, updated_at = now()`);
+}
+
+/** A Postgres array literal of simple values (uuids, numbers, codes, dates; null allowed). */
+export function pgArray(values: ReadonlyArray<string | number | null>): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : `"${String(v)}"`)).join(',')}}`;
+}
+
+export async function settleLoans(db: Db, rows: Array<{ loanId: string; settledOn: string }>) {
+  if (!rows.length) return;
+  await db.execute(sql`
+    update credit_loans l set status = 'settled', settled_on = u.settled, updated_at = now()
+    from unnest(${pgArray(rows.map((r) => r.loanId))}::uuid[], ${pgArray(rows.map((r) => r.settledOn))}::date[]) as u(id, settled)
+    where l.id = u.id and l.status = 'active'`);
+}
+
+export async function insertDomainEvents(db: Db, events: Array<typeof domainEvents.$inferInsert>) {
+  if (!events.length) return 0;
+  const rows = await db.insert(domainEvents).values(events).onConflictDoNothing({ target: domainEvents.dedupeKey }).returning({ id: domainEvents.id });
+  return rows.length;
+}
+
+// ---- compensation and the fund ---------------------------------------------------------------
+
+export async function insertCompensations(db: Db, rows: Array<typeof creditCompensations.$inferInsert>) {
+  if (!rows.length) return [];
+  return db.insert(creditCompensations).values(rows).onConflictDoNothing({ target: creditCompensations.loanId }).returning();
+}
+
+/** Open cases whose loan is no longer 90+ days overdue before the fund paid: cured. */
+export async function closeCuredCases(db: Db, loanIds: string[]) {
+  if (!loanIds.length) return;
+  await db.execute(sql`update credit_compensations set status = 'closed', updated_at = now()
+    where status = 'open' and loan_id = any(${pgArray(loanIds)}::uuid[])`);
+}
+
+export async function compensationById(db: Db, id: string, opts: { lock?: boolean } = {}) {
+  const q = db.select().from(creditCompensations).where(eq(creditCompensations.id, id));
+  const [row] = opts.lock ? await q.for('update') : await q;
+  return row;
+}
+
+export async function updateCompensation(db: Db, id: string, v: Partial<typeof creditCompensations.$inferInsert>) {
+  const [row] = await db.update(creditCompensations).set({ ...v, updatedAt: new Date() }).where(eq(creditCompensations.id, id)).returning();
+  return row!;
+}
+
+export async function listCompensations(db: Db, scopePrefix: string, lenderOrgId: string | undefined, status: string | undefined, limit: number, offset: number) {
+  const where = and(
+    sql`${creditCompensations.countyCode} like ${`${scopePrefix.slice(0, 6)}%`}`,
+    lenderOrgId ? eq(creditCompensations.lenderOrgId, lenderOrgId) : undefined,
+    status ? eq(creditCompensations.status, status as CompensationRow['status']) : undefined,
+  );
+  const [items, [count]] = await Promise.all([
+    db.select({ c: creditCompensations, loanNo: creditLoans.loanNo, villageCode: creditLoans.villageCode })
+      .from(creditCompensations).innerJoin(creditLoans, eq(creditLoans.id, creditCompensations.loanId))
+      .where(and(where, sql`${creditLoans.villageCode} like ${`${scopePrefix}%`}`))
+      .orderBy(desc(creditCompensations.openedOn)).limit(limit).offset(offset),
+    db.select({ n: sql<number>`count(*)::int` }).from(creditCompensations).innerJoin(creditLoans, eq(creditLoans.id, creditCompensations.loanId))
+      .where(and(where, sql`${creditLoans.villageCode} like ${`${scopePrefix}%`}`)),
+  ]);
+  return { items, total: count?.n ?? 0 };
+}
+
+export async function lockFund(db: Db, countyCode: string) {
+  // One county's fund at a time: movements are checked against the balance under this lock.
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`credit_fund:${countyCode}`}))`);
+}
+
+export async function fundBalance(db: Db, countyCode: string): Promise<{ balanceFen: number; movements: number }> {
+  const [r] = rowsOf<{ fen: number; n: number }>(await db.execute(sql`
+    select coalesce(sum(amount_fen), 0)::float8 as fen, count(*)::int as n from credit_fund_movements where county_code = ${countyCode}`));
+  return { balanceFen: r?.fen ?? 0, movements: r?.n ?? 0 };
+}
+
+export async function insertFundMovement(db: Db, v: typeof creditFundMovements.$inferInsert) {
+  const [row] = await db.insert(creditFundMovements).values(v).returning();
+  return row!;
+}
+
+export async function fundMovements(db: Db, countyCode: string, limit: number, offset: number) {
+  return db.select().from(creditFundMovements).where(eq(creditFundMovements.countyCode, countyCode))
+    .orderBy(desc(creditFundMovements.on), desc(creditFundMovements.id)).limit(limit).offset(offset);
+}
+
+// ---- summaries -------------------------------------------------------------------------------
+
+/** Loans and balances per arrears bucket within a scope. */
+export async function bucketTotals(db: Db, scope: LoanScope) {
+  return rowsOf<{ bucket: string; loans: number; balance_fen: number; overdue_principal_fen: number }>(await db.execute(sql`
+    select coalesce(s.bucket, 'current') as bucket, count(*)::int as loans,
+      coalesce(sum(coalesce(s.balance_fen, l.amount_fen)), 0)::float8 as balance_fen,
+      coalesce(sum(s.overdue_principal_fen), 0)::float8 as overdue_principal_fen
+    from credit_loans l left join credit_loan_status s on s.loan_id = l.id
+    where l.status = 'active' and ${scopeOfL(scope)}
+    group by 1`));
+}
+
+/** Borrower households with their loans, cover on `day` and paid claims (the insurance–credit link). */
+export async function borrowers(db: Db, scope: LoanScope, day: string, insured: boolean | undefined, limit: number, offset: number) {
+  const rows = rowsOf<{
+    household_id: string; household_no: string; head_name: string; village_code: string; loans: number; balance_fen: number;
+    max_days_past_due: number; insured: boolean; agricultural: boolean; agreement_no: string | null; paid_claims: number; paid_fen: number; total: number;
+  }>(await db.execute(sql`
+    with b as (
+      select l.household_id, count(*)::int as loans, coalesce(sum(coalesce(s.balance_fen, l.amount_fen)) filter (where l.status = 'active'), 0)::float8 as balance_fen,
+        coalesce(max(s.days_past_due), 0)::int as max_days_past_due
+      from credit_loans l left join credit_loan_status s on s.loan_id = l.id
+      where ${scopeOfL(scope)} group by l.household_id
+    ), c as (
+      select distinct on (e.household_id) e.household_id, a.agreement_no, (a.schedule ? 'agriculture') as agricultural
+      from cover_enrolments e join cover_agreements a on a.id = e.agreement_id
+      where e.household_id in (select household_id from b) and e.cover_start <= ${day}::date and e.cover_end >= ${day}::date
+        and a.status in ('active', 'expired')
+      order by e.household_id, e.cover_start desc
+    ), p as (
+      select cl.household_id, count(distinct cl.id)::int as n, coalesce(sum(pm.amount_fen), 0)::float8 as fen
+      from claims cl join claim_payments pm on pm.claim_id = cl.id
+      where cl.household_id in (select household_id from b) group by cl.household_id
+    )
+    select b.household_id, h.household_no, h.head_name, h.village_code, b.loans, b.balance_fen, b.max_days_past_due,
+      (c.household_id is not null) as insured, coalesce(c.agricultural, false) as agricultural, c.agreement_no,
+      coalesce(p.n, 0) as paid_claims, coalesce(p.fen, 0) as paid_fen, count(*) over ()::int as total
+    from b join households h on h.id = b.household_id left join c on c.household_id = b.household_id left join p on p.household_id = b.household_id
+    where ${insured === undefined ? sql`true` : insured ? sql`c.household_id is not null` : sql`c.household_id is null`}
+    order by h.village_code, h.household_no limit ${limit} offset ${offset}`));
+  return { items: rows, total: rows[0]?.total ?? 0 };
+}
+
+export async function filesOf(db: Db, lenderOrgId: string | undefined, limit: number, offset: number) {
+  return db.select({ id: creditFiles.id, lenderOrgId: creditFiles.lenderOrgId, kind: creditFiles.kind, month: creditFiles.month, fileName: creditFiles.fileName,
+    status: creditFiles.status, summary: creditFiles.summary, createdAt: creditFiles.createdAt })
+    .from(creditFiles).where(lenderOrgId ? eq(creditFiles.lenderOrgId, lenderOrgId) : undefined)
+    .orderBy(desc(creditFiles.createdAt)).limit(limit).offset(offset);
+}
+
+export async function fileById(db: Db, id: string) {
+  const [row] = await db.select().from(creditFiles).where(eq(creditFiles.id, id));
+  return row;
+}

@@ -27,3 +27,13 @@ export function copyValue(v: unknown): string {
 export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
+
+/**
+ * A JS array as one query parameter: a PostgreSQL array literal (every element quoted, quotes and
+ * backslashes escaped) for the statement to cast (::uuid[], ::bigint[], ::date[] …). Drivers
+ * disagree on binding JS arrays (postgres.js cannot for date[] or bigint[]); a text parameter binds
+ * alike on both, and a set-based statement over unnest() needs no parameter per element.
+ */
+export function pgArray(values: ReadonlyArray<string | number | null>): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
+}

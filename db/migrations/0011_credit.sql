@@ -164,4 +164,5 @@ CREATE INDEX "credit_loans_household_idx" ON "credit_loans" USING btree ("househ
 CREATE INDEX "credit_loans_lender_disbursed_idx" ON "credit_loans" USING btree ("lender_org_id","disbursed_on");--> statement-breakpoint
 CREATE UNIQUE INDEX "credit_repayments_ref_uq" ON "credit_repayments" USING btree ("loan_id","ref");--> statement-breakpoint
 CREATE INDEX "credit_repayments_loan_idx" ON "credit_repayments" USING btree ("loan_id","paid_on");--> statement-breakpoint
-CREATE UNIQUE INDEX "credit_reports_uq" ON "credit_reports" USING btree ("kind","county_code","period");
+CREATE UNIQUE INDEX "credit_reports_uq" ON "credit_reports" USING btree ("kind","county_code","period");--> statement-breakpoint
+CREATE INDEX "credit_schedule_due_idx" ON "credit_schedule" USING btree ("due_on");

@@ -58,7 +58,11 @@ export const creditSchedule = pgTable('credit_schedule', {
   principalFen: bigint('principal_fen', { mode: 'number' }).notNull(),
   interestFen: bigint('interest_fen', { mode: 'number' }).notNull(),
   superseded: boolean('superseded').notNull().default(false),
-}, (t) => [primaryKey({ columns: [t.loanId, t.seq] })]);
+}, (t) => [
+  primaryKey({ columns: [t.loanId, t.seq] }),
+  // Month-end reports and short-payment reconciliation select instalments by due date across loans.
+  index('credit_schedule_due_idx').on(t.dueOn),
+]);
 
 /** A bank file as received: kept with its hash (the same file twice changes nothing). */
 export const creditFiles = pgTable('credit_files', {

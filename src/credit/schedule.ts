@@ -11,7 +11,7 @@
 // Money is integer fen, rates basis points, dates 'YYYY-MM-DD'. Pure module: no IO, no clock (today is
 // an argument). Malformed arguments (a negative amount, a repayment larger than what is owed) are
 // RangeErrors with a Chinese message.
-import { addDays, addMonths, compareDates, daysBetween, isValidIsoDate, type IsoDate } from '../shared/dates.ts';
+import { addDays, addMonths, daysBetween, isValidIsoDate, type IsoDate, toEpochDay } from '../shared/dates.ts';
 import { formatYuan, type Fen } from '../shared/money.ts';
 
 // ---------------------------------------------------------------------------
@@ -207,40 +207,46 @@ const fullyPaid = (s: InstalmentState) => s.paidPrincipalFen === s.principalFen 
  * Note: the later instalments' interest stays as scheduled; a loan paid off early needs its schedule
  * cut by the caller.
  */
+// Dates are validated once on the way in; after that 'YYYY-MM-DD' strings compare as the days they name
+// (this runs for every loan in the daily pass).
 export function allocate(schedule: Instalment[], repayments: Repayment[], today: IsoDate): InstalmentState[] {
   validDate(today, '计算日期');
-  const states: InstalmentState[] = [...schedule]
-    .sort((a, b) => a.seq - b.seq)
-    .map((i) => {
-      validDate(i.dueOn, `第 ${i.seq} 期到期日`);
-      wholeNumber(i.principalFen, `第 ${i.seq} 期应还本金`, 0);
-      wholeNumber(i.interestFen, `第 ${i.seq} 期应还利息`, 0);
-      return { ...i, paidPrincipalFen: 0, paidInterestFen: 0, settledOn: null, onTime: false, daysLate: 0 };
-    });
+  const states: InstalmentState[] = [...schedule].sort((a, b) => a.seq - b.seq).map((i) => {
+    // Messages are built only for a bad value: this runs for every instalment of every loan.
+    if (!isValidIsoDate(i.dueOn)) validDate(i.dueOn, `第 ${i.seq} 期到期日`);
+    if (!Number.isSafeInteger(i.principalFen) || i.principalFen < 0) wholeNumber(i.principalFen, `第 ${i.seq} 期应还本金`, 0);
+    if (!Number.isSafeInteger(i.interestFen) || i.interestFen < 0) wholeNumber(i.interestFen, `第 ${i.seq} 期应还利息`, 0);
+    return { seq: i.seq, dueOn: i.dueOn, principalFen: i.principalFen, interestFen: i.interestFen, paidPrincipalFen: 0, paidInterestFen: 0, settledOn: null, onTime: false, daysLate: 0 };
+  });
   for (const r of repayments) {
     validDate(r.paidOn, '还款日期');
     wholeNumber(r.principalFen, '还款本金', 0);
     wholeNumber(r.interestFen, '还款利息', 0);
   }
   const applied = repayments
-    .filter((r) => compareDates(r.paidOn, today) <= 0)
-    .sort((a, b) => compareDates(a.paidOn, b.paidOn));
+    .filter((r) => r.paidOn <= today)
+    .sort((a, b) => (a.paidOn < b.paidOn ? -1 : a.paidOn > b.paidOn ? 1 : 0));
 
+  let open = 0; // instalments before this index are settled
   for (const r of applied) {
     // More than the schedule still owes (interest the bank reckoned by actual days, a payment after
     // an extension shortened the plan) is not an error here: the surplus pays nothing further.
     waterfall(states, r.interestFen, 'interest');
     waterfall(states, r.principalFen, 'principal');
-    for (const s of states) {
+    for (let k = open; k < states.length; k++) {
+      const s = states[k]!;
       if (s.settledOn === null && !owesNothing(s) && fullyPaid(s)) s.settledOn = r.paidOn;
     }
+    while (open < states.length && (states[open]!.settledOn !== null || owesNothing(states[open]!))) open++;
   }
 
+  const todayDay = toEpochDay(today);
   for (const s of states) {
-    if (owesNothing(s) && compareDates(s.dueOn, today) <= 0) s.settledOn = s.dueOn;
-    s.onTime = s.settledOn !== null && compareDates(s.settledOn, s.dueOn) <= 0;
-    if (s.settledOn !== null) s.daysLate = Math.max(0, daysBetween(s.dueOn, s.settledOn));
-    else s.daysLate = Math.max(0, daysBetween(s.dueOn, today));
+    if (owesNothing(s) && s.dueOn <= today) s.settledOn = s.dueOn;
+    s.onTime = s.settledOn !== null && s.settledOn <= s.dueOn;
+    if (s.onTime) s.daysLate = 0;
+    else if (s.settledOn !== null) s.daysLate = Math.max(0, daysBetween(s.dueOn, s.settledOn));
+    else s.daysLate = s.dueOn < today ? todayDay - toEpochDay(s.dueOn) : 0;
   }
   return states;
 }
@@ -271,10 +277,10 @@ export function arrearsOf(schedule: Instalment[], repayments: Repayment[], today
     const principal = s.principalFen - s.paidPrincipalFen;
     const interest = s.interestFen - s.paidInterestFen;
     balanceFen += principal;
-    if (compareDates(s.dueOn, today) >= 0 || principal + interest === 0) continue;
+    if (s.dueOn >= today || principal + interest === 0) continue;
     overduePrincipalFen += principal;
     overdueInterestFen += interest;
-    if (oldest === null || compareDates(s.dueOn, oldest) < 0) oldest = s.dueOn;
+    if (oldest === null || s.dueOn < oldest) oldest = s.dueOn;
   }
   const daysPastDue = oldest === null ? 0 : daysBetween(oldest, today);
   return {

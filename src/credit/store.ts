@@ -7,7 +7,7 @@ import {
 } from '../../db/schema/credit.ts';
 import { domainEvents } from '../../db/schema/events.ts';
 import { persons } from '../../db/schema/registry.ts';
-import { type Db, rowsOf } from '../../db/types.ts';
+import { type Db, pgArray, rowsOf } from '../../db/types.ts';
 
 export type LoanRow = typeof creditLoans.$inferSelect;
 export type ScheduleRow = typeof creditSchedule.$inferSelect;
@@ -178,14 +178,14 @@ export async function schedulesOf(db: Db, loanIds: string[]) {
   if (!loanIds.length) return [];
   return rowsOf<{ loan_id: string; seq: number; due_on: string; principal_fen: number; interest_fen: number }>(await db.execute(sql`
     select loan_id, seq, due_on::text, principal_fen::float8, interest_fen::float8 from credit_schedule
-    where loan_id = any(${`{${loanIds.join(',')}}`}::uuid[]) and not superseded order by loan_id, seq`));
+    where loan_id = any(${pgArray(loanIds)}::uuid[]) and not superseded order by loan_id, seq`));
 }
 
 export async function repaymentsOfLoans(db: Db, loanIds: string[]) {
   if (!loanIds.length) return [];
   return rowsOf<{ loan_id: string; paid_on: string; principal_fen: number; interest_fen: number }>(await db.execute(sql`
     select loan_id, paid_on::text, principal_fen::float8, interest_fen::float8 from credit_repayments
-    where loan_id = any(${`{${loanIds.join(',')}}`}::uuid[]) order by loan_id, paid_on, id`));
+    where loan_id = any(${pgArray(loanIds)}::uuid[]) order by loan_id, paid_on, id`));
 }
 
 export interface StatusValues {
@@ -206,11 +206,6 @@ export async function upsertStatuses(db: Db, asOf: string, rows: StatusValues[])
     on conflict (loan_id) do update set as_of = excluded.as_of, balance_fen = excluded.balance_fen,
       overdue_principal_fen = excluded.overdue_principal_fen, overdue_interest_fen = excluded.overdue_interest_fen,
       days_past_due = excluded.days_past_due, bucket = excluded.bucket, overdue_since = excluded.overdue_since, updated_at = now()`);
-}
-
-/** A Postgres array literal of simple values (uuids, numbers, codes, dates; null allowed). */
-export function pgArray(values: ReadonlyArray<string | number | null>): string {
-  return `{${values.map((v) => (v === null ? 'NULL' : `"${String(v)}"`)).join(',')}}`;
 }
 
 export async function settleLoans(db: Db, rows: Array<{ loanId: string; settledOn: string }>) {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from './config.ts';
 import { openRuntime } from './runtime.ts';
 import { createLogger } from './shared/log.ts';
-import { formatYuan } from './shared/money.ts';
+import { formatBasisPoints, formatYuan } from './shared/money.ts';
 import { isValidIsoDate } from './shared/dates.ts';
 import { ORG_KINDS, ROLES, type OrgKind, type Role } from './access/roles.ts';
 import * as access from './access/service.ts';
@@ -263,6 +263,31 @@ const COMMANDS: Record<string, Command> = {
       const t = await access.revokeToken(rt.deps, SYSTEM, idOpt(v.id, 'id'));
       console.log(`已吊销令牌 ${t.prefix}…  id=${t.id}`);
     }),
+  },
+  'credit report': {
+    usage: 'znb credit report --county 县级代码 --month YYYY-MM --out 月报.xlsx [--fresh]',
+    help: '导出县的小额信贷月报（各金融机构新发放、余额、逾期、贴息、同比）；已生成的月报直接导出，--fresh 重新计算。',
+    options: {
+      county: { type: 'string', required: true, help: '12位县级区划代码' },
+      month: { type: 'string', required: true, help: '月份，例如 2026-10（须已结束）' },
+      out: { type: 'string', required: true, help: '输出的 xlsx 文件' },
+      fresh: { type: 'boolean', help: '重新计算（替换已保存的月报）' },
+    },
+    run: (v) => {
+      const month = str(v.month) ?? '';
+      const county = str(v.county) ?? '';
+      if (!/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month 应为 YYYY-MM，收到：${month}`);
+      if (!/^[0-9]{6}0{6}$/.test(county)) throw new UsageError(`--county 应为12位县级区划代码（后6位为0），收到：${county}`);
+      return withRuntime(async (rt) => {
+        const { monthlyReportXlsx } = await import('./credit/service.ts');
+        const { writeFileSync } = await import('node:fs');
+        const r = await monthlyReportXlsx(rt.deps, null, { countyCode: county, month, fresh: v.fresh === true });
+        writeFileSync(str(v.out)!, r.bytes);
+        const t = r.report.total;
+        console.log(`${month} 小额信贷月报：${r.report.rows.length} 家金融机构，月末贷款余额 ${formatYuan(t?.balanceFen ?? 0, { unit: true })}，` +
+          `逾期率 ${formatBasisPoints(t?.overdueRateBp ?? 0)}，当月贴息 ${formatYuan(t?.subsidyFen ?? 0, { unit: true })}，已写入 ${str(v.out)}`);
+      });
+    },
   },
 };
 

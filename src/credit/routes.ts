@@ -1,7 +1,8 @@
 // HTTP routes of the credit module: loans (register, read, extend, renew), bank files, arrears,
-// the risk compensation fund and its cases, household ratings, borrowers' cover.
+// the risk compensation fund and its cases, household ratings, borrowers' cover, reports.
+import type { Context } from 'hono';
 import { z } from 'zod';
-import { ctxOf } from '../http/context.ts';
+import { type AppEnv, ctxOf } from '../http/context.ts';
 import { route } from '../http/route.ts';
 import { badRequest } from '../shared/errors.ts';
 import { PageQuery } from '../shared/pagination.ts';
@@ -17,6 +18,13 @@ const READERS = ['admin', 'county_office', 'joint_meeting', 'bank'] as const;
 const LENDERS = ['admin', 'bank'] as const;
 const COUNTY_STAFF = ['admin', 'county_office'] as const;
 const MAX_FILE = 50 * 1024 * 1024;
+
+const Fresh = { fresh: Bool.optional() };
+const SubsidyQuery = z.object({
+  countyCode: County, quarter: z.string().regex(/^[0-9]{4}-Q[1-4]$/, '季度格式应为 YYYY-Qn，例如 2026-Q3'), lenderOrgId: z.uuid().optional(), ...Fresh,
+});
+const MonthlyQuery = z.object({ countyCode: County, month: Month, ...Fresh });
+const SemiannualQuery = z.object({ countyCode: County, half: z.string().regex(/^[0-9]{4}-H[12]$/, '半年格式应为 YYYY-H1 或 YYYY-H2'), ...Fresh });
 
 export const creditRoutes = [
   route({
@@ -130,4 +138,45 @@ export const creditRoutes = [
     query: PageQuery.extend({ insured: Bool.optional(), villageCode: RegionCode.optional() }),
     handler: async (c, { query }) => c.json(await svc.borrowersWithCover(c.var.deps, c.var.actor!, query)),
   }),
+  // ---- reports (reports.ts): the stored report of a period unless fresh=true -----------------------
+  route({
+    method: 'get', path: '/api/v1/credit/subsidies', tag: TAG, allow: READERS, query: SubsidyQuery,
+    summary: '季度贴息清单（按期还息的利息乘以到期日的贴息比例；逾期或未还的当期不予贴息并注明原因；银行只看本行）',
+    responses: { 200: '贴息清单', 422: '季度尚未结束' },
+    handler: async (c, { query }) => c.json(await svc.subsidyList(c.var.deps, c.var.actor!, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/subsidies.xlsx', tag: TAG, allow: READERS, query: SubsidyQuery,
+    summary: '下载季度贴息清单（Excel，每家银行一个工作表，另附汇总）', responses: { 200: 'Excel 文件', 422: '季度尚未结束' },
+    handler: async (c, { query }) => xlsxResponse(c, await svc.subsidyXlsx(c.var.deps, c.var.actor!, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/reports/monthly', tag: TAG, allow: READERS, query: MonthlyQuery,
+    summary: '小额信贷月报（各金融机构新发放、余额、逾期余额与逾期率、贴息、逾期分档、参保户数、同比增长；银行只看本行）',
+    responses: { 200: '月报', 422: '月份尚未结束' },
+    handler: async (c, { query }) => c.json(await svc.monthlyReport(c.var.deps, c.var.actor!, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/reports/monthly.xlsx', tag: TAG, allow: READERS, query: MonthlyQuery,
+    summary: '下载小额信贷月报（Excel）', responses: { 200: 'Excel 文件', 422: '月份尚未结束' },
+    handler: async (c, { query }) => xlsxResponse(c, await svc.monthlyReportXlsx(c.var.deps, c.var.actor!, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/reports/semiannual', tag: TAG, allow: READERS, query: SemiannualQuery,
+    summary: '金融机构半年考核（贷款余额增长、逾期率、借款人参保率、按月报送，按总分排名；银行只看本行）',
+    responses: { 200: '考核结果', 422: '半年尚未结束' },
+    handler: async (c, { query }) => c.json(await svc.semiannualAssessment(c.var.deps, c.var.actor!, query)),
+  }),
+  route({
+    method: 'get', path: '/api/v1/credit/reports/semiannual.xlsx', tag: TAG, allow: READERS, query: SemiannualQuery,
+    summary: '下载金融机构半年考核（Excel）', responses: { 200: 'Excel 文件', 422: '半年尚未结束' },
+    handler: async (c, { query }) => xlsxResponse(c, await svc.semiannualAssessmentXlsx(c.var.deps, c.var.actor!, query)),
+  }),
 ];
+
+function xlsxResponse(c: Context<AppEnv>, r: { bytes: Uint8Array; fileName: string }) {
+  return c.body(r.bytes as Uint8Array<ArrayBuffer>, 200, {
+    'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'content-disposition': `attachment; filename="report.xlsx"; filename*=UTF-8''${encodeURIComponent(r.fileName)}`,
+  });
+}

@@ -13,13 +13,14 @@ import { formatYuan } from '../shared/money.ts';
 import { type Page, type PageQuery, pageBounds, pageOf } from '../shared/pagination.ts';
 import { refreshLoans } from './arrears.ts';
 import { checkExtension, checkLeverage, checkLoan, POLICY_RULE_NAMES, PURPOSES, type Purpose, splitExceptions, type Violation } from './rules.ts';
-import { allocate, type Bucket, BUCKET_NAMES, buildSchedule, extensionSchedule, type Instalment, type Method, METHOD_NAMES } from './schedule.ts';
+import { allocate, arrearsOf, type Bucket, BUCKET_NAMES, buildSchedule, extensionSchedule, type Instalment, type Method, METHOD_NAMES } from './schedule.ts';
 import { type BankFileSummary, errorReportXlsx, importBankFile } from './bank-file.ts';
 import * as store from './store.ts';
 
 export type Ctx = RequestCtx & { actor: Actor };
 export { refreshLoans } from './arrears.ts';
 export * from './fund.ts';
+export { makeDueReports, monthlyReport, monthlyReportXlsx, semiannualAssessment, semiannualAssessmentXlsx, subsidyList, subsidyXlsx } from './reports.ts';
 
 const IsoDate = z.string().refine(isValidIsoDate, '日期格式应为 YYYY-MM-DD');
 const PURPOSE_KEYS = Object.keys(PURPOSES) as [Purpose, ...Purpose[]];
@@ -210,10 +211,12 @@ export async function getLoan(deps: AppDeps, actor: Actor, id: string) {
     store.statusOf(deps.db, id), store.personById(deps.db, l.personId),
   ]);
   const states = allocate(schedule as Instalment[], repayments, today);
+  // One loan: its arrears as of today, not as of the last daily pass (lists show the stored state).
+  const live = l.status === 'active' ? arrearsOf(schedule as Instalment[], repayments, today) : undefined;
   return {
     ...publicLoan(l),
     borrower: borrower ? { personId: borrower.id, name: borrower.name, idMasked: borrower.idMasked } : null,
-    arrears: publicStatus(status, l),
+    arrears: live ? publicStatus({ ...live, loanId: l.id, asOf: today, updatedAt: new Date() }, l) : publicStatus(status, l),
     schedule: states,
     supersededInstalments: superseded.filter((r) => r.superseded).map(({ seq, dueOn, principalFen, interestFen }) => ({ seq, dueOn, principalFen, interestFen })),
     repayments: repayments.map((r) => ({ paidOn: r.paidOn, principalFen: r.principalFen, interestFen: r.interestFen, penaltyFen: r.penaltyFen, ref: r.ref, fileId: r.fileId })),
@@ -358,14 +361,17 @@ export async function importFile(
 
 async function readableFile(deps: AppDeps, actor: Actor, id: string) {
   const f = await store.fileById(deps.db, id);
-  if (!f || (actor.role === 'bank' && f.lenderOrgId !== actor.orgId)) throw notFound('报送文件不存在', 'FILE_NOT_FOUND');
+  const lender = f && actor.role !== 'bank' ? await findOrganisation(deps.db, f.lenderOrgId) : undefined;
+  if (!f || (actor.role === 'bank' ? f.lenderOrgId !== actor.orgId : !lender?.regionCode.startsWith(actor.scopePrefix))) {
+    throw notFound('报送文件不存在', 'FILE_NOT_FOUND');
+  }
   return f;
 }
 
 export async function listFiles(deps: AppDeps, actor: Actor, q: PageQuery) {
   const { limit, offset } = pageBounds(q);
-  const rows = await store.filesOf(deps.db, actor.role === 'bank' ? actor.orgId : undefined, limit + 1, offset);
-  return { ...pageOf(rows.slice(0, limit), offset + rows.length, q), hasMore: rows.length > limit };
+  const r = await store.filesOf(deps.db, loanScope(actor), limit, offset);
+  return pageOf(r.items, r.total, q);
 }
 
 export async function getFile(deps: AppDeps, actor: Actor, id: string) {

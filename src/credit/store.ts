@@ -168,7 +168,7 @@ export async function listLoans(db: Db, scope: LoanScope, f: LoanFilter, limit: 
 
 // ---- arrears pass ----------------------------------------------------------------------------
 
-/** Active (and compensated, still recovering) loans in id order after `afterId`: one batch of the daily pass. */
+/** Active loans in id order after `afterId` (one batch of the daily pass), or the loans named by `ids`. */
 export async function loanBatch(db: Db, afterId: string | null, limit: number, ids?: string[]) {
   const where = ids ? inArray(creditLoans.id, ids) : and(eq(creditLoans.status, 'active'), afterId ? sql`${creditLoans.id} > ${afterId}` : undefined);
   return db.select().from(creditLoans).where(where).orderBy(asc(creditLoans.id)).limit(ids ? ids.length : limit);
@@ -329,11 +329,17 @@ export async function borrowers(db: Db, scope: LoanScope, day: string, insured: 
   return { items: rows, total: rows[0]?.total ?? 0 };
 }
 
-export async function filesOf(db: Db, lenderOrgId: string | undefined, limit: number, offset: number) {
-  return db.select({ id: creditFiles.id, lenderOrgId: creditFiles.lenderOrgId, kind: creditFiles.kind, month: creditFiles.month, fileName: creditFiles.fileName,
-    status: creditFiles.status, summary: creditFiles.summary, createdAt: creditFiles.createdAt })
-    .from(creditFiles).where(lenderOrgId ? eq(creditFiles.lenderOrgId, lenderOrgId) : undefined)
-    .orderBy(desc(creditFiles.createdAt)).limit(limit).offset(offset);
+/** Files of one bank, or of the banks whose organisation lies within a region scope. */
+export async function filesOf(db: Db, scope: LoanScope, limit: number, offset: number) {
+  const where = scope.lenderOrgId ? eq(creditFiles.lenderOrgId, scope.lenderOrgId)
+    : sql`${creditFiles.lenderOrgId} in (select id from organisations where region_code like ${`${scope.scopePrefix}%`})`;
+  const [items, [count]] = await Promise.all([
+    db.select({ id: creditFiles.id, lenderOrgId: creditFiles.lenderOrgId, kind: creditFiles.kind, month: creditFiles.month, fileName: creditFiles.fileName,
+      status: creditFiles.status, summary: creditFiles.summary, createdAt: creditFiles.createdAt })
+      .from(creditFiles).where(where).orderBy(desc(creditFiles.createdAt)).limit(limit).offset(offset),
+    db.select({ n: sql<number>`count(*)::int` }).from(creditFiles).where(where),
+  ]);
+  return { items, total: count?.n ?? 0 };
 }
 
 export async function fileById(db: Db, id: string) {

@@ -4,8 +4,9 @@ import { markOverdue } from '../claims/service.ts';
 import { failStaleBatches } from '../cards/service.ts';
 import { consumeEvents, markOverdueSignals, scheduledLedgers } from '../monitoring/service.ts';
 import { prepareDrafts } from '../review/drafts.ts';
+import { refreshFindings } from '../review/service.ts';
 import { failStaleImports } from '../registry/service.ts';
-import { refreshLoans } from '../credit/service.ts';
+import { makeDueReports, refreshLoans } from '../credit/service.ts';
 import { pruneRates } from '../http/rate-limit.ts';
 import { type JobDef, minuteSlot, shanghaiDay } from './runner.ts';
 import type { AppDeps } from '../http/context.ts';
@@ -43,6 +44,12 @@ export const JOBS: readonly JobDef[] = [
     run: async (deps, now) => scheduledLedgers(deps, shanghaiDay(now)),
   },
   {
+    // The day's compliance findings, worked out once so that the day's reviews read them as recorded.
+    name: 'review.refresh-findings',
+    period: shanghaiDay,
+    run: async (deps, now) => refreshFindings(deps, shanghaiDay(now)),
+  },
+  {
     name: 'review.prepare-drafts',
     period: shanghaiDay,
     run: async (deps, now) => prepareDrafts(deps, shanghaiDay(now)),
@@ -53,6 +60,13 @@ export const JOBS: readonly JobDef[] = [
     name: 'credit.refresh-arrears',
     period: shanghaiDay,
     run: async (deps, now) => refreshLoans(deps, shanghaiDay(now)),
+  },
+  {
+    // The previous month's report, quarter's subsidy list and half's assessment of every county with
+    // loans, each once, from the county's report day on ('credit.report_day', default the 10th).
+    name: 'credit.monthly-reports',
+    period: shanghaiDay,
+    run: async (deps, now) => makeDueReports(deps, shanghaiDay(now)),
   },
   {
     name: 'ops.prune-rate-limits',

@@ -1,0 +1,270 @@
+// Set-based queries of the credit reports (reports.ts): where every loan of a county stood on a day,
+// new lending, the interest due in a period and whether it was paid on time, the banks' monthly
+// files, and the stored reports (credit_reports).
+//
+// Where a loan stands on day D is computed in SQL exactly as schedule.ts `arrearsOf` computes it:
+// repayments fill the instalments oldest first (interest to interest, principal to principal), so
+// after the repayments made by D an instalment k still owes something iff the schedule's cumulative
+// principal (or interest) up to k exceeds the principal (or interest) repaid by D; what it still owes
+// is min(its amount, cumulative − repaid), at least 0. The instalments of a loan that are not
+// superseded are due in seq order (an extension keeps the earlier ones and appends later ones), so
+// the instalments due before D are a prefix of the schedule and their running sums need no others.
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { creditReports } from '../../db/schema/credit.ts';
+import { type Db, rowsOf } from '../../db/types.ts';
+
+export type ReportKind = 'monthly' | 'semiannual' | 'subsidy';
+export type StoredReport = typeof creditReports.$inferSelect;
+
+/** One loan on a day: its balance, the overdue part and the oldest overdue due date's days past due. */
+export interface LoanState {
+  loan_id: string; lender_org_id: string; household_id: string;
+  balance_fen: number; overdue_principal_fen: number; overdue_interest_fen: number; days_past_due: number;
+}
+
+/** Per loan state on `day` of the loans of a county disbursed by then (written-off loans left out). */
+function loanStates(countyCode: string, day: string, lenderOrgId?: string): SQL {
+  const lender = lenderOrgId ? sql`and lender_org_id = ${lenderOrgId}` : sql``;
+  return sql`
+    l as (
+      select id, lender_org_id, household_id, amount_fen from credit_loans
+      where county_code = ${countyCode} and disbursed_on <= ${day}::date and status <> 'written_off' ${lender}
+    ), paid as (
+      select r.loan_id, sum(r.principal_fen) as p, sum(r.interest_fen) as i
+      from credit_repayments r join l on l.id = r.loan_id
+      where r.paid_on <= ${day}::date group by r.loan_id
+    ), due as (
+      select s.loan_id, s.due_on, s.principal_fen, s.interest_fen,
+        sum(s.principal_fen) over w as cp, sum(s.interest_fen) over w as ci
+      from credit_schedule s join l on l.id = s.loan_id
+      where not s.superseded and s.due_on < ${day}::date
+      window w as (partition by s.loan_id order by s.seq)
+    ), late as (
+      select d.loan_id, min(d.due_on) as oldest,
+        sum(greatest(0, least(d.principal_fen, d.cp - coalesce(pd.p, 0)))) as op,
+        sum(greatest(0, least(d.interest_fen, d.ci - coalesce(pd.i, 0)))) as oi
+      from due d left join paid pd on pd.loan_id = d.loan_id
+      where d.cp > coalesce(pd.p, 0) or d.ci > coalesce(pd.i, 0)
+      group by d.loan_id
+    ), state as (
+      select l.id as loan_id, l.lender_org_id, l.household_id,
+        greatest(l.amount_fen - coalesce(pd.p, 0), 0) as balance_fen,
+        coalesce(late.op, 0) as overdue_principal_fen, coalesce(late.oi, 0) as overdue_interest_fen,
+        coalesce(${day}::date - late.oldest, 0) as days_past_due
+      from l left join paid pd on pd.loan_id = l.id left join late on late.loan_id = l.id
+    )`;
+}
+
+/** Every loan's state on `day` (the reports aggregate the same rows; tests compare them with arrearsOf). */
+export async function loanStatesAt(db: Db, countyCode: string, day: string): Promise<LoanState[]> {
+  return rowsOf<LoanState>(await db.execute(sql`
+    with ${loanStates(countyCode, day)}
+    select loan_id, lender_org_id, household_id, balance_fen::float8 as balance_fen, overdue_principal_fen::float8 as overdue_principal_fen,
+      overdue_interest_fen::float8 as overdue_interest_fen, days_past_due::int as days_past_due
+    from state order by loan_id`));
+}
+
+/** A bank's (lender_org_id) or the county's (lender_org_id null) position on a day. */
+export interface Position {
+  lender_org_id: string | null;
+  loans: number; balance_fen: number; overdue_balance_fen: number; overdue_principal_fen: number; overdue_interest_fen: number;
+  borrowers: number; insured_borrowers: number;
+  current_loans: number; current_fen: number; d1_30_loans: number; d1_30_fen: number; d31_90_loans: number; d31_90_fen: number;
+  d91_180_loans: number; d91_180_fen: number; d180_plus_loans: number; d180_plus_fen: number;
+}
+
+/**
+ * Per bank and for the whole county (the row with lender_org_id null): loans outstanding on `day`
+ * (principal not repaid, or something overdue), their balance, the balance of the loans that are
+ * overdue (逾期贷款余额: the whole balance of a loan with any instalment past due), loans and balance
+ * per arrears bucket, borrower households and those the 助农保 policy covers on that day.
+ */
+export async function positionsAt(db: Db, countyCode: string, day: string): Promise<Position[]> {
+  const bucket = (name: string, cond: SQL) => sql`
+    count(*) filter (where ${cond})::int as ${sql.raw(`${name}_loans`)},
+    coalesce(sum(balance_fen) filter (where ${cond}), 0)::float8 as ${sql.raw(`${name}_fen`)}`;
+  return rowsOf<Position>(await db.execute(sql`
+    with ${loanStates(countyCode, day)}, o as (
+      select * from state where balance_fen > 0 or days_past_due > 0
+    ), ins as (
+      select distinct e.household_id from cover_enrolments e join cover_agreements a on a.id = e.agreement_id
+      where e.household_id in (select household_id from o) and e.cover_start <= ${day}::date and e.cover_end >= ${day}::date
+        and a.status in ('active', 'expired')
+    )
+    select o.lender_org_id, count(*)::int as loans, coalesce(sum(balance_fen), 0)::float8 as balance_fen,
+      coalesce(sum(balance_fen) filter (where days_past_due > 0), 0)::float8 as overdue_balance_fen,
+      coalesce(sum(overdue_principal_fen), 0)::float8 as overdue_principal_fen,
+      coalesce(sum(overdue_interest_fen), 0)::float8 as overdue_interest_fen,
+      count(distinct o.household_id)::int as borrowers,
+      count(distinct o.household_id) filter (where ins.household_id is not null)::int as insured_borrowers,
+      ${bucket('current', sql`days_past_due = 0`)},
+      ${bucket('d1_30', sql`days_past_due between 1 and 30`)},
+      ${bucket('d31_90', sql`days_past_due between 31 and 90`)},
+      ${bucket('d91_180', sql`days_past_due between 91 and 180`)},
+      ${bucket('d180_plus', sql`days_past_due > 180`)}
+    from o left join ins on ins.household_id = o.household_id
+    group by grouping sets ((o.lender_org_id), ())`));
+}
+
+/** Per bank: the principal not yet repaid on `day` (a cheaper position, for last year's balance). */
+export async function balancesAt(db: Db, countyCode: string, day: string): Promise<Map<string, number>> {
+  const rows = rowsOf<{ lender_org_id: string; fen: number }>(await db.execute(sql`
+    select l.lender_org_id, coalesce(sum(greatest(l.amount_fen - coalesce(pd.p, 0), 0)), 0)::float8 as fen
+    from credit_loans l
+    left join lateral (select sum(r.principal_fen) as p from credit_repayments r where r.loan_id = l.id and r.paid_on <= ${day}::date) pd on true
+    where l.county_code = ${countyCode} and l.disbursed_on <= ${day}::date and l.status <> 'written_off'
+    group by l.lender_org_id`));
+  return new Map(rows.map((r) => [r.lender_org_id, r.fen]));
+}
+
+/** Per bank: loans disbursed within [from, to], and their amount (every loan, whatever became of it). */
+export async function newLending(db: Db, countyCode: string, from: string, to: string): Promise<Map<string, { loans: number; fen: number }>> {
+  const rows = rowsOf<{ lender_org_id: string; loans: number; fen: number }>(await db.execute(sql`
+    select lender_org_id, count(*)::int as loans, coalesce(sum(amount_fen), 0)::float8 as fen from credit_loans
+    where county_code = ${countyCode} and disbursed_on between ${from}::date and ${to}::date
+    group by lender_org_id`));
+  return new Map(rows.map((r) => [r.lender_org_id, { loans: r.loans, fen: r.fen }]));
+}
+
+/**
+ * Instalments with interest due within [from, to], grouped by bank, village, due date, interest
+ * and whether they were fully repaid by their due date (then they earn the subsidy): the ratio is
+ * a dated setting per village and day, and each instalment's subsidy is rounded on its own.
+ */
+export async function interestDue(db: Db, countyCode: string, from: string, to: string) {
+  return rowsOf<{ lender_org_id: string; village_code: string; due_on: string; interest_fen: number; on_time: boolean; n: number }>(await db.execute(sql`
+    with l as (
+      select id, lender_org_id, village_code from credit_loans where county_code = ${countyCode} and disbursed_on <= ${to}::date
+    ), d as (
+      select s.loan_id, s.seq, s.due_on, s.interest_fen from credit_schedule s join l on l.id = s.loan_id
+      where not s.superseded and s.interest_fen > 0 and s.due_on between ${from}::date and ${to}::date
+    )
+    select l.lender_org_id, l.village_code, d.due_on::text as due_on, d.interest_fen::float8 as interest_fen,
+      (coalesce(pd.p, 0) >= asked.cp and coalesce(pd.i, 0) >= asked.ci) as on_time, count(*)::int as n
+    from d join l on l.id = d.loan_id
+    cross join lateral (
+      select sum(x.principal_fen) as cp, sum(x.interest_fen) as ci from credit_schedule x
+      where x.loan_id = d.loan_id and not x.superseded and x.seq <= d.seq
+    ) asked
+    left join lateral (
+      select sum(r.principal_fen) as p, sum(r.interest_fen) as i from credit_repayments r where r.loan_id = d.loan_id and r.paid_on <= d.due_on
+    ) pd on true
+    group by 1, 2, 3, 4, 5`));
+}
+
+/** Loans (with borrower and bank) of a county that have interest due within [from, to]. */
+export async function loansWithInterestDue(db: Db, countyCode: string, from: string, to: string) {
+  return rowsOf<{
+    id: string; loan_no: string; lender_org_id: string; village_code: string; borrower_name: string; borrower_id_masked: string | null;
+  }>(await db.execute(sql`
+    select l.id, l.loan_no, l.lender_org_id, l.village_code, p.name as borrower_name, p.id_masked as borrower_id_masked
+    from credit_loans l join persons p on p.id = l.person_id
+    where l.county_code = ${countyCode}
+      and exists (select 1 from credit_schedule s where s.loan_id = l.id and not s.superseded and s.interest_fen > 0
+        and s.due_on between ${from}::date and ${to}::date)`));
+}
+
+/** An instalment with interest due in a period, with what the schedule asks up to it and what was repaid. */
+export interface DueInstalment {
+  loan_id: string; seq: number; due_on: string; principal_fen: number; interest_fen: number;
+  /** The schedule's principal and interest up to and including this instalment. */
+  cp: number; ci: number;
+  /** Principal and interest repaid by `today`. */
+  paid_p: number; paid_i: number;
+  /** The day the repayments first covered cp and ci (the instalment was fully paid), or null. */
+  settled_on: string | null;
+}
+
+/**
+ * The instalments of a county's loans with interest due within [from, to], each with the sums that
+ * tell how the repayments made by `today` filled it (see the top of this file) — what allocate()
+ * works out loan by loan, for all loans at once: the schedule's running sums up to each instalment,
+ * the repayments' running sums day by day, and the first day those covered the instalment.
+ */
+export async function instalmentsDue(db: Db, countyCode: string, from: string, to: string, today: string): Promise<DueInstalment[]> {
+  return rowsOf<DueInstalment>(await db.execute(sql`
+    with ln as (
+      select distinct s.loan_id from credit_schedule s join credit_loans l on l.id = s.loan_id
+      where l.county_code = ${countyCode} and not s.superseded and s.interest_fen > 0 and s.due_on between ${from}::date and ${to}::date
+    ), cum as (
+      select s.loan_id, s.seq, s.due_on, s.principal_fen, s.interest_fen, sum(s.principal_fen) over w as cp, sum(s.interest_fen) over w as ci
+      from credit_schedule s join ln on ln.loan_id = s.loan_id
+      where not s.superseded and s.due_on <= ${to}::date
+      window w as (partition by s.loan_id order by s.seq)
+    ), d as (
+      select * from cum where interest_fen > 0 and due_on >= ${from}::date
+    ), rp as (
+      -- at the end of each day with a repayment: what was repaid so far
+      select r.loan_id, r.paid_on, sum(r.principal_fen) over w as p, sum(r.interest_fen) over w as i
+      from credit_repayments r join ln on ln.loan_id = r.loan_id
+      where r.paid_on <= ${today}::date
+      window w as (partition by r.loan_id order by r.paid_on)
+    ), tot as (
+      select loan_id, max(p) as p, max(i) as i from rp group by loan_id
+    )
+    select d.loan_id, d.seq, d.due_on::text as due_on, d.principal_fen::float8 as principal_fen, d.interest_fen::float8 as interest_fen,
+      d.cp::float8 as cp, d.ci::float8 as ci, coalesce(tot.p, 0)::float8 as paid_p, coalesce(tot.i, 0)::float8 as paid_i,
+      min(rp.paid_on)::text as settled_on
+    from d left join tot on tot.loan_id = d.loan_id
+      left join rp on rp.loan_id = d.loan_id and rp.p >= d.cp and rp.i >= d.ci
+    group by d.loan_id, d.seq, d.due_on, d.principal_fen, d.interest_fen, d.cp, d.ci, tot.p, tot.i
+    order by d.loan_id, d.seq`));
+}
+
+/** Banks that lent in a county by `day`, with their names. */
+export async function lendersOf(db: Db, countyCode: string, day: string) {
+  return rowsOf<{ id: string; name: string }>(await db.execute(sql`
+    select o.id, o.name from organisations o
+    where o.id in (select distinct lender_org_id from credit_loans where county_code = ${countyCode} and disbursed_on <= ${day}::date)
+    order by o.id`));
+}
+
+/** Per bank: how many of `months` ('YYYY-MM') it sent at least one file for that was applied. */
+export async function monthsReported(db: Db, lenderIds: string[], months: string[]): Promise<Map<string, number>> {
+  if (!lenderIds.length) return new Map();
+  const rows = rowsOf<{ lender_org_id: string; n: number }>(await db.execute(sql`
+    select lender_org_id, count(distinct month)::int as n from credit_files
+    where status = 'applied' and lender_org_id = any(${`{${lenderIds.join(',')}}`}::uuid[]) and month = any(${`{${months.join(',')}}`}::text[])
+    group by lender_org_id`));
+  return new Map(rows.map((r) => [r.lender_org_id, r.n]));
+}
+
+/** Counties with loans, and the first disbursement day in each. */
+export async function countiesWithLoans(db: Db) {
+  return rowsOf<{ county_code: string; first_on: string }>(await db.execute(sql`
+    select county_code, min(disbursed_on)::text as first_on from credit_loans group by county_code order by county_code`));
+}
+
+// ---- stored reports ----------------------------------------------------------------------------
+
+export async function findReport(db: Db, kind: ReportKind, countyCode: string, period: string): Promise<StoredReport | undefined> {
+  const [row] = await db.select().from(creditReports)
+    .where(and(eq(creditReports.kind, kind), eq(creditReports.countyCode, countyCode), eq(creditReports.period, period)));
+  return row;
+}
+
+export async function reportExists(db: Db, kind: ReportKind, countyCode: string, period: string): Promise<boolean> {
+  const [row] = await db.select({ id: creditReports.id }).from(creditReports)
+    .where(and(eq(creditReports.kind, kind), eq(creditReports.countyCode, countyCode), eq(creditReports.period, period)));
+  return row !== undefined;
+}
+
+/** Keep the workbook of a stored report (made when first asked for). */
+export async function saveXlsx(db: Db, kind: ReportKind, countyCode: string, period: string, xlsx: Uint8Array): Promise<void> {
+  await db.update(creditReports).set({ xlsx })
+    .where(and(eq(creditReports.kind, kind), eq(creditReports.countyCode, countyCode), eq(creditReports.period, period)));
+}
+
+/** Keep a report: `replace` overwrites the stored one (a recomputation), else the first one stays. */
+export async function saveReport(
+  db: Db, v: { kind: ReportKind; countyCode: string; period: string; report: unknown; xlsx: Uint8Array | null }, replace: boolean,
+): Promise<boolean> {
+  const q = db.insert(creditReports).values(v);
+  const rows = replace
+    ? await q.onConflictDoUpdate({
+      target: [creditReports.kind, creditReports.countyCode, creditReports.period],
+      set: { report: v.report, xlsx: v.xlsx, createdAt: new Date() },
+    }).returning({ id: creditReports.id })
+    : await q.onConflictDoNothing().returning({ id: creditReports.id });
+  return rows.length > 0;
+}

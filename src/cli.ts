@@ -264,6 +264,41 @@ const COMMANDS: Record<string, Command> = {
       console.log(`已吊销令牌 ${t.prefix}…  id=${t.id}`);
     }),
   },
+  'credit import': {
+    usage: 'znb credit import FILE --lender 银行机构id --kind repayments|balances --month YYYY-MM [--errors 错误.xlsx] [--json]',
+    help: '导入银行报送的月度还款明细（repayments）或余额明细（balances）：逐行校验，有效行在一个事务中入账并更新逾期；同一文件重复导入不重复入账。',
+    positionals: ['FILE'],
+    options: {
+      lender: { type: 'string', required: true, help: '放贷银行的机构 id' },
+      kind: { type: 'string', required: true, help: 'repayments 还款明细 | balances 余额明细' },
+      month: { type: 'string', required: true, help: '报送月份，例如 2026-10' },
+      errors: { type: 'string', help: '把错误行写入此 xlsx 文件' },
+      json: { type: 'boolean', help: '在标准输出打印一个 JSON 结果' },
+    },
+    run: (v, [file]) => {
+      const month = str(v.month) ?? '';
+      const kind = str(v.kind) ?? '';
+      if (!/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month 应为 YYYY-MM，收到：${month}`);
+      if (kind !== 'repayments' && kind !== 'balances') throw new UsageError(`--kind 应为 repayments 或 balances，收到：${kind}`);
+      const lender = idOpt(v.lender, 'lender');
+      return withRuntime(async (rt) => {
+        const { importFile, fileErrorReportOf } = await import('./credit/service.ts');
+        const { createReadStream, statSync, writeFileSync } = await import('node:fs');
+        const { basename } = await import('node:path');
+        let size: number;
+        try { size = statSync(file!).size; } catch { throw new UsageError(`找不到文件：${file}`); }
+        const s = await importFile(rt.deps, SYSTEM, { kind, month, lenderOrgId: lender, fileName: basename(file!), fileSize: size },
+          createReadStream(file!) as unknown as AsyncIterable<Uint8Array>);
+        if (str(v.errors) && s.errorCount > 0) writeFileSync(str(v.errors)!, await fileErrorReportOf(rt.deps, s));
+        if (v.json) console.log(JSON.stringify(s));
+        else {
+          console.log(`${s.duplicateOf ? '该文件已导入过，未重复入账。' : ''}${month} ${kind === 'repayments' ? '还款明细' : '余额明细'}：${s.rows} 行，入账 ${s.applied} 行，` +
+            `未变化 ${s.unchanged} 行，错误 ${s.errorCount} 行，对账差异 ${s.reconciliationCount} 笔`);
+        }
+        return s.status === 'applied' ? 0 : 1;
+      });
+    },
+  },
   'credit report': {
     usage: 'znb credit report --county 县级代码 --month YYYY-MM --out 月报.xlsx [--fresh]',
     help: '导出县的小额信贷月报（各金融机构新发放、余额、逾期、贴息、同比）；已生成的月报直接导出，--fresh 重新计算。',

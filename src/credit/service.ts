@@ -85,8 +85,9 @@ function assertLender(actor: Actor, l: store.LoanRow) {
 
 // ---- registering a loan ----------------------------------------------------------------------
 
-async function lenderOf(deps: AppDeps, actor: Actor, lenderOrgId: string | undefined): Promise<string> {
-  if (actor.role === 'bank') {
+/** The lending bank: a bank user's own organisation; for admin and the system (CLI) the one named. */
+async function lenderOf(deps: AppDeps, actor: Actor | null, lenderOrgId: string | undefined): Promise<string> {
+  if (actor?.role === 'bank') {
     if (lenderOrgId && lenderOrgId !== actor.orgId) throw forbidden('银行只能登记本行发放的贷款', 'NOT_LENDER');
     return actor.orgId;
   }
@@ -343,13 +344,13 @@ export async function renewLoan(deps: AppDeps, ctx: Ctx, id: string, input: z.in
  * with the arrears of the loans it touches (and any `loan_overdue` event that follows), or not at all.
  */
 export async function importFile(
-  deps: AppDeps, ctx: Ctx, input: { kind: 'repayments' | 'balances'; month: string; lenderOrgId?: string | undefined; fileName: string; fileSize: number },
+  deps: AppDeps, ctx: RequestCtx, input: { kind: 'repayments' | 'balances'; month: string; lenderOrgId?: string | undefined; fileName: string; fileSize: number },
   source: AsyncIterable<Uint8Array>,
 ) {
   const lenderOrgId = await lenderOf(deps, ctx.actor, input.lenderOrgId);
   const today = todayInShanghai(deps.now());
   let events = 0;
-  const summary = await importBankFile(deps, { ...input, lenderOrgId, actorId: ctx.actor.userId, requestId: ctx.requestId }, source, {
+  const summary = await importBankFile(deps, { ...input, lenderOrgId, actorId: ctx.actor?.userId ?? null, requestId: ctx.requestId }, source, {
     afterApply: async (tx, loanIds) => {
       events = (await refreshLoans(deps, today, { loanIds, db: tx })).events;
       await audit(tx, ctx, { action: `credit.file.${input.kind}`, entityType: 'credit_file', summary: { after: { month: input.month, fileName: input.fileName, loans: loanIds.length } } });
@@ -377,6 +378,11 @@ export async function listFiles(deps: AppDeps, actor: Actor, q: PageQuery) {
 export async function getFile(deps: AppDeps, actor: Actor, id: string) {
   const f = await readableFile(deps, actor, id);
   return { id: f.id, lenderOrgId: f.lenderOrgId, kind: f.kind, month: f.month, fileName: f.fileName, status: f.status, createdAt: f.createdAt, summary: f.summary };
+}
+
+/** The error report of an import's summary (the CLI writes it next to the file). */
+export function fileErrorReportOf(deps: AppDeps, summary: BankFileSummary) {
+  return errorReportXlsx(deps, summary);
 }
 
 export async function fileErrorReport(deps: AppDeps, actor: Actor, id: string) {

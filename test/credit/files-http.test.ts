@@ -1,11 +1,14 @@
 // Bank files over HTTP: a bank uploads its month's repayments; the loans' arrears follow in the same
 // transaction; the same file again changes nothing; bad rows come back with their row numbers and
 // as an xlsx report; another bank cannot see the file; bad requests are 4xx with a Chinese message.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNTY, idFor } from '../registry/fixtures.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { insuredCounty } from '../helpers/county.ts';
+import { processEnv, run } from '../helpers/spawn.ts';
 
 let clock = new Date('2025-06-10T04:00:00Z');
 let t: TestApp;
@@ -86,4 +89,29 @@ describe('POST /api/v1/credit/files', () => {
     const files = await (await t.call(bank.token, 'GET', '/api/v1/credit/files')).json();
     expect(files.items).toHaveLength(1);
   });
+});
+
+describe('znb credit import', () => {
+  let pe: Awaited<ReturnType<typeof processEnv>>;
+  beforeAll(async () => { pe = await processEnv(); });
+  afterAll(() => pe?.close());
+
+  it('refuses usage errors (exit 2), reports a file whose every row is bad (exit 1) with its error workbook', async () => {
+    const org = await run(['bin/znb.mjs', 'org', 'create', '--kind', 'bank', '--name', '某县农村商业银行', '--region', COUNTY], pe.env);
+    expect(org.code, org.stderr).toBe(0);
+    const lender = /id=([0-9a-f-]{36})/.exec(org.stdout)![1]!;
+    const file = join(pe.dataDir, '还款明细.csv');
+    writeFileSync(file, '借据号,还款日期,归还本金,归还利息\nNOPE-1,2026-10-10,100.00,2.50\n');
+    const usage = await run(['bin/znb.mjs', 'credit', 'import', file, '--lender', lender, '--kind', 'loans', '--month', '2026-10'], pe.env);
+    expect([usage.code, usage.stderr.includes('--kind')]).toEqual([2, true]);
+    const errors = join(pe.dataDir, '错误.xlsx');
+    const r = await run(['bin/znb.mjs', 'credit', 'import', file, '--lender', lender, '--kind', 'repayments', '--month', '2026-10', '--errors', errors, '--json'], pe.env);
+    expect(r.code, r.stderr).toBe(1);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ status: 'rejected', rows: 1, rejected: 1, applied: 0 });
+    expect(summary.errors[0]).toMatchObject({ row: 2, code: 'LOAN_UNKNOWN' });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(errors);
+    expect(wb.worksheets[0]!.getSheetValues().flat().map(String).join(' ')).toContain('NOPE-1');
+  }, 120_000);
 });

@@ -25,12 +25,21 @@ export interface LoanState {
 /** Per loan state on `day` of the loans of a county disbursed by then (written-off loans left out). */
 function loanStates(countyCode: string, day: string, lenderOrgId?: string): SQL {
   const lender = lenderOrgId ? sql`and lender_org_id = ${lenderOrgId}` : sql``;
+  return loanStatesWhere(sql`county_code = ${countyCode} and disbursed_on <= ${day}::date and status <> 'written_off' ${lender}`, day);
+}
+
+/**
+ * The CTEs `l`, `paid`, `due`, `late`, `state` for the loans `where` selects (a condition on
+ * credit_loans), as of `day`. `state` has the balance, the overdue principal and interest, the days
+ * past due, the oldest unpaid due date (`oldest`) and the last repayment day (`last_paid`). The daily
+ * arrears pass (arrears.ts) and the reports read the same definition.
+ */
+export function loanStatesWhere(where: SQL, day: string): SQL {
   return sql`
     l as (
-      select id, lender_org_id, household_id, amount_fen from credit_loans
-      where county_code = ${countyCode} and disbursed_on <= ${day}::date and status <> 'written_off' ${lender}
+      select id, lender_org_id, household_id, amount_fen from credit_loans where ${where}
     ), paid as (
-      select r.loan_id, sum(r.principal_fen) as p, sum(r.interest_fen) as i
+      select r.loan_id, sum(r.principal_fen) as p, sum(r.interest_fen) as i, max(r.paid_on) as last_paid
       from credit_repayments r join l on l.id = r.loan_id
       where r.paid_on <= ${day}::date group by r.loan_id
     ), due as (
@@ -50,7 +59,7 @@ function loanStates(countyCode: string, day: string, lenderOrgId?: string): SQL 
       select l.id as loan_id, l.lender_org_id, l.household_id,
         greatest(l.amount_fen - coalesce(pd.p, 0), 0) as balance_fen,
         coalesce(late.op, 0) as overdue_principal_fen, coalesce(late.oi, 0) as overdue_interest_fen,
-        coalesce(${day}::date - late.oldest, 0) as days_past_due
+        coalesce(${day}::date - late.oldest, 0) as days_past_due, late.oldest, pd.last_paid
       from l left join paid pd on pd.loan_id = l.id left join late on late.loan_id = l.id
     )`;
 }

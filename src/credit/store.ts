@@ -8,6 +8,7 @@ import {
 import { domainEvents } from '../../db/schema/events.ts';
 import { persons } from '../../db/schema/registry.ts';
 import { type Db, pgArray, rowsOf } from '../../db/types.ts';
+import { loanStatesWhere } from './report-store.ts';
 
 export type LoanRow = typeof creditLoans.$inferSelect;
 export type ScheduleRow = typeof creditSchedule.$inferSelect;
@@ -168,24 +169,24 @@ export async function listLoans(db: Db, scope: LoanScope, f: LoanFilter, limit: 
 
 // ---- arrears pass ----------------------------------------------------------------------------
 
-/** Active loans in id order after `afterId` (one batch of the daily pass), or the loans named by `ids`. */
-export async function loanBatch(db: Db, afterId: string | null, limit: number, ids?: string[]) {
-  const where = ids ? inArray(creditLoans.id, ids) : and(eq(creditLoans.status, 'active'), afterId ? sql`${creditLoans.id} > ${afterId}` : undefined);
-  return db.select().from(creditLoans).where(where).orderBy(asc(creditLoans.id)).limit(ids ? ids.length : limit);
+export interface ActiveState {
+  loan_id: string; loan_no: string; lender_org_id: string; household_id: string; person_id: string; village_code: string; county_code: string;
+  purpose: string; balance_fen: number; overdue_principal_fen: number; overdue_interest_fen: number; days_past_due: number;
+  oldest: string | null; last_paid: string | null;
 }
 
-export async function schedulesOf(db: Db, loanIds: string[]) {
-  if (!loanIds.length) return [];
-  return rowsOf<{ loan_id: string; seq: number; due_on: string; principal_fen: number; interest_fen: number }>(await db.execute(sql`
-    select loan_id, seq, due_on::text, principal_fen::float8, interest_fen::float8 from credit_schedule
-    where loan_id = any(${pgArray(loanIds)}::uuid[]) and not superseded order by loan_id, seq`));
-}
-
-export async function repaymentsOfLoans(db: Db, loanIds: string[]) {
-  if (!loanIds.length) return [];
-  return rowsOf<{ loan_id: string; paid_on: string; principal_fen: number; interest_fen: number }>(await db.execute(sql`
-    select loan_id, paid_on::text, principal_fen::float8, interest_fen::float8 from credit_repayments
-    where loan_id = any(${pgArray(loanIds)}::uuid[]) order by loan_id, paid_on, id`));
+/**
+ * Where the active loans (all, or those named) stand on `day`, with what the daily pass needs of
+ * each: one statement, computed in SQL by the definition of report-store.ts.
+ */
+export async function activeStates(db: Db, day: string, loanIds?: string[]) {
+  const where = loanIds ? sql`status = 'active' and id = any(${pgArray(loanIds)}::uuid[])` : sql`status = 'active'`;
+  return rowsOf<ActiveState>(await db.execute(sql`
+    with ${loanStatesWhere(where, day)}
+    select s.loan_id, c.loan_no, c.lender_org_id, c.household_id, c.person_id, c.village_code, c.county_code, c.purpose,
+      s.balance_fen::float8 as balance_fen, s.overdue_principal_fen::float8 as overdue_principal_fen,
+      s.overdue_interest_fen::float8 as overdue_interest_fen, s.days_past_due::int as days_past_due, s.oldest::text as oldest, s.last_paid::text as last_paid
+    from state s join credit_loans c on c.id = s.loan_id order by s.loan_id`));
 }
 
 export interface StatusValues {

@@ -392,3 +392,4 @@ export async function fileErrorReport(deps: AppDeps, actor: Actor, id: string) {
 
 export { GRADE_NAMES, PURPOSES } from './rules.ts';
 export { BUCKET_NAMES, METHOD_NAMES } from './schedule.ts';
+export { type CreditFigures, creditFigures } from './figures.ts';

@@ -264,3 +264,17 @@ describe('ratings, arrears summary and borrowers’ cover', () => {
     expect(bankView.items.map((b: { headName: string }) => b.headName)).toEqual(['张德明']);
   });
 });
+
+describe('credit figures of a year (for the annual review)', () => {
+  it('counts the year’s lending, the compensation cases and the fund’s money; null for a county without loans', async () => {
+    const { creditFigures } = await import('../../src/credit/service.ts');
+    const f = await creditFigures(t.deps, COUNTY, '2025-01-01', '2025-12-31');
+    // JJ-001 30 000, 张德明 10 000, L12 5 000, E1 5 000, U1 3 000 (registered later, disbursed 2025-06-10).
+    expect(f).toMatchObject({ asOf: '2025-12-31', newLoans: 5, newAmountFen: 5_300_000 });
+    const c = (await (await t.call(ic.county.token, 'GET', '/api/v1/credit/compensations?status=paid')).json()).items[0];
+    expect(f!.compensation).toEqual({ opened: 1, lossFen: c.lossFen, fundPaidFen: c.fundFen, recoveredToFundFen: 80_001 });
+    expect(f!.overdueRateBp).toBe(Math.round((f!.overdueBalanceFen * 10_000) / f!.balanceFen));
+    expect(f!.subsidyFen).toBeLessThanOrEqual(f!.interestDueFen);
+    expect(await creditFigures(t.deps, '500102000000', '2025-01-01', '2025-12-31')).toBeNull();
+  });
+});

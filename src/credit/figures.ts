@@ -1,0 +1,65 @@
+// The credit figures of a county over a period, for the joint meeting's annual review: lending,
+// balance and arrears at the period's end (or today, while it runs), the interest subsidy earned
+// on the period's instalments, and the risk compensation fund's cases. Null when the county has no
+// poverty-relief loans (the review then shows no credit section). Read-only, set-based.
+import { sql } from 'drizzle-orm';
+import { type Db, rowsOf } from '../../db/types.ts';
+import type { AppDeps } from '../http/context.ts';
+import { settingsResolver } from '../settings/service.ts';
+import { todayInShanghai } from '../shared/dates.ts';
+import { applyBasisPoints } from '../shared/money.ts';
+import * as rs from './report-store.ts';
+
+export interface CreditFigures {
+  /** The day balances and arrears are taken: the period's end, or today while the period runs. */
+  asOf: string;
+  newLoans: number;
+  newAmountFen: number;
+  loans: number;
+  borrowers: number;
+  insuredBorrowers: number;
+  balanceFen: number;
+  overdueBalanceFen: number;
+  /** Overdue balance ÷ balance, basis points. */
+  overdueRateBp: number;
+  interestDueFen: number;
+  subsidyFen: number;
+  compensation: { opened: number; lossFen: number; fundPaidFen: number; recoveredToFundFen: number };
+}
+
+async function compensationsIn(db: Db, countyCode: string, from: string, to: string) {
+  const [r] = rowsOf<{ opened: number; loss: number; paid: number; recovered: number }>(await db.execute(sql`
+    select
+      (select count(*)::int from credit_compensations where county_code = ${countyCode} and opened_on between ${from}::date and ${to}::date) as opened,
+      (select coalesce(sum(loss_fen), 0)::float8 from credit_compensations where county_code = ${countyCode} and opened_on between ${from}::date and ${to}::date) as loss,
+      (select coalesce(-sum(amount_fen), 0)::float8 from credit_fund_movements where county_code = ${countyCode} and kind = 'compensation' and "on" between ${from}::date and ${to}::date) as paid,
+      (select coalesce(sum(amount_fen), 0)::float8 from credit_fund_movements where county_code = ${countyCode} and kind = 'recovery' and "on" between ${from}::date and ${to}::date) as recovered`));
+  return { opened: r?.opened ?? 0, lossFen: r?.loss ?? 0, fundPaidFen: r?.paid ?? 0, recoveredToFundFen: r?.recovered ?? 0 };
+}
+
+export async function creditFigures(deps: Pick<AppDeps, 'db' | 'now'>, countyCode: string, from: string, to: string): Promise<CreditFigures | null> {
+  const today = todayInShanghai(deps.now());
+  const asOf = to < today ? to : today;
+  if (asOf < from) return null;
+  const [any] = rowsOf<{ n: number }>(await deps.db.execute(sql`
+    select count(*)::int as n from credit_loans where county_code = ${countyCode} and disbursed_on <= ${asOf}::date`));
+  if (!any?.n) return null;
+  const [positions, lending, due, ratioOf, compensation] = await Promise.all([
+    rs.positionsAt(deps.db, countyCode, asOf), rs.newLending(deps.db, countyCode, from, asOf), rs.interestDue(deps.db, countyCode, from, asOf),
+    settingsResolver(deps.db, ['credit.interest_subsidy_bp']), compensationsIn(deps.db, countyCode, from, asOf),
+  ]);
+  const p = positions.find((x) => x.lender_org_id === null);
+  let interestDueFen = 0;
+  let subsidyFen = 0;
+  for (const d of due) {
+    interestDueFen += d.n * d.interest_fen;
+    if (d.on_time) subsidyFen += d.n * applyBasisPoints(d.interest_fen, ratioOf(d.village_code, d.due_on)['credit.interest_subsidy_bp'].value);
+  }
+  const balanceFen = p?.balance_fen ?? 0;
+  const overdueBalanceFen = p?.overdue_balance_fen ?? 0;
+  return {
+    asOf, newLoans: [...lending.values()].reduce((s, v) => s + v.loans, 0), newAmountFen: [...lending.values()].reduce((s, v) => s + v.fen, 0),
+    loans: p?.loans ?? 0, borrowers: p?.borrowers ?? 0, insuredBorrowers: p?.insured_borrowers ?? 0, balanceFen, overdueBalanceFen,
+    overdueRateBp: balanceFen ? Math.round((overdueBalanceFen * 10_000) / balanceFen) : 0, interestDueFen, subsidyFen, compensation,
+  };
+}

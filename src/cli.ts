@@ -52,6 +52,20 @@ function dateOpt(v: string | boolean | undefined, name: string): string | undefi
   return s;
 }
 
+/** --month YYYY-MM, else a usage error (exit 2). */
+function monthOpt(v: string | boolean | undefined): string {
+  const s = str(v) ?? '';
+  if (!/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(s)) throw new UsageError(`--month 应为 YYYY-MM，收到：${s}`);
+  return s;
+}
+
+/** --county: a 12-digit county code (last six digits 0), else a usage error (exit 2). */
+function countyOpt(v: string | boolean | undefined): string {
+  const s = str(v) ?? '';
+  if (!/^[0-9]{6}0{6}$/.test(s)) throw new UsageError(`--county 应为12位县级区划代码（后6位为0），收到：${s}`);
+  return s;
+}
+
 const COMMANDS: Record<string, Command> = {
   migrate: {
     usage: 'znb migrate',
@@ -179,8 +193,7 @@ const COMMANDS: Record<string, Command> = {
       out: { type: 'string', required: true, help: '输出的 xlsx 文件' },
     },
     run: (v) => {
-      const month = str(v.month) ?? '';
-      if (!/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month 应为 YYYY-MM，收到：${month}`);
+      const month = monthOpt(v.month);
       return withRuntime(async (rt) => {
         const { monthlySummary, summaryXlsx } = await import('./claims/summary.ts');
         const { writeFileSync } = await import('node:fs');
@@ -232,10 +245,8 @@ const COMMANDS: Record<string, Command> = {
       'full-ids': { type: 'boolean', help: '完整证件号码' },
     },
     run: (v) => {
-      const month = str(v.month) ?? '';
-      const county = str(v.county) ?? '';
-      if (!/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month 应为 YYYY-MM，收到：${month}`);
-      if (!/^[0-9]{6}0{6}$/.test(county)) throw new UsageError(`--county 应为12位县级区划代码（后6位为0），收到：${county}`);
+      const month = monthOpt(v.month);
+      const county = countyOpt(v.county);
       return withRuntime(async (rt) => {
         const { ledgerXlsx } = await import('./monitoring/service.ts');
         const { writeFileSync } = await import('node:fs');
@@ -276,9 +287,8 @@ const COMMANDS: Record<string, Command> = {
       json: { type: 'boolean', help: '在标准输出打印一个 JSON 结果' },
     },
     run: (v, [file]) => {
-      const month = str(v.month) ?? '';
+      const month = monthOpt(v.month);
       const kind = str(v.kind) ?? '';
-      if (!/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month 应为 YYYY-MM，收到：${month}`);
       if (kind !== 'repayments' && kind !== 'balances') throw new UsageError(`--kind 应为 repayments 或 balances，收到：${kind}`);
       const lender = idOpt(v.lender, 'lender');
       return withRuntime(async (rt) => {
@@ -309,10 +319,8 @@ const COMMANDS: Record<string, Command> = {
       fresh: { type: 'boolean', help: '重新计算（替换已保存的月报）' },
     },
     run: (v) => {
-      const month = str(v.month) ?? '';
-      const county = str(v.county) ?? '';
-      if (!/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month 应为 YYYY-MM，收到：${month}`);
-      if (!/^[0-9]{6}0{6}$/.test(county)) throw new UsageError(`--county 应为12位县级区划代码（后6位为0），收到：${county}`);
+      const month = monthOpt(v.month);
+      const county = countyOpt(v.county);
       return withRuntime(async (rt) => {
         const { monthlyReportXlsx } = await import('./credit/service.ts');
         const { writeFileSync } = await import('node:fs');

@@ -11,6 +11,7 @@ import type { AppDeps } from '../http/context.ts';
 import { endOfMonth } from '../shared/dates.ts';
 import { AppError, badRequest } from '../shared/errors.ts';
 import { formatYuan } from '../shared/money.ts';
+import { hashing, peek } from '../shared/streams.ts';
 import {
   type BalanceRow, type BankField, type BankFileKind, checkBankFile, labelsOf, openBankRows, type RepaymentRow,
   type RowError, validateBankRow, type ValidRow,
@@ -311,25 +312,6 @@ export async function shortPayments(db: Db, lenderOrgId: string, month: string):
 
 // ---- the whole file --------------------------------------------------------------------------
 
-/** Hash the bytes as they stream past. */
-async function* hashing(source: AsyncIterable<Uint8Array>, hash: ReturnType<typeof createHash>) {
-  for await (const chunk of source) {
-    hash.update(chunk);
-    yield chunk;
-  }
-}
-
-/** The first chunk (for format detection) and the whole stream again. */
-async function peek(source: AsyncIterable<Uint8Array>) {
-  const it = source[Symbol.asyncIterator]();
-  const first = await it.next();
-  const head = first.done ? new Uint8Array() : first.value;
-  async function* rest() {
-    if (!first.done) yield first.value;
-    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
-  }
-  return { head, stream: rest() };
-}
 
 const magnitude = (r: Reconciliation) => Math.abs('differenceFen' in r ? r.differenceFen : r.shortFen);
 

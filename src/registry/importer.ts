@@ -14,6 +14,7 @@ import { mergeImport } from './merge.ts';
 import { personFingerprint, validateRow, type ValidRow } from './rules.ts';
 import { setLevelChecks, stageHouseholdEligibility } from './checks.ts';
 import * as store from './store.ts';
+import { hashing, peek } from '../shared/streams.ts';
 
 const BATCH = 5000;
 const PROGRESS_MS = 1000;
@@ -49,24 +50,6 @@ class DryRunRollback extends Error {
   constructor(readonly result: unknown) { super('dry run'); }
 }
 
-/** Hash the bytes as they stream past, and hand the first chunk to format detection. */
-async function* hashing(source: AsyncIterable<Uint8Array>, hash: ReturnType<typeof createHash>) {
-  for await (const chunk of source) {
-    hash.update(chunk);
-    yield chunk;
-  }
-}
-
-async function peek(source: AsyncIterable<Uint8Array>) {
-  const it = source[Symbol.asyncIterator]();
-  const first = await it.next();
-  const head = first.done ? new Uint8Array() : first.value;
-  async function* rest() {
-    if (!first.done) yield first.value;
-    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
-  }
-  return { head, stream: rest() };
-}
 
 /** name → code of every village under the county, for lists that give names instead of codes. */
 async function villageResolver(db: Db, countyCode: string) {

@@ -117,6 +117,30 @@ function calendarDue(
   return earlier(lawDue, { dueOn: addDays(start, contractDays), basis: contractBasis(contractDays) });
 }
 
+function paymentDue(start: IsoDate, law: LawTerms, contract: ContractTerms) {
+  return calendarDue(
+    start, law.paymentDays, contract.paymentDays,
+    (n) => `保险法第二十三条：达成赔付协议后 ${n} 日内支付赔款`,
+    (n) => `合同约定：达成赔付协议后 ${n} 日内支付赔款`,
+  );
+}
+
+/**
+ * The due day of a decision whose clock (complete documents) starts on `start`: the day
+ * `deadlines` gives the decision deadline. For passes that compare many claims' days with their
+ * due days in the database, one start day at a time.
+ */
+export function decisionDueOn(start: IsoDate, law: LawTerms, contract: ContractTerms, holidays: HolidayCalendar): IsoDate {
+  assertTerm(law.decisionDays, '核定期限');
+  return decisionDue(start, law, contract, holidays).dueOn;
+}
+
+/** The due day of the payment of an agreement reached on `start`, as `deadlines` gives it. */
+export function paymentDueOn(start: IsoDate, law: LawTerms, contract: ContractTerms): IsoDate {
+  assertTerm(law.paymentDays, '赔款支付期限');
+  return paymentDue(start, law, contract).dueOn;
+}
+
 /**
  * Every deadline the claim has reached, in the order decision, rejection notice, payment,
  * advance payment, each with its state on `today`.
@@ -147,12 +171,7 @@ export function deadlines(
   }
 
   if (d.agreedOn !== null) {
-    const due = calendarDue(
-      d.agreedOn, law.paymentDays, contract.paymentDays,
-      (n) => `保险法第二十三条：达成赔付协议后 ${n} 日内支付赔款`,
-      (n) => `合同约定：达成赔付协议后 ${n} 日内支付赔款`,
-    );
-    out.push(settle('payment', due, d.finalPaidOn, w, today));
+    out.push(settle('payment', paymentDue(d.agreedOn, law, contract), d.finalPaidOn, w, today));
   }
 
   if (d.documentsCompleteOn !== null) {

@@ -6,11 +6,11 @@ import { agreementById, canRead as canReadAgreement } from '../cover/service.ts'
 import { CAUSE_NAMES, type Cause, type CoverageSchedule, LINE_NAMES, type Line } from '../cover/schedule.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { getSettings, settingsResolver } from '../settings/service.ts';
-import { ageOn, type HolidayCalendar, todayInShanghai } from '../shared/dates.ts';
+import { ageOn, daysBetween, type HolidayCalendar, todayInShanghai } from '../shared/dates.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../shared/errors.ts';
 import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
 import { maskBankAccount, maskName } from '../shared/pii.ts';
-import { type Deadline, deadlines, overdue } from './deadlines.ts';
+import { type Deadline, deadlines, decisionDueOn, type LawTerms, overdue, paymentDueOn } from './deadlines.ts';
 import { type ClaimDetails, PERSON_LINES } from './details.ts';
 import { allowedActions, type ClaimStatus, type Guard, STATUS_NAMES } from './lifecycle.ts';
 import { DECISION_REASON_NAMES, type DecisionReason, PAYEE_RELATION_NAMES, type PayeeRelation } from './reasons.ts';
@@ -85,22 +85,58 @@ export function deadlineSettings(deps: AppDeps) {
   return settingsResolver(deps.db, DEADLINE_KEYS);
 }
 
+/** The holiday calendar of a settings value, built once per value (the resolver hands out the same value objects). */
+const calendars = new WeakMap<object, HolidayCalendar>();
+function calendarOf(v: { off: string[]; workdays: string[] }): HolidayCalendar {
+  let c = calendars.get(v);
+  if (!c) {
+    c = { off: new Set(v.off), workdays: new Set(v.workdays) };
+    calendars.set(v, c);
+  }
+  return c;
+}
+
+/** The law's terms and the holiday calendar as the deadline rules take them. */
+function termsOf(s: DeadlineSettings) {
+  const law: LawTerms = {
+    decisionDays: s['claims.decision_days'].value, paymentDays: s['claims.payment_days'].value,
+    rejectionNoticeDays: s['claims.rejection_notice_days'].value, advanceDays: s['claims.advance_payment_days'].value,
+  };
+  return { law, holidays: calendarOf(s['calendar.holidays'].value) };
+}
+
 export async function deadlinesOf(deps: AppDeps, c: store.ClaimRow, a: Agreement, today: string,
   resolve?: (region: string, day: string) => DeadlineSettings): Promise<Deadline[]> {
   const day = c.documentsCompleteOn ?? c.reportedOn;
   const s = resolve ? resolve(c.villageCode, day) : await getSettings(deps.db, DEADLINE_KEYS, c.villageCode, day);
-  const holidays: HolidayCalendar = {
-    off: new Set(s['calendar.holidays'].value.off), workdays: new Set(s['calendar.holidays'].value.workdays),
-  };
+  const { law, holidays } = termsOf(s);
   return deadlines({
     documentsCompleteOn: c.documentsCompleteOn, decidedOn: c.decidedOn, decision: c.decision ?? null,
     rejectionNoticeOn: c.rejectionNoticeOn, agreedOn: c.agreedOn, finalPaidOn: c.finalPaidOn,
     firstAdvancePaidOn: c.firstAdvancePaidOn, withdrawnOn: c.withdrawnOn,
-  }, {
-    decisionDays: s['claims.decision_days'].value, paymentDays: s['claims.payment_days'].value,
-    rejectionNoticeDays: s['claims.rejection_notice_days'].value, advanceDays: s['claims.advance_payment_days'].value,
-  }, a.claimTerms ?? {}, holidays, today);
+  }, law, a.claimTerms ?? {}, holidays, today);
 }
+
+/**
+ * What `deadlinesOf` works out for a claim under the agreement whose settings are those of `region`
+ * (its village, or any region code the same settings rows apply to) on `day` (complete documents,
+ * else the report): the due day of its decision when that is also the day its documents were
+ * complete, and the payment term in days (the payment is due that many calendar days after the
+ * agreement). For passes that count late decisions and payments in the database (the annual review)
+ * with one call per settings day instead of one per claim. Throws where `deadlinesOf` would throw for
+ * such a claim (a setting not in force, an invalid term).
+ */
+export function clockTerms(a: Agreement, region: string, day: string,
+  resolve: (region: string, day: string) => DeadlineSettings): { decisionDueOn: string; paymentDays: number } {
+  const { law, holidays } = termsOf(resolve(region, day));
+  const contract = a.claimTerms ?? {};
+  deadlines(NO_DATES, law, contract, holidays, day); // the checks every claim's terms go through
+  return { decisionDueOn: decisionDueOn(day, law, contract, holidays), paymentDays: daysBetween(day, paymentDueOn(day, law, contract)) };
+}
+const NO_DATES = {
+  documentsCompleteOn: null, decidedOn: null, decision: null, rejectionNoticeOn: null, agreedOn: null, finalPaidOn: null,
+  firstAdvancePaidOn: null, withdrawnOn: null,
+};
 
 // ---------------------------------------------------------------------------
 // Report (报案)

@@ -7,13 +7,7 @@ import type { Actor } from '../access/service.ts';
 import type { AppDeps } from '../http/context.ts';
 import { getSetting } from '../settings/service.ts';
 import { addDays } from '../shared/dates.ts';
-import { assertReader, review } from './service.ts';
-
-/** The job's own identity: it reads as an administrator would. */
-const SYSTEM: Actor = {
-  userId: '00000000-0000-0000-0000-000000000000', username: 'system', orgId: '00000000-0000-0000-0000-000000000000',
-  orgKind: 'admin', role: 'admin', regionCode: '000000000000', scopePrefix: '', tokenId: 'job',
-};
+import { assertReader, review, SYSTEM } from './service.ts';
 
 async function endingAgreements(db: Db) {
   return rowsOf<{ id: string; county_code: string; period_end: string }>(await db.execute(sql`

@@ -18,6 +18,8 @@ const TAG = '年度评估';
 const READERS = ['admin', 'county_office', 'insurer', 'joint_meeting'] as const;
 const Year = z.object({ year: z.coerce.number().int().min(2016).max(2100) });
 const County = z.object({ countyCode: z.string().regex(/^[0-9]{6}0{6}$/, '县级区划代码应为12位，后6位为0') });
+/** The findings are read as recorded while the data behind them is unchanged; `recompute=true` works them out again. */
+const ReviewQuery = County.extend({ recompute: z.enum(['true', 'false']).optional() });
 const COOKIE = 'znb_review';
 
 const download = (bytes: Uint8Array, type: string, fileName: string) => new Response(bytes as BodyInit, {
@@ -88,8 +90,8 @@ export const reviewRoutes = [
   }),
   route({
     method: 'get', path: '/api/v1/review/:year', tag: TAG, summary: '年度运行评估：承保、资金、服务、成效及与上年对比，合规检查发现', allow: READERS,
-    params: Year, query: County,
-    handler: async (c, { params, query }) => c.json(await svc.review(c.var.deps, c.var.actor!, query.countyCode, params.year)),
+    params: Year, query: ReviewQuery,
+    handler: async (c, { params, query }) => c.json(await svc.review(c.var.deps, c.var.actor!, query.countyCode, params.year, { recompute: query.recompute === 'true' })),
   }),
   route({
     method: 'post', path: '/api/v1/review/findings/:id', tag: TAG, summary: '研判检查发现（认可、需整改、已整改，附说明）',
@@ -115,7 +117,7 @@ export const reviewRoutes = [
   route({
     method: 'get', path: '/review/:year', tag: TAG, summary: '年度评估看板（联席会议成员登录后查看）', allow: 'public', params: Year,
     handler: async (c, { params }) => page(c, async (actor) => {
-      const r = await svc.review(c.var.deps, actor, countyOf(c, actor), params.year);
+      const r = await svc.review(c.var.deps, actor, countyOf(c, actor), params.year, { recompute: c.req.query('recompute') === 'true' });
       return c.html(<ReviewPage r={r} canEditFindings={actor.role !== 'insurer'} />);
     }),
   }),

@@ -2,18 +2,19 @@
 // the compliance findings with the meeting's verdicts, and who may see them. Reads everything,
 // writes only the verdicts.
 import { type Actor, audit, findOrganisation, inScope } from '../access/service.ts';
-import { DECISION_REASON_NAMES, deadlineSettings, deadlinesOf } from '../claims/service.ts';
+import { DECISION_REASON_NAMES } from '../claims/service.ts';
 import { agreementById, bill } from '../cover/service.ts';
-import { CAUSE_NAMES, type Cause, LINE_NAMES, LINES, type Line, PAYER_NAMES, type Payer } from '../cover/schedule.ts';
+import { CAUSE_NAMES, type Cause, LINE_NAMES, LINES, PAYER_NAMES, type Payer } from '../cover/schedule.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { regionNames } from '../registry/service.ts';
 import { daysBetween, todayInShanghai } from '../shared/dates.ts';
 import { AppError, forbidden, notFound } from '../shared/errors.ts';
-import { formatYuan } from '../shared/money.ts';
-import { maskName } from '../shared/pii.ts';
 import { headline, ratioBp } from './stats.ts';
+import * as checks from './checks.ts';
+import { findingsOf } from './findings.ts';
 import * as store from './store.ts';
-import { CHECK_NAMES, type Finding, type FindingCheck, type FindingStatus, type Headline, type Review, type YearFigures } from './types.ts';
+import { inTime } from './timely.ts';
+import type { FindingStatus, Headline, Review, YearFigures } from './types.ts';
 
 /** Joint-meeting members and county offices see their region; an insurer sees the counties it insures. */
 export function assertReader(actor: Actor, countyCode: string) {
@@ -22,37 +23,13 @@ export function assertReader(actor: Actor, countyCode: string) {
   throw forbidden('只能查看本辖区的年度评估', 'OUT_OF_SCOPE');
 }
 
+/** The jobs' own identity: they read as an administrator would. */
+export const SYSTEM: Actor = {
+  userId: '00000000-0000-0000-0000-000000000000', username: 'system', orgId: '00000000-0000-0000-0000-000000000000',
+  orgKind: 'admin', role: 'admin', regionCode: '000000000000', scopePrefix: '', tokenId: 'job',
+};
+
 type Agreement = NonNullable<Awaited<ReturnType<typeof agreementById>>>;
-
-/** Lets pending I/O callbacks run (a macrotask turn): long loops call it now and then. */
-const yieldToIo = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-/** Shares of decisions and of final payments made within their deadlines, as the claims module computes them. */
-async function inTime(deps: AppDeps, rows: store.DeadlineClaim[], agreements: Agreement[], from: string, to: string) {
-  const within = (d: string | null) => d !== null && d >= from && d <= to;
-  let decided = 0;
-  let paid = 0;
-  let decidedInTime = 0;
-  let paidInTime = 0;
-  const byAgreement = new Map(agreements.map((a) => [a.id, a]));
-  const resolve = await deadlineSettings(deps);
-  let i = 0;
-  for (const c of rows) {
-    // Let the other reads' results in now and then: this loop is the review's longest piece of work.
-    if (++i % 4096 === 0) await yieldToIo();
-    // deadlinesOf reads only the dates, decision and village a DeadlineClaim carries.
-    const dl = await deadlinesOf(deps, c as unknown as Parameters<typeof deadlinesOf>[1], byAgreement.get(c.agreementId)!, to, resolve);
-    if (within(c.decidedOn)) {
-      decided++;
-      if (dl.find((d) => d.kind === 'decision')?.state !== 'late') decidedInTime++;
-    }
-    if (within(c.finalPaidOn)) {
-      paid++;
-      if (dl.find((d) => d.kind === 'payment')?.state !== 'late') paidInTime++;
-    }
-  }
-  return { decidedInTimeBp: ratioBp(decidedInTime, decided), paidInTimeBp: ratioBp(paidInTime, paid) };
-}
 
 /** The agreements of a county's year (those the actor may see); null when there are none. */
 interface YearScope { year: number; from: string; to: string; allIds: string[]; ids: string[]; agreements: Agreement[] }
@@ -66,26 +43,23 @@ async function scopeOf(deps: AppDeps, actor: Actor, countyCode: string, year: nu
   return { year, from, to, allIds, ids: agreements.map((a) => a.id), agreements };
 }
 
-/**
- * The figures of a county's year. The reads run side by side, the claims whose deadlines are worked
- * out in memory asked for first: that work (the longest in memory) then overlaps the database's.
- */
+/** The figures of a county's year. The reads run side by side, the largest with settings that suit them (store.tuned). */
 async function figures(deps: AppDeps, countyCode: string, scope: YearScope): Promise<YearFigures> {
   const { year, from, to, ids, agreements } = scope;
+  const db = deps.db;
   const [timely, names, eligible, enrolled, bills, pays, claimed, signals, overdueOpen, insurers] = await Promise.all([
-    store.decidedOrPaid(deps.db, ids, from, to).then((rows) => inTime(deps, rows, agreements, from, to)),
+    inTime(deps, countyCode, agreements, from, to),
     regionNames(deps, [countyCode]),
-    store.eligibleByVillage(deps.db, countyCode, from, to),
-    store.enrolledByVillage(deps.db, ids, from, to),
-    // Money: the premium bills as of the figures' day.
-    Promise.all(agreements.map((a) => bill(deps, { actor: null, requestId: 'review' }, a.id, to, { save: false }))),
-    store.paymentsOfYear(deps.db, ids, from, to),
-    store.claimsOfYear(deps.db, ids, from, to),
-    store.signalsOfYear(deps.db, countyCode, from, to),
-    store.openOverdue(deps.db, ids),
-    Promise.all(agreements.map((a) => findOrganisation(deps.db, a.insurerOrgId))),
+    store.tuned(db, { memory: true }, (tx) => store.eligibleByVillage(tx, countyCode, from, to)),
+    store.tuned(db, { inOrder: true }, (tx) => store.enrolledByVillage(tx, ids, from, to)),
+    // Money: the premium bills as of the figures' day (cover's; its households' cover spans are a large hash).
+    Promise.all(agreements.map((a) => store.tuned(db, { memory: true }, (tx) => bill({ ...deps, db: tx }, { actor: null, requestId: 'review' }, a.id, to, { save: false })))),
+    store.tuned(db, {}, (tx) => store.paymentsOfYear(tx, ids, from, to)),
+    store.tuned(db, {}, (tx) => store.claimsOfYear(tx, ids, from, to)),
+    store.signalsOfYear(db, countyCode, from, to),
+    store.openOverdue(db, ids),
+    Promise.all(agreements.map((a) => findOrganisation(db, a.insurerOrgId))),
   ]);
-
   // Cover
   const villages = [...new Set([...eligible.map((r) => r.village_code), ...enrolled.map((r) => r.village_code)])].sort();
   const towns = [...new Set(villages.map((v) => `${v.slice(0, 9)}000`))];
@@ -188,44 +162,6 @@ function headlines(c: YearFigures, p: YearFigures | null): Headline[] {
 }
 
 // ---------------------------------------------------------------------------
-// Findings
-// ---------------------------------------------------------------------------
-
-const yuan = (fen: number) => formatYuan(fen, { unit: true });
-
-function summaryOf(f: store.RawFinding): string {
-  const d = f.detail as Record<string, string | number | boolean | null>;
-  const who = typeof d.name === 'string' ? maskName(d.name) : '';
-  switch (f.check as FindingCheck) {
-    case 'enrolled_ineligible': return `${who}于 ${d.cover_start} 起参保（协议 ${d.agreement_no}），${d.eligible ? `但已于 ${d.delisted_on} 移出名单` : '但不符合参保条件'}`;
-    case 'double_enrolment': return `${who}同时在协议 ${d.a1} 和 ${d.a2} 中参保，保障期间重叠`;
-    case 'billed_after_end': return `${who}已于 ${d.delisted_on} 移出名单，保障仍延续至 ${d.cover_end}`;
-    case 'paid_not_covered': return `案件 ${d.claim_no}：出险日期 ${d.loss_date} 不在保障期内，已赔付 ${yuan(Number(d.paid_fen))}`;
-    case 'duplicate_claims': return `案件 ${d.claim_no} 与 ${d.other} 为同一被保险人、同一险种（${LINE_NAMES[d.line as Line] ?? d.line}）、同一出险日期（${d.loss_date}）`;
-    case 'paid_above_limit': return `案件 ${d.claim_no}：核定 ${yuan(Number(d.approved_fen))}，超过${d.limit_name} ${yuan(Number(d.limit_fen))}`;
-    case 'deadline_missed': return `案件 ${d.claim_no}：${d.kind === 'decision' ? '核定' : d.kind === 'payment' ? '支付' : d.kind === 'rejection_notice' ? '拒赔通知' : '先予支付'}应于 ${d.due_on} 前完成，${d.open ? '至今未办结' : '逾期办结'}`;
-    default: return f.check;
-  }
-}
-
-/** The year's compliance findings as the data stand (reads only). */
-async function detect(deps: AppDeps, countyCode: string, scope: YearScope): Promise<store.RawFinding[]> {
-  const { allIds: ids, from, to } = scope;
-  const [raw, above] = await Promise.all([store.checks(deps.db, countyCode, ids, from, to), store.aboveLimits(deps.db, ids, from, to)]);
-  return [...raw, ...above];
-}
-
-/** Records the findings (keeping the meeting's verdicts) and returns the live ones with their verdicts. */
-async function record(deps: AppDeps, countyCode: string, year: number, raw: store.RawFinding[]): Promise<Finding[]> {
-  const rows = await store.syncFindings(deps.db, countyCode, String(year), raw.map((f) => ({ ...f, summary: summaryOf(f) })));
-  const live = new Set(raw.map((f) => `${f.check}:${f.recordId}`));
-  return rows.filter((r) => live.has(`${r.check}:${r.recordId}`)).map((r) => ({
-    id: r.id, check: r.check as FindingCheck, checkName: CHECK_NAMES[r.check as FindingCheck] ?? r.check, severity: r.severity,
-    recordType: r.recordType as Finding['recordType'], recordId: r.recordId, summary: r.summary, status: r.status as FindingStatus, note: r.note,
-  }));
-}
-
-// ---------------------------------------------------------------------------
 // The review
 // ---------------------------------------------------------------------------
 
@@ -237,10 +173,11 @@ function started<T>(p: Promise<T>): Promise<T> {
 
 /**
  * The review of a county's year. Once the year's agreements are known, its figures, the previous
- * year's and the compliance checks are read side by side; the findings are recorded only once both
- * years' figures stand, and errors surface in that order: this year, last year, findings.
+ * year's and the compliance findings are read side by side (the findings as recorded when the data
+ * behind them has not changed since, else worked out again — or always, with `recompute`); errors
+ * surface in this order: this year, last year, findings.
  */
-export async function review(deps: AppDeps, actor: Actor, countyCode: string, year: number): Promise<Review> {
+export async function review(deps: AppDeps, actor: Actor, countyCode: string, year: number, opts: { recompute?: boolean } = {}): Promise<Review> {
   assertReader(actor, countyCode);
   const today = todayInShanghai(deps.now());
   if (`${year}-01-01` > today) throw new AppError(400, 'YEAR_IN_FUTURE', `${year} 年尚未开始`);
@@ -249,25 +186,50 @@ export async function review(deps: AppDeps, actor: Actor, countyCode: string, ye
   if (!scope) throw notFound(`${year} 年该县没有已生效的“助农保”协议`, 'NO_AGREEMENT');
   const currentP = started(figures(deps, countyCode, scope));
   const previousP = started(scopeOf(deps, actor, countyCode, year - 1, `${year - 1}-12-31`).then((s) => (s ? figures(deps, countyCode, s) : null)));
-  const foundP = actor.role === 'insurer' ? null : started(detect(deps, countyCode, scope));
+  const foundP = actor.role === 'insurer' ? null : started(findingsOf(deps, countyCode, scope, opts));
   const current = await currentP;
   const previous = await previousP;
   return {
     year, countyCode, countyName: current.countyName, asOf, current, previous, headlines: headlines(current, previous),
-    findings: foundP ? await record(deps, countyCode, year, await foundP) : [],
+    findings: foundP ? (await foundP).findings : [],
   };
+}
+
+/**
+ * The nightly job: works out again the findings of this year for every county with an agreement in
+ * it, so that the day's reviews read them as recorded (until the data changes). Also what catches
+ * changes outside a county's fingerprint (another county enrolling one of its persons).
+ */
+export async function refreshFindings(deps: AppDeps, today: string) {
+  const year = Number(today.slice(0, 4));
+  let counties = 0;
+  let findings = 0;
+  const failed: string[] = [];
+  for (const countyCode of await store.countiesOfYear(deps.db, `${year}-01-01`, today)) {
+    const scope = await scopeOf(deps, SYSTEM, countyCode, year, today);
+    if (!scope) continue;
+    try {
+      findings += (await findingsOf(deps, countyCode, scope, { recompute: true })).findings.length;
+      counties++;
+    } catch (e) {
+      // One county's failure does not hold up the others; its reviews work the findings out themselves.
+      deps.log.error('review findings not refreshed', { countyCode, err: String((e as Error)?.message ?? e) });
+      failed.push(countyCode);
+    }
+  }
+  return failed.length ? { counties, findings, failed } : { counties, findings };
 }
 
 /** The meeting's verdict on a finding: accepted, to fix, fixed — with a note. */
 export async function setFinding(deps: AppDeps, ctx: RequestCtx & { actor: Actor }, id: string, v: { status: FindingStatus; note?: string | undefined }) {
-  const f = await store.findFinding(deps.db, id);
+  const f = await checks.findFinding(deps.db, id);
   if (!f) throw notFound('检查发现不存在');
   assertReader(ctx.actor, f.countyCode);
   if (ctx.actor.role !== 'admin' && ctx.actor.role !== 'joint_meeting' && ctx.actor.role !== 'county_office') {
     throw forbidden('只有联席会议成员和乡村振兴部门可以研判检查发现');
   }
   return deps.db.transaction(async (tx) => {
-    const row = await store.setFinding(tx, id, { status: v.status, note: v.note ?? null, updatedBy: ctx.actor.userId });
+    const row = await checks.setFinding(tx, id, { status: v.status, note: v.note ?? null, updatedBy: ctx.actor.userId });
     await audit(tx, ctx, { action: 'review.finding', entityType: 'review_finding', entityId: id, summary: { status: v.status } });
     return { id: row.id, status: row.status, note: row.note };
   });

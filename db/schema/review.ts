@@ -1,5 +1,6 @@
-// The joint meeting's verdicts on compliance findings (the findings themselves are recomputed from
-// the data each time; what the meeting decided about each is kept here, by its stable key).
+// Compliance findings and the joint meeting's verdicts on them. Findings are stored with a stamp row
+// (check '_stamp') holding a fingerprint of the data they were computed from; they are recomputed
+// when it changes, on request and nightly. What the meeting decided is kept by each finding's stable key.
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const reviewFindings = pgTable('review_findings', {

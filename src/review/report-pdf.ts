@@ -318,7 +318,12 @@ function layout(fonts: FontSet, r: Review): Layout {
   l.section('四、成效');
   sectionFigures(l, '成效', cur, prev);
 
-  l.section('五、检查发现');
+  if (cur.credit) {
+    l.section('五、小额信贷');
+    sectionFigures(l, '信贷', cur, prev);
+  }
+
+  l.section(cur.credit ? '六、检查发现' : '五、检查发现');
   if (!r.findings.length) l.para('本年度各项检查未发现问题。', 10);
   else {
     l.para(`共 ${r.findings.length} 条。`, 10, GREY);

@@ -15,6 +15,7 @@ import { findingsOf } from './findings.ts';
 import * as store from './store.ts';
 import { inTime } from './timely.ts';
 import type { FindingStatus, Headline, Review, YearFigures } from './types.ts';
+import { creditFigures } from '../credit/service.ts';
 
 /** Joint-meeting members and county offices see their region; an insurer sees the counties it insures. */
 export function assertReader(actor: Actor, countyCode: string) {
@@ -47,7 +48,7 @@ async function scopeOf(deps: AppDeps, actor: Actor, countyCode: string, year: nu
 async function figures(deps: AppDeps, countyCode: string, scope: YearScope): Promise<YearFigures> {
   const { year, from, to, ids, agreements } = scope;
   const db = deps.db;
-  const [timely, names, eligible, enrolled, bills, pays, claimed, signals, overdueOpen, insurers] = await Promise.all([
+  const [timely, names, eligible, enrolled, bills, pays, claimed, signals, overdueOpen, insurers, credit] = await Promise.all([
     inTime(deps, countyCode, agreements, from, to),
     regionNames(deps, [countyCode]),
     store.tuned(db, { memory: true }, (tx) => store.eligibleByVillage(tx, countyCode, from, to)),
@@ -59,6 +60,7 @@ async function figures(deps: AppDeps, countyCode: string, scope: YearScope): Pro
     store.signalsOfYear(db, countyCode, from, to),
     store.openOverdue(db, ids),
     Promise.all(agreements.map((a) => findOrganisation(db, a.insurerOrgId))),
+    creditFigures(deps, countyCode, from, to),
   ]);
   // Cover
   const villages = [...new Set([...eligible.map((r) => r.village_code), ...enrolled.map((r) => r.village_code)])].sort();
@@ -140,6 +142,7 @@ async function figures(deps: AppDeps, countyCode: string, scope: YearScope): Pro
       payoutPerInsuredPersonFen: enrolledPersons ? Math.floor(claimsPaidFen / enrolledPersons) : null,
       payoutPerMonitoringHouseholdFen: pays.monitored.count ? Math.floor(pays.monitored.fen / pays.monitored.count) : null,
     },
+    credit,
   };
 }
 
@@ -158,6 +161,11 @@ function headlines(c: YearFigures, p: YearFigures | null): Headline[] {
     h('signals', '返贫风险预警', 'count', (y) => y.effect.signalsRaised),
     h('confirmed', '纳入监测', 'count', (y) => y.effect.confirmed),
     h('payoutPerPerson', '人均获赔', 'fen', (y) => y.effect.payoutPerInsuredPersonFen),
+    ...(c.credit ? [
+      h('creditBalance', '小额信贷余额', 'fen', (y) => y.credit?.balanceFen ?? null),
+      h('creditOverdueRate', '小额信贷逾期率', 'bp', (y) => y.credit?.overdueRateBp ?? null),
+      h('creditSubsidy', '财政贴息', 'fen', (y) => y.credit?.subsidyFen ?? null),
+    ] : []),
   ];
 }
 
@@ -187,8 +195,10 @@ export async function review(deps: AppDeps, actor: Actor, countyCode: string, ye
   const currentP = started(figures(deps, countyCode, scope));
   const previousP = started(scopeOf(deps, actor, countyCode, year - 1, `${year - 1}-12-31`).then((s) => (s ? figures(deps, countyCode, s) : null)));
   const foundP = actor.role === 'insurer' ? null : started(findingsOf(deps, countyCode, scope, opts));
-  const current = await currentP;
-  const previous = await previousP;
+  // Credit is the banks' and the county's business: an insurer's review leaves it out.
+  const hideCredit = <T extends YearFigures | null>(y: T): T => (y && actor.role === 'insurer' ? { ...y, credit: null } : y);
+  const current = hideCredit(await currentP);
+  const previous = hideCredit(await previousP);
   return {
     year, countyCode, countyName: current.countyName, asOf, current, previous, headlines: headlines(current, previous),
     findings: foundP ? (await foundP).findings : [],

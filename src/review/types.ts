@@ -3,6 +3,8 @@
 // the dashboard (src/web/review.tsx), the PDF report (report-pdf.ts) and the workbook (workbook.ts).
 // Money is integer fen; shares are basis points (10000 = 100%); null = not computable (no data).
 
+import type { CreditFigures } from '../credit/service.ts';
+
 export interface CountShare { code: string; name: string; eligible: number; enrolled: number; rateBp: number | null }
 
 export interface YearFigures {
@@ -63,6 +65,8 @@ export interface YearFigures {
     payoutPerInsuredPersonFen: number | null;
     payoutPerMonitoringHouseholdFen: number | null;
   };
+  /** Poverty-relief credit of the county (credit module); null when it has no loans, and for insurers. */
+  credit: CreditFigures | null;
 }
 
 /** A headline figure with the previous year beside it. */

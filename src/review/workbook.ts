@@ -7,7 +7,7 @@ import type { XlsxSheet } from '../shared/spreadsheet.ts';
 import { CHECK_NAMES, FINDING_STATUS_NAMES, type Finding, type Headline, type Review, type YearFigures } from './types.ts';
 
 export type Unit = Headline['unit'];
-export type Section = '承保' | '资金' | '服务' | '成效';
+export type Section = '承保' | '资金' | '服务' | '成效' | '信贷';
 
 /** A scalar figure of a section: its label, unit and where it sits in YearFigures. */
 export interface Figure { section: Section; label: string; unit: Unit; suffix?: string; get(f: YearFigures): number | null }
@@ -49,6 +49,19 @@ export const FIGURES: Figure[] = [
   fig('成效', '其中年末为监测对象的户数', 'count', (f) => f.effect.monitoredAtYearEnd, '户'),
   fig('成效', '每参保人赔付', 'fen', (f) => f.effect.payoutPerInsuredPersonFen),
   fig('成效', '每监测户赔付', 'fen', (f) => f.effect.payoutPerMonitoringHouseholdFen),
+  // Poverty-relief credit (shown only when the county has loans): balances and arrears at the figures' day.
+  fig('信贷', '年内新发放小额信贷', 'count', (f) => f.credit?.newLoans ?? null, '笔'),
+  fig('信贷', '年内新发放金额', 'fen', (f) => f.credit?.newAmountFen ?? null),
+  fig('信贷', '在贷笔数', 'count', (f) => f.credit?.loans ?? null, '笔'),
+  fig('信贷', '贷款余额', 'fen', (f) => f.credit?.balanceFen ?? null),
+  fig('信贷', '逾期贷款余额', 'fen', (f) => f.credit?.overdueBalanceFen ?? null),
+  fig('信贷', '逾期率', 'bp', (f) => f.credit?.overdueRateBp ?? null),
+  fig('信贷', '借款户数', 'count', (f) => f.credit?.borrowers ?? null, '户'),
+  fig('信贷', '其中参加“助农保”的户数', 'count', (f) => f.credit?.insuredBorrowers ?? null, '户'),
+  fig('信贷', '财政贴息', 'fen', (f) => f.credit?.subsidyFen ?? null),
+  fig('信贷', '代偿立案笔数', 'count', (f) => f.credit?.compensation.opened ?? null, '笔'),
+  fig('信贷', '风险补偿金代偿支出', 'fen', (f) => f.credit?.compensation.fundPaidFen ?? null),
+  fig('信贷', '代偿后追回（补偿金部分）', 'fen', (f) => f.credit?.compensation.recoveredToFundFen ?? null),
 ];
 
 export const SEVERITY_NAMES: Record<Finding['severity'], string> = { high: '高', medium: '中', low: '低' };
@@ -104,7 +117,7 @@ export function reviewSheets(r: Review): XlsxSheet[] {
   const cur = r.current;
   const prev = r.previous;
   const prevRate = (list: 'byTown' | 'byVillage', code: string) => bp(prev?.cover[list].find((x) => x.code === code)?.rateBp ?? null);
-  const figureRows = (section: Section | null) => FIGURES.filter((f) => (section ? f.section === section : f.section !== '成效')).map((f) => {
+  const figureRows = (section: Section | null) => FIGURES.filter((f) => (section ? f.section === section : f.section !== '成效' && f.section !== '信贷')).map((f) => {
     const a = f.get(cur);
     const b = prev ? f.get(prev) : null;
     return [f.section, f.label, UNIT_NAMES[f.unit] || f.suffix || '', cell(f.unit, a), cell(f.unit, b), cell(f.unit, change(a, b))];
@@ -156,6 +169,7 @@ export function reviewSheets(r: Review): XlsxSheet[] {
       rows: cur.service.byMonth.map((m) => [m.month, m.reported, m.paid, yuan(m.paidFen)]),
     },
     { name: '成效', columns: figureColumns, rows: figureRows('成效') },
+    ...(cur.credit ? [{ name: '小额信贷', columns: figureColumns, rows: figureRows('信贷') }] : []),
     {
       name: '检查发现',
       columns: [

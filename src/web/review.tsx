@@ -306,6 +306,22 @@ const EffectSection: FC<{ f: YearFigures }> = ({ f }) => (
   </section>
 );
 
+const CreditSection: FC<{ f: YearFigures }> = ({ f }) => (f.credit ? (
+  <section id="credit">
+    <h2>小额信贷</h2>
+    <Figs items={[
+      ['年内新发放', `${formatFigure('count', f.credit.newLoans)} 笔，${formatFigure('fen', f.credit.newAmountFen)}`],
+      ['贷款余额', formatFigure('fen', f.credit.balanceFen)],
+      ['逾期贷款余额', formatFigure('fen', f.credit.overdueBalanceFen)],
+      ['逾期率', formatFigure('bp', f.credit.overdueRateBp)],
+      ['借款户数（其中参保）', `${formatFigure('count', f.credit.borrowers)}（${formatFigure('count', f.credit.insuredBorrowers)}）`],
+      ['财政贴息', formatFigure('fen', f.credit.subsidyFen)],
+      ['代偿立案', formatFigure('count', f.credit.compensation.opened)],
+      ['风险补偿金代偿支出', formatFigure('fen', f.credit.compensation.fundPaidFen)],
+    ]} />
+  </section>
+) : null);
+
 const FindingForm: FC<{ f: Finding; r: Review }> = ({ f, r }) => (
   <form class="finding" method="post" action={`/review/findings/${encodeURIComponent(f.id)}`}>
     <input type="hidden" name="year" value={String(r.year)} />
@@ -380,6 +396,7 @@ export const ReviewPage: FC<{ r: Review; canEditFindings: boolean; notice?: stri
         <MoneySection f={r.current} />
         <ServiceSection f={r.current} />
         <EffectSection f={r.current} />
+        <CreditSection f={r.current} />
         <FindingsSection r={r} canEdit={canEditFindings} />
       </main>
     </Shell>

@@ -278,3 +278,18 @@ describe('credit figures of a year (for the annual review)', () => {
     expect(await creditFigures(t.deps, '500102000000', '2025-01-01', '2025-12-31')).toBeNull();
   });
 });
+
+describe('the annual review’s credit section', () => {
+  it('shows the county’s credit beside the cover and claims figures, and leaves it out for the insurer', async () => {
+    const res = await t.call(ic.county.token, 'GET', `/api/v1/review/2026?countyCode=${COUNTY}`);
+    const r = await res.json();
+    expect(res.status, JSON.stringify(r).slice(0, 300)).toBe(200);
+    const { creditFigures } = await import('../../src/credit/service.ts');
+    expect(r.current.credit).toEqual(await creditFigures(t.deps, COUNTY, '2026-01-01', r.asOf));
+    expect(r.current.credit.loans).toBeGreaterThan(0);
+    expect(r.headlines.map((h: { key: string }) => h.key)).toEqual(expect.arrayContaining(['creditBalance', 'creditOverdueRate', 'creditSubsidy']));
+    const insurer = await (await t.call(ic.insurer.token, 'GET', `/api/v1/review/2026?countyCode=${COUNTY}`)).json();
+    expect(insurer.current.credit).toBeNull();
+    expect(insurer.headlines.map((h: { key: string }) => h.key)).not.toContain('creditBalance');
+  });
+});

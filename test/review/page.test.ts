@@ -44,6 +44,7 @@ function figures(year: number, over: Partial<YearFigures> = {}): YearFigures {
       signalsRaised: 7, verified: 6, confirmed: 3, dismissed: 3, householdsWithPayouts: 20, monitoredAtYearEnd: 5,
       payoutPerInsuredPersonFen: 341, payoutPerMonitoringHouseholdFen: null,
     },
+    credit: null,
     ...over,
   };
 }
@@ -216,5 +217,25 @@ describe('ReviewLoginPage / ReviewErrorPage', () => {
     const html = await render(jsx(ReviewErrorPage, { message: '没有权限查看该县 & 年度' }));
     expect(html).toContain('没有权限查看该县 &amp; 年度');
     expect(html).toContain('href="/review/login"');
+  });
+});
+
+describe('the credit section', () => {
+  const credit = {
+    asOf: '2025-12-31', newLoans: 12, newAmountFen: 36_000_000, loans: 40, borrowers: 38, insuredBorrowers: 35, balanceFen: 98_765_432,
+    overdueBalanceFen: 1_234_500, overdueRateBp: 125, interestDueFen: 2_000_000, subsidyFen: 1_400_000,
+    compensation: { opened: 2, lossFen: 3_000_000, fundPaidFen: 2_400_000, recoveredToFundFen: 80_000 },
+  };
+  it('appears on the dashboard and in the workbook only when the county has loans', async () => {
+    const withCredit: Review = { ...sample, current: { ...sample.current, credit } };
+    const html = await render(jsx(ReviewPage, { r: withCredit, canEditFindings: false }));
+    expect(html).toContain('<h2>小额信贷</h2>');
+    expect(html).toContain('987,654.32');
+    expect(html).toContain('1.25%');
+    expect(await render(jsx(ReviewPage, { r: sample, canEditFindings: false }))).not.toContain('<h2>小额信贷</h2>');
+    const { reviewSheets } = await import('../../src/review/workbook.ts');
+    const sheet = reviewSheets(withCredit).find((s) => s.name === '小额信贷')!;
+    expect([...(sheet.rows as unknown[][])].map((r) => r[1])).toContain('风险补偿金代偿支出');
+    expect(reviewSheets(sample).some((s) => s.name === '小额信贷')).toBe(false);
   });
 });

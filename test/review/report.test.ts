@@ -60,6 +60,7 @@ function figures(year: number, k: number): YearFigures {
       decidedInTimeBp: 9512, paidInTimeBp: 9876, overdueOpen: 3, byMonth,
     },
     effect: { signalsRaised: 40, verified: 36, confirmed: 12, dismissed: 24, householdsWithPayouts: 150, monitoredAtYearEnd: 22, payoutPerInsuredPersonFen: 56_78, payoutPerMonitoringHouseholdFen: null },
+    credit: null,
   };
 }
 

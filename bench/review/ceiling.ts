@@ -64,5 +64,23 @@ export async function ceiling(db: Db, from: string, to: string) {
     select count(*)::int as raised, count(*) filter (where jsonb_array_length(visits) > 0)::int as verified,
       count(*) filter (where status = 'confirmed')::int as confirmed, count(*) filter (where status = 'dismissed')::int as dismissed
     from monitoring_signals where county_code = ${COUNTY} and created_on between ${from}::date and ${to}::date`));
-  return { cover: cover!, money: money!, service: service!, effect: effect! };
+  // Credit at the figures' day: each loan's principal not repaid, and whether an instalment due
+  // before the day is not fully repaid by it (cumulative due against cumulative repaid).
+  const [credit] = rowsOf<{ loans: number; balance: number; overdue_balance: number; new_loans: number }>(await db.execute(sql`
+    with paid as (
+      select loan_id, sum(principal_fen) as p, sum(interest_fen) as i from credit_repayments where paid_on <= ${to}::date group by loan_id
+    ), due as (
+      select loan_id, sum(principal_fen) as p, sum(interest_fen) as i from credit_schedule
+      where not superseded and due_on < ${to}::date group by loan_id
+    ), s as (
+      select l.id, l.amount_fen - coalesce(pd.p, 0) as balance,
+        (coalesce(d.p, 0) > coalesce(pd.p, 0) or coalesce(d.i, 0) > coalesce(pd.i, 0)) as late
+      from credit_loans l left join paid pd on pd.loan_id = l.id left join due d on d.loan_id = l.id
+      where l.county_code = ${COUNTY} and l.disbursed_on <= ${to}::date and l.status <> 'written_off'
+    )
+    select count(*) filter (where balance > 0 or late)::int as loans, coalesce(sum(balance), 0)::float8 as balance,
+      coalesce(sum(balance) filter (where late), 0)::float8 as overdue_balance,
+      (select count(*)::int from credit_loans where county_code = ${COUNTY} and disbursed_on between ${from}::date and ${to}::date) as new_loans
+    from s`));
+  return { cover: cover!, money: money!, service: service!, effect: effect!, credit: credit! };
 }

@@ -1,6 +1,7 @@
 // bench/review: the data of the review benchmark, written directly by SQL (generate_series): a county
 // of N persons with its registry, one agreement and its cover, C claims with their payments and
-// overdue marks, and monitoring signals; then ANALYZE. Returns the agreement's id.
+// overdue marks, monitoring signals, and L poverty-relief loans with their schedules and repayments;
+// then ANALYZE. Returns the agreement's id.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/types.ts';
 import { rowsOf } from '../../db/types.ts';
@@ -12,7 +13,7 @@ export const TODAY = '2026-09-30';
 
 const arr = (xs: readonly string[]) => sql.raw(`array[${xs.map((x) => `'${x}'`).join(',')}]`);
 
-export async function fill(db: Db, N: number, C: number): Promise<string> {
+export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<string> {
   // Households h = 1..H of ~3 persons (person p is in household 1 + (p-1)/3); every 10th household is
   // stably lifted and so not eligible: eligible household k = 0..K-1 is h = 10·(k/9) + k%9 + 1.
   // Village of household h: v = (h + h/10) % 300, town 1 + v/15, village 1 + v%15 of that town (20
@@ -178,6 +179,37 @@ export async function fill(db: Db, N: number, C: number): Promise<string> {
       case when g % 5 >= 2 then jsonb_build_array(jsonb_build_object('visitedOn', ('2026-01-05'::date + (g % 250) + 5)::text, 'visitors', jsonb_build_array('驻村工作队'), 'findings', '走访')) else '[]'::jsonb end,
       case when g % 5 >= 3 then '2026-01-05'::date + (g % 250) + 20 end
     from (select g, ${eligibleHousehold(`(g::bigint * 7919) % ${K}`)} as hn from generate_series(1, ${Math.max(1, Math.round(C * 0.02))}) g) x`);
+  await fillLoans(db, K, L);
   await db.execute(sql`analyze`);
   return agreementId;
+}
+
+/**
+ * L poverty-relief loans of one bank to eligible households (2024-01 to 2026-08, 10 000–50 000 元,
+ * 36 equal-principal monthly instalments at 3.5%), repaid on their due dates up to TODAY except
+ * every 16th loan, which stops after its 12th instalment.
+ */
+async function fillLoans(db: Db, K: number, L: number) {
+  if (L <= 0) return;
+  const [bank] = rowsOf<{ id: string }>(await db.execute(sql`
+    insert into organisations (kind, name, region_code) values ('bank', '示范县农村商业银行', ${COUNTY}) returning id`));
+  const villageOf = (h: string) => sql.raw(`'500101' || lpad((1 + ((${h}) + (${h}) / 10) % 300 / 15)::text, 3, '0') || lpad((1 + ((${h}) + (${h}) / 10) % 15)::text, 3, '0')`);
+  await db.execute(sql`
+    insert into credit_loans (id, lender_org_id, loan_no, county_code, village_code, household_id, person_id, amount_fen, term_months, rate_bp,
+      purpose, guarantee, method, interest_period_months, disbursed_on, maturity_on, original_maturity_on)
+    select md5('loan' || g)::uuid, ${bank!.id}, 'JJ' || g, ${COUNTY}, ${villageOf('hn')}, md5('h' || hn)::uuid, md5('p' || (3 * (hn - 1) + 1))::uuid,
+      (10 + g % 41) * 100000, 36, 350, 'livestock', 'none', 'equal_instalment', 1, d, d + interval '36 months', d + interval '36 months'
+    from (select g, (10 * (((g::bigint * 104729) % ${K}) / 9) + ((g::bigint * 104729) % ${K}) % 9 + 1) as hn,
+      ('2024-01-10'::date + (g % 32) * interval '1 month')::date as d from generate_series(1, ${L}) g) x`);
+  await db.execute(sql`
+    insert into credit_schedule (loan_id, seq, due_on, principal_fen, interest_fen)
+    select l.id, k, (l.disbursed_on + k * interval '1 month')::date,
+      case when k < 36 then l.amount_fen / 36 else l.amount_fen - 35 * (l.amount_fen / 36) end,
+      round((l.amount_fen - (k - 1) * (l.amount_fen / 36)) * 350 / 120000.0)
+    from credit_loans l cross join generate_series(1, 36) k`);
+  await db.execute(sql`
+    insert into credit_repayments (loan_id, paid_on, principal_fen, interest_fen, ref)
+    select s.loan_id, s.due_on, s.principal_fen, s.interest_fen, 'R' || s.seq
+    from credit_schedule s join credit_loans l on l.id = s.loan_id
+    where s.due_on <= ${TODAY}::date and (substr(l.loan_no, 3)::int % 16 <> 0 or s.seq <= 12)`);
 }

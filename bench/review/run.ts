@@ -10,7 +10,7 @@
 // then asked to recompute; the ceiling (ceiling.ts) twice; each of the review's parts alone, one
 // after another, to show where its time goes; then a claim is added and the review must find its
 // recorded findings stale. The clock is 2026-09-30, so the 2026 figures stand at that day. Peak RSS
-// is this process's. There is no credit module yet: the issue's 50 000 loans are left out.
+// is this process's. The county also has 50 000 poverty-relief loans (the review's credit section).
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -99,7 +99,8 @@ try {
       (select count(*) from cover_enrolments)::int as enrolments,
       (select count(distinct household_id) from cover_enrolments)::int as enrolled_households,
       (select count(*) from claims)::int as claims, (select count(*) from claim_payments)::int as payments,
-      (select count(*) from claim_overdue)::int as overdue, (select count(*) from monitoring_signals)::int as signals`))[0]!;
+      (select count(*) from claim_overdue)::int as overdue, (select count(*) from monitoring_signals)::int as signals,
+      (select count(*) from credit_loans)::int as loans, (select count(*) from credit_schedule)::int as instalments`))[0]!;
   console.log(Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', '));
   // The machine is shared: its load says how far the timings below can be trusted (two cores here).
   const load = () => loadavg().map((x) => x.toFixed(2)).join(' / ');
@@ -181,6 +182,10 @@ try {
     ['decision→payment p90', cur.service.decisionToPaymentDays.p90, x.service.payment_p90],
     ['signals raised', cur.effect.signalsRaised, x.effect.raised],
     ['signals confirmed', cur.effect.confirmed, x.effect.confirmed],
+    ['loans outstanding', cur.credit?.loans ?? null, x.credit.loans],
+    ['loan balance', cur.credit?.balanceFen ?? null, x.credit.balance],
+    ['overdue loan balance', cur.credit?.overdueBalanceFen ?? null, x.credit.overdue_balance],
+    ['new loans', cur.credit?.newLoans ?? null, x.credit.new_loans],
   ];
   // And the in-time shares with deadlinesOf claim by claim (the ceiling has no deadlines).
   agree.push(['decided in time (bp)', cur.service.decidedInTimeBp, byClaim.r.decidedInTimeBp], ['paid in time (bp)', cur.service.paidInTimeBp, byClaim.r.paidInTimeBp]);

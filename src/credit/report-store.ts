@@ -141,23 +141,30 @@ export async function newLending(db: Db, countyCode: string, from: string, to: s
  * a dated setting per village and day, and each instalment's subsidy is rounded on its own.
  */
 export async function interestDue(db: Db, countyCode: string, from: string, to: string) {
+  // One window pass instead of a look-up per instalment: the repayments (ord 0) and the instalments
+  // with interest due in the period (ord 1) of each loan in date order, repayments first on a day;
+  // at an instalment's row the running sums are what was repaid by its due date.
   return rowsOf<{ lender_org_id: string; village_code: string; due_on: string; interest_fen: number; on_time: boolean; n: number }>(await db.execute(sql`
     with l as (
       select id, lender_org_id, village_code from credit_loans where county_code = ${countyCode} and disbursed_on <= ${to}::date
-    ), d as (
-      select s.loan_id, s.seq, s.due_on, s.interest_fen from credit_schedule s join l on l.id = s.loan_id
-      where not s.superseded and s.interest_fen > 0 and s.due_on between ${from}::date and ${to}::date
+    ), sch as (
+      select s.loan_id, s.due_on, s.interest_fen, sum(s.principal_fen) over w as cp, sum(s.interest_fen) over w as ci
+      from credit_schedule s join l on l.id = s.loan_id
+      where not s.superseded and s.due_on <= ${to}::date
+      window w as (partition by s.loan_id order by s.seq)
+    ), ev as (
+      select r.loan_id, r.paid_on as day, 0 as ord, r.principal_fen as dp, r.interest_fen as di, null::numeric as cp, null::numeric as ci, null::bigint as interest_fen
+      from credit_repayments r join l on l.id = r.loan_id where r.paid_on <= ${to}::date
+      union all
+      select loan_id, due_on, 1, 0, 0, cp, ci, interest_fen from sch where interest_fen > 0 and due_on >= ${from}::date
+    ), run as (
+      select ev.*, sum(dp) over w as rp, sum(di) over w as ri from ev
+      window w as (partition by loan_id order by day, ord rows unbounded preceding)
     )
-    select l.lender_org_id, l.village_code, d.due_on::text as due_on, d.interest_fen::float8 as interest_fen,
-      (coalesce(pd.p, 0) >= asked.cp and coalesce(pd.i, 0) >= asked.ci) as on_time, count(*)::int as n
-    from d join l on l.id = d.loan_id
-    cross join lateral (
-      select sum(x.principal_fen) as cp, sum(x.interest_fen) as ci from credit_schedule x
-      where x.loan_id = d.loan_id and not x.superseded and x.seq <= d.seq
-    ) asked
-    left join lateral (
-      select sum(r.principal_fen) as p, sum(r.interest_fen) as i from credit_repayments r where r.loan_id = d.loan_id and r.paid_on <= d.due_on
-    ) pd on true
+    select l.lender_org_id, l.village_code, run.day::text as due_on, run.interest_fen::float8 as interest_fen,
+      (run.rp >= run.cp and run.ri >= run.ci) as on_time, count(*)::int as n
+    from run join l on l.id = run.loan_id
+    where run.ord = 1
     group by 1, 2, 3, 4, 5`));
 }
 

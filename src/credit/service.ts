@@ -124,6 +124,13 @@ async function checkPolicy(
   deps: AppDeps, terms: { amountFen: number; termMonths: number; rateBp: number; disbursedOn: string; exceptionNote?: string | undefined },
   borrower: { householdId: string; birthDate: string; villageCode: string; countyCode: string }, replacesFen = 0,
 ): Promise<Checked> {
+  // Dates a user can get wrong are refused here (422), before the rules, which take them as given.
+  if (terms.disbursedOn > todayInShanghai(deps.now())) {
+    throw unprocessable('LOAN_DATE_IN_FUTURE', `放款日期 ${terms.disbursedOn} 晚于今天，请在放款后登记`);
+  }
+  if (terms.disbursedOn <= borrower.birthDate) {
+    throw unprocessable('LOAN_DATE_INVALID', `放款日期 ${terms.disbursedOn} 早于借款人出生日期 ${borrower.birthDate}`);
+  }
   const s = await getSettings(deps.db, POLICY_KEYS, borrower.villageCode, terms.disbursedOn);
   const outstanding = Math.max(0, (await store.householdOutstanding(deps.db, borrower.householdId)) - replacesFen);
   const violations = checkLoan({ ...terms, amountFen: outstanding + terms.amountFen, borrowerBirthDate: borrower.birthDate }, {

@@ -84,6 +84,13 @@ describe('registering loans', () => {
     expect([b.status, b.body.code]).toEqual([400, 'ID_NUMBER_INVALID']);
   });
 
+  it('refuses a disbursement day in the future or before the borrower was born (422, not a 500)', async () => {
+    const future = await post(bank.token, '/api/v1/credit/loans', loan({ loanNo: 'D1', disbursedOn: '2025-06-11' }));
+    expect([future.status, future.body.code]).toEqual([422, 'LOAN_DATE_IN_FUTURE']);
+    const unborn = await post(bank.token, '/api/v1/credit/loans', loan({ loanNo: 'D2', disbursedOn: '1995-01-01' }));
+    expect([unborn.status, unborn.body.code]).toEqual([422, 'LOAN_DATE_INVALID']);
+  });
+
   it('records a rule the county allows as an exception, with its note', async () => {
     const s = await t.call(ic.county.token, 'POST', '/api/v1/settings', { key: 'credit.allowed_exceptions', regionPrefix: '500101', validFrom: '2025-01-01', value: ['age'] });
     expect(s.status).toBe(201);
@@ -183,6 +190,7 @@ describe('arrears, the overdue event, compensation', () => {
     expect(fund.capacityFen).toBe(fund.balanceFen * 10);
     // Drain the fund to 1 元: the next loan exceeds 10 × the fund.
     await post(ic.county.token, `/api/v1/credit/funds/${COUNTY}/movements`, { kind: 'withdrawal', amountFen: fund.balanceFen - 100, on: '2025-12-01' });
+    setDay('2025-12-01'); // the loan is registered once disbursed
     const r = await post(bank.token, '/api/v1/credit/loans', loan({ loanNo: 'LEV', borrowerIdNumber: idFor('1968-03-12', 11), amountFen: 100_000, disbursedOn: '2025-12-01' }));
     expect(r.status).toBe(422);
     expect(r.body.details.violations.map((v: { rule: string }) => v.rule)).toEqual(['leverage']);

@@ -6,7 +6,8 @@
 // repayments fill the instalments oldest first (interest to interest, principal to principal), so
 // after the repayments made by D an instalment k still owes something iff the schedule's cumulative
 // principal (or interest) up to k exceeds the principal (or interest) repaid by D; what it still owes
-// is min(its amount, cumulative − repaid), at least 0. The instalments of a loan that are not
+// is min(its amount, cumulative − repaid), at least 0, and summed over the instalments due before D
+// that is (due before D − repaid by D), at least 0. The instalments of a loan that are not
 // superseded are due in seq order (an extension keeps the earlier ones and appends later ones), so
 // the instalments due before D are a prefix of the schedule and their running sums need no others.
 import { and, eq, sql, type SQL } from 'drizzle-orm';
@@ -35,6 +36,11 @@ function loanStates(countyCode: string, day: string, lenderOrgId?: string): SQL 
  * arrears pass (arrears.ts) and the reports read the same definition.
  */
 export function loanStatesWhere(where: SQL, day: string): SQL {
+  // Per loan sums, not per instalment running sums: what is overdue is what the schedule asked
+  // before `day` less what was repaid by it (the instalments fill oldest first, so the overdue
+  // part of each is min(its amount, cumulative − repaid) and their total telescopes to that
+  // difference). Only a loan in arrears needs its instalments in order, for the oldest unpaid one.
+  // Hash joins over the two tables, no sort of every instalment (the reports read every loan).
   return sql`
     l as (
       select id, lender_org_id, household_id, amount_fen from credit_loans where ${where}
@@ -43,18 +49,18 @@ export function loanStatesWhere(where: SQL, day: string): SQL {
       from credit_repayments r join l on l.id = r.loan_id
       where r.paid_on <= ${day}::date group by r.loan_id
     ), due as (
-      select s.loan_id, s.due_on, s.principal_fen, s.interest_fen,
-        sum(s.principal_fen) over w as cp, sum(s.interest_fen) over w as ci
+      select s.loan_id, sum(s.principal_fen) as p, sum(s.interest_fen) as i
       from credit_schedule s join l on l.id = s.loan_id
-      where not s.superseded and s.due_on < ${day}::date
-      window w as (partition by s.loan_id order by s.seq)
+      where not s.superseded and s.due_on < ${day}::date group by s.loan_id
     ), late as (
-      select d.loan_id, min(d.due_on) as oldest,
-        sum(greatest(0, least(d.principal_fen, d.cp - coalesce(pd.p, 0)))) as op,
-        sum(greatest(0, least(d.interest_fen, d.ci - coalesce(pd.i, 0)))) as oi
+      select d.loan_id, greatest(d.p - coalesce(pd.p, 0), 0) as op, greatest(d.i - coalesce(pd.i, 0), 0) as oi,
+        (select min(x.due_on) from (
+            select s.due_on, sum(s.principal_fen) over w as cp, sum(s.interest_fen) over w as ci
+            from credit_schedule s where s.loan_id = d.loan_id and not s.superseded and s.due_on < ${day}::date
+            window w as (order by s.seq)) x
+          where x.cp > coalesce(pd.p, 0) or x.ci > coalesce(pd.i, 0)) as oldest
       from due d left join paid pd on pd.loan_id = d.loan_id
-      where d.cp > coalesce(pd.p, 0) or d.ci > coalesce(pd.i, 0)
-      group by d.loan_id
+      where d.p > coalesce(pd.p, 0) or d.i > coalesce(pd.i, 0)
     ), state as (
       select l.id as loan_id, l.lender_org_id, l.household_id,
         greatest(l.amount_fen - coalesce(pd.p, 0), 0) as balance_fen,
@@ -141,30 +147,37 @@ export async function newLending(db: Db, countyCode: string, from: string, to: s
  * a dated setting per village and day, and each instalment's subsidy is rounded on its own.
  */
 export async function interestDue(db: Db, countyCode: string, from: string, to: string) {
-  // One window pass instead of a look-up per instalment: the repayments (ord 0) and the instalments
-  // with interest due in the period (ord 1) of each loan in date order, repayments first on a day;
-  // at an instalment's row the running sums are what was repaid by its due date.
+  // What a loan owes before `from` (due less repaid) is one sum per loan; within the period the
+  // instalments and repayments of each loan run in date order (repayments first on a day), and at
+  // an instalment's row the carried sum plus the running sum is what was still owed after its due
+  // day: on time when nothing is. Hash joins and one sort of the period's rows only.
   return rowsOf<{ lender_org_id: string; village_code: string; due_on: string; interest_fen: number; on_time: boolean; n: number }>(await db.execute(sql`
     with l as (
       select id, lender_org_id, village_code from credit_loans where county_code = ${countyCode} and disbursed_on <= ${to}::date
-    ), sch as (
-      select s.loan_id, s.due_on, s.interest_fen, sum(s.principal_fen) over w as cp, sum(s.interest_fen) over w as ci
-      from credit_schedule s join l on l.id = s.loan_id
+    ), s as (
+      select s.loan_id, s.seq, s.due_on, s.principal_fen, s.interest_fen from credit_schedule s join l on l.id = s.loan_id
       where not s.superseded and s.due_on <= ${to}::date
-      window w as (partition by s.loan_id order by s.seq)
+    ), r as (
+      select r.loan_id, r.paid_on, r.principal_fen, r.interest_fen from credit_repayments r join l on l.id = r.loan_id
+      where r.paid_on <= ${to}::date
+    ), carry as (
+      select loan_id, sum(dp) as dp, sum(di) as di from (
+        select loan_id, principal_fen as dp, interest_fen as di from s where due_on < ${from}::date
+        union all
+        select loan_id, -principal_fen, -interest_fen from r where paid_on < ${from}::date) x
+      group by loan_id
     ), ev as (
-      select r.loan_id, r.paid_on as day, 0 as ord, r.principal_fen as dp, r.interest_fen as di, null::numeric as cp, null::numeric as ci, null::bigint as interest_fen
-      from credit_repayments r join l on l.id = r.loan_id where r.paid_on <= ${to}::date
+      select loan_id, due_on as day, seq, principal_fen as dp, interest_fen as di, interest_fen from s where due_on >= ${from}::date
       union all
-      select loan_id, due_on, 1, 0, 0, cp, ci, interest_fen from sch where interest_fen > 0 and due_on >= ${from}::date
+      select loan_id, paid_on, -1, -principal_fen, -interest_fen, null from r where paid_on >= ${from}::date
     ), run as (
-      select ev.*, sum(dp) over w as rp, sum(di) over w as ri from ev
-      window w as (partition by loan_id order by day, ord rows unbounded preceding)
+      select loan_id, day, interest_fen, sum(dp) over w as owe_p, sum(di) over w as owe_i
+      from ev window w as (partition by loan_id order by day, seq rows unbounded preceding)
     )
     select l.lender_org_id, l.village_code, run.day::text as due_on, run.interest_fen::float8 as interest_fen,
-      (run.rp >= run.cp and run.ri >= run.ci) as on_time, count(*)::int as n
-    from run join l on l.id = run.loan_id
-    where run.ord = 1
+      (run.owe_p + coalesce(c.dp, 0) <= 0 and run.owe_i + coalesce(c.di, 0) <= 0) as on_time, count(*)::int as n
+    from run join l on l.id = run.loan_id left join carry c on c.loan_id = run.loan_id
+    where run.interest_fen > 0
     group by 1, 2, 3, 4, 5`));
 }
 

@@ -19,7 +19,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditFiles, creditRepayments } from '../../db/schema/credit.ts';
 import { rowsOf } from '../../db/types.ts';
-import { loanStatesAt } from '../../src/credit/report-store.ts';
+import { interestDue, loanStatesAt } from '../../src/credit/report-store.ts';
 import { quarterPeriod } from '../../src/credit/reports.ts';
 import { subsidyFor } from '../../src/credit/rules.ts';
 import { allocate, arrearsOf } from '../../src/credit/schedule.ts';
@@ -127,6 +127,30 @@ describe('where a loan stands on a day (set-based) agrees with arrearsOf', () =>
     }
     expect(states.length).toBe(lent.length);
   });
+});
+
+describe('interest due in a period and whether it was paid on time (set-based) agrees with allocate', () => {
+  it.each([['2023-10-01', '2024-12-31'], ['2024-01-01', '2024-01-31'], ['2025-07-01', '2026-03-31'], ['2026-01-01', '2026-06-30'], ['2026-02-11', '2026-04-15']])(
+    '%s to %s', async (from, to) => {
+      const key = (dueOn: string, interestFen: number, onTime: boolean) => `${dueOn} ${interestFen} ${onTime}`;
+      const expected = new Map<string, number>();
+      for (const l of Object.values(loans).filter((x) => x.disbursedOn <= to)) {
+        const [schedule, repayments] = await Promise.all([store.scheduleOf(t.deps.db, l.id), store.repaymentsOf(t.deps.db, l.id)]);
+        for (const i of allocate(schedule, repayments, to)) {
+          if (i.interestFen > 0 && i.dueOn >= from && i.dueOn <= to) {
+            const k = key(i.dueOn, i.interestFen, i.onTime);
+            expected.set(k, (expected.get(k) ?? 0) + 1);
+          }
+        }
+      }
+      const got = new Map<string, number>();
+      for (const r of await interestDue(t.deps.db, COUNTY, from, to)) {
+        const k = key(r.due_on, r.interest_fen, r.on_time);
+        got.set(k, (got.get(k) ?? 0) + r.n);
+      }
+      expect([...expected.values()].some((n) => n > 0)).toBe(true);
+      expect(Object.fromEntries([...got].sort())).toEqual(Object.fromEntries([...expected].sort()));
+    });
 });
 
 describe('interest subsidy (贴息)', () => {

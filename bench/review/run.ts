@@ -24,6 +24,8 @@ import type { Actor } from '../../src/access/roles.ts';
 import { loadConfig } from '../../src/config.ts';
 import { agreementById, bill } from '../../src/cover/service.ts';
 import type { AppDeps } from '../../src/http/context.ts';
+import { creditFigures } from '../../src/credit/figures.ts';
+import * as creditStore from '../../src/credit/report-store.ts';
 import * as checks from '../../src/review/checks.ts';
 import { findingsOf } from '../../src/review/findings.ts';
 import { review } from '../../src/review/service.ts';
@@ -147,6 +149,10 @@ try {
     ['service: claim counts, days, months', () => store.tuned(db, {}, (tx) => store.claimsOfYear(tx, [agreementId], from, to))],
     ['service: in-time shares (due days per settings day, counted in SQL)', () => inTime(deps, COUNTY, [a], from, to)],
     ['effect: signals, open overdue', () => Promise.all([store.signalsOfYear(db, COUNTY, from, to), store.openOverdue(db, [agreementId])])],
+    ['credit: positions on the day (balance, arrears buckets, insured borrowers)', () => store.tuned(db, { memory: true }, (tx) => creditStore.positionsAt(tx, COUNTY, to))],
+    ['credit: interest due in the year and whether paid on time', () => store.tuned(db, { memory: true }, (tx) => creditStore.interestDue(tx, COUNTY, from, to))],
+    ['credit: the section (creditFigures), this year', () => store.tuned(db, { memory: true }, (tx) => creditFigures({ ...deps, db: tx }, COUNTY, from, to))],
+    ['credit: the section (creditFigures), last year', () => store.tuned(db, { memory: true }, (tx) => creditFigures({ ...deps, db: tx }, COUNTY, '2025-01-01', '2025-12-31'))],
     ['findings: fingerprint of the data the checks read', () => checks.fingerprint(db, COUNTY, [agreementId])],
     ['findings: read as recorded (with the stamp)', () => checks.storedFindings(db, COUNTY, '2026')],
     ['findings, worked out: the six checks\' queries (side by side)', () => checks.checks(db, COUNTY, [agreementId], from, to)],

@@ -13,8 +13,13 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Lifetime of newly issued API tokens, in days. */
   TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** Hours a rotated token keeps working beside its replacement (POST /api/v1/tokens/:id/rotate). */
+  TOKEN_ROTATION_OVERLAP_HOURS: z.coerce.number().int().min(0).max(24 * 30).default(24),
+  /**
+   * Behind reverse proxies: how many (true = 1). The client address is then the hop that the
+   * outermost trusted proxy appended to X-Forwarded-For — never an address the client wrote itself.
+   */
+  TRUST_PROXY: z.string().regex(/^(true|false|[0-9]{1,2})$/, 'must be true, false or the number of proxies').default('false'),
   /** Failed authentications allowed per client per minute before answering 429. */
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   /** The address households reach the service at: printed in the cards' QR codes (/verify/…). */
@@ -33,7 +38,9 @@ export type AppConfig = {
   piiKey: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   tokenTtlDays: number;
-  trustProxy: boolean;
+  tokenRotationOverlapHours: number;
+  /** Reverse proxies in front of the service whose X-Forwarded-For is trusted (0 = none). */
+  trustProxy: number;
   authFailuresPerMinute: number;
   publicBaseUrl: string;
   lookupsPerMinute: number;
@@ -57,7 +64,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     piiKey: e.PII_KEY,
     logLevel: e.LOG_LEVEL,
     tokenTtlDays: e.TOKEN_TTL_DAYS,
-    trustProxy: e.TRUST_PROXY === 'true',
+    tokenRotationOverlapHours: e.TOKEN_ROTATION_OVERLAP_HOURS,
+    trustProxy: e.TRUST_PROXY === 'true' ? 1 : e.TRUST_PROXY === 'false' ? 0 : Number(e.TRUST_PROXY),
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
     lookupsPerMinute: e.LOOKUPS_PER_MINUTE,

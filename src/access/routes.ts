@@ -79,6 +79,13 @@ export const accessRoutes = [
       c.json(await svc.issueToken(c.var.deps, ctxOf(c), params.id, body.label), 201),
   }),
   route({
+    method: 'post', path: '/api/v1/tokens/:id/rotate', tag: TAG,
+    summary: '轮换令牌：签发新令牌（只显示这一次），旧令牌在过渡期内（默认 24 小时）仍可使用，之后失效',
+    allow: 'authenticated', params: IdParam, body: z.object({ label: z.string().max(100).optional() }),
+    responses: { 201: '已签发新令牌', 404: '令牌不存在', 409: '令牌已吊销或已过期' },
+    handler: async (c, { params, body }) => c.json(await svc.rotateToken(c.var.deps, ctxOf(c), params.id, body.label), 201),
+  }),
+  route({
     method: 'post', path: '/api/v1/tokens/:id/revoke', tag: TAG, summary: '吊销令牌', allow: 'authenticated',
     params: IdParam,
     handler: async (c, { params }) => c.json(await svc.revokeToken(c.var.deps, ctxOf(c), params.id)),

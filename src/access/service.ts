@@ -225,6 +225,32 @@ export async function revokeToken(deps: AppDeps, ctx: RequestCtx, tokenId: strin
   });
 }
 
+/**
+ * Rotation without downtime: a new token with a fresh expiry, while the old one keeps working for
+ * the overlap (TOKEN_ROTATION_OVERLAP_HOURS, default 24 h) so that every client can switch, then
+ * stops (401 AUTH_EXPIRED). The owner, a county office for its own organisation's users, or an admin.
+ */
+export async function rotateToken(deps: AppDeps, ctx: RequestCtx & { actor: Actor }, tokenId: string, label?: string) {
+  return deps.db.transaction(async (tx) => {
+    const old = await store.findToken(tx, tokenId);
+    if (!old) throw notFound('令牌不存在');
+    const user = await manageableUser(tx, ctx.actor, old.userId).catch(() => { throw notFound('令牌不存在'); });
+    const now = deps.now();
+    if (old.revokedAt) throw conflict('TOKEN_REVOKED', '该令牌已被吊销，不能轮换；请签发新令牌');
+    if (old.expiresAt && old.expiresAt <= now) throw conflict('TOKEN_EXPIRED', '该令牌已过期，不能轮换；请签发新令牌');
+    if (user.disabled) throw conflict('USER_DISABLED', '该用户已被停用，不能签发令牌');
+    const issued = await newToken(tx, deps, user.id, label ?? old.label);
+    const until = new Date(now.getTime() + deps.config.tokenRotationOverlapHours * 3_600_000);
+    const previous = await store.shortenTokenExpiry(tx, old.id, until);
+    if (!previous) throw conflict('TOKEN_REVOKED', '该令牌已被吊销，不能轮换；请签发新令牌');
+    await audit(tx, ctx, {
+      action: 'token.rotate', entityType: 'api_token', entityId: old.id,
+      summary: { userId: user.id, replacedBy: issued.tokenInfo.id, before: { expiresAt: old.expiresAt }, after: { expiresAt: previous.expiresAt } },
+    });
+    return { ...issued, previous: publicToken(previous) };
+  });
+}
+
 export async function setUserDisabled(deps: AppDeps, ctx: RequestCtx & { actor: Actor }, userId: string, disabled: boolean) {
   return deps.db.transaction(async (tx) => {
     const before = await manageableUser(tx, ctx.actor, userId);

@@ -92,6 +92,16 @@ export async function revokeToken(db: Db, id: string, at: Date) {
   return row;
 }
 
+/** Bring a token's expiry forward (rotation); never extends it, never touches a revoked one. */
+export async function shortenTokenExpiry(db: Db, id: string, at: Date) {
+  const [row] = await db
+    .update(apiTokens)
+    .set({ expiresAt: sql`least(coalesce(${apiTokens.expiresAt}, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz)` })
+    .where(and(eq(apiTokens.id, id), sql`${apiTokens.revokedAt} is null`))
+    .returning();
+  return row;
+}
+
 /** The token with its user and organisation, by hash: one indexed query per request. */
 export async function findPrincipalByTokenHash(db: Db, tokenHash: string) {
   const [row] = await db

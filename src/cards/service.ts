@@ -266,23 +266,38 @@ export function checkLink(deps: AppDeps, householdId: string, expires: number, s
   return expires * 1000 >= deps.now().getTime() && signLink(deps, householdId, expires) === sig;
 }
 
-/** The household whose head has this name and ID number, or null — one answer for "not found" and "does not match". */
+/** Stands in for a household in the queries of a look-up that matched nobody (no row has this id). */
+const NO_HOUSEHOLD = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The household whose head has this name and ID number, or null. Null — one answer, the same page —
+ * for an unknown or malformed ID number, a name that does not match, a person who is not the head,
+ * a delisted head, and a registered head whose household has neither cover nor a claim to follow:
+ * telling that last one apart would let anyone holding a name and an ID number (both widely leaked)
+ * learn that the person is on the poverty registry. The household itself learns what it needs from
+ * the same notice ("no cover record found: check the entry or ask the village contact").
+ * Every answer runs the same queries (the ID hash, the latest agreement, the claims), so the time
+ * taken does not tell them apart either; only a household with something to show costs more.
+ */
 export async function lookUp(deps: AppDeps, name: string, idNumber: string) {
   const id = parseIdNumber(idNumber.trim());
   // Hash even a malformed number, so both paths cost the same.
   const hash = deps.pii.hash(id.ok ? id.value.id18 : `invalid:${idNumber}`);
   const head = await store.headByIdHash(deps.db, hash);
-  if (!id.ok || !head || !head.is_head || head.name !== name.trim() || head.status !== 'active') return null;
-  const householdId = head.household_id;
+  const match = id.ok && head && head.is_head && head.name === name.trim() && head.status === 'active' ? head : null;
+  const householdId = match ? match.household_id : NO_HOUSEHOLD;
   const agreementId = await store.latestAgreementOf(deps.db, householdId);
+  const claims = await store.householdClaims(deps.db, householdId);
+  if (!match) return null;
   const a = agreementId ? await agreementById(deps, agreementId) : undefined;
   const day = a ? cardDay(a, todayInShanghai(deps.now())) : todayInShanghai(deps.now());
   const rows = a ? await store.coveredMembers(deps.db, a.id, day, { householdId }) : [];
   const data = a && rows.length ? (await cardData(deps, a, rows)).cards[0]! : null;
+  if (!data && !claims.length) return null;
   const expires = Math.floor(deps.now().getTime() / 1000) + LINK_SECONDS;
   const reportExpires = Math.floor(deps.now().getTime() / 1000) + REPORT_SECONDS;
   return {
-    householdId, headName: maskName(head.name),
+    householdId, headName: maskName(match.name),
     report: a && data ? {
       agreementId: a.id, expires: reportExpires, sig: signReport(deps, householdId, reportExpires), today: todayInShanghai(deps.now()),
       members: rows.map((r) => ({ personId: r.person_id, label: `${maskName(r.name)}（${r.relationship_label}）` })),
@@ -293,7 +308,7 @@ export async function lookUp(deps: AppDeps, name: string, idNumber: string) {
       members: data.members.map((m) => ({ name: maskName(m.name), relationship: m.relationship })),
       link: `/card/pdf/${householdId}?expires=${expires}&sig=${signLink(deps, householdId, expires)}`,
     },
-    claims: await store.householdClaims(deps.db, householdId),
+    claims,
   };
 }
 

@@ -1,7 +1,7 @@
 // The county risk compensation fund (风险补偿金) and its cases; household credit ratings; the
 // insurance–credit link (which borrowers the 助农保 policy covers). Re-exported by service.ts.
 import { z } from 'zod';
-import { type Actor, assertScope, audit } from '../access/service.ts';
+import { type Actor, assertScope, audit, scopePrefix } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { getSettings } from '../settings/service.ts';
 import { isValidIsoDate, todayInShanghai } from '../shared/dates.ts';
@@ -162,7 +162,7 @@ export async function borrowersWithCover(deps: AppDeps, actor: Actor, q: { insur
   if (q.villageCode) assertScope(actor, q.villageCode);
   const today = todayInShanghai(deps.now());
   const { limit, offset } = pageBounds(q);
-  const scope = { scopePrefix: q.villageCode ? q.villageCode.replace(/0+$/, '') : actor.scopePrefix, lenderOrgId: actor.role === 'bank' ? actor.orgId : undefined };
+  const scope = { scopePrefix: q.villageCode ? scopePrefix(q.villageCode) : actor.scopePrefix, lenderOrgId: actor.role === 'bank' ? actor.orgId : undefined };
   const r = await store.borrowers(deps.db, scope, today, q.insured, limit, offset);
   return {
     asOf: today,

@@ -3,7 +3,7 @@
 // files. The daily arrears pass is in arrears.ts, the fund and its cases in fund.ts, reports in
 // reports.ts; this file re-exports what other modules and the routes call.
 import { z } from 'zod';
-import { type Actor, assertScope, audit, findOrganisation } from '../access/service.ts';
+import { type Actor, assertScope, audit, findOrganisation, scopePrefix } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { getSettings } from '../settings/service.ts';
 import { addMonths, isValidIsoDate, todayInShanghai } from '../shared/dates.ts';
@@ -234,7 +234,8 @@ export async function getLoan(deps: AppDeps, actor: Actor, id: string) {
 
 export async function listLoans(deps: AppDeps, actor: Actor, q: store.LoanFilter & PageQuery): Promise<Page<unknown>> {
   const { limit, offset } = pageBounds(q);
-  const r = await store.listLoans(deps.db, loanScope(actor), q, limit, offset);
+  // A region filter is a prefix by level (a village code stays whole: '…001010' is not '…00101x').
+  const r = await store.listLoans(deps.db, loanScope(actor), { ...q, villageCode: q.villageCode && scopePrefix(q.villageCode) }, limit, offset);
   return pageOf(r.items.map((i) => ({
     ...publicLoan(i.loan), borrower: { name: i.borrowerName, idMasked: i.borrowerIdMasked }, arrears: publicStatus(i.status, i.loan),
   })), r.total, q);
@@ -244,7 +245,7 @@ export async function listLoans(deps: AppDeps, actor: Actor, q: store.LoanFilter
 export async function arrearsSummary(deps: AppDeps, actor: Actor, villageCode?: string) {
   if (villageCode) assertScope(actor, villageCode);
   const scope = loanScope(actor);
-  const rows = await store.bucketTotals(deps.db, villageCode ? { ...scope, scopePrefix: villageCode.replace(/0+$/, '') } : scope);
+  const rows = await store.bucketTotals(deps.db, villageCode ? { ...scope, scopePrefix: scopePrefix(villageCode) } : scope);
   const by = new Map(rows.map((r) => [r.bucket, r]));
   const buckets = (Object.keys(BUCKET_NAMES) as Bucket[]).map((b) => ({
     bucket: b, name: BUCKET_NAMES[b], loans: by.get(b)?.loans ?? 0, balanceFen: by.get(b)?.balance_fen ?? 0, overduePrincipalFen: by.get(b)?.overdue_principal_fen ?? 0,

@@ -148,7 +148,8 @@ export interface LoanFilter {
 function filterWhere(scope: LoanScope, f: LoanFilter): SQL {
   const parts: SQL[] = [scopeWhere(scope)];
   if (f.status) parts.push(eq(creditLoans.status, f.status));
-  if (f.villageCode) parts.push(sql`${creditLoans.villageCode} like ${`${f.villageCode.replace(/0+$/, '')}%`}`);
+  /** A region prefix (the service turns a 12-digit code into its prefix by level). */
+  if (f.villageCode) parts.push(sql`${creditLoans.villageCode} like ${`${f.villageCode}%`}`);
   if (f.householdId) parts.push(eq(creditLoans.householdId, f.householdId));
   if (f.lenderOrgId) parts.push(eq(creditLoans.lenderOrgId, f.lenderOrgId));
   if (f.loanNo) parts.push(eq(creditLoans.loanNo, f.loanNo));

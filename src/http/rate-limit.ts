@@ -34,13 +34,17 @@ export async function pruneRates(db: Db, now: Date): Promise<number> {
 }
 
 /**
- * The client's address: the first X-Forwarded-For hop when the service sits behind a proxy it
- * trusts (TRUST_PROXY), else the connection's own address (Node) or Cloudflare's header (Workers).
+ * The client's address. Behind N trusted proxies (TRUST_PROXY), each appends the address it received
+ * the request from to X-Forwarded-For, so the client is the N-th hop from the right; whatever lies
+ * to its left was written by the client and proves nothing (taking the first hop would let anyone
+ * step around the per-address limits with a header). Without TRUST_PROXY the header is ignored: the
+ * connection's own address (Node), or Cloudflare's header (Workers, where Cloudflare sets it).
  */
 export function clientAddress(c: Context<AppEnv>): string {
-  if (c.var.deps.config.trustProxy) {
-    const xff = c.req.header('x-forwarded-for');
-    if (xff) return xff.split(',')[0]!.trim();
+  const hops = c.var.deps.config.trustProxy;
+  if (hops > 0) {
+    const xff = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+    if (xff.length) return xff[Math.max(0, xff.length - hops)]!;
   }
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? c.req.header('cf-connecting-ip') ?? 'unknown';

@@ -28,6 +28,7 @@ const EXPECTED: Record<string, Allow> = {
   'POST /api/v1/users/:id/enable': ['admin', 'county_office'],
   'GET /api/v1/users/:id/tokens': ALL,
   'POST /api/v1/users/:id/tokens': ALL,
+  'POST /api/v1/tokens/:id/rotate': ALL,
   'POST /api/v1/tokens/:id/revoke': ALL,
   'GET /api/v1/audit': ['admin'],
   'GET /api/v1/settings/catalogue': ALL,

@@ -5,7 +5,7 @@
 //
 // Pure module: no IO, no clock. Every message a user can see is Chinese and names its field.
 import { z } from 'zod';
-import { isValidIsoDate } from '../shared/dates.ts';
+import { isoDateField } from '../shared/fields.ts';
 import { LINE_NAMES, LINES, OTHER_REIMBURSEMENT_NAMES, OTHER_REIMBURSEMENTS, type Line } from '../cover/schedule.ts';
 
 // ---------------------------------------------------------------------------
@@ -34,10 +34,6 @@ const fen = (name: string) =>
   z.number({ error: `${name}必须是以分为单位的整数` })
     .int({ error: `${name}必须是以分为单位的整数` })
     .min(0, { error: `${name}不能为负数` });
-
-const isoDate = (name: string) =>
-  z.string({ error: `${name}必须是 YYYY-MM-DD 格式的日期` })
-    .refine(isValidIsoDate, { error: `${name}必须是 YYYY-MM-DD 格式的有效日期` });
 
 /** A strict object whose own errors (not an object, unknown fields) are Chinese and name `name`. */
 function record<S extends z.core.$ZodLooseShape>(name: string, shape: S) {
@@ -133,8 +129,8 @@ export const MedicalDetails = record('意外住院医疗保险理赔明细', {
   hospital: z.string({ error: '就诊医院（hospital）必须是文字' }).trim()
     .min(1, { error: '就诊医院（hospital）不能为空' })
     .max(100, { error: '就诊医院（hospital）最多 100 个字' }),
-  admittedOn: isoDate('入院日期（admittedOn）'),
-  dischargedOn: isoDate('出院日期（dischargedOn）'),
+  admittedOn: isoDateField('入院日期（admittedOn）'),
+  dischargedOn: isoDateField('出院日期（dischargedOn）'),
   totalExpensesFen: fen('医疗费用总额（totalExpensesFen）'),
   reimbursedFen: record('其他途径已报销金额（reimbursedFen）', reimbursementShape).default({}),
 }).superRefine((d, ctx) => {

@@ -12,7 +12,8 @@
 // The inputs each action carries (contact, visit, category and risk types, reason, note) are the
 // zod schemas below; every message a user can see is Chinese and names its field.
 import { z } from 'zod';
-import { addDays, compareDates, isValidIsoDate, type IsoDate } from '../shared/dates.ts';
+import { addDays, compareDates, type IsoDate } from '../shared/dates.ts';
+import { isoDateField } from '../shared/fields.ts';
 
 // ---------------------------------------------------------------------------
 // Statuses and actions
@@ -140,10 +141,6 @@ export const REASON_NAMES: Record<DismissalReason, string> = {
 // Inputs (zod; every message names its field)
 // ---------------------------------------------------------------------------
 
-const isoDate = (name: string) =>
-  z.string({ error: `${name}必须是 YYYY-MM-DD 格式的日期` })
-    .refine(isValidIsoDate, { error: `${name}必须是 YYYY-MM-DD 格式的有效日期` });
-
 const text = (name: string, min: number, max: number) =>
   z.string({ error: `${name}必须是文字` }).trim()
     .min(min, { error: min <= 1 ? `${name}不能为空` : `${name}至少 ${min} 个字` })
@@ -166,7 +163,7 @@ export const Assignment = record('分派信息', {
 
 /** `record_visit`: one home visit by two staff (两人入户核实). */
 export const Visit = record('入户核实记录', {
-  visitedOn: isoDate('入户核实日期（visitedOn）'),
+  visitedOn: isoDateField('入户核实日期（visitedOn）'),
   visitors: z.array(text('入户核实人员姓名（visitors）', 1, 50), { error: '入户核实人员（visitors）必须是姓名列表' })
     // One check (not .length): zod runs length checks even on a non-list, doubling the message.
     .superRefine((v, ctx) => {

@@ -5,10 +5,9 @@ import { csrf } from 'hono/csrf';
 import { requestId } from 'hono/request-id';
 import { z } from 'zod';
 import { accessRoutes } from './access/routes.ts';
-import { authenticateToken } from './access/service.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { onError } from './http/errors.ts';
-import { clientAddress, consumeRate, rateLimitedError } from './http/rate-limit.ts';
+import { authenticateCounted } from './http/authenticate.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { type AnyRoute, mountRoutes, route } from './http/route.ts';
 import { opsRoutes } from './ops/routes.ts';
@@ -51,15 +50,7 @@ async function authenticate(c: import('hono').Context<AppEnv>): Promise<void> {
   const header = c.req.header('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw unauthorized('AUTH_REQUIRED', '请先登录：缺少访问令牌');
-  try {
-    c.set('actor', await authenticateToken(c.var.deps, match[1]!));
-  } catch (e) {
-    // Failed tokens are counted per client (shared by all instances): guessing gets a 429.
-    const { deps } = c.var;
-    const r = await consumeRate(deps.db, `auth-fail:${clientAddress(c)}`, deps.config.authFailuresPerMinute, 60, deps.now());
-    if (!r.allowed) throw rateLimitedError(r);
-    throw e;
-  }
+  c.set('actor', await authenticateCounted(c, match[1]!));
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {

@@ -7,7 +7,10 @@ import type { Actor } from '../access/service.ts';
 import type { AppDeps } from '../http/context.ts';
 import { getSetting } from '../settings/service.ts';
 import { addDays } from '../shared/dates.ts';
-import { assertReader, review, SYSTEM } from './service.ts';
+import { agreementById } from '../cover/service.ts';
+import { agreementsOfYear } from './store.ts';
+import { assertReader, canRead, review, SYSTEM, viewFor } from './service.ts';
+import type { Review } from './types.ts';
 
 async function endingAgreements(db: Db) {
   return rowsOf<{ id: string; county_code: string; period_end: string }>(await db.execute(sql`
@@ -31,20 +34,41 @@ export async function prepareDrafts(deps: AppDeps, today: string) {
   return { prepared };
 }
 
+/**
+ * Whether the actor may read a draft: members in the county's region; an insurer only when it is
+ * the insurer of every agreement of that county's year (the draft was worked out over all of them,
+ * and the live review shows an insurer only its own).
+ */
+async function mayRead(deps: AppDeps, actor: Actor, countyCode: string, year: string, cache: Map<string, boolean>): Promise<boolean> {
+  if (!canRead(actor, countyCode)) return false;
+  if (actor.role !== 'insurer') return true;
+  const k = `${countyCode}|${year}`;
+  let ok = cache.get(k);
+  if (ok === undefined) {
+    const ids = await agreementsOfYear(deps.db, countyCode, `${year}-01-01`, `${year}-12-31`);
+    const agreements = await Promise.all(ids.map((id) => agreementById(deps, id)));
+    ok = agreements.length > 0 && agreements.every((a) => a?.insurerOrgId === actor.orgId);
+    cache.set(k, ok);
+  }
+  return ok;
+}
+
 export async function listDrafts(deps: AppDeps, actor: Actor) {
   const rows = await deps.db.select({
     countyCode: reviewDrafts.countyCode, year: reviewDrafts.year, agreementId: reviewDrafts.agreementId, preparedOn: reviewDrafts.preparedOn,
   }).from(reviewDrafts).orderBy(desc(reviewDrafts.preparedOn));
+  const cache = new Map<string, boolean>();
+  const visible = [];
+  for (const r of rows) if (await mayRead(deps, actor, r.countyCode, r.year, cache)) visible.push(r);
   return {
-    items: rows.filter((r) => {
-      try { assertReader(actor, r.countyCode); return true; } catch { return false; }
-    }).map((r) => ({ ...r, links: { draft: `/api/v1/review/drafts/${r.countyCode}/${r.year}`, live: `/api/v1/review/${r.year}?countyCode=${r.countyCode}` } })),
+    items: visible.map((r) => ({ ...r, links: { draft: `/api/v1/review/drafts/${r.countyCode}/${r.year}`, live: `/api/v1/review/${r.year}?countyCode=${r.countyCode}` } })),
   };
 }
 
 export async function getDraft(deps: AppDeps, actor: Actor, countyCode: string, year: string) {
   assertReader(actor, countyCode);
+  if (!(await mayRead(deps, actor, countyCode, year, new Map()))) return undefined;
   const [row] = await deps.db.select().from(reviewDrafts)
     .where(and(eq(reviewDrafts.countyCode, countyCode), eq(reviewDrafts.year, year))).orderBy(desc(reviewDrafts.createdAt)).limit(1);
-  return row;
+  return row && { ...row, review: viewFor(actor, row.review as Review) };
 }

@@ -4,7 +4,8 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { authenticateToken, type Actor } from '../access/service.ts';
+import type { Actor } from '../access/service.ts';
+import { authenticateCounted } from '../http/authenticate.ts';
 import { type AppEnv, ctxOf } from '../http/context.ts';
 import { route } from '../http/route.ts';
 import { AppError, isAppError } from '../shared/errors.ts';
@@ -47,8 +48,9 @@ async function pageActor(c: Context<AppEnv>): Promise<Actor | null> {
   const token = getCookie(c, COOKIE);
   if (!token) return null;
   try {
-    return await authenticateToken(c.var.deps, token);
-  } catch {
+    return await authenticateCounted(c, token);
+  } catch (e) {
+    if (e instanceof AppError && e.status === 429) throw e; // guessing through the cookie is counted too
     return null;
   }
 }
@@ -136,8 +138,9 @@ export const reviewRoutes = [
       const form = await c.req.parseBody();
       const token = typeof form.token === 'string' ? form.token.trim() : '';
       try {
-        await authenticateToken(c.var.deps, token);
-      } catch {
+        await authenticateCounted(c, token);
+      } catch (e) {
+        if (e instanceof AppError && e.status === 429) throw e;
         return c.html(<ReviewLoginPage notice="访问令牌无效、已过期或已吊销" />, 200, { 'cache-control': 'no-store' });
       }
       setCookie(c, COOKIE, token, { path: '/review', httpOnly: true, sameSite: 'Strict', secure: c.req.url.startsWith('https:'), maxAge: 8 * 3600 });

@@ -196,14 +196,29 @@ export async function review(deps: AppDeps, actor: Actor, countyCode: string, ye
   const currentP = started(figures(deps, countyCode, scope));
   const previousP = started(scopeOf(deps, actor, countyCode, year - 1, `${year - 1}-12-31`).then((s) => (s ? figures(deps, countyCode, s) : null)));
   const foundP = actor.role === 'insurer' ? null : started(findingsOf(deps, countyCode, scope, opts));
-  // Credit is the banks' and the county's business: an insurer's review leaves it out.
-  const hideCredit = <T extends YearFigures | null>(y: T): T => (y && actor.role === 'insurer' ? { ...y, credit: null } : y);
-  const current = hideCredit(await currentP);
-  const previous = hideCredit(await previousP);
-  return {
+  const current = await currentP;
+  const previous = await previousP;
+  return viewFor(actor, {
     year, countyCode, countyName: current.countyName, asOf, current, previous, headlines: headlines(current, previous),
     findings: foundP ? (await foundP).findings : [],
-  };
+  });
+}
+
+/**
+ * What of a review an actor reads: an insurer neither the compliance findings (they are about its
+ * own underwriting and payments, for the meeting to judge) nor the credit section (the banks' and the
+ * county's business). The live review and the stored drafts go through here alike.
+ */
+export function viewFor(actor: Actor, r: Review): Review {
+  if (actor.role !== 'insurer') return r;
+  const current = { ...r.current, credit: null };
+  const previous = r.previous ? { ...r.previous, credit: null } : null;
+  return { ...r, current, previous, headlines: headlines(current, previous), findings: [] };
+}
+
+/** Whether the actor may read a county's review (assertReader without the exception). */
+export function canRead(actor: Actor, countyCode: string): boolean {
+  try { assertReader(actor, countyCode); return true; } catch { return false; }
 }
 
 /**
@@ -233,12 +248,12 @@ export async function refreshFindings(deps: AppDeps, today: string) {
 
 /** The meeting's verdict on a finding: accepted, to fix, fixed — with a note. */
 export async function setFinding(deps: AppDeps, ctx: RequestCtx & { actor: Actor }, id: string, v: { status: FindingStatus; note?: string | undefined }) {
-  const f = await checks.findFinding(deps.db, id);
-  if (!f) throw notFound('检查发现不存在');
-  assertReader(ctx.actor, f.countyCode);
   if (ctx.actor.role !== 'admin' && ctx.actor.role !== 'joint_meeting' && ctx.actor.role !== 'county_office') {
     throw forbidden('只有联席会议成员和乡村振兴部门可以研判检查发现');
   }
+  // Out of the actor's region reads as not there: finding ids cannot be probed.
+  const f = await checks.findFinding(deps.db, id);
+  if (!f || !canRead(ctx.actor, f.countyCode)) throw notFound('检查发现不存在');
   return deps.db.transaction(async (tx) => {
     const row = await checks.setFinding(tx, id, { status: v.status, note: v.note ?? null, updatedBy: ctx.actor.userId });
     await audit(tx, ctx, { action: 'review.finding', entityType: 'review_finding', entityId: id, summary: { status: v.status } });

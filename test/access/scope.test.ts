@@ -143,19 +143,7 @@ const NOT_SCOPED: Record<string, string> = {
  * Known departures from the rule, each a defect to fix in the owning module (the test asserts the
  * current behaviour so it fails — and the entry must go — once fixed).
  */
-const KNOWN: Record<string, Partial<Record<Who, { status: number; why: string }>>> = {
-  'GET /api/v1/review/drafts/:countyCode/:year': {
-    insurer: { status: 200, why: 'LEAK: getDraft lets any insurer read any county’s draft, findings and credit included (src/review/drafts.ts)' },
-  },
-  'POST /api/v1/review/findings/:id': {
-    county_office: { status: 403, why: 'setFinding answers 403 after finding the id, so finding ids can be probed (src/review/service.ts)' },
-    joint_meeting: { status: 403, why: 'setFinding answers 403 after finding the id, so finding ids can be probed (src/review/service.ts)' },
-  },
-  'POST /review/findings/:id': {
-    county_office: { status: 403, why: 'as the API route: the finding is found before the scope check (src/review/service.ts)' },
-    joint_meeting: { status: 403, why: 'as the API route: the finding is found before the scope check (src/review/service.ts)' },
-  },
-};
+const KNOWN: Record<string, Partial<Record<Who, { status: number; why: string }>>> = {};
 
 /** Every record id of a county, to look for in another organisation's answers. */
 const recordIds = (c: County) => [
@@ -275,9 +263,7 @@ const NOT_LISTS: Record<string, string> = {
   'GET /api/v1/settings/catalogue': 'the catalogue of setting keys and their national defaults',
   'GET /api/v1/regions': 'names of statistical divisions: public reference data',
 };
-const KNOWN_LISTS: Record<string, Partial<Record<Who, string>>> = {
-  'GET /api/v1/review/drafts': { insurer: 'LEAK: listDrafts shows every county’s draft to any insurer (src/review/drafts.ts)' },
-};
+const KNOWN_LISTS: Record<string, Partial<Record<Who, string>>> = {};
 
 describe('list routes show only the caller’s scope', () => {
   const lists = allRoutes.filter((r) => r.method === 'get' && !r.path.includes(':') && r.allow !== 'public');

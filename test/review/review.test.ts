@@ -161,6 +161,16 @@ describe('findings', () => {
     expect(theirs.map((d: { countyCode: string }) => d.countyCode)).toEqual(['500102000000']);
     const d = await (await t.call(meeting.token, 'GET', `/api/v1/review/drafts/${COUNTY}/2026`)).json();
     expect(d.review.current.cover.enrolledPersons).toBe(4);
+    expect(d.review.findings.length).toBeGreaterThan(0);
+    // The insurer of the county's agreements reads the draft as it reads the live review: no
+    // findings, no credit; another insurer finds neither the draft nor it in the list.
+    const forInsurer = await (await t.call(insurer.token, 'GET', `/api/v1/review/drafts/${COUNTY}/2026`)).json();
+    expect(forInsurer.review.current.cover.enrolledPersons).toBe(4);
+    expect(forInsurer.review.findings).toEqual([]);
+    expect(forInsurer.review.current.credit).toBeNull();
+    const stranger = await t.makeUser('insurer', COUNTY, '另一家保险公司');
+    expect((await t.call(stranger.token, 'GET', `/api/v1/review/drafts/${COUNTY}/2026`)).status).toBe(404);
+    expect((await (await t.call(stranger.token, 'GET', '/api/v1/review/drafts')).json()).items).toEqual([]);
     at('2026-09-01');
   });
 });
@@ -194,6 +204,16 @@ describe('outputs', () => {
     expect(bad.status).toBe(200);
     expect(bad.headers.get('set-cookie')).toBeNull();
     expect(await bad.text()).toContain('访问令牌无效');
+    // Guessing tokens through the sign-in form (or the cookie) is counted as on the API: 429.
+    const guesses = [];
+    for (let i = 0; i < t.deps.config.authFailuresPerMinute + 1; i++) {
+      guesses.push((await t.app.request('/review/login', {
+        method: 'POST', headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' }, body: `token=znb_guess${i}`,
+      })).status);
+    }
+    expect(guesses.at(-1)).toBe(429);
+    expect((await t.app.request(`/review/2026?countyCode=${COUNTY}`, { headers: { cookie: 'znb_review=znb_guess' } })).status).toBe(429);
+    await t.deps.db.execute(sql`delete from rate_limits`);
     const foreign = await t.app.request('/review/login', {
       method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token: meeting.token }).toString(),

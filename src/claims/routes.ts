@@ -1,6 +1,7 @@
 // HTTP routes of the claims module: report, read, the insurer's steps, payment, overdue lists and
 // the monthly summary.
 import { z } from 'zod';
+import { isoDateField } from '../shared/fields.ts';
 import { AGRI_CAUSES, PROPERTY_CAUSES } from '../cover/schedule.ts';
 import { ctxOf } from '../http/context.ts';
 import { route } from '../http/route.ts';
@@ -12,10 +13,11 @@ import * as process from './process.ts';
 import { DECISION_REASONS, MAX_DOCUMENT_BYTES, PAYEE_RELATIONS } from './reasons.ts';
 import * as svc from './service.ts';
 import * as summary from './summary.ts';
+import { attachment } from '../http/download.ts';
 
 const TAG = '理赔';
 const IdParam = z.object({ id: z.uuid('编号格式不正确') });
-const IsoDay = z.iso.date('日期格式应为 YYYY-MM-DD');
+const IsoDay = isoDateField();
 const READERS = ['admin', 'county_office', 'insurer', 'joint_meeting'] as const;
 const STAFF = ['admin', 'county_office', 'insurer'] as const;
 const INSURER = ['admin', 'insurer'] as const;
@@ -121,7 +123,7 @@ export const claimRoutes = [
       return new Response(d.content as BodyInit, {
         headers: {
           'content-type': d.contentType, 'x-content-type-options': 'nosniff',
-          'content-disposition': `attachment; filename="document"; filename*=UTF-8''${encodeURIComponent(d.fileName)}`,
+          'content-disposition': attachment('document', d.fileName),
         },
       });
     },
@@ -183,7 +185,7 @@ export const claimRoutes = [
       return new Response(bytes as BodyInit, {
         headers: {
           'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          'content-disposition': `attachment; filename="claims-summary.xlsx"; filename*=UTF-8''${encodeURIComponent(s.fileName)}`,
+          'content-disposition': attachment('claims-summary.xlsx', s.fileName),
         },
       });
     },

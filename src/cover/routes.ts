@@ -1,14 +1,16 @@
 // HTTP routes of the cover module: agreements, enrolment, the insured list, premium bills.
 import { z } from 'zod';
+import { isoDateField } from '../shared/fields.ts';
 import { ctxOf } from '../http/context.ts';
 import { route } from '../http/route.ts';
 import { todayInShanghai } from '../shared/dates.ts';
 import { PageQuery } from '../shared/pagination.ts';
 import * as svc from './service.ts';
+import { attachment } from '../http/download.ts';
 
 const TAG = '承保（协议、参保、保费）';
 const IdParam = z.object({ id: z.uuid('编号格式不正确') });
-const IsoDay = z.iso.date('日期格式应为 YYYY-MM-DD');
+const IsoDay = isoDateField();
 const READERS = ['admin', 'county_office', 'insurer', 'joint_meeting'] as const;
 const COUNTY = ['admin', 'county_office'] as const;
 
@@ -27,7 +29,7 @@ const AgreementBody = z.object({
 const xlsx = (body: Uint8Array | ReadableStream<Uint8Array>, fileName: string) => new Response(body as BodyInit, {
   headers: {
     'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    'content-disposition': `attachment; filename="download.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    'content-disposition': attachment('download.xlsx', fileName),
   },
 });
 

@@ -1,10 +1,11 @@
 // The county risk compensation fund (风险补偿金) and its cases; household credit ratings; the
 // insurance–credit link (which borrowers the 助农保 policy covers). Re-exported by service.ts.
 import { z } from 'zod';
+import { isoDateField } from '../shared/fields.ts';
 import { type Actor, assertScope, audit, scopePrefix } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { getSettings } from '../settings/service.ts';
-import { isValidIsoDate, todayInShanghai } from '../shared/dates.ts';
+import { todayInShanghai } from '../shared/dates.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../shared/errors.ts';
 import { formatYuan } from '../shared/money.ts';
 import { type PageQuery, pageBounds, pageOf } from '../shared/pagination.ts';
@@ -13,7 +14,7 @@ import { allocate, type Instalment } from './schedule.ts';
 import * as store from './store.ts';
 
 type Ctx = RequestCtx & { actor: Actor };
-const IsoDate = z.string().refine(isValidIsoDate, '日期格式应为 YYYY-MM-DD');
+const IsoDate = isoDateField();
 
 export const FundMovementInput = z.object({
   kind: z.enum(['deposit', 'withdrawal']),

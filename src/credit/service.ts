@@ -3,10 +3,11 @@
 // files. The daily arrears pass is in arrears.ts, the fund and its cases in fund.ts, reports in
 // reports.ts; this file re-exports what other modules and the routes call.
 import { z } from 'zod';
+import { isoDateField } from '../shared/fields.ts';
 import { type Actor, assertScope, audit, findOrganisation, scopePrefix } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { getSettings } from '../settings/service.ts';
-import { addMonths, isValidIsoDate, todayInShanghai } from '../shared/dates.ts';
+import { addMonths, todayInShanghai } from '../shared/dates.ts';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../shared/errors.ts';
 import { parseIdNumber } from '../shared/id-number.ts';
 import { formatYuan } from '../shared/money.ts';
@@ -22,7 +23,7 @@ export { refreshLoans } from './arrears.ts';
 export * from './fund.ts';
 export { makeDueReports, monthlyReport, monthlyReportXlsx, semiannualAssessment, semiannualAssessmentXlsx, subsidyList, subsidyXlsx } from './reports.ts';
 
-const IsoDate = z.string().refine(isValidIsoDate, '日期格式应为 YYYY-MM-DD');
+const IsoDate = isoDateField();
 const PURPOSE_KEYS = Object.keys(PURPOSES) as [Purpose, ...Purpose[]];
 
 export const LoanTermsInput = z.object({

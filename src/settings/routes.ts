@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { isoDateField } from '../shared/fields.ts';
 import { ctxOf } from '../http/context.ts';
 import { todayInShanghai } from '../shared/dates.ts';
 import { route } from '../http/route.ts';
 import * as svc from './service.ts';
 
 const TAG = '本地参数设置';
-const IsoDay = z.iso.date('日期格式应为 YYYY-MM-DD');
+const IsoDay = isoDateField();
 
 export const settingsRoutes = [
   route({

@@ -7,7 +7,7 @@ import { isoDateField } from '../shared/fields.ts';
 import { type Actor, assertScope, audit, findOrganisation, scopePrefix } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { getSettings } from '../settings/service.ts';
-import { addMonths, todayInShanghai } from '../shared/dates.ts';
+import { addMonths, todayInShanghai, wholeMonthsBetween } from '../shared/dates.ts';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../shared/errors.ts';
 import { parseIdNumber } from '../shared/id-number.ts';
 import { formatYuan } from '../shared/money.ts';
@@ -274,7 +274,7 @@ export async function extendLoan(deps: AppDeps, ctx: Ctx, id: string, input: z.i
     const rescheduled = schedule.filter((r) => r.dueOn >= input.on);
     const remaining = l.amountFen - kept.reduce((s, r) => s + r.principalFen, 0);
     const from = kept.at(-1)?.dueOn ?? l.disbursedOn;
-    const months = monthsBetween(from, l.maturityOn) + input.months;
+    const months = wholeMonthsBetween(from, l.maturityOn) + input.months;
     const fresh = extensionSchedule(remaining, l.rateBp, l.method, l.interestPeriodMonths, from, months, (schedule.at(-1)?.seq ?? 0) + 1);
     await store.supersedeAfter(tx, id, rescheduled.map((r) => r.seq));
     await store.insertSchedule(tx, id, fresh);
@@ -289,13 +289,6 @@ export async function extendLoan(deps: AppDeps, ctx: Ctx, id: string, input: z.i
 }
 
 /** Whole months from a to b (b's day of month at least a's counts the last one). */
-function monthsBetween(a: string, b: string): number {
-  const [ay, am, ad] = a.split('-').map(Number) as [number, number, number];
-  const [by, bm, bd] = b.split('-').map(Number) as [number, number, number];
-  const m = (by - ay) * 12 + (bm - am) - (bd < ad && addMonths(a, (by - ay) * 12 + (bm - am)) > b ? 1 : 0);
-  return Math.max(0, m);
-}
-
 /**
  * 续贷: a new loan to the same borrower that repays the old one's remaining principal on its
  * disbursement day (recorded as a repayment), within the renewal limit of the chain.

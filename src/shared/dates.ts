@@ -242,6 +242,17 @@ export function addMonths(d: IsoDate, n: number): IsoDate {
 }
 
 /** Adds years, clamping Feb 29 to Feb 28 in non-leap years. */
+/**
+ * Whole calendar months from `a` to `b` (0 when b is not after a): a month counts once the same day
+ * of the month is reached, or the month's last day when it has no such day (01-31 → 02-28 is one).
+ */
+export function wholeMonthsBetween(a: IsoDate, b: IsoDate): number {
+  const [ay, am, ad] = a.split('-').map(Number) as [number, number, number];
+  const [by, bm, bd] = b.split('-').map(Number) as [number, number, number];
+  const m = (by - ay) * 12 + (bm - am) - (bd < ad && addMonths(a, (by - ay) * 12 + (bm - am)) > b ? 1 : 0);
+  return Math.max(0, m);
+}
+
 export function addYears(d: IsoDate, n: number): IsoDate {
   assertInteger(n, '年数');
   return addMonths(d, n * 12);

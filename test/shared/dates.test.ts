@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  wholeMonthsBetween,
   addDays,
   addMonths,
   addWorkingDays,
@@ -197,6 +198,23 @@ describe('addMonths / addYears', () => {
     ['2023-06-15', 10, '2033-06-15'],
   ])('addYears(%s, %d) → %s', (d, n, expected) => {
     expect(addYears(d, n)).toBe(expected);
+  });
+});
+
+describe('wholeMonthsBetween', () => {
+  it.each([
+    ['2026-01-15', '2026-01-15', 0],
+    ['2026-01-15', '2026-02-14', 0],
+    ['2026-01-15', '2026-02-15', 1],
+    ['2026-01-31', '2026-02-28', 1], // no 31st in February: its last day completes the month
+    ['2024-01-31', '2024-02-28', 0], // a leap year: 02-29 does
+    ['2024-01-31', '2024-02-29', 1],
+    ['2026-03-31', '2026-04-30', 1],
+    ['2025-12-10', '2026-12-10', 12],
+    ['2025-12-10', '2026-12-09', 11],
+    ['2026-05-01', '2026-04-01', 0], // backwards: none
+  ])('%s → %s: %i', (a, b, n) => {
+    expect(wholeMonthsBetween(a, b)).toBe(n);
   });
 });
 

@@ -100,24 +100,25 @@ export async function positionsAt(db: Db, countyCode: string, day: string): Prom
     coalesce(sum(balance_fen) filter (where ${cond}), 0)::float8 as ${sql.raw(`${name}_fen`)}`;
   return rowsOf<Position>(await db.execute(sql`
     with ${loanStates(countyCode, day)}, o as (
-      select * from state where balance_fen > 0 or days_past_due > 0
-    ), ins as (
-      select distinct e.household_id from cover_enrolments e join cover_agreements a on a.id = e.agreement_id
-      where e.household_id in (select household_id from o) and e.cover_start <= ${day}::date and e.cover_end >= ${day}::date
-        and a.status in ('active', 'expired')
+      -- a look-up by household per outstanding loan (not a pass over every enrolment of the county)
+      select state.*, exists (
+        select 1 from cover_enrolments e join cover_agreements a on a.id = e.agreement_id
+        where e.household_id = state.household_id and e.cover_start <= ${day}::date and e.cover_end >= ${day}::date
+          and a.status in ('active', 'expired')) as insured
+      from state where balance_fen > 0 or days_past_due > 0
     )
     select o.lender_org_id, count(*)::int as loans, coalesce(sum(balance_fen), 0)::float8 as balance_fen,
       coalesce(sum(balance_fen) filter (where days_past_due > 0), 0)::float8 as overdue_balance_fen,
       coalesce(sum(overdue_principal_fen), 0)::float8 as overdue_principal_fen,
       coalesce(sum(overdue_interest_fen), 0)::float8 as overdue_interest_fen,
       count(distinct o.household_id)::int as borrowers,
-      count(distinct o.household_id) filter (where ins.household_id is not null)::int as insured_borrowers,
+      count(distinct o.household_id) filter (where insured)::int as insured_borrowers,
       ${bucket('current', sql`days_past_due = 0`)},
       ${bucket('d1_30', sql`days_past_due between 1 and 30`)},
       ${bucket('d31_90', sql`days_past_due between 31 and 90`)},
       ${bucket('d91_180', sql`days_past_due between 91 and 180`)},
       ${bucket('d180_plus', sql`days_past_due > 180`)}
-    from o left join ins on ins.household_id = o.household_id
+    from o
     group by grouping sets ((o.lender_org_id), ())`));
 }
 

@@ -37,7 +37,14 @@ async function compensationsIn(db: Db, countyCode: string, from: string, to: str
   return { opened: r?.opened ?? 0, lossFen: r?.loss ?? 0, fundPaidFen: r?.paid ?? 0, recoveredToFundFen: r?.recovered ?? 0 };
 }
 
-export async function creditFigures(deps: Pick<AppDeps, 'db' | 'now'>, countyCode: string, from: string, to: string): Promise<CreditFigures | null> {
+/**
+ * `each` runs each of the large reads (on its own connection with settings that suit it, as the
+ * review does; by default on `deps.db`), so that they run side by side.
+ */
+export async function creditFigures(
+  deps: Pick<AppDeps, 'db' | 'now'>, countyCode: string, from: string, to: string,
+  each: <T>(read: (db: Db) => Promise<T>) => Promise<T> = (read) => read(deps.db),
+): Promise<CreditFigures | null> {
   const today = todayInShanghai(deps.now());
   const asOf = to < today ? to : today;
   if (asOf < from) return null;
@@ -45,7 +52,7 @@ export async function creditFigures(deps: Pick<AppDeps, 'db' | 'now'>, countyCod
     select count(*)::int as n from credit_loans where county_code = ${countyCode} and disbursed_on <= ${asOf}::date`));
   if (!any?.n) return null;
   const [positions, lending, due, ratioOf, compensation] = await Promise.all([
-    rs.positionsAt(deps.db, countyCode, asOf), rs.newLending(deps.db, countyCode, from, asOf), rs.interestDue(deps.db, countyCode, from, asOf),
+    each((db) => rs.positionsAt(db, countyCode, asOf)), rs.newLending(deps.db, countyCode, from, asOf), each((db) => rs.interestDue(db, countyCode, from, asOf)),
     settingsResolver(deps.db, ['credit.interest_subsidy_bp']), compensationsIn(deps.db, countyCode, from, asOf),
   ]);
   const p = positions.find((x) => x.lender_org_id === null);

@@ -60,8 +60,8 @@ async function figures(deps: AppDeps, countyCode: string, scope: YearScope): Pro
     store.signalsOfYear(db, countyCode, from, to),
     store.openOverdue(db, ids),
     Promise.all(agreements.map((a) => findOrganisation(db, a.insurerOrgId))),
-    // Credit: window sums over every loan's instalments and repayments (sorts of a few million rows).
-    store.tuned(db, { memory: true }, (tx) => creditFigures({ ...deps, db: tx }, countyCode, from, to)),
+    // Credit: sums over every loan's instalments and repayments, its two large reads side by side.
+    creditFigures(deps, countyCode, from, to, (read) => store.tuned(db, { memory: true }, read)),
   ]);
   // Cover
   const villages = [...new Set([...eligible.map((r) => r.village_code), ...enrolled.map((r) => r.village_code)])].sort();

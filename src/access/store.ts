@@ -3,6 +3,7 @@ import { and, count, desc, eq, gte, like, lte, sql, type SQL } from 'drizzle-orm
 import type { Db } from '../../db/types.ts';
 import { apiTokens, auditLog, organisations, users } from '../../db/schema/index.ts';
 import type { OrgKind, Role } from './roles.ts';
+import { likePrefix } from '../shared/text.ts';
 
 export type OrgRow = typeof organisations.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
@@ -139,7 +140,7 @@ export async function listAudit(db: Db, f: AuditFilter, limit: number, offset: n
   if (f.entityType) conds.push(eq(auditLog.entityType, f.entityType));
   if (f.entityId) conds.push(eq(auditLog.entityId, f.entityId));
   if (f.userId) conds.push(eq(auditLog.userId, f.userId));
-  if (f.action) conds.push(like(auditLog.action, `${f.action}%`));
+  if (f.action) conds.push(like(auditLog.action, likePrefix(f.action)));
   if (f.from) conds.push(gte(auditLog.at, f.from));
   if (f.to) conds.push(lte(auditLog.at, f.to));
   const cond = conds.length ? and(...conds) : undefined;

@@ -2,7 +2,7 @@
 // own pages (/card look-up, the signed card download, /verify/:cardNo).
 import { z } from 'zod';
 import { ctxOf } from '../http/context.ts';
-import { clientAddress, consumeRate } from '../http/rate-limit.ts';
+import { clientAddress, consumeRate, consumeRates } from '../http/rate-limit.ts';
 import { route } from '../http/route.ts';
 import { parseIdNumber } from '../shared/id-number.ts';
 import { LimitedPage, LookupPage, NOT_FOUND_NOTICE, ReportedPage, ReportRefusedPage, ResultPage, VerifyPage } from '../web/card.tsx';
@@ -10,6 +10,7 @@ import { reportClaim } from '../claims/service.ts';
 import { LINE_NAMES, LINES, type Line } from '../cover/schedule.ts';
 import { isAppError } from '../shared/errors.ts';
 import * as svc from './service.ts';
+import { attachment } from '../http/download.ts';
 
 const TAG = '明白卡';
 const PAGES = '农户自助查询';
@@ -33,7 +34,7 @@ const ReportForm = z.object({
 const pdf = (bytes: Uint8Array, fileName: string) => new Response(bytes as BodyInit, {
   headers: {
     'content-type': 'application/pdf',
-    'content-disposition': `attachment; filename="card.pdf"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    'content-disposition': attachment('card.pdf', fileName),
     'cache-control': 'no-store',
   },
 });
@@ -68,7 +69,7 @@ export const cardRoutes = [
       return new Response(svc.batchStream(c.var.deps, b.id), {
         headers: {
           'content-type': 'application/pdf', 'content-length': String(b.sizeBytes),
-          'content-disposition': `attachment; filename="cards.pdf"; filename*=UTF-8''${encodeURIComponent(b.fileName)}`,
+          'content-disposition': attachment('cards.pdf', b.fileName),
         },
       });
     },
@@ -86,11 +87,13 @@ export const cardRoutes = [
       const name = typeof form.name === 'string' ? form.name.slice(0, 30) : '';
       const idNumber = typeof form.idNumber === 'string' ? form.idNumber.slice(0, 30) : '';
       const now = deps.now();
-      const byClient = await consumeRate(deps.db, `card-lookup:ip:${clientAddress(c)}`, deps.config.lookupsPerMinute, 60, now);
       const id = parseIdNumber(idNumber.trim());
-      const byId = await consumeRate(deps.db, `card-lookup:id:${deps.pii.hash(id.ok ? id.value.id18 : 'invalid')}`,
-        deps.config.lookupsPerIdPerHour, 3600, now);
-      for (const r of [byClient, byId]) {
+      // Both counters in one statement, the client's first (one lock order for every look-up).
+      const limits = await consumeRates(deps.db, [
+        { bucket: `card-lookup:ip:${clientAddress(c)}`, limit: deps.config.lookupsPerMinute, windowSeconds: 60 },
+        { bucket: `card-lookup:id:${deps.pii.hash(id.ok ? id.value.id18 : 'invalid')}`, limit: deps.config.lookupsPerIdPerHour, windowSeconds: 3600 },
+      ], now);
+      for (const r of limits) {
         if (!r.allowed) return c.html(<LimitedPage seconds={r.retryAfterSeconds} />, 429, { 'retry-after': String(r.retryAfterSeconds) });
       }
       const v = await svc.lookUp(deps, name, idNumber);

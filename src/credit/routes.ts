@@ -7,6 +7,7 @@ import { route } from '../http/route.ts';
 import { badRequest } from '../shared/errors.ts';
 import { PageQuery } from '../shared/pagination.ts';
 import * as svc from './service.ts';
+import { attachment } from '../http/download.ts';
 
 const TAG = '小额信贷';
 const IdParam = z.object({ id: z.uuid('编号格式不正确') });
@@ -99,7 +100,7 @@ export const creditRoutes = [
       const r = await svc.fileErrorReport(c.var.deps, c.var.actor!, params.id);
       return c.body(r.bytes as Uint8Array<ArrayBuffer>, 200, {
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'content-disposition': `attachment; filename="errors.xlsx"; filename*=UTF-8''${encodeURIComponent(r.fileName)}`,
+        'content-disposition': attachment('errors.xlsx', r.fileName),
       });
     },
   }),
@@ -177,6 +178,6 @@ export const creditRoutes = [
 function xlsxResponse(c: Context<AppEnv>, r: { bytes: Uint8Array; fileName: string }) {
   return c.body(r.bytes as Uint8Array<ArrayBuffer>, 200, {
     'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    'content-disposition': `attachment; filename="report.xlsx"; filename*=UTF-8''${encodeURIComponent(r.fileName)}`,
+    'content-disposition': attachment('report.xlsx', r.fileName),
   });
 }

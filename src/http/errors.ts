@@ -37,6 +37,8 @@ export function toAppError(e: unknown): AppError | null {
     return new AppError(503, 'DB_UNAVAILABLE', '数据库暂时不可用，请稍后重试');
   }
   if (code === '23505') return new AppError(409, 'DUPLICATE', '记录已存在');
+  // A NUL character (or another the database cannot store) in text a user sent.
+  if (code === '22021' || code === '22P05') return new AppError(400, 'UNSTORABLE_CHARACTER', '内容含有无法保存的字符（如空字符 \\u0000），请删除后重试');
   if (code === '40001' || code === '40P01') return new AppError(409, 'CONCURRENT_UPDATE', '数据正被他人修改，请重试');
   return null;
 }

@@ -1,19 +1,47 @@
 // Route declarations: every endpoint states who may call it and the zod schemas of its input.
 // The same declarations drive the Hono routes, the access checks, the OpenAPI document and the
 // access-matrix test (a route without an `allow` rule cannot be written).
-import type { Context, Hono } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
 import type { Role } from '../access/roles.ts';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from '../shared/errors.ts';
 import type { AppEnv } from './context.ts';
-import { bodyLimit } from 'hono/body-limit';
 import { withIdempotency } from './idempotency.ts';
 
 const DEFAULT_MAX_BODY = 2 * 1024 * 1024;
 
 function sizeText(bytes: number) {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+/**
+ * Refuse a request body past `max` bytes with 413: at once when its Content-Length says so, else
+ * while it streams, counting the bytes that really arrive (a Content-Length may lie; hono's
+ * bodyLimit trusts it, and without one it buffered up to `max` — 200 MB for an upload — first).
+ */
+function limitBody(max: number): MiddlewareHandler<AppEnv> {
+  const tooLarge = () => new AppError(413, 'PAYLOAD_TOO_LARGE', `请求内容过大（上限 ${sizeText(max)}）`);
+  return async (c, next) => {
+    const raw = c.req.raw;
+    if (!raw.body) return next();
+    const declared = raw.headers.get('content-length');
+    if (declared !== null && Number(declared) > max) throw tooLarge();
+    let seen = 0;
+    let overflowed = false;
+    const counted = raw.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, out) {
+        seen += chunk.byteLength;
+        if (seen <= max) return out.enqueue(chunk);
+        overflowed = true;
+        out.error(tooLarge());
+      },
+    }));
+    c.req.raw = new Request(raw, { body: counted, duplex: 'half' } as RequestInit);
+    await next();
+    // The JSON validator reports a body it could not read to the end as malformed: say why.
+    if (overflowed && c.res.status !== 413) c.res = c.json(tooLarge().toBody(c.var.requestId), 413);
+  };
 }
 
 /** 'public': anyone; 'authenticated': any signed-in user; otherwise the roles listed. */
@@ -66,10 +94,29 @@ function issuesOf(error: z.ZodError) {
 
 const TARGET_NAMES = { param: '路径参数', query: '查询参数', json: '请求内容' } as const;
 
+/** U+0000 and lone surrogates: PostgreSQL text and jsonb cannot store them (the write failed as a 500). */
+const UNSTORABLE = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Where a text holds a character the database cannot store. */
+function nulAt(value: unknown, path: string[] = []): string | null {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path.join('.') : null;
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const at = UNSTORABLE.test(k) ? [...path, k].join('.') : nulAt(v, [...path, k]);
+      if (at !== null) return at;
+    }
+  }
+  return null;
+}
+
 function validate(target: 'param' | 'query' | 'json', schema: z.ZodType) {
   return zValidator(target, schema, (result) => {
     if (!result.success) {
       throw badRequest('VALIDATION_FAILED', `${TARGET_NAMES[target]}不正确`, issuesOf(result.error as z.ZodError));
+    }
+    const at = nulAt(result.data);
+    if (at !== null) {
+      throw badRequest('VALIDATION_FAILED', `${TARGET_NAMES[target]}不正确：含有无法保存的字符`, [{ path: at, message: '不能含有空字符（\\u0000）或不成对的代理字符' }]);
     }
   });
 }
@@ -90,11 +137,7 @@ export function mountRoutes(app: Hono<AppEnv>, routes: readonly AnyRoute[], auth
       }
       await next();
     };
-    const max = def.maxBodyBytes ?? DEFAULT_MAX_BODY;
-    const limit = bodyLimit({
-      maxSize: max,
-      onError: (c) => c.json({ code: 'PAYLOAD_TOO_LARGE', message: `请求内容过大（上限 ${sizeText(max)}）`, requestId: c.var.requestId }, 413),
-    });
+    const limit = limitBody(def.maxBodyBytes ?? DEFAULT_MAX_BODY);
     const chain: Array<(c: Context<AppEnv>, next: () => Promise<void>) => unknown> = [limit as never, guard];
     if (def.params) chain.push(validate('param', def.params) as never);
     if (def.query) chain.push(validate('query', def.query) as never);

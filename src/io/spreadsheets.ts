@@ -12,7 +12,8 @@ async function fill(out: PassThrough, sheets: XlsxSheet[]): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   for (const s of sheets) {
     const ws = wb.addWorksheet(s.name);
-    ws.columns = s.columns.map((c) => ({ header: c.header, width: c.width ?? Math.max(10, c.header.length * 2 + 2) }));
+    // Headers too: some are the columns of a county's own file (the import error report).
+    ws.columns = s.columns.map((c) => ({ header: safeCell(c.header) as string, width: c.width ?? Math.max(10, c.header.length * 2 + 2) }));
     ws.getRow(1).font = { bold: true };
     ws.getRow(1).commit();
     let n = 0;

@@ -5,6 +5,7 @@ import { route } from '../http/route.ts';
 import { PageQuery } from '../shared/pagination.ts';
 import * as svc from './service.ts';
 import { Assignment, Confirmation, Dismissal, Reopening, SIGNAL_STATUSES, Visit } from './workflow.ts';
+import { attachment } from '../http/download.ts';
 
 const TAG = '防返贫监测';
 const READERS = ['admin', 'county_office', 'joint_meeting'] as const;
@@ -56,7 +57,7 @@ export const monitoringRoutes = [
       return new Response(out.bytes as BodyInit, {
         headers: {
           'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          'content-disposition': `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(out.fileName)}`,
+          'content-disposition': attachment('ledger.xlsx', out.fileName),
           'x-generated-at': out.generatedAt, 'cache-control': 'no-store',
         },
       });

@@ -5,6 +5,7 @@ import { route } from '../http/route.ts';
 import { badRequest } from '../shared/errors.ts';
 import { PageQuery } from '../shared/pagination.ts';
 import * as svc from './service.ts';
+import { attachment } from '../http/download.ts';
 
 const TAG = '户籍名单';
 const RegionCode = z.string().regex(/^[0-9]{12}$/, '地区代码应为12位数字');
@@ -64,7 +65,7 @@ export const registryRoutes = [
       const r = await svc.errorReport(c.var.deps, c.var.actor!, params.id);
       return c.body(r.bytes as Uint8Array<ArrayBuffer>, 200, {
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'content-disposition': `attachment; filename="errors.xlsx"; filename*=UTF-8''${encodeURIComponent(r.fileName)}`,
+        'content-disposition': attachment('errors.xlsx', r.fileName),
       });
     },
   }),

@@ -3,6 +3,7 @@
 // the staging table, so memory stays flat whatever the file size.
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { type Database, type Db, copyValue, rowsOf } from '../../db/types.ts';
+import { likePrefix } from '../shared/text.ts';
 import {
   households, persons, regions, registryChanges, registryImportErrors, registryImportRejectedRows, registryImports,
   registryStaging, registryStagingHouseholds,
@@ -270,7 +271,7 @@ function householdConds(f: HouseholdFilter): SQL {
   if (f.monitoringCategory) c.push(eq(households.monitoringCategory, f.monitoringCategory));
   if (f.status) c.push(eq(households.status, f.status));
   if (f.name) {
-    c.push(sql`exists (select 1 from persons p where p.household_id = ${households.id} and p.name like ${f.name} || '%')`);
+    c.push(sql`exists (select 1 from persons p where p.household_id = ${households.id} and p.name like ${likePrefix(f.name)})`);
   }
   if (f.personIdHash) {
     c.push(sql`exists (select 1 from persons p where p.household_id = ${households.id} and p.id_hash = ${f.personIdHash})`);
@@ -313,7 +314,7 @@ export interface PersonFilter {
 export async function searchPersons(db: Db, f: PersonFilter, limit: number, offset: number) {
   const c: SQL[] = [sql`${persons.villageCode} like ${f.scope} || '%'`];
   if (f.regionCode) c.push(sql`${persons.villageCode} like ${f.regionCode} || '%'`);
-  if (f.name) c.push(sql`${persons.name} like ${f.name} || '%'`);
+  if (f.name) c.push(sql`${persons.name} like ${likePrefix(f.name)}`);
   if (f.idHash) c.push(eq(persons.idHash, f.idHash));
   if (f.eligible !== undefined) c.push(eq(persons.eligible, f.eligible));
   if (f.status) c.push(eq(persons.status, f.status));

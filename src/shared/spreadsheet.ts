@@ -28,11 +28,14 @@ export interface SpreadsheetIO {
 }
 
 /**
- * Neutralise formula injection: a text cell starting with = + - @ (or a tab/CR that Excel strips
- * before them) is prefixed with an apostrophe so that spreadsheet programs show it as text.
- * Numbers stay numbers.
+ * Neutralise formula injection: a text cell starting with = + - @ or a tab/CR (OWASP's CSV-injection
+ * list), a line feed, or the full-width ＝ ＋ － ＠ (Excel in Chinese and Japanese takes a formula typed
+ * with full-width signs as one when a user re-enters the cell) is prefixed with an apostrophe so that
+ * spreadsheet programs show it as text. Numbers stay numbers.
  */
+const FORMULA_START = /^[=+\-@\t\r\n\uff1d\uff0b\uff0d\uff20]/;
+
 export function safeCell(value: unknown): unknown {
   if (typeof value !== 'string') return value;
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return FORMULA_START.test(value) ? `'${value}` : value;
 }

@@ -32,3 +32,8 @@ export function normalizeHeader(s: string): string {
     .replace(/^(?:\d{1,3}[.、:)]|\(\d{1,3}\)|[\u2460-\u2473])/, '')
     .toLowerCase();
 }
+
+/** Text as a LIKE prefix pattern: its own % _ and \\ match themselves (a search for "%" is not "everything"). */
+export function likePrefix(text: string): string {
+  return `${text.replace(/[\\%_]/g, '\\$&')}%`;
+}

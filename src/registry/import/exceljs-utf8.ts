@@ -19,6 +19,18 @@ const { SaxesParser } = require(join(dirname(require.resolve('saxes', { paths: [
 
 type SaxEvent = { eventType: 'opentag' | 'text' | 'closetag'; value: unknown };
 
+/**
+ * Most characters one XML token (a text node, a tag with its attributes, a run of whitespace) may
+ * take. saxes holds a token in memory until it ends, so a zip bomb of one 500 MB cell would fill
+ * the heap; Excel's own cell limit is 32 767 characters, escaped at most ~6× in XML.
+ */
+export const MAX_XML_TOKEN_CHARS = 1 << 20;
+
+/** Thrown (as the reader's failure) when a token is longer than MAX_XML_TOKEN_CHARS. */
+export class XmlTokenTooLarge extends Error {
+  constructor() { super(`XML token longer than ${MAX_XML_TOKEN_CHARS} characters`); this.name = 'XmlTokenTooLarge'; }
+}
+
 async function* parseSax(iterable: AsyncIterable<Uint8Array | string>): AsyncGenerator<SaxEvent[]> {
   const parser = new SaxesParser();
   const decoder = new TextDecoder('utf-8');
@@ -28,9 +40,13 @@ async function* parseSax(iterable: AsyncIterable<Uint8Array | string>): AsyncGen
   parser.on('opentag', (value) => events.push({ eventType: 'opentag', value }));
   parser.on('text', (value) => events.push({ eventType: 'text', value }));
   parser.on('closetag', (value) => events.push({ eventType: 'closetag', value }));
+  let sinceEvent = 0; // characters written since the last write that ended a token
   for await (const chunk of iterable) {
-    parser.write(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    parser.write(text);
     if (error) throw error;
+    sinceEvent = events.length ? 0 : sinceEvent + text.length;
+    if (sinceEvent > MAX_XML_TOKEN_CHARS) throw new XmlTokenTooLarge();
     yield events;
     events = [];
   }

@@ -4,7 +4,7 @@
 // (xlsx caveat: exceljs keeps the workbook's shared-strings table — every distinct text — in memory).
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
-import './exceljs-utf8.ts'; // must precede exceljs
+import { MAX_XML_TOKEN_CHARS } from './exceljs-utf8.ts'; // must precede exceljs
 import ExcelJS from 'exceljs';
 import { badRequest, isAppError } from '../../shared/errors.ts';
 import type { FileFormat, SheetRow } from '../../shared/spreadsheet.ts';
@@ -21,6 +21,21 @@ const DEFAULT_MAX_ROWS = 2_000_000;
 export const MAX_CELL_CHARS = 2000;
 /** A csv record longer than this is an unclosed quote swallowing the file. */
 const MAX_RECORD_CHARS = 1_000_000;
+/**
+ * Zip-bomb guards for xlsx: the XML inflated from the zip may be at most this many times the bytes
+ * read once past a floor that keeps small files out of the test (exceljs's and Excel's sheets inflate
+ * 10–15×; Apache POI refuses past 100×, but exceljs caches every shared string, so a 1 MB bomb at
+ * 100× already took ~300 MB of heap), and never more than the absolute ceiling (a 2 000 000-row list
+ * is well under).
+ */
+export const MAX_INFLATE_RATIO = 50;
+const INFLATE_RATIO_FLOOR = 16 * 1024 * 1024;
+export const MAX_INFLATED_BYTES = 4 * 1024 * 1024 * 1024;
+/**
+ * exceljs keeps every shared string in memory: their part may inflate to this much (a 2 000 000-row
+ * list of distinct names, ID and phone numbers is ~200 MB of that XML), which bounds that memory.
+ */
+export const MAX_SHARED_STRINGS_BYTES = 320 * 1024 * 1024;
 /** Bytes looked at to guess a csv's encoding. */
 const SAMPLE_BYTES = 64 * 1024;
 
@@ -60,9 +75,10 @@ function cutAtUtf8Boundary(b: Uint8Array): Uint8Array {
 }
 
 /** The csv's encoding: BOM if any, else strict UTF-8 if the sample decodes, else GB18030 (⊇ GBK/GB2312). */
-export function detectEncoding(sample: Uint8Array): 'utf-8' | 'utf-16le' | 'gb18030' {
+export function detectEncoding(sample: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' {
   if (startsWith(sample, 0xef, 0xbb, 0xbf)) return 'utf-8';
   if (startsWith(sample, 0xff, 0xfe)) return 'utf-16le';
+  if (startsWith(sample, 0xfe, 0xff)) return 'utf-16be';
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(cutAtUtf8Boundary(sample.subarray(0, SAMPLE_BYTES)));
     return 'utf-8';
@@ -89,7 +105,15 @@ async function* buffers(input: AsyncIterable<Uint8Array | string> | NodeJS.Reada
   }
 }
 
-const clip = (s: string) => (s.length > MAX_CELL_CHARS ? s.slice(0, MAX_CELL_CHARS) : s);
+/**
+ * A cell as the rest of the import may hold it: cut at MAX_CELL_CHARS, and NUL characters (which
+ * PostgreSQL text cannot store: the import failed as a system error) shown as U+FFFD, as the
+ * decoder shows undecodable bytes, so the row is judged on what is visibly there.
+ */
+const clip = (s: string) => {
+  const t = s.includes('\0') ? s.replace(/\0/g, '\uFFFD') : s;
+  return t.length > MAX_CELL_CHARS ? t.slice(0, MAX_CELL_CHARS) : t;
+};
 const isEmptyRow = (values: string[]) => values.every((v) => v.trim() === '');
 
 /**
@@ -262,11 +286,22 @@ type WorkbookMeta = {
   properties?: { model?: { date1904?: boolean } };
 };
 
+const tooLarge = (reason: string) =>
+  badRequest('FILE_TOO_LARGE_UNPACKED', `文件无法读取：xlsx 解压后内容异常庞大（${reason}），疑似压缩炸弹，已拒绝`);
+
 const unreadable = (cause?: unknown) =>
   badRequest('FILE_UNREADABLE', '文件无法读取：不是有效的 xlsx 文件', cause ? { reason: String((cause as Error)?.message ?? cause) } : undefined);
 
+type Pushable = { push(chunk: unknown): boolean };
+
 async function* readXlsx(input: AsyncIterable<Uint8Array> | NodeJS.ReadableStream): AsyncGenerator<SheetRow> {
-  const source = Readable.from(buffers(input));
+  // Count what comes in (compressed) and what the zip's entries inflate to, for the bomb guards.
+  let compressed = 0;
+  let inflated = 0;
+  async function* counted() {
+    for await (const b of buffers(input)) { compressed += b.length; yield b; }
+  }
+  const source = Readable.from(counted());
   // exceljs pipes the input into an unzipper whose errors (a corrupt deflate stream) it never
   // listens to while it spools a worksheet to a temp file: the read would hang forever. Catch the
   // unzipper's errors (and the input's own) and make the pending exceljs step fail with them.
@@ -276,8 +311,38 @@ async function* readXlsx(input: AsyncIterable<Uint8Array> | NodeJS.ReadableStrea
   const fail = (error: unknown) => { failure ??= { error }; rejectStep?.(error); };
   source.on('error', (error) => { inputError ??= { error }; fail(error); });
   const pipe = source.pipe.bind(source);
+  /** Every entry the unzipper pushes gets its inflated bytes counted as they come out. */
+  const watchEntries = (zip: Pushable) => {
+    const pushEntry = zip.push.bind(zip);
+    zip.push = (entry: unknown) => {
+      if (entry && typeof entry === 'object') {
+        const e = entry as Pushable & { destroy(): void; path?: string };
+        const pushData = e.push.bind(e);
+        const partLimit = e.path === 'xl/sharedStrings.xml' ? MAX_SHARED_STRINGS_BYTES : Infinity;
+        let part = 0;
+        e.push = (chunk: unknown) => {
+          if (chunk && !failure) {
+            inflated += (chunk as Buffer).length;
+            part += (chunk as Buffer).length;
+            const why = inflated > MAX_INFLATED_BYTES ? `超过 ${MAX_INFLATED_BYTES / 1024 ** 3} GB`
+              : part > partLimit ? `共享字符串超过 ${MAX_SHARED_STRINGS_BYTES / 1024 ** 2} MB`
+                : inflated > INFLATE_RATIO_FLOOR && inflated > MAX_INFLATE_RATIO * compressed ? `超过文件大小的 ${MAX_INFLATE_RATIO} 倍` : null;
+            if (why) {
+              fail(tooLarge(why));
+              source.destroy();
+              setImmediate(() => e.destroy()); // stop inflating (and spooling to a temp file)
+              return false;
+            }
+          }
+          return pushData(chunk);
+        };
+      }
+      return pushEntry(entry);
+    };
+  };
   source.pipe = ((dest: NodeJS.WritableStream, opts?: { end?: boolean }) => {
     dest.on('error', fail);
+    watchEntries(dest as unknown as Pushable);
     return pipe(dest, opts);
   }) as typeof source.pipe;
   const step = <T>(p: Promise<T>): Promise<T> =>
@@ -323,6 +388,8 @@ async function* readXlsx(input: AsyncIterable<Uint8Array> | NodeJS.ReadableStrea
   } catch (e) {
     if (inputError) throw inputError.error;
     if (isAppError(e)) throw e;
+    if (failure && isAppError(failure.error)) throw failure.error;
+    if ((e as Error)?.name === 'XmlTokenTooLarge') throw tooLarge(`单个单元格或 XML 片段超过 ${MAX_XML_TOKEN_CHARS / (1 << 20)} M 字符`);
     throw unreadable(e);
   } finally {
     // Stopped early (the caller broke off, or an error): once the input is fully read exceljs only

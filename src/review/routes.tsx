@@ -6,6 +6,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { Actor } from '../access/service.ts';
 import { authenticateCounted } from '../http/authenticate.ts';
+import { attachment } from '../http/download.ts';
 import { type AppEnv, ctxOf } from '../http/context.ts';
 import { route } from '../http/route.ts';
 import { AppError, isAppError } from '../shared/errors.ts';
@@ -24,7 +25,7 @@ const ReviewQuery = County.extend({ recompute: z.enum(['true', 'false']).optiona
 const COOKIE = 'znb_review';
 
 const download = (bytes: Uint8Array, type: string, fileName: string) => new Response(bytes as BodyInit, {
-  headers: { 'content-type': type, 'content-disposition': `attachment; filename="review"; filename*=UTF-8''${encodeURIComponent(fileName)}`, 'cache-control': 'no-store' },
+  headers: { 'content-type': type, 'content-disposition': attachment(`review.${fileName.split('.').pop()}`, fileName), 'cache-control': 'no-store' },
 });
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

@@ -1,5 +1,6 @@
 // Node: PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite in DATA_DIR.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import * as schema from './schema/index.ts';
@@ -18,18 +19,67 @@ export async function connect(opts: ConnectOptions): Promise<Database> {
   return connectPglite(opts.dataDir);
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One process at a time on a data folder: PGlite does not lock it, and a second process (a `znb`
+ * command beside the running server) would see another state and corrupt the folder with its
+ * writes. The lock file names the holder's pid; one left by a killed process is taken over.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  const file = join(dataDir, 'pgdata.lock');
+  for (;;) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      return () => {
+        try {
+          if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
+        } catch { /* already gone */ }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let holder = 0;
+    try { holder = Number(readFileSync(file, 'utf8').trim()); } catch { continue; }
+    // Our own pid is a lock left by an earlier life of this process id (a container restarted:
+    // its server is pid 1 again) — the code never opens one folder twice in a process.
+    if (holder && holder !== process.pid && alive(holder)) {
+      throw new Error(`数据目录 ${dataDir} 正由另一个进程（pid ${holder}）使用：内置数据库同一时间只能由一个进程打开。`
+        + '请先停止该进程（例如正在运行的服务）再执行，或改用 PostgreSQL（DATABASE_URL）');
+    }
+    try { unlinkSync(file); } catch { /* taken over by another starter meanwhile */ }
+  }
+}
+
 export async function connectPglite(dataDir: string): Promise<Database> {
   let dir: string | undefined = dataDir;
+  let unlock = () => {};
   if (dataDir === 'memory://') dir = undefined;
-  else mkdirSync(dataDir, { recursive: true });
+  else {
+    mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
+  }
   // A small buffer cache keeps the embedded database's memory modest (its WebAssembly heap never
   // shrinks); the operating system's file cache does the rest.
   const options = { postgresqlconf: ['shared_buffers=32MB'] };
-  const client = dir ? new PGlite(`${dir}/pgdata`, options) : new PGlite(options);
-  await client.waitReady;
+  let client: PGlite;
+  try {
+    client = dir ? new PGlite(`${dir}/pgdata`, options) : new PGlite(options);
+    await client.waitReady;
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
-    db, kind: 'pglite', close: () => client.close(),
+    db, kind: 'pglite', close: () => client.close().finally(unlock),
     async copyIn(table, columns, text) {
       await client.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([text]) });
     },

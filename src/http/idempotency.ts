@@ -2,11 +2,18 @@
 // key gets the first answer again and creates nothing. Keys are per caller, stored in PostgreSQL,
 // so they hold across instances. The same key with a different body is refused (422).
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { idempotencyKeys } from '../../db/schema/index.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AppEnv } from './context.ts';
+
+/**
+ * A key still without an answer after this long belongs to a request whose process died (or whose
+ * database went away before the answer was stored): a retry takes it over and runs again. The
+ * operations behind keys refuse a second effect themselves (a claim's state, unique indexes).
+ */
+export const PENDING_LEASE_SECONDS = 120;
 
 export async function withIdempotency(c: Context<AppEnv>, run: () => Promise<Response>): Promise<Response> {
   const key = c.req.header('idempotency-key');
@@ -31,18 +38,26 @@ export async function withIdempotency(c: Context<AppEnv>, run: () => Promise<Res
     if (prior && prior.requestHash !== requestHash) {
       throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一个不同的请求');
     }
-    if (!prior || prior.status === null) {
+    if (prior && prior.status !== null) {
+      return c.json(prior.response as object, prior.status as never, { 'idempotent-replayed': 'true' });
+    }
+    const retaken = await db.update(idempotencyKeys).set({ createdAt: sql`now()` })
+      .where(and(where, isNull(idempotencyKeys.status),
+        sql`${idempotencyKeys.createdAt} < now() - make_interval(secs => ${PENDING_LEASE_SECONDS})`))
+      .returning({ key: idempotencyKeys.key });
+    if (!retaken.length) {
       throw new AppError(409, 'IDEMPOTENCY_IN_PROGRESS', '相同 Idempotency-Key 的请求正在处理中，请稍后重试');
     }
-    return c.json(prior.response as object, prior.status as never, { 'idempotent-replayed': 'true' });
   }
   let res: Response;
   try {
     res = await run();
   } catch (e) {
     const status = e instanceof AppError ? e.status : 500;
-    if (status >= 500) await db.delete(idempotencyKeys).where(where);
-    else await db.update(idempotencyKeys).set({ status, response: (e as AppError).toBody() }).where(where);
+    // When the database itself is gone these fail too: the key stays pending until its lease ends,
+    // and the caller gets the original error.
+    if (status >= 500) await db.delete(idempotencyKeys).where(where).catch(() => {});
+    else await db.update(idempotencyKeys).set({ status, response: (e as AppError).toBody() }).where(where).catch(() => {});
     throw e;
   }
   if (res.status >= 500 || !res.headers.get('content-type')?.includes('application/json')) {

@@ -17,6 +17,13 @@ import * as store from './store.ts';
 import { hashing, peek } from '../shared/streams.ts';
 
 const BATCH = 5000;
+
+/**
+ * Let the process answer other requests (a progress poll) between the import's steps: on the
+ * embedded database every await settles without I/O, so the import would otherwise hold the event
+ * loop from the upload to the end of the merge.
+ */
+const yieldToRequests = () => new Promise<void>((r) => setImmediate(r));
 const PROGRESS_MS = 1000;
 
 export interface ImportSummary {
@@ -143,7 +150,10 @@ export async function runImport(
           idHash: id.ok ? pii.hash(id.value.id18) : null,
         });
       }
-      if (staged.length >= BATCH) await flush();
+      if (staged.length >= BATCH) {
+        await flush();
+        await yieldToRequests();
+      }
       if (performance.now() - lastProgress > PROGRESS_MS) {
         lastProgress = performance.now();
         await store.updateImport(db, importId, {
@@ -160,6 +170,7 @@ export async function runImport(
     phases.read = Math.round(mark - started) / 1000;
     phases.waitingForWrites = Math.round(waitMs) / 1000;
     await store.updateImport(db, importId, { rowsRead: total, phase: 'checking', heartbeatAt: deps.now() });
+    await yieldToRequests();
 
     await setLevelChecks(db, importId, imp.countyCode);
     lap('checks');
@@ -167,6 +178,7 @@ export async function runImport(
     lap('households');
 
     await store.updateImport(db, importId, { phase: 'merging', heartbeatAt: deps.now() });
+    await yieldToRequests();
     const fileHash = hash.digest('hex');
     const counts = await store.countStaged(db, importId);
     const elig = await store.eligibilityCounts(db, importId);

@@ -1,25 +1,44 @@
 // Fixed-window rate limits kept in PostgreSQL (rate_limits), so several instances share them.
-// One statement per hit: insert the window's counter or add one to it, and read the new count.
+// One statement per request: insert each window's counter or add one to it, and read the new counts.
 import type { Context } from 'hono';
 import { sql } from 'drizzle-orm';
-import { type Db, rowsOf } from '../../db/types.ts';
+import { type Db, pgArray, rowsOf } from '../../db/types.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AppEnv } from './context.ts';
 
 export interface RateResult { allowed: boolean; count: number; retryAfterSeconds: number }
 
 export async function consumeRate(db: Db, bucket: string, limit: number, windowSeconds: number, now: Date): Promise<RateResult> {
-  const windowMs = windowSeconds * 1000;
-  const start = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
-  const [row] = rowsOf<{ count: number }>(await db.execute(sql`
-    insert into rate_limits (bucket, window_start, count) values (${bucket}, ${start.toISOString()}::timestamptz, 1)
+  return (await consumeRates(db, [{ bucket, limit, windowSeconds }], now))[0]!;
+}
+
+/**
+ * Several counters hit at once (the household look-up counts its client and the ID number): one
+ * statement, one round trip. Rows are locked in the order given, so callers keep one order.
+ */
+export async function consumeRates(db: Db, hits: ReadonlyArray<{ bucket: string; limit: number; windowSeconds: number }>, now: Date): Promise<RateResult[]> {
+  const windows = hits.map((h) => {
+    const windowMs = h.windowSeconds * 1000;
+    return { ...h, windowMs, start: new Date(Math.floor(now.getTime() / windowMs) * windowMs) };
+  });
+  if (new Set(windows.map((w) => w.bucket)).size !== windows.length) throw new Error('consumeRates: a bucket given twice');
+  // A counter need not survive a crash (losing the last moment's hits is harmless), so its commit does
+  // not wait for the WAL flush: every request of one client address updates the same row, and with the
+  // flush each waited for the one before (bench/load: ~3 000 a second at most, ~3 ms each; without, ~27 000).
+  const rows = rowsOf<{ bucket: string; count: number }>(await db.execute(sql`
+    with no_flush as (select set_config('synchronous_commit', 'off', true))
+    insert into rate_limits (bucket, window_start, count)
+    select b, w, 1 from unnest(${pgArray(windows.map((w) => w.bucket))}::text[], ${pgArray(windows.map((w) => w.start.toISOString()))}::timestamptz[]) as x(b, w), no_flush
     on conflict (bucket, window_start) do update set count = rate_limits.count + 1
-    returning count`));
-  const count = row!.count;
-  return {
-    allowed: count <= limit, count,
-    retryAfterSeconds: Math.max(1, Math.ceil((start.getTime() + windowMs - now.getTime()) / 1000)),
-  };
+    returning bucket, count`));
+  const counts = new Map(rows.map((r) => [r.bucket, Number(r.count)]));
+  return windows.map((w) => {
+    const count = counts.get(w.bucket)!;
+    return {
+      allowed: count <= w.limit, count,
+      retryAfterSeconds: Math.max(1, Math.ceil((w.start.getTime() + w.windowMs - now.getTime()) / 1000)),
+    };
+  });
 }
 
 export function rateLimitedError(r: RateResult): AppError {

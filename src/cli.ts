@@ -266,6 +266,38 @@ const COMMANDS: Record<string, Command> = {
       for (const o of await runDueJobs(rt.deps, JOBS)) console.log(`${o.name}  ${o.period}  ${o.status}`);
     }),
   },
+  'pii rotate': {
+    usage: 'znb pii rotate [--dry-run] [--batch 5000] [--json]',
+    help: '轮换个人信息主密钥：PII_KEY 为新密钥、PII_KEYS_RETIRED 为旧密钥时，把全部加密字段改用新密钥重新加密，并重算证件号、银行账号的检索哈希。' +
+      '须先停止服务并备份数据库和旧密钥；分批提交，中断后再次运行即从断点继续；完成退出码 0，失败 1。步骤见 docs/operations.md。',
+    options: {
+      'dry-run': { type: 'boolean', help: '只读取并逐条试解密，报告需要轮换的数量，不改动数据' },
+      batch: { type: 'string', help: '每批（一个事务）的行数，默认 5000' },
+      json: { type: 'boolean', help: '在标准输出打印一个 JSON 结果对象' },
+    },
+    run: (v) => {
+      const batchText = str(v.batch) ?? '5000';
+      if (!/^[0-9]+$/.test(batchText) || Number(batchText) < 1 || Number(batchText) > 100_000) {
+        throw new UsageError(`--batch 应为 1 到 100000 之间的整数，收到：${batchText}`);
+      }
+      return withRuntime(async (rt) => {
+        const { rotatePii } = await import('./ops/pii-rotation.ts');
+        const r = await rotatePii(rt.deps, SYSTEM, {
+          dryRun: v['dry-run'] === true, batchSize: Number(batchText),
+          onBatch: (table, n) => { if (process.stderr.isTTY) process.stderr.write(`\r${table}：${n} 行  `); },
+        });
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        if (v.json) {
+          console.log(JSON.stringify(r));
+          return;
+        }
+        const rows = r.tables.map((t) => `${t.table} ${t.rotated}/${t.rows} 行`).join('，');
+        console.log(`${r.dryRun ? '试运行（未改动数据）：需轮换' : '密钥轮换完成：已轮换'} ${rows}；` +
+          `当前密钥 ${r.keyId}，旧密钥 ${r.retiredKeyIds.join('、') || '无'}；清理导入暂存 ${r.stagingRowsDeleted} 行、按证件号限流记录 ${r.rateLimitBucketsDeleted} 条；` +
+          `${r.seconds} 秒（${r.rowsPerSecond} 行/秒）`);
+      });
+    },
+  },
   'token revoke': {
     usage: 'znb token revoke --id 令牌id',
     help: '吊销一个访问令牌。',

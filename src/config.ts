@@ -10,6 +10,8 @@ const EnvSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** 32-byte master key (base64 or hex) for ID-number hashes and ciphertexts. */
   PII_KEY: z.string().optional(),
+  /** Former master keys, comma-separated (same encodings): they only decrypt, until `znb pii rotate`. */
+  PII_KEYS_RETIRED: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Lifetime of newly issued API tokens, in days. */
   TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
@@ -36,6 +38,8 @@ export type AppConfig = {
   dataDir: string;
   dbPoolMax: number;
   piiKey: string | undefined;
+  /** PII_KEYS_RETIRED as given (decoded with the key ring in src/runtime.ts). */
+  piiKeysRetired: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   tokenTtlDays: number;
   tokenRotationOverlapHours: number;
@@ -62,6 +66,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     dataDir: e.DATA_DIR,
     dbPoolMax: e.DB_POOL_MAX,
     piiKey: e.PII_KEY,
+    piiKeysRetired: e.PII_KEYS_RETIRED,
     logLevel: e.LOG_LEVEL,
     tokenTtlDays: e.TOKEN_TTL_DAYS,
     tokenRotationOverlapHours: e.TOKEN_ROTATION_OVERLAP_HOURS,

@@ -7,7 +7,7 @@ import type { Database } from '../db/types.ts';
 import type { AppConfig } from './config.ts';
 import type { AppDeps } from './http/context.ts';
 import { createLogger, type Logger } from './shared/log.ts';
-import { createPii, decodeMasterKey, generateMasterKey } from './shared/pii.ts';
+import { createPii, decodeMasterKey, decodeMasterKeys, generateMasterKey } from './shared/pii.ts';
 import { nodeSpreadsheets } from './io/spreadsheets.ts';
 import { nodeCardsRuntime, nodeReviewPdf } from './io/card-files.ts';
 import { consumeDomainEvents } from './jobs/schedule.ts';
@@ -30,6 +30,18 @@ export function loadMasterKey(config: AppConfig, log: Logger): Uint8Array {
   return decodeMasterKey(readFileSync(file, 'utf8'));
 }
 
+/**
+ * Retired PII master keys (they only decrypt, until `znb pii rotate` has moved everything to the
+ * current key): PII_KEYS_RETIRED, and on the embedded database also DATA_DIR/pii.retired (one key a
+ * line), if it exists.
+ */
+export function loadRetiredKeys(config: AppConfig): Uint8Array[] {
+  const keys = config.piiKeysRetired ? decodeMasterKeys(config.piiKeysRetired) : [];
+  const file = join(config.dataDir, 'pii.retired');
+  if (!config.databaseUrl && existsSync(file)) keys.push(...decodeMasterKeys(readFileSync(file, 'utf8'), file));
+  return keys;
+}
+
 export interface Runtime {
   database: Database;
   deps: AppDeps;
@@ -39,6 +51,7 @@ export interface Runtime {
 export async function openRuntime(config: AppConfig, opts: { migrate?: boolean; log?: Logger } = {}): Promise<Runtime> {
   const log = opts.log ?? createLogger(config.logLevel);
   const masterKey = loadMasterKey(config, log);
+  const retiredKeys = loadRetiredKeys(config);
   const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
   try {
     if (opts.migrate !== false) await runMigrations(database, config.databaseUrl);
@@ -48,7 +61,7 @@ export async function openRuntime(config: AppConfig, opts: { migrate?: boolean; 
   }
   const running = new Set<Promise<unknown>>();
   const deps: AppDeps = {
-    db: database.db, dbKind: database.kind, pii: createPii(masterKey), config, log, now: () => new Date(),
+    db: database.db, dbKind: database.kind, pii: createPii(masterKey, retiredKeys), config, log, now: () => new Date(),
     spreadsheets: nodeSpreadsheets,
     cards: nodeCardsRuntime(),
     reviewPdf: nodeReviewPdf,

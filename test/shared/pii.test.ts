@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createCipheriv, hkdfSync } from 'node:crypto';
 import {
-  createPii, decodeMasterKey, generateMasterKey, maskBankAccount, maskName, maskPhone, sha256Hex,
+  createPii, decodeMasterKey, decodeMasterKeys, generateMasterKey, keyIdOf, maskBankAccount, maskName, maskPhone, PiiKeyError, sha256Hex,
 } from '../../src/shared/pii.ts';
 
 const KEY = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
@@ -46,5 +47,87 @@ describe('PII protection', () => {
     [maskName, '𠮷祥', '𠮷*'],
   ] as const)('%o masks %s → %s', (fn, input, out) => {
     expect((fn as (s: string) => string)(input)).toBe(out);
+  });
+});
+
+/** A ciphertext in the old v1 form ("v1.<iv>.<ct+tag>", no key id), made independently of pii.ts. */
+function v1Ciphertext(master: Uint8Array, value: string): string {
+  const key = Buffer.from(hkdfSync('sha256', master, 'zhunongbao-pii', 'field-aes-gcm', 32));
+  const iv = Buffer.alloc(12, 7);
+  const c = createCipheriv('aes-256-gcm', key, iv);
+  const ct = Buffer.concat([c.update(value, 'utf8'), c.final(), c.getAuthTag()]);
+  return `v1.${iv.toString('base64url')}.${ct.toString('base64url')}`;
+}
+
+describe('the PII key ring (rotation)', () => {
+  const A = decodeMasterKey(KEY);
+  const B = decodeMasterKey('fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210');
+  const C = decodeMasterKey(generateMasterKey());
+  const ID = '11010519491231002X';
+
+  it('names each key by a stable, short, non-secret id', () => {
+    expect(keyIdOf(A)).toMatch(/^[0-9a-f]{8}$/);
+    expect(keyIdOf(A)).toBe(keyIdOf(decodeMasterKey(Buffer.from(A).toString('base64url'))));
+    // a fixed value: a kid that changed between versions would orphan every stored ciphertext
+    expect(keyIdOf(A)).toBe('4b4de133');
+    expect(keyIdOf(B)).not.toBe(keyIdOf(A));
+    expect(keyIdOf(A)).not.toBe(sha256Hex(Buffer.from(A).toString('hex')).slice(0, 8));
+    const p = createPii(A, [B]);
+    expect(p.keyId).toBe(keyIdOf(A));
+    expect(p.retiredKeyIds).toEqual([keyIdOf(B)]);
+    expect(createPii(A, [A, B, B]).retiredKeyIds).toEqual([keyIdOf(B)]);
+  });
+
+  it('encrypts as v2 under the current key id and tells current ciphertexts apart', () => {
+    const p = createPii(A);
+    const c = p.encrypt(ID);
+    expect(c.startsWith(`v2.${keyIdOf(A)}.`)).toBe(true);
+    expect(c.split('.')).toHaveLength(4);
+    expect(p.isCurrent(c)).toBe(true);
+    expect(createPii(B, [A]).isCurrent(c)).toBe(false);
+    expect(p.isCurrent(v1Ciphertext(A, ID))).toBe(false);
+  });
+
+  it('decrypts v1 and v2 from the current key and from retired keys', () => {
+    const underA = createPii(A).encrypt(ID);
+    const underB = createPii(B).encrypt(ID);
+    const ring = createPii(C, [A, B]);
+    expect(ring.decrypt(underA)).toBe(ID);
+    expect(ring.decrypt(underB)).toBe(ID);
+    expect(ring.decrypt(v1Ciphertext(A, ID))).toBe(ID);
+    expect(ring.decrypt(v1Ciphertext(B, ID))).toBe(ID);
+    expect(ring.decrypt(v1Ciphertext(C, ID))).toBe(ID);
+    expect(ring.decrypt(ring.encrypt('6228480012345678901'))).toBe('6228480012345678901');
+  });
+
+  it('hashes under the current key only', () => {
+    expect(createPii(B, [A]).hash(ID)).toBe(createPii(B).hash(ID));
+    expect(createPii(B, [A]).hash(ID)).not.toBe(createPii(A).hash(ID));
+  });
+
+  it('fails with a clear error for a key it does not hold, and for damage', () => {
+    const underA = createPii(A).encrypt(ID);
+    const onlyB = createPii(B);
+    expect(() => onlyB.decrypt(underA)).toThrow(PiiKeyError);
+    expect(() => onlyB.decrypt(underA)).toThrow(new RegExp(`under key ${keyIdOf(A)}, which is neither PII_KEY nor in PII_KEYS_RETIRED`));
+    expect(() => onlyB.decrypt(v1Ciphertext(A, ID))).toThrow(/v1\) opens under none of the 1 configured keys/);
+    // a v2 ciphertext whose body was altered under a known key id
+    const tampered = underA.slice(0, -2) + (underA.endsWith('A') ? 'BB' : 'AA');
+    expect(() => createPii(A).decrypt(tampered)).toThrow(/fails its integrity check/);
+    // a forged kid does not make another key's ciphertext readable
+    const forged = underA.replace(keyIdOf(A), keyIdOf(B));
+    expect(() => createPii(B, [A]).decrypt(forged)).toThrow(PiiKeyError);
+    expect(() => createPii(A).decrypt('v3.x.y.z')).toThrow(/unknown PII ciphertext format/);
+  });
+
+  it('reads a list of retired keys in either encoding and names a bad one without showing it', () => {
+    const text = `${KEY}, ${Buffer.from(B).toString('base64url')}\n`;
+    expect(decodeMasterKeys(text).map(keyIdOf)).toEqual([keyIdOf(A), keyIdOf(B)]);
+    expect(decodeMasterKeys('')).toEqual([]);
+    expect(() => decodeMasterKeys(`${KEY},abcd`)).toThrow('PII_KEYS_RETIRED: key 2 must be 32 bytes');
+    let message = '';
+    try { decodeMasterKeys(`${KEY},secretish`); } catch (e) { message = String(e); }
+    expect(message).toContain('key 2');
+    expect(message).not.toContain('secretish');
   });
 });

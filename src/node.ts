@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { bootstrapAdmin } from './access/service.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { keyMismatch } from './ops/pii-rotation.ts';
 import { openRuntime } from './runtime.ts';
 import cron from 'node-cron';
 import { runDueJobs } from './jobs/runner.ts';
@@ -13,6 +14,14 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const started = performance.now();
   const rt = await openRuntime(config);
   const { log } = rt.deps;
+  // The configured PII keys must open what is stored (a new PII_KEY without the rotation).
+  const mismatch = await keyMismatch(rt.deps);
+  if (mismatch) {
+    log.error('pii key does not open stored data', { detail: mismatch });
+    process.stderr.write('PII_KEY 无法解密已存储的数据：若更换了密钥，请把原密钥设为 PII_KEYS_RETIRED 并运行 `znb pii rotate`（见 docs/operations.md）；否则请检查 PII_KEY 是否正确\n');
+    await rt.close();
+    process.exit(1);
+  }
   const admin = await bootstrapAdmin(rt.deps);
   if (admin) {
     // Printed once, on the console only: the token is stored hashed and cannot be shown again.

@@ -207,3 +207,27 @@ export async function pendingRotation(deps: Pick<AppDeps, 'db' | 'pii'>): Promis
   }
   return null;
 }
+
+/**
+ * Whether the configured keys open the stored data: one stored ciphertext of each column is read
+ * back (cheap: one row each). Null when they do (or nothing is stored yet), else the column and the
+ * reason — a new PII_KEY set without PII_KEYS_RETIRED, or the wrong key altogether. The server
+ * refuses to start on it: serving would make every re-import add each person a second time
+ * (their look-up hashes would no longer match) and every full-ID read fail.
+ */
+export async function keyMismatch(deps: Pick<AppDeps, 'db' | 'pii'>): Promise<string | null> {
+  for (const spec of ROTATED_TABLES) {
+    for (const column of spec.enc) {
+      const [row] = rowsOf<{ v: string }>(await deps.db.execute(
+        sql`select ${sql.raw(column)} as v from ${sql.raw(spec.table)} where ${sql.raw(column)} is not null limit 1`));
+      if (!row) continue;
+      try {
+        deps.pii.decrypt(row.v);
+      } catch (e) {
+        if (e instanceof PiiKeyError) return `${spec.table}.${column}: ${e.message}`;
+        throw e;
+      }
+    }
+  }
+  return null;
+}

@@ -11,7 +11,7 @@ import { rowsOf } from '../../db/types.ts';
 import { createApp } from '../../src/app.ts';
 import type { AppDeps } from '../../src/http/context.ts';
 import { consumeRate } from '../../src/http/rate-limit.ts';
-import { pendingRotation, rotatePii } from '../../src/ops/pii-rotation.ts';
+import { keyMismatch, pendingRotation, rotatePii } from '../../src/ops/pii-rotation.ts';
 import { importNow } from '../../src/registry/service.ts';
 import { createPii, decodeMasterKey, keyIdOf, PiiKeyError } from '../../src/shared/pii.ts';
 import { testApp, TEST_PII_KEY, type TestApp } from '../helpers/app.ts';
@@ -96,6 +96,11 @@ describe('rotating the PII master key from A to B', () => {
   it('starts with every value under key A', async () => {
     expect(await pendingRotation(depsWith(ringB))).toBe('persons');
     expect(await pendingRotation(depsWith(onlyA))).toBeNull();
+    // The server's start-up check: key A or the ring opens the data; key B alone (a new PII_KEY
+    // without PII_KEYS_RETIRED and no rotation) does not, and the server would refuse to start.
+    expect(await keyMismatch(depsWith(onlyA))).toBeNull();
+    expect(await keyMismatch(depsWith(ringB))).toBeNull();
+    expect(await keyMismatch(depsWith(onlyB))).toMatch(/^persons\.id_enc: /);
     expect(await count('persons')).toBe(LIST.length);
     expect(await count('claim_payments')).toBe(1);
   });
@@ -157,6 +162,7 @@ describe('rotating the PII master key from A to B', () => {
   });
 
   it('with ONLY key B: full ID numbers, phones, accounts read back; hashes match; counts equal', async () => {
+    expect(await keyMismatch(depsWith(onlyB))).toBeNull();
     const persons = rowsOf<{ name: string; id_hash: string; id_enc: string; phone_enc: string | null }>(
       await t.deps.db.execute(sql`select name, id_hash, id_enc, phone_enc from persons`));
     expect(persons).toHaveLength(LIST.length);

@@ -5,18 +5,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../../src/app.ts';
 import { bootstrapAdmin } from '../../src/access/service.ts';
-import * as access from '../../src/access/service.ts';
-import type { OrgKind } from '../../src/access/roles.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
 import { rowsOf } from '../../db/types.ts';
-import type { TestApp } from '../helpers/app.ts';
+import { requestCaller, type TestApp, userMaker } from '../helpers/app.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 import { idFor, person, type Row, V1, V2 } from '../registry/fixtures.ts';
 
 export interface LocalApp extends TestApp { rt: Runtime }
 
-let seq = 0;
 
 /**
  * The real runtime (config, database, migrations, keys) of a process environment, in this process,
@@ -30,27 +27,10 @@ export async function localApp(env: Record<string, string>): Promise<LocalApp> {
   // The first open of a database creates the administrator (its token is known only here); a later
   // open has none (adminToken ''), which the read-back checks do not need.
   const admin = await bootstrapAdmin(deps);
-  const call: TestApp['call'] = (token, method, path, body, headers = {}) =>
-    Promise.resolve(app.request(path, {
-      method: method.toUpperCase(),
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    }));
+  const call = requestCaller(app);
   const local: LocalApp = {
     rt, app, deps, database: rt.database as unknown as TestDatabase, adminToken: admin?.token ?? '', call,
-    async makeUser(kind: OrgKind, regionCode: string, name?: string) {
-      seq += 1;
-      const ctx = { actor: null, requestId: 'test' };
-      const org = await access.createOrg(deps, ctx, { kind, name: name ?? `${kind}-${regionCode}-${seq}-${Date.now()}`, regionCode });
-      const r = await access.createUser(deps, ctx, {
-        orgId: org.id, username: `f${seq}_${kind}_${Date.now().toString(36)}`.slice(0, 40), displayName: `测试用户${seq}`,
-      });
-      return { token: r.token, userId: r.user.id, orgId: org.id };
-    },
+    makeUser: userMaker(deps, 'f'),
     drain: async () => {},
     close: () => rt.close(),
   };

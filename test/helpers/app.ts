@@ -28,6 +28,35 @@ export interface TestApp {
 
 let seq = 0;
 
+/** `call` for an app: a JSON request as someone (a bearer token), or anonymously. */
+export function requestCaller(app: { request: ReturnType<typeof createApp>['request'] }): TestApp['call'] {
+  return (token, method, path, body, headers = {}) =>
+    Promise.resolve(app.request(path, {
+      // fetch upper-cases GET, POST… itself but not PATCH: a lower-case 'patch' would match no route.
+      method: method.toUpperCase(),
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    }));
+}
+
+/** `makeUser` on some deps: an organisation and a user in it, named uniquely (`prefix` + a sequence). */
+export function userMaker(deps: AppDeps, prefix: string): TestApp['makeUser'] {
+  return async (kind, regionCode, name) => {
+    seq += 1;
+    const ctx = { actor: null, requestId: 'test' };
+    const unique = `${seq}_${Date.now().toString(36)}`;
+    const org = await access.createOrg(deps, ctx, { kind, name: name ?? `${kind}-${regionCode}-${unique}`, regionCode });
+    const r = await access.createUser(deps, ctx, {
+      orgId: org.id, username: `${prefix}${unique}_${kind}`.slice(0, 40), displayName: `测试用户${seq}`,
+    });
+    return { token: r.token, userId: r.user.id, orgId: org.id };
+  };
+}
+
 export async function testApp(opts: { now?: () => Date; env?: Record<string, string> } = {}): Promise<TestApp> {
   const database = await testDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', PII_KEY: TEST_PII_KEY, ...opts.env });
@@ -44,28 +73,10 @@ export async function testApp(opts: { now?: () => Date; env?: Record<string, str
   const app = createApp(deps);
   const admin = await access.bootstrapAdmin(deps);
   if (!admin) throw new Error('bootstrap did not run on a fresh database');
-  const call: TestApp['call'] = (token, method, path, body, headers = {}) =>
-    Promise.resolve(app.request(path, {
-      // fetch upper-cases GET, POST… itself but not PATCH: a lower-case 'patch' would match no route.
-      method: method.toUpperCase(),
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    }));
+  const call = requestCaller(app);
   return {
     app, deps, database, adminToken: admin.token, call,
-    async makeUser(kind, regionCode, name) {
-      seq += 1;
-      const ctx = { actor: null, requestId: 'test' };
-      const org = await access.createOrg(deps, ctx, { kind, name: name ?? `${kind}-${regionCode}-${seq}`, regionCode });
-      const r = await access.createUser(deps, ctx, {
-        orgId: org.id, username: `u${seq}_${kind}`.slice(0, 40), displayName: `测试用户${seq}`,
-      });
-      return { token: r.token, userId: r.user.id, orgId: org.id };
-    },
+    makeUser: userMaker(deps, 'u'),
     async drain() {
       while (running.length) await running.shift();
     },

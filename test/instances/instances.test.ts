@@ -16,7 +16,7 @@ import { nodeSpreadsheets } from '../../src/io/spreadsheets.ts';
 import { JOBS } from '../../src/jobs/schedule.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createPii, decodeMasterKey } from '../../src/shared/pii.ts';
-import { TEST_PII_KEY, type TestApp } from '../helpers/app.ts';
+import { requestCaller, TEST_PII_KEY, type TestApp, userMaker } from '../helpers/app.ts';
 import { insuredCounty } from '../helpers/county.ts';
 import { onPostgres, type TestDatabase } from '../helpers/db.ts';
 import { processEnv, run, type Server, startServer } from '../helpers/spawn.ts';
@@ -35,21 +35,10 @@ async function appOn(database: TestDatabase): Promise<TestApp> {
   const app = createApp(deps);
   const admin = await access.bootstrapAdmin(deps);
   if (!admin) throw new Error('bootstrap did not run on a fresh database');
-  let seq = 0;
-  const call: TestApp['call'] = (token, method, path, body, headers = {}) => Promise.resolve(app.request(path, {
-    method: method.toUpperCase(),
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  }));
+  const call = requestCaller(app);
   return {
     app, deps, database, adminToken: admin.token, call,
-    async makeUser(kind, regionCode, name) {
-      seq += 1;
-      const ctx = { actor: null, requestId: 'test' };
-      const org = await access.createOrg(deps, ctx, { kind, name: name ?? `${kind}-${regionCode}-${seq}`, regionCode });
-      const r = await access.createUser(deps, ctx, { orgId: org.id, username: `inst${seq}_${kind}`, displayName: `测试用户${seq}` });
-      return { token: r.token, userId: r.user.id, orgId: org.id };
-    },
+    makeUser: userMaker(deps, 'inst'),
     drain: async () => {},
     close: async () => {},
   };

@@ -6,7 +6,9 @@ import { sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/types.ts';
 import type { AppDeps } from '../http/context.ts';
 import { settingsResolver } from '../settings/service.ts';
-import { todayInShanghai } from '../shared/dates.ts';
+import { addDays, todayInShanghai } from '../shared/dates.ts';
+import { scopePrefix } from '../access/service.ts';
+import { rowsWithin } from '../settings/store.ts';
 import { applyBasisPoints } from '../shared/money.ts';
 import * as rs from './report-store.ts';
 
@@ -38,6 +40,32 @@ async function compensationsIn(db: Db, countyCode: string, from: string, to: str
 }
 
 /**
+ * The interest due in the period and the subsidy earned on it. When no village or town of the county
+ * has a subsidy ratio of its own (the usual case: the ratio is set for the province or the county),
+ * the ratio depends on the day only and the database adds it all up; otherwise the instalments come
+ * back grouped by village and day, and each group's ratio is resolved here.
+ */
+async function interestAndSubsidy(
+  db: Db, countyCode: string, from: string, to: string, each: <T>(read: (db: Db) => Promise<T>) => Promise<T>,
+): Promise<{ dueFen: number; subsidyFen: number }> {
+  const KEY = 'credit.interest_subsidy_bp';
+  const county = scopePrefix(countyCode);
+  const [ratioOf, local] = await Promise.all([settingsResolver(db, [KEY]), rowsWithin(db, county, KEY)]);
+  if (!local.some((r) => r.regionPrefix.length > county.length)) {
+    const bpOfDay: number[] = [];
+    for (let d = from; d <= to; d = addDays(d, 1)) bpOfDay.push(ratioOf(countyCode, d)[KEY].value);
+    return each((tx) => rs.interestTotals(tx, countyCode, from, to, bpOfDay));
+  }
+  let dueFen = 0;
+  let subsidyFen = 0;
+  for (const d of await each((tx) => rs.interestDue(tx, countyCode, from, to))) {
+    dueFen += d.n * d.interest_fen;
+    if (d.on_time) subsidyFen += d.n * applyBasisPoints(d.interest_fen, ratioOf(d.village_code, d.due_on)[KEY].value);
+  }
+  return { dueFen, subsidyFen };
+}
+
+/**
  * `each` runs each of the large reads (on its own connection with settings that suit it, as the
  * review does; by default on `deps.db`), so that they run side by side.
  */
@@ -51,17 +79,12 @@ export async function creditFigures(
   const [any] = rowsOf<{ n: number }>(await deps.db.execute(sql`
     select count(*)::int as n from credit_loans where county_code = ${countyCode} and disbursed_on <= ${asOf}::date`));
   if (!any?.n) return null;
-  const [positions, lending, due, ratioOf, compensation] = await Promise.all([
-    each((db) => rs.positionsAt(db, countyCode, asOf)), rs.newLending(deps.db, countyCode, from, asOf), each((db) => rs.interestDue(db, countyCode, from, asOf)),
-    settingsResolver(deps.db, ['credit.interest_subsidy_bp']), compensationsIn(deps.db, countyCode, from, asOf),
+  const [positions, lending, interest, compensation] = await Promise.all([
+    each((db) => rs.positionsAt(db, countyCode, asOf)), rs.newLending(deps.db, countyCode, from, asOf),
+    interestAndSubsidy(deps.db, countyCode, from, asOf, each), compensationsIn(deps.db, countyCode, from, asOf),
   ]);
   const p = positions.find((x) => x.lender_org_id === null);
-  let interestDueFen = 0;
-  let subsidyFen = 0;
-  for (const d of due) {
-    interestDueFen += d.n * d.interest_fen;
-    if (d.on_time) subsidyFen += d.n * applyBasisPoints(d.interest_fen, ratioOf(d.village_code, d.due_on)['credit.interest_subsidy_bp'].value);
-  }
+  const { dueFen: interestDueFen, subsidyFen } = interest;
   const balanceFen = p?.balance_fen ?? 0;
   const overdueBalanceFen = p?.overdue_balance_fen ?? 0;
   return {

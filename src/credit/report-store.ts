@@ -12,7 +12,7 @@
 // the instalments due before D are a prefix of the schedule and their running sums need no others.
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { creditReports } from '../../db/schema/credit.ts';
-import { type Db, rowsOf } from '../../db/types.ts';
+import { type Db, pgArray, rowsOf } from '../../db/types.ts';
 
 export type ReportKind = 'monthly' | 'semiannual' | 'subsidy';
 export type StoredReport = typeof creditReports.$inferSelect;
@@ -143,17 +143,15 @@ export async function newLending(db: Db, countyCode: string, from: string, to: s
 }
 
 /**
- * Instalments with interest due within [from, to], grouped by bank, village, due date, interest
- * and whether they were fully repaid by their due date (then they earn the subsidy): the ratio is
- * a dated setting per village and day, and each instalment's subsidy is rounded on its own.
+ * The CTEs `l` (the county's loans), `carry` and `run` of the interest due within [from, to]: what a
+ * loan owes before `from` (due less repaid) is one sum per loan; within the period the instalments
+ * and repayments of each loan run in date order (repayments first on a day), and at an instalment's
+ * row the carried sum plus the running sum is what was still owed after its due day — on time when
+ * nothing is (ON_TIME below). Hash joins and one sort of the period's rows only.
  */
-export async function interestDue(db: Db, countyCode: string, from: string, to: string) {
-  // What a loan owes before `from` (due less repaid) is one sum per loan; within the period the
-  // instalments and repayments of each loan run in date order (repayments first on a day), and at
-  // an instalment's row the carried sum plus the running sum is what was still owed after its due
-  // day: on time when nothing is. Hash joins and one sort of the period's rows only.
-  return rowsOf<{ lender_org_id: string; village_code: string; due_on: string; interest_fen: number; on_time: boolean; n: number }>(await db.execute(sql`
-    with l as (
+function interestRun(countyCode: string, from: string, to: string): SQL {
+  return sql`
+    l as (
       select id, lender_org_id, village_code from credit_loans where county_code = ${countyCode} and disbursed_on <= ${to}::date
     ), s as (
       select s.loan_id, s.seq, s.due_on, s.principal_fen, s.interest_fen from credit_schedule s join l on l.id = s.loan_id
@@ -174,12 +172,41 @@ export async function interestDue(db: Db, countyCode: string, from: string, to: 
     ), run as (
       select loan_id, day, interest_fen, sum(dp) over w as owe_p, sum(di) over w as owe_i
       from ev window w as (partition by loan_id order by day, seq rows unbounded preceding)
-    )
+    )`;
+}
+const ON_TIME = sql`(run.owe_p + coalesce(c.dp, 0) <= 0 and run.owe_i + coalesce(c.di, 0) <= 0)`;
+
+/**
+ * Instalments with interest due within [from, to], grouped by bank, village, due date, interest
+ * and whether they were fully repaid by their due date (then they earn the subsidy): the ratio is
+ * a dated setting per village and day, and each instalment's subsidy is rounded on its own.
+ */
+export async function interestDue(db: Db, countyCode: string, from: string, to: string) {
+  return rowsOf<{ lender_org_id: string; village_code: string; due_on: string; interest_fen: number; on_time: boolean; n: number }>(await db.execute(sql`
+    with ${interestRun(countyCode, from, to)}
     select l.lender_org_id, l.village_code, run.day::text as due_on, run.interest_fen::float8 as interest_fen,
-      (run.owe_p + coalesce(c.dp, 0) <= 0 and run.owe_i + coalesce(c.di, 0) <= 0) as on_time, count(*)::int as n
+      ${ON_TIME} as on_time, count(*)::int as n
     from run join l on l.id = run.loan_id left join carry c on c.loan_id = run.loan_id
     where run.interest_fen > 0
     group by 1, 2, 3, 4, 5`));
+}
+
+/**
+ * The same interest due within [from, to] as one total, with the subsidy on the instalments paid on
+ * time when the ratio is the same for every village of the county on a day (`bpOfDay`: the ratio in
+ * basis points of each day of the period, from its first): each instalment's subsidy rounded half
+ * up on its own, as applyBasisPoints does — nothing per instalment leaves the database.
+ */
+export async function interestTotals(db: Db, countyCode: string, from: string, to: string, bpOfDay: number[]) {
+  const [row] = rowsOf<{ due_fen: number; subsidy_fen: number }>(await db.execute(sql`
+    with ${interestRun(countyCode, from, to)}, ratio as (
+      select ${from}::date + (k - 1)::int as day, bp from unnest(${pgArray(bpOfDay)}::bigint[]) with ordinality as t(bp, k)
+    )
+    select coalesce(sum(run.interest_fen), 0)::float8 as due_fen,
+      coalesce(sum((run.interest_fen * ratio.bp + 5000) / 10000) filter (where ${ON_TIME}), 0)::float8 as subsidy_fen
+    from run left join carry c on c.loan_id = run.loan_id left join ratio on ratio.day = run.day
+    where run.interest_fen > 0`));
+  return { dueFen: row?.due_fen ?? 0, subsidyFen: row?.subsidy_fen ?? 0 };
 }
 
 /** Loans (with borrower and bank) of a county that have interest due within [from, to]. */

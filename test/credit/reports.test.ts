@@ -19,7 +19,11 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditFiles, creditRepayments } from '../../db/schema/credit.ts';
 import { rowsOf } from '../../db/types.ts';
+import { scopePrefix } from '../../src/access/service.ts';
+import { creditFigures } from '../../src/credit/figures.ts';
 import { interestDue, loanStatesAt } from '../../src/credit/report-store.ts';
+import { settingsResolver } from '../../src/settings/service.ts';
+import { applyBasisPoints } from '../../src/shared/money.ts';
 import { quarterPeriod } from '../../src/credit/reports.ts';
 import { subsidyFor } from '../../src/credit/rules.ts';
 import { allocate, arrearsOf } from '../../src/credit/schedule.ts';
@@ -426,4 +430,36 @@ describe('znb credit report', () => {
     await wb.xlsx.readFile(out);
     expect(rowValues(wb.worksheets[0]!, 2)[0]).toBe('合计');
   }, 120_000);
+});
+
+describe('the review’s interest and subsidy figures (creditFigures)', () => {
+  const KEY = 'credit.interest_subsidy_bp';
+  const perInstalment = async () => {
+    const ratioOf = await settingsResolver(t.deps.db, [KEY]);
+    let dueFen = 0;
+    let subsidyFen = 0;
+    for (const d of await interestDue(t.deps.db, COUNTY, '2026-01-01', '2026-06-30')) {
+      dueFen += d.n * d.interest_fen;
+      if (d.on_time) subsidyFen += d.n * applyBasisPoints(d.interest_fen, ratioOf(d.village_code, d.due_on)[KEY].value);
+    }
+    return { dueFen, subsidyFen };
+  };
+
+  it('are added up in the database while the ratio is the county’s, and group by group once a village has its own', async () => {
+    const uniform = (await creditFigures(t.deps, COUNTY, '2026-01-01', '2026-06-30'))!;
+    const expected = await perInstalment();
+    expect(expected.subsidyFen).toBeGreaterThan(0);
+    expect([uniform.asOf, uniform.interestDueFen, uniform.subsidyFen]).toEqual(['2026-06-30', expected.dueFen, expected.subsidyFen]);
+    // A village of the loans gets a ratio of its own (100% instead of 70%) from 2026.
+    const [v] = rowsOf<{ village_code: string }>(await t.deps.db.execute(sql`
+      select l.village_code from credit_loans l join credit_schedule s on s.loan_id = l.id
+      where l.county_code = ${COUNTY} and s.interest_fen > 0 and s.due_on between '2026-01-01' and '2026-06-30'
+      group by 1 order by count(*) desc limit 1`));
+    const s = await t.call(ic.county.token, 'POST', '/api/v1/settings', { key: KEY, regionPrefix: scopePrefix(v!.village_code), validFrom: '2026-01-01', value: 10_000 });
+    expect(s.status, await s.text()).toBe(201);
+    const local = (await creditFigures(t.deps, COUNTY, '2026-01-01', '2026-06-30'))!;
+    const now = await perInstalment();
+    expect([local.interestDueFen, local.subsidyFen]).toEqual([now.dueFen, now.subsidyFen]);
+    expect(local.subsidyFen).toBeGreaterThan(uniform.subsidyFen);
+  });
 });

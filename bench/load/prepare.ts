@@ -10,6 +10,8 @@ import { type Db, rowsOf } from '../../db/types.ts';
 import { createUser } from '../../src/access/service.ts';
 import type { AppDeps } from '../../src/http/context.ts';
 import { checkDigit, maskIdNumber } from '../../src/shared/id-number.ts';
+import type { Pii } from '../../src/shared/pii.ts';
+import { ROTATED_TABLES } from '../../src/ops/pii-rotation.ts';
 
 export interface Head { name: string; idNumber: string }
 
@@ -66,6 +68,23 @@ export async function rfcIds(db: Db): Promise<void> {
   for (const table of byTable.keys()) await db.execute(sql.raw(`vacuum full analyze ${table}`));
 }
 
+/**
+ * The server refuses to start unless its PII key opens the ciphertexts stored (src/node.ts,
+ * keyMismatch): fill.ts writes the placeholder 'enc', and a re-used database holds an earlier run's.
+ * Every ciphertext not made under this run's key becomes one that is (one value per column: the load
+ * never decrypts them); rows already under the key are left alone. Returns the rows rewritten.
+ */
+export async function sealCiphertexts(db: Db, pii: Pii): Promise<number> {
+  const under = `v2.${pii.keyId}.%`;
+  let n = 0;
+  for (const spec of ROTATED_TABLES) {
+    const sets = spec.enc.map((c) => `${c} = case when ${c} is null or ${c} like '${under}' then ${c} else '${pii.encrypt('bench-load')}' end`);
+    const stale = spec.enc.map((c) => `(${c} is not null and ${c} not like '${under}')`).join(' or ');
+    n += rowsOf(await db.execute(sql.raw(`update ${spec.table} set ${sets.join(', ')} where ${stale} returning 1`))).length;
+  }
+  return n;
+}
+
 export async function prepare(deps: AppDeps, agreementId: string, opts: { heads: number; sample: number }): Promise<LoadFixtures> {
   const { db } = deps;
   // Heads of covered households, spread over the county: their person row gets a real ID number.
@@ -75,6 +94,12 @@ export async function prepare(deps: AppDeps, agreementId: string, opts: { heads:
       and exists (select 1 from cover_enrolments e where e.agreement_id = ${agreementId} and e.household_id = p.household_id)
     order by random() limit ${opts.heads}`));
   const heads: Head[] = headRows.map((r, i) => ({ name: r.name, idNumber: idNumberOf(i) }));
+  // A re-used database (run.ts --url, same PII key) has an earlier run's heads holding these ID
+  // numbers: they give them up first (id_hash is unique).
+  for (let i = 0; i < heads.length; i += 5000) {
+    const hashes = heads.slice(i, i + 5000).map((h) => `'${deps.pii.hash(h.idNumber)}'`).join(',');
+    await db.execute(sql.raw(`update persons set id_hash = 'bench-load-old:' || id::text where id_hash = any(array[${hashes}]::text[])`));
+  }
   for (let i = 0; i < headRows.length; i += 5000) {
     const part = headRows.slice(i, i + 5000);
     const ids = heads.slice(i, i + 5000).map((h) => h.idNumber);

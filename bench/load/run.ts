@@ -1,6 +1,6 @@
 // bench/load: the service under load on loopback, against a bare Hono + postgres.js process (the ceiling).
 //   npx tsx bench/load/run.ts [--duration 60] [--connections 1,10,50,100] [--persons 1000000] [--claims 50000]
-//     [--endpoints lookup,card,report,read] [--warmup 3] [--heads 20000] [--keep] [--cpu-prof DIR] [--json FILE]
+//     [--endpoints lookup,card,report,read] [--warmup 3] [--heads 20000] [--keep | --url URL] [--cpu-prof DIR] [--json FILE]
 // A fresh PostgreSQL database znb_load_<ts> on BENCH_DATABASE_URL's server (default the local one) is filled
 // by SQL (bench/review/fill.ts: --persons persons, ~a third as many households, one active agreement,
 // --claims claims; prepare.ts: real ID numbers for --heads household heads, an insurer user), then the real
@@ -12,6 +12,9 @@
 // per client address and per ID number are raised for the run through their settings
 // (LOOKUPS_PER_MINUTE, LOOKUPS_PER_ID_PER_HOUR = 100 000): one client address sends every request.
 // Exits 1 when a target is missed (see `targets()`); the database is dropped unless --keep.
+// --url postgres://…/znb_load_x re-uses a database a --keep run left (no fill: the run starts in
+// seconds): prepare.ts runs again on it under a new PII key (other heads get ID numbers, the claim
+// reports take households that have no report yet), and the database is kept.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -20,6 +23,7 @@ import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { connectPostgres } from '../../db/connect-postgres.ts';
+import { rowsOf } from '../../db/types.ts';
 import { runMigrations } from '../../db/migrate.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { AppDeps } from '../../src/http/context.ts';
@@ -27,12 +31,12 @@ import { todayInShanghai } from '../../src/shared/dates.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createPii, decodeMasterKey, generateMasterKey } from '../../src/shared/pii.ts';
 import { fill } from '../review/fill.ts';
-import { type LoadFixtures, prepare, REPORT_FROM, rfcIds } from './prepare.ts';
+import { type LoadFixtures, prepare, REPORT_FROM, rfcIds, sealCiphertexts } from './prepare.ts';
 
 const { values } = parseArgs({ options: {
   duration: { type: 'string' }, connections: { type: 'string' }, persons: { type: 'string' }, claims: { type: 'string' },
   endpoints: { type: 'string' }, warmup: { type: 'string' }, heads: { type: 'string' }, keep: { type: 'boolean' },
-  'cpu-prof': { type: 'string' }, json: { type: 'string' },
+  'cpu-prof': { type: 'string' }, json: { type: 'string' }, url: { type: 'string' },
 } });
 const DURATION = Number(values.duration ?? 60);
 const CONNECTIONS = (values.connections ?? '1,10,50,100').split(',').map(Number);
@@ -210,31 +214,46 @@ function table(steps: Step[]): string {
 // The run
 // ---------------------------------------------------------------------------
 
-const name = `znb_load_${Date.now().toString(36)}`;
+const reuse = values.url;
+const name = reuse ? new URL(reuse).pathname.slice(1) : `znb_load_${Date.now().toString(36)}`;
 const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${name}`);
-const url = new URL(adminUrl);
+if (!reuse) await admin.unsafe(`create database ${name}`);
+const url = new URL(reuse ?? adminUrl);
 url.pathname = `/${name}`;
 const dbUrl = url.toString();
 const procs: Proc[] = [];
 let exitCode = 0;
 try {
   const database = connectPostgres(dbUrl, { max: 5 });
-  const piiKey = generateMasterKey();
+  // The run's PII key is kept in the database's comment, so that a re-use (--url) opens what the
+  // earlier runs stored (the server refuses to start otherwise).
+  const [kept] = rowsOf<{ c: string | null }>(await database.db.execute(sql`
+    select shobj_description(oid, 'pg_database') as c from pg_database where datname = current_database()`));
+  const piiKey = (reuse && /^bench-load pii_key=([A-Za-z0-9_=+/-]+)$/.exec(kept?.c ?? '')?.[1]) || generateMasterKey();
+  await database.db.execute(sql.raw(`comment on database ${name} is 'bench-load pii_key=${piiKey}'`));
   const deps: AppDeps = {
     db: database.db, dbKind: 'postgres', pii: createPii(decodeMasterKey(piiKey)), config: loadConfig({ LOG_LEVEL: 'silent' }),
     log: createLogger('silent'), now: () => new Date(), background: () => {},
   };
   let t0 = performance.now();
   await runMigrations(database, dbUrl);
-  const agreementId = await fill(database.db, N, C, 0);
-  await rfcIds(database.db);
+  let agreementId: string;
+  if (reuse) {
+    const [a] = rowsOf<{ id: string }>(await database.db.execute(sql`select id from cover_agreements where status = 'active' order by created_at limit 1`));
+    if (!a) throw new Error(`${reuse}: no active agreement — not a database a --keep run left`);
+    agreementId = a.id;
+    if (await sealCiphertexts(database.db, deps.pii)) await database.db.execute(sql`vacuum analyze persons`);
+  } else {
+    agreementId = await fill(database.db, N, C, 0);
+    await sealCiphertexts(database.db, deps.pii); // before rfcIds: its VACUUM FULL compacts both rewrites
+    await rfcIds(database.db);
+  }
   const fixtures = await prepare(deps, agreementId, { heads: HEADS, sample: 50_000 });
   // The fill wrote gigabytes of WAL: flush it now rather than in a checkpoint during the measurements.
   await database.db.execute(sql`checkpoint`);
   await database.close();
   const fillSeconds = (performance.now() - t0) / 1000;
-  log(`database ${name}: ${N} persons, ${C} claims, ${fixtures.heads.length} heads with ID numbers, filled in ${fillSeconds.toFixed(1)} s`);
+  log(`database ${name}${reuse ? ' (re-used)' : ''}: ${N} persons, ${C} claims, ${fixtures.heads.length} heads with ID numbers, filled in ${fillSeconds.toFixed(1)} s`);
 
   t0 = performance.now();
   const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
@@ -280,7 +299,7 @@ try {
   exitCode = 1;
 } finally {
   for (const p of procs) await p.stop();
-  if (values.keep) console.log(`kept database: ${dbUrl}`);
+  if (values.keep || reuse) console.log(`kept database: ${dbUrl} (re-use it with --url)`);
   else await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.end();
 }

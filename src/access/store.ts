@@ -4,6 +4,7 @@ import type { Db } from '../../db/types.ts';
 import { apiTokens, auditLog, organisations, users } from '../../db/schema/index.ts';
 import type { OrgKind, Role } from './roles.ts';
 import { likePrefix } from '../shared/text.ts';
+import { perDb } from '../shared/per-db.ts';
 
 export type OrgRow = typeof organisations.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
@@ -103,14 +104,17 @@ export async function shortenTokenExpiry(db: Db, id: string, at: Date) {
   return row;
 }
 
-/** The token with its user and organisation, by hash: one indexed query per request. */
+const principalByTokenHash = perDb((db) => db
+  .select({ token: apiTokens, user: users, org: organisations })
+  .from(apiTokens)
+  .innerJoin(users, eq(users.id, apiTokens.userId))
+  .innerJoin(organisations, eq(organisations.id, users.orgId))
+  .where(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')))
+  .prepare('principal_by_token_hash'));
+
+/** The token with its user and organisation, by hash: one indexed query per request (prepared). */
 export async function findPrincipalByTokenHash(db: Db, tokenHash: string) {
-  const [row] = await db
-    .select({ token: apiTokens, user: users, org: organisations })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .innerJoin(organisations, eq(organisations.id, users.orgId))
-    .where(eq(apiTokens.tokenHash, tokenHash));
+  const [row] = await principalByTokenHash(db).execute({ tokenHash });
   return row;
 }
 

@@ -11,6 +11,7 @@ import { todayInShanghai } from '../shared/dates.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { parseIdNumber } from '../shared/id-number.ts';
 import { maskName } from '../shared/pii.ts';
+import { ttlCache } from '../shared/ttl-cache.ts';
 import type { FontSet } from './fonts.ts';
 import { type CardData, isValidCardNo, makeCardNo } from './rules.ts';
 import * as store from './store.ts';
@@ -54,6 +55,16 @@ function cardDay(a: Agreement, today: string): string {
   return today < a.periodStart ? a.periodStart : today > a.periodEnd ? a.periodEnd : today;
 }
 
+/**
+ * Organisations are never renamed or deleted (src/access has no such use case) and an agreement's
+ * insurer is a foreign key, so an insurer's name is kept in process for 10 minutes (every card and
+ * look-up prints it).
+ */
+const insurerNames = ttlCache<string>(600_000);
+function insurerName(deps: AppDeps, orgId: string): Promise<string> {
+  return insurerNames.get(deps.db, orgId, async () => (await findOrganisation(deps.db, orgId))?.name ?? '');
+}
+
 export function verifyUrl(deps: AppDeps, cardNo: string): string {
   return `${deps.config.publicBaseUrl.replace(/\/$/, '')}/verify/${cardNo}`;
 }
@@ -72,14 +83,20 @@ async function cardData(deps: AppDeps, a: Agreement, rows: store.MemberRow[]): P
     households.set(r.household_id, h);
   }
   const year = Number(a.periodStart.slice(0, 4));
-  const numbers = await store.ensureCards(deps.db, a.id,
-    [...households.values()].map((h) => ({ id: h.row.household_id, villageCode: h.row.village_code })),
-    (seq) => makeCardNo(a.countyCode, year, seq));
+  // Card numbers come with the members; only households without one yet are issued one here.
+  const numbers = new Map<string, string>();
+  for (const h of households.values()) if (h.row.card_no) numbers.set(h.row.household_id, h.row.card_no);
+  const missing = [...households.values()].filter((h) => !h.row.card_no);
+  if (missing.length) {
+    const issued = await store.ensureCards(deps.db, a.id, missing.map((h) => ({ id: h.row.household_id, villageCode: h.row.village_code })),
+      (seq) => makeCardNo(a.countyCode, year, seq));
+    for (const [k, v] of issued) numbers.set(k, v);
+  }
   const villages = [...new Set(rows.map((r) => r.village_code))];
   const names = await regionNames(deps, [a.countyCode, ...villages, ...villages.map((v) => `${v.slice(0, 9)}000`)]);
   const contacts = new Map<string, { name: string; phone: string } | null>();
   for (const v of villages) contacts.set(v, await getSetting(deps.db, 'cards.village_contact', v, day));
-  const insurer = await findOrganisation(deps.db, a.insurerOrgId);
+  const insurer = await insurerName(deps, a.insurerOrgId);
   const villageName = (v: string) => {
     const town = names.get(`${v.slice(0, 9)}000`);
     const village = names.get(v);
@@ -88,7 +105,7 @@ async function cardData(deps: AppDeps, a: Agreement, rows: store.MemberRow[]): P
   const cards = [...households.values()].map(({ row, members }): CardData => {
     const cardNo = numbers.get(row.household_id)!;
     return {
-      cardNo, county: names.get(a.countyCode) ?? a.countyCode, insurer: insurer?.name ?? '', policyNo: a.policyNo ?? a.agreementNo,
+      cardNo, county: names.get(a.countyCode) ?? a.countyCode, insurer, policyNo: a.policyNo ?? a.agreementNo,
       periodStart: a.periodStart, periodEnd: a.periodEnd, headName: row.head_name, headIdMasked: row.head_id_masked ?? '',
       village: villageName(row.village_code), members, schedule: a.schedule as CoverageSchedule,
       hotline: s['cards.claim_hotline'].value || null, reportHours: s['cards.report_within_hours'].value,
@@ -124,7 +141,7 @@ function assertCardReader(actor: Actor, a: Agreement, villageCode: string) {
 /** The agreement a household's card is for: the one given, or the latest that covers the household. */
 async function agreementFor(deps: AppDeps, householdId: string, agreementId?: string) {
   const id = agreementId ?? (await store.latestAgreementOf(deps.db, householdId));
-  const a = id ? await agreementById(deps, id) : undefined;
+  const a = id ? await store.findAgreement(deps.db, id) : undefined;
   if (!a) throw notFound('该户没有参保记录', 'NOT_INSURED');
   return a;
 }
@@ -276,20 +293,19 @@ const NO_HOUSEHOLD = '00000000-0000-0000-0000-000000000000';
  * telling that last one apart would let anyone holding a name and an ID number (both widely leaked)
  * learn that the person is on the poverty registry. The household itself learns what it needs from
  * the same notice ("no cover record found: check the entry or ask the village contact").
- * Every answer runs the same queries (the ID hash, the latest agreement, the claims), so the time
- * taken does not tell them apart either; only a household with something to show costs more.
+ * Every answer runs the same statement (the head by ID hash and name, its latest agreement, its
+ * claims: store.lookUpHousehold), so the time taken does not tell them apart either; only a
+ * household with something to show costs more.
  */
 export async function lookUp(deps: AppDeps, name: string, idNumber: string) {
   const id = parseIdNumber(idNumber.trim());
   // Hash even a malformed number, so both paths cost the same.
   const hash = deps.pii.hash(id.ok ? id.value.id18 : `invalid:${idNumber}`);
-  const head = await store.headByIdHash(deps.db, hash);
-  const match = id.ok && head && head.is_head && head.name === name.trim() && head.status === 'active' ? head : null;
-  const householdId = match ? match.household_id : NO_HOUSEHOLD;
-  const agreementId = await store.latestAgreementOf(deps.db, householdId);
-  const claims = await store.householdClaims(deps.db, householdId);
-  if (!match) return null;
-  const a = agreementId ? await agreementById(deps, agreementId) : undefined;
+  const found = await store.lookUpHousehold(deps.db, hash, name.trim(), NO_HOUSEHOLD);
+  if (!id.ok || !found.household_id) return null;
+  const householdId = found.household_id;
+  const { agreement_id: agreementId, claims } = found;
+  const a = agreementId ? await store.findAgreement(deps.db, agreementId) : undefined;
   const day = a ? cardDay(a, todayInShanghai(deps.now())) : todayInShanghai(deps.now());
   const rows = a ? await store.coveredMembers(deps.db, a.id, day, { householdId }) : [];
   const data = a && rows.length ? (await cardData(deps, a, rows)).cards[0]! : null;
@@ -297,7 +313,7 @@ export async function lookUp(deps: AppDeps, name: string, idNumber: string) {
   const expires = Math.floor(deps.now().getTime() / 1000) + LINK_SECONDS;
   const reportExpires = Math.floor(deps.now().getTime() / 1000) + REPORT_SECONDS;
   return {
-    householdId, headName: maskName(match.name),
+    householdId, headName: maskName(name.trim()),
     report: a && data ? {
       agreementId: a.id, expires: reportExpires, sig: signReport(deps, householdId, reportExpires), today: todayInShanghai(deps.now()),
       members: rows.map((r) => ({ personId: r.person_id, label: `${maskName(r.name)}（${r.relationship_label}）` })),
@@ -323,11 +339,11 @@ export async function verify(deps: AppDeps, cardNoInput: string) {
   const inForce = covered && (a.status === 'active') && a.periodStart <= today && today <= a.periodEnd;
   const [head] = await store.coveredMembers(deps.db, a.id, cardDay(a, today), { householdId: card.householdId });
   const names = await regionNames(deps, [a.countyCode, card.villageCode]);
-  const insurer = await findOrganisation(deps.db, a.insurerOrgId);
+  const insurer = await insurerName(deps, a.insurerOrgId);
   return {
     state: inForce ? 'in_force' as const : 'not_in_force' as const, cardNo,
     headName: head ? maskName(head.head_name) : '', county: names.get(a.countyCode) ?? a.countyCode,
-    village: names.get(card.villageCode) ?? card.villageCode, insurer: insurer?.name ?? '', policyNo: a.policyNo ?? '',
+    village: names.get(card.villageCode) ?? card.villageCode, insurer, policyNo: a.policyNo ?? '',
     periodStart: a.periodStart, periodEnd: a.periodEnd,
   };
 }

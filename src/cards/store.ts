@@ -1,7 +1,9 @@
 // Queries of the cards module.
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { cardBatchChunks, cardBatches, cards, cardSeq } from '../../db/schema/cards.ts';
+import { coverAgreements } from '../../db/schema/cover.ts';
 import { type Db, rowsOf } from '../../db/types.ts';
+import { perDb } from '../shared/per-db.ts';
 
 export type CardRow = typeof cards.$inferSelect;
 export type BatchRow = typeof cardBatches.$inferSelect;
@@ -15,6 +17,8 @@ export interface MemberRow {
   person_id: string;
   name: string;
   relationship_label: string;
+  /** The household's card number under the agreement, if one was issued. */
+  card_no: string | null;
 }
 
 /**
@@ -27,13 +31,18 @@ export async function coveredMembers(db: Db, agreementId: string, day: string, w
   return rowsOf<MemberRow>(await db.execute(sql`
     select h.id as household_id, h.household_no, h.head_name, h.village_code,
            (select hp.id_masked from persons hp where hp.household_id = h.id and hp.is_head limit 1) as head_id_masked,
-           p.id as person_id, p.name, p.relationship_label
+           p.id as person_id, p.name, p.relationship_label,
+           (select c.card_no from cards c where c.agreement_id = e.agreement_id and c.household_id = h.id) as card_no
     from cover_enrolments e
     join persons p on p.id = e.person_id
     join households h on h.id = e.household_id
     where e.agreement_id = ${agreementId} and e.cover_start <= ${day}::date and e.cover_end >= ${day}::date ${region} ${household}
     order by h.village_code, h.household_no, p.is_head desc, p.relationship_code, p.name`));
 }
+
+const cardOf = perDb((db) => db.select({ h: cards.householdId, no: cards.cardNo }).from(cards)
+  .where(and(eq(cards.agreementId, sql.placeholder('agreementId')), eq(cards.householdId, sql.placeholder('householdId'))))
+  .prepare('card_of_household'));
 
 /** Card numbers for households of an agreement, issuing the missing ones. */
 export async function ensureCards(db: Db, agreementId: string, households: Array<{ id: string; villageCode: string }>,
@@ -42,8 +51,11 @@ export async function ensureCards(db: Db, agreementId: string, households: Array
   for (let i = 0; i < households.length; i += 5000) {
     const slice = households.slice(i, i + 5000);
     const ids = slice.map((h) => h.id);
-    for (const r of await db.select({ h: cards.householdId, no: cards.cardNo }).from(cards)
-      .where(and(eq(cards.agreementId, agreementId), inArray(cards.householdId, ids)))) out.set(r.h, r.no);
+    const found = ids.length === 1 // one card (the look-up, a download): the prepared query
+      ? await cardOf(db).execute({ agreementId, householdId: ids[0]! })
+      : await db.select({ h: cards.householdId, no: cards.cardNo }).from(cards)
+        .where(and(eq(cards.agreementId, agreementId), inArray(cards.householdId, ids)));
+    for (const r of found) out.set(r.h, r.no);
     const missing = slice.filter((h) => !out.has(h.id));
     if (!missing.length) continue;
     const seqs = rowsOf<{ n: string }>(await db.execute(sql`
@@ -67,18 +79,34 @@ export async function cardsOfHousehold(db: Db, householdId: string) {
 }
 
 
-/** The household whose head has this ID-number hash (the self-service look-up). */
-export async function headByIdHash(db: Db, idHash: string) {
-  const rows = rowsOf<{ person_id: string; name: string; household_id: string; is_head: boolean; status: string }>(await db.execute(sql`
-    select p.id as person_id, p.name, p.household_id, p.is_head, p.status from persons p where p.id_hash = ${idHash} limit 1`));
-  return rows[0];
+export interface HouseholdClaim {
+  claim_no: string; line: string; loss_date: string; reported_on: string; status: string; decision: string | null;
+  approved_fen: number | null; paid_fen: number;
 }
 
-/** Claims of a household with their status, newest first (for the household's own page). */
-export async function householdClaims(db: Db, householdId: string) {
-  return rowsOf<{ claim_no: string; line: string; loss_date: string; reported_on: string; status: string; decision: string | null; approved_fen: number | null; paid_fen: number }>(await db.execute(sql`
-    select claim_no, line, loss_date::text, reported_on::text, status, decision, approved_fen::float8 as approved_fen, paid_fen::float8 as paid_fen
-    from claims where household_id = ${householdId} order by reported_on desc, claim_no desc limit 50`));
+/**
+ * The self-service look-up in one statement: the household whose active head has this ID-number
+ * hash and this name (null when none does), the agreement that covers it most recently and its
+ * claims, newest first. With no such head the same statement looks up the agreement and the claims
+ * of `noHousehold` (an id no row has), so every answer costs the same index probes.
+ */
+export async function lookUpHousehold(db: Db, idHash: string, name: string, noHousehold: string) {
+  const [row] = rowsOf<{ household_id: string | null; agreement_id: string | null; claims: HouseholdClaim[] }>(await db.execute(sql`
+    with head as (
+      select p.household_id from persons p
+      where p.id_hash = ${idHash} and p.is_head and p.status = 'active' and p.name = ${name} limit 1
+    ), target as (
+      select coalesce((select household_id from head), ${noHousehold}::uuid) as household_id
+    )
+    select (select household_id from head) as household_id,
+      (select e.agreement_id from cover_enrolments e where e.household_id = t.household_id
+        order by e.cover_start desc, e.cover_end desc limit 1) as agreement_id,
+      (select coalesce(json_agg(c), '[]'::json) from (
+        select claim_no, line, loss_date::text as loss_date, reported_on::text as reported_on, status, decision,
+               approved_fen::float8 as approved_fen, paid_fen::float8 as paid_fen
+        from claims where household_id = t.household_id order by reported_on desc, claim_no desc limit 50) c) as claims
+    from target t`));
+  return row!;
 }
 
 export async function insertBatch(db: Db, v: typeof cardBatches.$inferInsert) {
@@ -116,6 +144,15 @@ export async function failStale(db: Db, before: Date) {
 
 export async function deleteChunks(db: Db, batchId: string) {
   await db.delete(cardBatchChunks).where(eq(cardBatchChunks.batchId, batchId));
+}
+
+const agreementById = perDb((db) => db.select().from(coverAgreements).where(eq(coverAgreements.id, sql.placeholder('id')))
+  .prepare('cards_agreement_by_id'));
+
+/** An agreement by id (as cover's agreementById, prepared: the look-up and every card read it). */
+export async function findAgreement(db: Db, id: string) {
+  const [row] = await agreementById(db).execute({ id });
+  return row;
 }
 
 /** The agreement that covers a household most recently (its latest cover span). */

@@ -5,7 +5,7 @@ import { type Actor, audit, inScope, scopePrefix } from '../access/service.ts';
 import { agreementById, canRead as canReadAgreement } from '../cover/service.ts';
 import { CAUSE_NAMES, type Cause, type CoverageSchedule, LINE_NAMES, type Line } from '../cover/schedule.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
-import { getSettings, settingsResolver } from '../settings/service.ts';
+import { cachedSettings, getSettings, settingsResolver } from '../settings/service.ts';
 import { ageOn, daysBetween, type HolidayCalendar, todayInShanghai } from '../shared/dates.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../shared/errors.ts';
 import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
@@ -18,6 +18,9 @@ import { assess, checkReport } from './rules.ts';
 import * as store from './store.ts';
 
 export type Ctx = RequestCtx & { actor: Actor };
+type Household = NonNullable<Awaited<ReturnType<typeof store.findHousehold>>>;
+type Person = NonNullable<Awaited<ReturnType<typeof store.findPerson>>>;
+type Document = Awaited<ReturnType<typeof store.documents>>[number];
 type Agreement = NonNullable<Awaited<ReturnType<typeof agreementById>>>;
 
 // ---------------------------------------------------------------------------
@@ -55,10 +58,15 @@ function mayReportUnder(actor: Actor, a: Agreement): boolean {
 
 /** A claim the actor may read (404 otherwise: claims carry personal data), optionally locked. */
 export async function readableClaim(deps: AppDeps, actor: Actor, id: string, opts: { lock?: boolean } = {}) {
-  const c = opts.lock ? await store.lockClaim(deps.db, id) : await store.findClaim(deps.db, id);
-  if (!c) throw notFound('理赔案件不存在', 'CLAIM_NOT_FOUND');
-  const a = await agreementById(deps, c.agreementId);
-  if (!a || !canRead(actor, c, a)) throw notFound('理赔案件不存在', 'CLAIM_NOT_FOUND');
+  let c: store.ClaimRow | undefined;
+  let a: Agreement | undefined;
+  if (opts.lock) {
+    c = await store.lockClaim(deps.db, id);
+    a = c && await agreementById(deps, c.agreementId);
+  } else {
+    ({ claim: c, agreement: a } = (await store.findClaimWithAgreement(deps.db, id)) ?? {});
+  }
+  if (!c || !a || !canRead(actor, c, a)) throw notFound('理赔案件不存在', 'CLAIM_NOT_FOUND');
   return { claim: c, agreement: a };
 }
 
@@ -168,18 +176,27 @@ export function isPreliminary(d: unknown): d is PreliminaryDetails {
 export async function reportClaim(deps: AppDeps, ctx: RequestCtx, input: ReportInput, via: 'staff' | 'household' = 'staff') {
   const today = todayInShanghai(deps.now());
   const line = input.details.line as Line;
+  // The deadline settings of the answer, from the in-process cache, taken before the transaction.
+  const resolve = await cachedSettings(deps.db, DEADLINE_KEYS);
   return deps.db.transaction(async (tx) => {
     const d = { ...deps, db: tx };
+    // Statements that do not depend on each other are sent together (postgres.js pipelines them on
+    // the transaction's connection: one round trip); the checks still apply in the order written.
+    const insuredP = insured(d, line, input);
+    insuredP.catch(() => {}); // its failure is reported below, after the agreement's
     const a = await agreementById(d, input.agreementId);
     if (!a || (ctx.actor && !mayReportUnder(ctx.actor, a))) throw notFound('协议不存在');
     if (a.status === 'draft' || a.status === 'signed') {
       throw conflict('AGREEMENT_NOT_IN_FORCE', '协议尚未生效（保险公司尚未出具保单），不能报案');
     }
-    const { household, person } = await insured(d, line, input);
+    const { household, person } = await insuredP;
     if (household.countyCode !== a.countyCode) throw unprocessable('CLAIM_NOT_COVERED', '该户不在本协议所属县的名单中');
     if (ctx.actor) assertReporter(ctx.actor, a, household.villageCode);
 
-    const covered = await store.coveredOn(tx, a.id, person ? { personId: person.id } : { householdId: household.id }, input.lossDate);
+    const [covered, dup] = await Promise.all([
+      store.coveredOn(tx, a.id, person ? { personId: person.id } : { householdId: household.id }, input.lossDate),
+      store.findDuplicate(tx, { agreementId: a.id, householdId: household.id, personId: person?.id ?? null, line, lossDate: input.lossDate }),
+    ]);
     const refusals = checkReport({
       schedule: a.schedule as CoverageSchedule, line, cause: input.cause, lossDate: input.lossDate, today,
       coveredOnLossDate: covered, periodStart: a.periodStart, periodEnd: a.periodEnd,
@@ -192,27 +209,24 @@ export async function reportClaim(deps: AppDeps, ctx: RequestCtx, input: ReportI
       if (!trial.ok) throw unprocessable(trial.code, trial.message);
     }
 
-    const dup = await store.findDuplicate(tx, {
-      agreementId: a.id, householdId: household.id, personId: person?.id ?? null, line, lossDate: input.lossDate,
-    });
     if (dup) {
       throw conflict('CLAIM_DUPLICATE', `同一${person ? '被保险人' : '户'}、同一险种、同一出险日期已有理赔案件 ${dup.claimNo}`, { claimId: dup.id, claimNo: dup.claimNo });
     }
-    const seq = await store.nextClaimSeq(tx);
-    const claim = await store.insertClaim(tx, {
-      claimNo: `LP${today.slice(0, 4)}${String(seq).padStart(7, '0')}`,
+    const claim = await store.insertNumberedClaim(tx, today.slice(0, 4), {
       agreementId: a.id, countyCode: a.countyCode, villageCode: household.villageCode, householdId: household.id,
       personId: person?.id ?? null, line, cause: input.cause, lossDate: input.lossDate, place: input.place,
       description: input.description, details: input.details, reporterName: input.reporterName ?? null,
       reporterPhoneEnc: input.reporterPhone ? deps.pii.encrypt(input.reporterPhone) : null,
       reportedVia: via, reportedBy: ctx.actor?.userId ?? null, reportedOn: today,
     });
-    await store.insertEvent(tx, {
-      claimId: claim.id, action: 'report', fromStatus: null, toStatus: 'reported', on: today,
-      actorId: ctx.actor?.userId ?? null, actorRole: ctx.actor?.role ?? via,
-    });
-    await audit(tx, ctx, { action: 'claim.report', entityType: 'claim', entityId: claim.id, summary: { claimNo: claim.claimNo, line, via } });
-    return view(d, claim, a, today);
+    await Promise.all([
+      store.insertEvent(tx, {
+        claimId: claim.id, action: 'report', fromStatus: null, toStatus: 'reported', on: today,
+        actorId: ctx.actor?.userId ?? null, actorRole: ctx.actor?.role ?? via,
+      }),
+      audit(tx, ctx, { action: 'claim.report', entityType: 'claim', entityId: claim.id, summary: { claimNo: claim.claimNo, line, via } }),
+    ]);
+    return view(d, claim, a, today, resolve, { household, person, documents: [] });
   });
 }
 
@@ -240,13 +254,16 @@ async function insured(deps: AppDeps, line: Line, input: ReportInput) {
 // ---------------------------------------------------------------------------
 
 /** The claim as its readers see it: names, masked identity, deadlines, what can be done next. */
-export async function view(deps: AppDeps, c: store.ClaimRow, a: Agreement, today: string) {
+export async function view(deps: AppDeps, c: store.ClaimRow, a: Agreement, today: string,
+  resolve?: (region: string, day: string) => DeadlineSettings,
+  /** What the caller has just read or written (a new claim: its household and person, no documents). */
+  known?: { household: Household; person: Person | null; documents: Document[] }) {
   const schedule = a.schedule as CoverageSchedule;
   const [person, household, docs, dl] = await Promise.all([
-    c.personId ? store.findPerson(deps.db, c.personId) : Promise.resolve(undefined),
-    store.findHousehold(deps.db, c.householdId),
-    store.documents(deps.db, c.id),
-    deadlinesOf(deps, c, a, today),
+    known ? known.person ?? undefined : c.personId ? store.findPerson(deps.db, c.personId) : Promise.resolve(undefined),
+    known ? known.household : store.findHousehold(deps.db, c.householdId),
+    known ? known.documents : store.documents(deps.db, c.id),
+    deadlinesOf(deps, c, a, today, resolve),
   ]);
   const required = schedule.claimDocuments[c.line as Line];
   const asked = (c.documentsRequested as string[] | null) ?? null;

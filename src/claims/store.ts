@@ -1,26 +1,39 @@
 // Queries of the claims module. Every function takes a Db (or a transaction) first.
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { claimDocuments, claimEvents, claimNoSeq, claimOverdue, claimPayments, claims } from '../../db/schema/claims.ts';
+import { coverAgreements } from '../../db/schema/cover.ts';
 import { domainEvents } from '../../db/schema/events.ts';
 import { households, persons } from '../../db/schema/registry.ts';
 import { type Db, rowsOf } from '../../db/types.ts';
+import { perDb } from '../shared/per-db.ts';
 
 export type ClaimRow = typeof claims.$inferSelect;
 export type NewClaim = typeof claims.$inferInsert;
 export type PaymentRow = typeof claimPayments.$inferSelect;
 
-export async function nextClaimSeq(db: Db): Promise<number> {
-  const [row] = rowsOf<{ n: string }>(await db.execute(sql`select nextval(${claimNoSeq.seqName}) as n`));
-  return Number(row!.n);
-}
-
-export async function insertClaim(db: Db, v: NewClaim) {
-  const [row] = await db.insert(claims).values(v).returning();
+/**
+ * Inserts a claim numbered LP<year><sequence, at least 7 digits> from claim_no_seq in the same
+ * statement (as nextClaimSeq then insertClaim would, one round trip fewer).
+ */
+export async function insertNumberedClaim(db: Db, year: string, v: Omit<NewClaim, 'claimNo'>) {
+  const claimNo = sql`(select ${'LP' + year} || lpad(n::text, greatest(7, length(n::text)), '0')
+    from (select nextval(${claimNoSeq.seqName}) as n) s)`;
+  const [row] = await db.insert(claims).values({ ...v, claimNo: claimNo as unknown as string }).returning();
   return row!;
 }
 
 export async function findClaim(db: Db, id: string) {
   const [row] = await db.select().from(claims).where(eq(claims.id, id));
+  return row;
+}
+
+/** A claim with its agreement, in one statement (the claim read). */
+const claimWithAgreement = perDb((db) => db.select({ claim: claims, agreement: coverAgreements }).from(claims)
+  .innerJoin(coverAgreements, eq(coverAgreements.id, claims.agreementId)).where(eq(claims.id, sql.placeholder('id')))
+  .prepare('claim_with_agreement'));
+
+export async function findClaimWithAgreement(db: Db, id: string) {
+  const [row] = await claimWithAgreement(db).execute({ id });
   return row;
 }
 
@@ -41,8 +54,11 @@ export async function insertEvent(db: Db, v: typeof claimEvents.$inferInsert) {
   await db.insert(claimEvents).values(v);
 }
 
+const eventsOf = perDb((db) => db.select().from(claimEvents).where(eq(claimEvents.claimId, sql.placeholder('claimId')))
+  .orderBy(asc(claimEvents.id)).prepare('claim_events_of'));
+
 export async function events(db: Db, claimId: string) {
-  return db.select().from(claimEvents).where(eq(claimEvents.claimId, claimId)).orderBy(asc(claimEvents.id));
+  return eventsOf(db).execute({ claimId });
 }
 
 export async function insertDocument(db: Db, v: typeof claimDocuments.$inferInsert) {
@@ -54,13 +70,16 @@ export async function insertDocument(db: Db, v: typeof claimDocuments.$inferInse
   return row;
 }
 
+const documentsOf = perDb((db) => db.select({
+  id: claimDocuments.id, name: claimDocuments.name, fileName: claimDocuments.fileName,
+  contentType: claimDocuments.contentType, sizeBytes: claimDocuments.sizeBytes, sha256: claimDocuments.sha256,
+  uploadedAt: claimDocuments.uploadedAt,
+}).from(claimDocuments).where(eq(claimDocuments.claimId, sql.placeholder('claimId'))).orderBy(asc(claimDocuments.uploadedAt))
+  .prepare('claim_documents_of'));
+
 /** Document metadata (never the content) of a claim. */
 export async function documents(db: Db, claimId: string) {
-  return db.select({
-    id: claimDocuments.id, name: claimDocuments.name, fileName: claimDocuments.fileName,
-    contentType: claimDocuments.contentType, sizeBytes: claimDocuments.sizeBytes, sha256: claimDocuments.sha256,
-    uploadedAt: claimDocuments.uploadedAt,
-  }).from(claimDocuments).where(eq(claimDocuments.claimId, claimId)).orderBy(asc(claimDocuments.uploadedAt));
+  return documentsOf(db).execute({ claimId });
 }
 
 export async function document(db: Db, claimId: string, id: string) {
@@ -73,8 +92,11 @@ export async function insertPayment(db: Db, v: typeof claimPayments.$inferInsert
   return row!;
 }
 
+const paymentsOf = perDb((db) => db.select().from(claimPayments).where(eq(claimPayments.claimId, sql.placeholder('claimId')))
+  .orderBy(asc(claimPayments.createdAt)).prepare('claim_payments_of'));
+
 export async function payments(db: Db, claimId: string) {
-  return db.select().from(claimPayments).where(eq(claimPayments.claimId, claimId)).orderBy(asc(claimPayments.createdAt));
+  return paymentsOf(db).execute({ claimId });
 }
 
 export async function paymentByReference(db: Db, reference: string) {
@@ -89,20 +111,24 @@ export async function insertDomainEvent(db: Db, v: typeof domainEvents.$inferIns
   return row;
 }
 
+const personById = perDb((db) => db.select({
+  id: persons.id, householdId: persons.householdId, name: persons.name, birthDate: persons.birthDate,
+  idMasked: persons.idMasked, relationshipLabel: persons.relationshipLabel, villageCode: persons.villageCode,
+  countyCode: persons.countyCode, isHead: persons.isHead,
+}).from(persons).where(eq(persons.id, sql.placeholder('id'))).prepare('claims_person_by_id'));
+
 export async function findPerson(db: Db, id: string) {
-  const [row] = await db.select({
-    id: persons.id, householdId: persons.householdId, name: persons.name, birthDate: persons.birthDate,
-    idMasked: persons.idMasked, relationshipLabel: persons.relationshipLabel, villageCode: persons.villageCode,
-    countyCode: persons.countyCode, isHead: persons.isHead,
-  }).from(persons).where(eq(persons.id, id));
+  const [row] = await personById(db).execute({ id });
   return row;
 }
 
+const householdById = perDb((db) => db.select({
+  id: households.id, householdNo: households.householdNo, headName: households.headName,
+  villageCode: households.villageCode, countyCode: households.countyCode,
+}).from(households).where(eq(households.id, sql.placeholder('id'))).prepare('claims_household_by_id'));
+
 export async function findHousehold(db: Db, id: string) {
-  const [row] = await db.select({
-    id: households.id, householdNo: households.householdNo, headName: households.headName,
-    villageCode: households.villageCode, countyCode: households.countyCode,
-  }).from(households).where(eq(households.id, id));
+  const [row] = await householdById(db).execute({ id });
   return row;
 }
 

@@ -7,6 +7,7 @@ import { todayInShanghai } from '../shared/dates.ts';
 import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
 import { parseIdNumber } from '../shared/id-number.ts';
 import { runImport, type ImportSummary } from './importer.ts';
+import { ttlCache } from '../shared/ttl-cache.ts';
 import * as store from './store.ts';
 
 export type { ImportSummary } from './importer.ts';
@@ -251,12 +252,22 @@ export async function putRegions(deps: AppDeps, ctx: RequestCtx & { actor: Actor
     await store.upsertRegions(tx, out);
     await audit(tx, ctx, { action: 'regions.put', entityType: 'region', summary: { count: out.length, first: out[0]?.code } });
   });
+  namesCache.invalidate();
   return { saved: out.length };
 }
 
-/** Names of region codes, for documents that print them (cards, ledgers). */
-export function regionNames(deps: Pick<AppDeps, 'db'>, codes: string[]) {
-  return store.regionNames(deps.db, codes);
+/**
+ * Region names are kept in process for 5 minutes per set of codes (the look-up and every card ask
+ * for their county, town and village): putRegions on this instance is seen at once, on another
+ * instance within 5 minutes — a renamed village printed under its old name for that long is
+ * acceptable (names change with administrative reforms, announced long before).
+ */
+const namesCache = ttlCache<Map<string, string>>(300_000);
+
+/** Names of region codes, for documents that print them (cards, ledgers). Do not modify the map. */
+export function regionNames(deps: Pick<AppDeps, 'db'>, codes: string[]): Promise<ReadonlyMap<string, string>> {
+  const unique = [...new Set(codes)].sort();
+  return namesCache.get(deps.db, unique.join(','), () => store.regionNames(deps.db, unique));
 }
 
 export async function childRegions(deps: AppDeps, actor: Actor, parentCode: string | undefined) {

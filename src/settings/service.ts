@@ -5,22 +5,57 @@ import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { badRequest, conflict, forbidden } from '../shared/errors.ts';
 import { CATALOGUE, type SettingKey, type SettingValue, SETTING_KEYS, isSettingKey } from './catalogue.ts';
 import { type Resolved, resolveSetting } from './rules.ts';
+import { ttlCache } from '../shared/ttl-cache.ts';
 import * as store from './store.ts';
 
 export type { SettingKey } from './catalogue.ts';
 
-export async function getSettings<K extends SettingKey>(
-  db: Db, keys: readonly K[], regionCode: string, day: string,
-): Promise<{ [P in K]: Resolved<SettingValue<P>> }> {
-  const rows = await store.candidateRows(db, [...keys], regionCode);
+/**
+ * The rows of a set of keys, per key, kept in process for SETTINGS_TTL_MS (src/shared/ttl-cache.ts):
+ * the busy endpoints (the household look-up, cards, claim report and read) resolve settings on every
+ * request, and a row changes a few times a year. A new row written on this instance (putSetting)
+ * is seen at once; on another instance within SETTINGS_TTL_MS — acceptable because a setting is a
+ * dated figure (rows are entered with their valid_from, usually ahead of the day) and a claim's
+ * deadlines or a card printed in those seconds would equally have been computed just before the
+ * change. Every resolution still picks the region and day per call, in memory.
+ */
+export const SETTINGS_TTL_MS = 30_000;
+const rowCache = ttlCache<Map<string, store.SettingDbRow[]>>(SETTINGS_TTL_MS, 1000);
+
+async function rowsByKey(db: Db, keys: readonly string[]) {
+  const sorted = [...new Set(keys)].sort();
+  return rowCache.get(db, sorted.join(','), async () => {
+    const byKey = new Map<string, store.SettingDbRow[]>(sorted.map((k) => [k, []]));
+    for (const r of await store.rowsOfKeys(db, sorted)) byKey.get(r.key)!.push(r);
+    return byKey;
+  });
+}
+
+function resolveAll<K extends SettingKey>(rows: Map<string, store.SettingDbRow[]>, keys: readonly K[], regionCode: string, day: string) {
   const out = {} as { [P in K]: Resolved<SettingValue<P>> };
   for (const key of keys) {
-    const resolved = resolveSetting(
-      rows.filter((r) => r.key === key) as never, CATALOGUE[key].defaults as never, regionCode, day);
+    // resolveSetting keeps only the rows whose prefix is a prefix of regionCode.
+    const resolved = resolveSetting(rows.get(key)! as never, CATALOGUE[key].defaults as never, regionCode, day);
     if (!resolved) throw badRequest('SETTING_NOT_IN_FORCE', `设置项 ${key} 在 ${day} 没有生效的取值`);
     out[key] = resolved as never;
   }
   return out;
+}
+
+export async function getSettings<K extends SettingKey>(
+  db: Db, keys: readonly K[], regionCode: string, day: string,
+): Promise<{ [P in K]: Resolved<SettingValue<P>> }> {
+  return resolveAll(await rowsByKey(db, keys), keys, regionCode, day);
+}
+
+/**
+ * The cached rows of some keys (as getSettings reads them) as a resolver for any region and day:
+ * for a transaction that needs settings without reading them on its own connection (take it before
+ * the transaction begins).
+ */
+export async function cachedSettings<K extends SettingKey>(db: Db, keys: readonly K[]) {
+  const rows = await rowsByKey(db, keys);
+  return (regionCode: string, day: string): { [P in K]: Resolved<SettingValue<P>> } => resolveAll(rows, keys, regionCode, day);
 }
 
 /**
@@ -86,7 +121,7 @@ export async function putSetting(deps: AppDeps, ctx: RequestCtx & { actor: Actor
   if (!inScope(ctx.actor.scopePrefix, input.regionPrefix)) {
     throw forbidden('只能为本辖区设置取值', 'OUT_OF_SCOPE');
   }
-  return deps.db.transaction(async (tx) => {
+  const row = await deps.db.transaction(async (tx) => {
     if (await store.findRow(tx, input.key, input.regionPrefix, input.validFrom)) {
       throw conflict('SETTING_EXISTS', '该地区在同一生效日期已有取值；请使用新的生效日期');
     }
@@ -97,4 +132,6 @@ export async function putSetting(deps: AppDeps, ctx: RequestCtx & { actor: Actor
     await audit(tx, ctx, { action: 'setting.put', entityType: 'setting', entityId: row.id, summary: { after: row } });
     return row;
   });
+  rowCache.invalidate();
+  return row;
 }

@@ -4,13 +4,6 @@ import { settings } from '../../db/schema/index.ts';
 
 export type SettingDbRow = typeof settings.$inferSelect;
 
-/** All rows of the keys whose region prefix is a prefix of `regionCode` (the candidates). */
-export async function candidateRows(db: Db, keys: string[], regionCode: string) {
-  return db.select().from(settings)
-    .where(and(inArray(settings.key, keys), sql`${regionCode} like ${settings.regionPrefix} || '%'`))
-    .orderBy(asc(settings.key), asc(settings.regionPrefix), asc(settings.validFrom));
-}
-
 /** Every row of some keys (for resolving many regions and days in memory). */
 export async function rowsOfKeys(db: Db, keys: string[]) {
   return db.select().from(settings).where(inArray(settings.key, keys))

@@ -150,8 +150,10 @@ export async function newLending(db: Db, countyCode: string, from: string, to: s
  * nothing is (ON_TIME below). Hash joins and one sort of the period's rows only.
  */
 function interestRun(countyCode: string, from: string, to: string): SQL {
+  // `l` inlined where it is used: the planner then hashes the county's loans (small) rather than
+  // the instalments and repayments (large) it would otherwise hash to join a materialised CTE.
   return sql`
-    l as (
+    l as not materialized (
       select id, lender_org_id, village_code from credit_loans where county_code = ${countyCode} and disbursed_on <= ${to}::date
     ), s as (
       select s.loan_id, s.seq, s.due_on, s.principal_fen, s.interest_fen from credit_schedule s join l on l.id = s.loan_id

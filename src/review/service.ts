@@ -61,7 +61,7 @@ async function figures(deps: AppDeps, countyCode: string, scope: YearScope): Pro
     store.openOverdue(db, ids),
     Promise.all(agreements.map((a) => findOrganisation(db, a.insurerOrgId))),
     // Credit: sums over every loan's instalments and repayments, its two large reads side by side.
-    creditFigures(deps, countyCode, from, to, (read) => store.tuned(db, { memory: true }, read)),
+    creditFigures(deps, countyCode, from, to, (read) => store.tuned(db, { memory: 'sort' }, read)),
   ]);
   // Cover
   const villages = [...new Set([...eligible.map((r) => r.village_code), ...enrolled.map((r) => r.village_code)])].sort();

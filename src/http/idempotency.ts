@@ -2,9 +2,10 @@
 // key gets the first answer again and creates nothing. Keys are per caller, stored in PostgreSQL,
 // so they hold across instances. The same key with a different body is refused (422).
 import { createHash } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { idempotencyKeys } from '../../db/schema/index.ts';
+import { type Db, rowsOf } from '../../db/types.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AppEnv } from './context.ts';
 
@@ -14,6 +15,19 @@ import type { AppEnv } from './context.ts';
  * operations behind keys refuse a second effect themselves (a claim's state, unique indexes).
  */
 export const PENDING_LEASE_SECONDS = 120;
+
+/**
+ * The key's own rows (pending, then the answer) commit without waiting for the WAL flush, as the
+ * rate-limit counters do: the operation's transaction between them still waits for it, and the two
+ * flushes were most of a claim report's wait under load (bench/load). Only a crash of PostgreSQL
+ * itself can lose them, within the moment before the flush; a retry then either finds the key
+ * pending (and takes it over after the lease) or not at all, runs again, and the operation's own
+ * guards refuse a second effect (a duplicate claim, a paid claim, the same file) — no double effect,
+ * only that answer instead of the replay. Not on the embedded database: it lives in the service's
+ * own process, so a killed service would be such a crash.
+ */
+const flush = (c: Context<AppEnv>) =>
+  c.var.deps.dbKind === 'postgres' ? sql`set_config('synchronous_commit', 'off', true)` : sql`1`;
 
 export async function withIdempotency(c: Context<AppEnv>, run: () => Promise<Response>): Promise<Response> {
   const key = c.req.header('idempotency-key');
@@ -30,9 +44,11 @@ export async function withIdempotency(c: Context<AppEnv>, run: () => Promise<Res
   const requestHash = createHash('sha256').update(c.req.method).update(c.req.path).update(body).digest('hex');
   const where = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
 
-  const inserted = await db.insert(idempotencyKeys)
-    .values({ scope, key, method: c.req.method, path: c.req.path, requestHash })
-    .onConflictDoNothing().returning({ key: idempotencyKeys.key });
+  const inserted = rowsOf(await db.execute(sql`
+    with no_flush as (select ${flush(c)})
+    insert into idempotency_keys (scope, key, method, path, request_hash)
+    select ${scope}, ${key}, ${c.req.method}, ${c.req.path}, ${requestHash} from no_flush
+    on conflict do nothing returning key`));
   if (!inserted.length) {
     const [prior] = await db.select().from(idempotencyKeys).where(where);
     if (prior && prior.requestHash !== requestHash) {
@@ -57,7 +73,7 @@ export async function withIdempotency(c: Context<AppEnv>, run: () => Promise<Res
     // When the database itself is gone these fail too: the key stays pending until its lease ends,
     // and the caller gets the original error.
     if (status >= 500) await db.delete(idempotencyKeys).where(where).catch(() => {});
-    else await db.update(idempotencyKeys).set({ status, response: (e as AppError).toBody() }).where(where).catch(() => {});
+    else await storeAnswer(db, flush(c), scope, key, status, (e as AppError).toBody()).catch(() => {});
     throw e;
   }
   if (res.status >= 500 || !res.headers.get('content-type')?.includes('application/json')) {
@@ -65,6 +81,13 @@ export async function withIdempotency(c: Context<AppEnv>, run: () => Promise<Res
     return res;
   }
   const json = await res.clone().json();
-  await db.update(idempotencyKeys).set({ status: res.status, response: json }).where(where);
+  await storeAnswer(db, flush(c), scope, key, res.status, json);
   return res;
+}
+
+async function storeAnswer(db: Db, noFlush: SQL, scope: string, key: string, status: number, response: unknown) {
+  await db.execute(sql`
+    with no_flush as (select ${noFlush})
+    update idempotency_keys set status = ${status}, response = ${JSON.stringify(response)}::jsonb
+    from no_flush where scope = ${scope} and key = ${key}`);
 }

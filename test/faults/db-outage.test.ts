@@ -153,7 +153,4 @@ describe.skipIf(!onPostgres)('PostgreSQL unreachable under a running server (Pos
     }));
   }, 120_000);
 });
-
-describe.skipIf(onPostgres)('PostgreSQL unreachable (embedded database)', () => {
-  it.skip('does not apply: the embedded database runs inside the process and cannot be cut away from it', () => {});
-});
+// Not on the embedded database: it runs inside the service's process and cannot be cut away from it.

@@ -31,7 +31,4 @@ describe.skipIf(onPostgres)('one process per embedded data folder', () => {
     expect(after.code, after.stderr).toBe(0);
   }, 120_000);
 });
-
-describe.skipIf(!onPostgres)('one process per embedded data folder (embedded database only)', () => {
-  it.skip('does not apply on PostgreSQL, which serves many processes', () => {});
-});
+// Not on PostgreSQL, which serves many processes.

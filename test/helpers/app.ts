@@ -57,8 +57,12 @@ export function userMaker(deps: AppDeps, prefix: string): TestApp['makeUser'] {
   };
 }
 
-export async function testApp(opts: { now?: () => Date; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const database = await testDatabase();
+/**
+ * `database`: an existing one (already migrated and not yet bootstrapped, e.g. the one servers under
+ * test run on) instead of a fresh test database; it is then left open by close().
+ */
+export async function testApp(opts: { now?: () => Date; env?: Record<string, string>; database?: TestDatabase } = {}): Promise<TestApp> {
+  const database = opts.database ?? await testDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', PII_KEY: TEST_PII_KEY, ...opts.env });
   const running: Array<Promise<unknown>> = [];
   const deps: AppDeps = {
@@ -83,7 +87,7 @@ export async function testApp(opts: { now?: () => Date; env?: Record<string, str
     async close() {
       // Background work (an import job, event consumers after a payment) finishes before the database closes.
       await Promise.allSettled(running.splice(0));
-      await database.close();
+      if (!opts.database) await database.close();
     },
   };
 }

@@ -7,42 +7,16 @@ import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../db/migrate.ts';
 import { rowsOf } from '../../db/types.ts';
-import * as access from '../../src/access/service.ts';
-import { createApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
 import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
-import type { AppDeps } from '../../src/http/context.ts';
-import { nodeSpreadsheets } from '../../src/io/spreadsheets.ts';
 import { JOBS } from '../../src/jobs/schedule.ts';
-import { createLogger } from '../../src/shared/log.ts';
-import { createPii, decodeMasterKey } from '../../src/shared/pii.ts';
-import { requestCaller, TEST_PII_KEY, type TestApp, userMaker } from '../helpers/app.ts';
+import { testApp } from '../helpers/app.ts';
 import { insuredCounty } from '../helpers/county.ts';
-import { onPostgres, type TestDatabase } from '../helpers/db.ts';
+import { onPostgres } from '../helpers/db.ts';
 import { processEnv, run, type Server, startServer } from '../helpers/spawn.ts';
 import { baseList, COUNTY } from '../registry/fixtures.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => { for (const c of cleanups.reverse()) await c().catch(() => {}); });
-
-/** The app in this process on the servers' database: the fixtures are made through the service. */
-async function appOn(database: TestDatabase): Promise<TestApp> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', PII_KEY: TEST_PII_KEY });
-  const deps: AppDeps = {
-    db: database.db, dbKind: 'postgres', pii: createPii(decodeMasterKey(TEST_PII_KEY)), config,
-    log: createLogger('silent'), now: () => new Date(), background: () => {}, spreadsheets: nodeSpreadsheets,
-  };
-  const app = createApp(deps);
-  const admin = await access.bootstrapAdmin(deps);
-  if (!admin) throw new Error('bootstrap did not run on a fresh database');
-  const call = requestCaller(app);
-  return {
-    app, deps, database, adminToken: admin.token, call,
-    makeUser: userMaker(deps, 'inst'),
-    drain: async () => {},
-    close: async () => {},
-  };
-}
 
 /** The JSON log lines of a process's output with this msg. */
 const logLines = (out: string, msg: string) => out.split('\n').filter((l) => l.startsWith('{'))
@@ -55,20 +29,14 @@ async function awayFromWindowEnd(windowSeconds: number, needSeconds: number) {
   if (left < needSeconds) await new Promise((r) => setTimeout(r, left * 1000 + 200));
 }
 
-const describeOnPg = onPostgres ? describe : describe.skip;
-if (!onPostgres) {
-  describe('two server instances', () => {
-    it.skip('need PostgreSQL (TEST_DATABASE_URL): one process owns an embedded PGlite folder, so two instances cannot share it', () => {});
-  });
-}
-
-describeOnPg('two server instances on one PostgreSQL database', () => {
+// PostgreSQL only (TEST_DATABASE_URL): one process owns an embedded PGlite folder, so two instances cannot share it.
+describe.skipIf(!onPostgres)('two server instances on one PostgreSQL database', () => {
   it('run each job once per period, share rate limits and idempotency keys, and serve a split load', async () => {
     const pe = await processEnv();
     cleanups.push(pe.close);
     const env = { ...pe.env, AUTH_FAILURES_PER_MINUTE: '6', LOOKUPS_PER_ID_PER_HOUR: '3', LOOKUPS_PER_MINUTE: '1000' };
     await runMigrations(pe.database!, pe.database!.url);
-    const t = await appOn(pe.database!);
+    const t = await testApp({ database: pe.database! });
     const c = await insuredCounty(t);
     const head = baseList().find((r) => r.姓名 === '张德明')!;
     const zhang = await c.person('张德明');

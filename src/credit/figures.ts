@@ -5,10 +5,8 @@
 import { sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/types.ts';
 import type { AppDeps } from '../http/context.ts';
-import { settingsResolver } from '../settings/service.ts';
+import { hasSubRegionRows, settingsResolver } from '../settings/service.ts';
 import { addDays, todayInShanghai } from '../shared/dates.ts';
-import { scopePrefix } from '../access/service.ts';
-import { rowsWithin } from '../settings/store.ts';
 import { applyBasisPoints } from '../shared/money.ts';
 import * as rs from './report-store.ts';
 
@@ -49,9 +47,8 @@ async function interestAndSubsidy(
   db: Db, countyCode: string, from: string, to: string, each: <T>(read: (db: Db) => Promise<T>) => Promise<T>,
 ): Promise<{ dueFen: number; subsidyFen: number }> {
   const KEY = 'credit.interest_subsidy_bp';
-  const county = scopePrefix(countyCode);
-  const [ratioOf, local] = await Promise.all([settingsResolver(db, [KEY]), rowsWithin(db, county, KEY)]);
-  if (!local.some((r) => r.regionPrefix.length > county.length)) {
+  const [ratioOf, local] = await Promise.all([settingsResolver(db, [KEY]), hasSubRegionRows(db, countyCode, KEY)]);
+  if (!local) {
     const bpOfDay: number[] = [];
     for (let d = from; d <= to; d = addDays(d, 1)) bpOfDay.push(ratioOf(countyCode, d)[KEY].value);
     return each((tx) => rs.interestTotals(tx, countyCode, from, to, bpOfDay));

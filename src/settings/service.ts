@@ -83,6 +83,12 @@ export async function settingsResolver<K extends SettingKey>(db: Db, keys: reado
   };
 }
 
+/** Whether a region below `regionCode` (a town, a village) has rows of its own for `key`. */
+export async function hasSubRegionRows(db: Db, regionCode: string, key: SettingKey): Promise<boolean> {
+  const prefix = scopePrefix(regionCode);
+  return (await store.rowsWithin(db, prefix, key)).some((r) => r.regionPrefix.length > prefix.length);
+}
+
 export async function getSetting<K extends SettingKey>(db: Db, key: K, regionCode: string, day: string) {
   return (await getSettings(db, [key], regionCode, day))[key].value as SettingValue<K>;
 }

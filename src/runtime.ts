@@ -7,6 +7,7 @@ import type { Database } from '../db/types.ts';
 import type { AppConfig } from './config.ts';
 import type { AppDeps } from './http/context.ts';
 import { createLogger, type Logger } from './shared/log.ts';
+import { stdoutLines } from './shared/log-node.ts';
 import { createPii, decodeMasterKey, decodeMasterKeys, generateMasterKey } from './shared/pii.ts';
 import { nodeSpreadsheets } from './io/spreadsheets.ts';
 import { nodeCardsRuntime, nodeReviewPdf } from './io/card-files.ts';
@@ -49,7 +50,7 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: AppConfig, opts: { migrate?: boolean; log?: Logger } = {}): Promise<Runtime> {
-  const log = opts.log ?? createLogger(config.logLevel);
+  const log = opts.log ?? createLogger(config.logLevel, stdoutLines);
   const masterKey = loadMasterKey(config, log);
   const retiredKeys = loadRetiredKeys(config);
   const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });

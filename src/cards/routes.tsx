@@ -2,9 +2,8 @@
 // own pages (/card look-up, the signed card download, /verify/:cardNo).
 import { z } from 'zod';
 import { ctxOf } from '../http/context.ts';
-import { clientAddress, consumeRate, consumeRates } from '../http/rate-limit.ts';
+import { clientAddress, consumeRate } from '../http/rate-limit.ts';
 import { route } from '../http/route.ts';
-import { parseIdNumber } from '../shared/id-number.ts';
 import { LimitedPage, LookupPage, NOT_FOUND_NOTICE, ReportedPage, ReportRefusedPage, ResultPage, VerifyPage } from '../web/card.tsx';
 import { reportClaim } from '../claims/service.ts';
 import { LINE_NAMES, LINES, type Line } from '../cover/schedule.ts';
@@ -86,17 +85,9 @@ export const cardRoutes = [
       const form = await c.req.parseBody();
       const name = typeof form.name === 'string' ? form.name.slice(0, 30) : '';
       const idNumber = typeof form.idNumber === 'string' ? form.idNumber.slice(0, 30) : '';
-      const now = deps.now();
-      const id = parseIdNumber(idNumber.trim());
-      // Both counters in one statement, the client's first (one lock order for every look-up).
-      const limits = await consumeRates(deps.db, [
-        { bucket: `card-lookup:ip:${clientAddress(c)}`, limit: deps.config.lookupsPerMinute, windowSeconds: 60 },
-        { bucket: `card-lookup:id:${deps.pii.hash(id.ok ? id.value.id18 : 'invalid')}`, limit: deps.config.lookupsPerIdPerHour, windowSeconds: 3600 },
-      ], now);
-      for (const r of limits) {
-        if (!r.allowed) return c.html(<LimitedPage seconds={r.retryAfterSeconds} />, 429, { 'retry-after': String(r.retryAfterSeconds) });
-      }
-      const v = await svc.lookUp(deps, name, idNumber);
+      const r = await svc.lookUp(deps, name, idNumber, clientAddress(c));
+      if (r.limited) return c.html(<LimitedPage seconds={r.limited.retryAfterSeconds} />, 429, { 'retry-after': String(r.limited.retryAfterSeconds) });
+      const v = r.view;
       c.header('cache-control', 'no-store');
       if (!v) return c.html(<LookupPage notice={NOT_FOUND_NOTICE} />);
       return c.html(<ResultPage v={v} minutes={svc.LINK_SECONDS / 60} />);

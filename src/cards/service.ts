@@ -9,6 +9,7 @@ import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { getSetting, getSettings } from '../settings/service.ts';
 import { todayInShanghai } from '../shared/dates.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import { rateResults, rateUpsert, rateWindows } from '../http/rate-limit.ts';
 import { parseIdNumber } from '../shared/id-number.ts';
 import { maskName } from '../shared/pii.ts';
 import { ttlCache } from '../shared/ttl-cache.ts';
@@ -51,7 +52,7 @@ export function template(deps: AppDeps, name: string): CardTemplate {
 type Agreement = NonNullable<Awaited<ReturnType<typeof agreementById>>>;
 
 /** The day a card describes: today within the policy period (cards are printed before it starts too). */
-function cardDay(a: Agreement, today: string): string {
+function cardDay(a: Pick<Agreement, 'periodStart' | 'periodEnd'>, today: string): string {
   return today < a.periodStart ? a.periodStart : today > a.periodEnd ? a.periodEnd : today;
 }
 
@@ -70,7 +71,7 @@ export function verifyUrl(deps: AppDeps, cardNo: string): string {
 }
 
 /** Everything on the cards of some households of an agreement, in print order. */
-async function cardData(deps: AppDeps, a: Agreement, rows: store.MemberRow[]): Promise<{ cards: CardData[]; template: CardTemplate }> {
+async function cardData(deps: AppDeps, a: store.CardAgreement, rows: store.MemberRow[]): Promise<{ cards: CardData[]; template: CardTemplate }> {
   const day = cardDay(a, todayInShanghai(deps.now()));
   const s = await getSettings(deps.db, ['cards.template', 'cards.claim_hotline', 'cards.report_within_hours',
     'claims.decision_days', 'claims.payment_days'], a.countyCode, day);
@@ -297,25 +298,31 @@ const NO_HOUSEHOLD = '00000000-0000-0000-0000-000000000000';
  * claims: store.lookUpHousehold), so the time taken does not tell them apart either; only a
  * household with something to show costs more.
  */
-export async function lookUp(deps: AppDeps, name: string, idNumber: string) {
+export async function lookUp(deps: AppDeps, name: string, idNumber: string, clientAddress: string) {
+  const now = deps.now();
   const id = parseIdNumber(idNumber.trim());
   // Hash even a malformed number, so both paths cost the same.
   const hash = deps.pii.hash(id.ok ? id.value.id18 : `invalid:${idNumber}`);
-  const found = await store.lookUpHousehold(deps.db, hash, name.trim(), NO_HOUSEHOLD);
-  if (!id.ok || !found.household_id) return null;
+  // Both counters (the client's first: one lock order for every look-up) in the look-up's statement.
+  const windows = rateWindows([
+    { bucket: `card-lookup:ip:${clientAddress}`, limit: deps.config.lookupsPerMinute, windowSeconds: 60 },
+    { bucket: `card-lookup:id:${id.ok ? hash : deps.pii.hash('invalid')}`, limit: deps.config.lookupsPerIdPerHour, windowSeconds: 3600 },
+  ], now);
+  const today = todayInShanghai(now);
+  const found = await store.lookUpHousehold(deps.db, { idHash: hash, name: name.trim(), noHousehold: NO_HOUSEHOLD, today, limits: rateUpsert(windows) });
+  const limited = rateResults(windows, found.hits, now).find((r) => !r.allowed);
+  if (limited) return { limited, view: null };
+  if (!id.ok || !found.household_id) return { limited, view: null };
   const householdId = found.household_id;
-  const { agreement_id: agreementId, claims } = found;
-  const a = agreementId ? await store.findAgreement(deps.db, agreementId) : undefined;
-  const day = a ? cardDay(a, todayInShanghai(deps.now())) : todayInShanghai(deps.now());
-  const rows = a ? await store.coveredMembers(deps.db, a.id, day, { householdId }) : [];
+  const { agreement: a, members: rows, claims } = found;
   const data = a && rows.length ? (await cardData(deps, a, rows)).cards[0]! : null;
-  if (!data && !claims.length) return null;
-  const expires = Math.floor(deps.now().getTime() / 1000) + LINK_SECONDS;
-  const reportExpires = Math.floor(deps.now().getTime() / 1000) + REPORT_SECONDS;
-  return {
+  if (!data && !claims.length) return { limited, view: null };
+  const expires = Math.floor(now.getTime() / 1000) + LINK_SECONDS;
+  const reportExpires = Math.floor(now.getTime() / 1000) + REPORT_SECONDS;
+  return { limited, view: {
     householdId, headName: maskName(name.trim()),
     report: a && data ? {
-      agreementId: a.id, expires: reportExpires, sig: signReport(deps, householdId, reportExpires), today: todayInShanghai(deps.now()),
+      agreementId: a.id, expires: reportExpires, sig: signReport(deps, householdId, reportExpires), today,
       members: rows.map((r) => ({ personId: r.person_id, label: `${maskName(r.name)}（${r.relationship_label}）` })),
     } : null,
     card: data && {
@@ -325,7 +332,7 @@ export async function lookUp(deps: AppDeps, name: string, idNumber: string) {
       link: `/card/pdf/${householdId}?expires=${expires}&sig=${signLink(deps, householdId, expires)}`,
     },
     claims,
-  };
+  } };
 }
 
 export async function verify(deps: AppDeps, cardNoInput: string) {

@@ -1,5 +1,5 @@
 // Queries of the cards module.
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import { cardBatchChunks, cardBatches, cards, cardSeq } from '../../db/schema/cards.ts';
 import { coverAgreements } from '../../db/schema/cover.ts';
 import { type Db, rowsOf } from '../../db/types.ts';
@@ -84,28 +84,70 @@ export interface HouseholdClaim {
   approved_fen: number | null; paid_fen: number;
 }
 
+/** What a card needs of its agreement (the look-up reads only this much). */
+export interface CardAgreement {
+  id: string; countyCode: string; insurerOrgId: string; periodStart: string; periodEnd: string;
+  schedule: unknown; claimTerms: unknown; policyNo: string | null; agreementNo: string;
+}
+
+export interface LookUpRow {
+  household_id: string | null;
+  agreement: CardAgreement | null;
+  /** Covered members on the card's day (today within the agreement's period), head first. */
+  members: MemberRow[];
+  claims: HouseholdClaim[];
+  /** The rate counters' new counts (the `limits` statement's rows). */
+  hits: Array<{ bucket: string; count: number }>;
+}
+
 /**
- * The self-service look-up in one statement: the household whose active head has this ID-number
- * hash and this name (null when none does), the agreement that covers it most recently and its
- * claims, newest first. With no such head the same statement looks up the agreement and the claims
- * of `noHousehold` (an id no row has), so every answer costs the same index probes.
+ * The self-service look-up in one statement: the rate counters' upsert (`limits`, run first and to
+ * completion as a data-modifying WITH), the household whose active head has this ID-number hash and
+ * this name (null when none does), the agreement that covers it most recently, its members covered
+ * on the card's day (today, kept within the agreement's period) with the card number, and its claims,
+ * newest first. With no such head the same statement reads the agreement, members and claims of
+ * `noHousehold` (an id no row has), so every answer costs the same index probes. One round trip:
+ * the look-up was four statements (bench/load).
  */
-export async function lookUpHousehold(db: Db, idHash: string, name: string, noHousehold: string) {
-  const [row] = rowsOf<{ household_id: string | null; agreement_id: string | null; claims: HouseholdClaim[] }>(await db.execute(sql`
-    with head as (
+export async function lookUpHousehold(db: Db, q: { idHash: string; name: string; noHousehold: string; today: string; limits: SQL }): Promise<LookUpRow> {
+  const [row] = rowsOf<LookUpRow>(await db.execute(sql`
+    with hits as (${q.limits}), head as (
       select p.household_id from persons p
-      where p.id_hash = ${idHash} and p.is_head and p.status = 'active' and p.name = ${name} limit 1
+      where p.id_hash = ${q.idHash} and p.is_head and p.status = 'active' and p.name = ${q.name} limit 1
     ), target as (
-      select coalesce((select household_id from head), ${noHousehold}::uuid) as household_id
+      select coalesce((select household_id from head), ${q.noHousehold}::uuid) as household_id
+    ), ag as (
+      select a.*, least(greatest(${q.today}::date, a.period_start), a.period_end) as card_day
+      from cover_agreements a
+      where a.id = (select e.agreement_id from cover_enrolments e, target t where e.household_id = t.household_id
+                    order by e.cover_start desc, e.cover_end desc limit 1)
+    ), members as (
+      select h.id as household_id, h.household_no, h.head_name, h.village_code,
+             (select hp.id_masked from persons hp where hp.household_id = h.id and hp.is_head limit 1) as head_id_masked,
+             p.id as person_id, p.name, p.relationship_label,
+             (select c.card_no from cards c where c.agreement_id = e.agreement_id and c.household_id = h.id) as card_no,
+             p.is_head, p.relationship_code
+      from ag
+      join target t on true
+      join cover_enrolments e on e.agreement_id = ag.id and e.household_id = t.household_id
+        and e.cover_start <= ag.card_day and e.cover_end >= ag.card_day
+      join persons p on p.id = e.person_id
+      join households h on h.id = e.household_id
     )
     select (select household_id from head) as household_id,
-      (select e.agreement_id from cover_enrolments e where e.household_id = t.household_id
-        order by e.cover_start desc, e.cover_end desc limit 1) as agreement_id,
+      (select json_build_object('id', id, 'countyCode', county_code, 'insurerOrgId', insurer_org_id,
+         'periodStart', period_start::text, 'periodEnd', period_end::text, 'schedule', schedule,
+         'claimTerms', claim_terms, 'policyNo', policy_no, 'agreementNo', agreement_no) from ag) as agreement,
+      (select coalesce(json_agg(json_build_object('household_id', m.household_id, 'household_no', m.household_no,
+         'head_name', m.head_name, 'village_code', m.village_code, 'head_id_masked', m.head_id_masked,
+         'person_id', m.person_id, 'name', m.name, 'relationship_label', m.relationship_label, 'card_no', m.card_no)
+         order by m.is_head desc, m.relationship_code, m.name), '[]'::json) from members m) as members,
       (select coalesce(json_agg(c), '[]'::json) from (
         select claim_no, line, loss_date::text as loss_date, reported_on::text as reported_on, status, decision,
                approved_fen::float8 as approved_fen, paid_fen::float8 as paid_fen
-        from claims where household_id = t.household_id order by reported_on desc, claim_no desc limit 50) c) as claims
-    from target t`));
+        from claims cl where cl.household_id = (select household_id from target) order by reported_on desc, claim_no desc limit 50) c) as claims,
+      (select coalesce(json_agg(json_build_object('bucket', bucket, 'count', count)), '[]'::json) from hits) as hits
+    `));
   return row!;
 }
 

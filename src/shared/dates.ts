@@ -131,8 +131,18 @@ const shanghaiFormatter = new Intl.DateTimeFormat('en-US', {
 });
 
 /** The Asia/Shanghai calendar day containing the instant `now`. */
+// China has kept UTC+8 all year since its last summer time ended (1991-09-15 02:00 +09:00): from that
+// instant on, the day is the UTC day of the instant plus eight hours — no Intl per call (it was ~1%
+// of a loaded server's CPU). Earlier instants ask the time-zone database.
+const SHANGHAI_FIXED_SINCE = Date.UTC(1991, 8, 14, 17); // 1991-09-15 01:00 +08:00
+const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+
 export function todayInShanghai(now: Date): IsoDate {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new RangeError('无效的时间');
+  const t = now.getTime();
+  if (t >= SHANGHAI_FIXED_SINCE && t < 253402300800000 - SHANGHAI_OFFSET_MS) {
+    return new Date(t + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  }
   let y = 0;
   let m = 0;
   let d = 0;

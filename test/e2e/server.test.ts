@@ -2,7 +2,7 @@
 // stops gracefully on SIGTERM, and keeps its data across a restart.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { onPostgres } from '../helpers/db.ts';
 import { processEnv, startServer } from '../helpers/spawn.ts';
 
@@ -28,7 +28,8 @@ describe(`server process on ${onPostgres ? 'PostgreSQL' : 'the embedded database
     });
     expect(created.status).toBe(201);
     const org = await created.json();
-    expect(first.stdout()).toMatch(/"msg":"request".*"status":201/);
+    // The request log goes out on the event loop's next turn (src/shared/log-node.ts), maybe after the answer.
+    await vi.waitFor(() => expect(first.stdout()).toMatch(/"msg":"request".*"status":201/), { timeout: 5_000 });
     const key = onPostgres ? null : readFileSync(join(pe.dataDir, 'pii.key'), 'utf8');
 
     expect(await first.stop('SIGTERM')).toBe(0);

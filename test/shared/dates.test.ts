@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   wholeMonthsBetween,
@@ -34,6 +35,25 @@ describe('todayInShanghai', () => {
 
   it('rejects an invalid Date', () => {
     expect(() => todayInShanghai(new Date('nope'))).toThrow(RangeError);
+  });
+
+  // The fixed +8 h path against the time-zone database, and the summer-time years (1986–1991) before it.
+  it.each([
+    ['1991-09-14T14:59:59.999Z', '1991-09-14'], // 23:59:59 +09:00, summer time
+    ['1991-09-14T15:00:00.000Z', '1991-09-15'], // 00:00 +09:00
+    ['1991-09-14T16:59:59.999Z', '1991-09-15'], // 01:59:59 +09:00, the last summer-time instant
+    ['1991-09-14T17:00:00.000Z', '1991-09-15'], // 01:00 +08:00, the first of the fixed offset
+    ['1988-07-01T15:30:00.000Z', '1988-07-02'], // summer time (+09:00): 00:30 on the 2nd
+    ['9999-12-31T15:59:59.999Z', '9999-12-31'],
+  ])('%s → %s (edges of the fixed offset)', (instant, expected) => {
+    expect(todayInShanghai(new Date(instant))).toBe(expected);
+  });
+
+  it('agrees with Intl on the fixed-offset path', () => {
+    const intl = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+    fc.assert(fc.property(fc.integer({ min: Date.UTC(1991, 8, 14, 17), max: Date.UTC(2200, 0, 1) }), (t) => {
+      expect(todayInShanghai(new Date(t))).toBe(intl.format(new Date(t)));
+    }), { numRuns: 2000 });
   });
 });
 

@@ -2,10 +2,14 @@
 // costs in round trips to PostgreSQL. The app runs in-process on a small filled database (fill.ts and
 // prepare.ts as in run.ts); each endpoint is called once to warm up, then once with every statement
 // recorded (postgres.js `debug`).
-//   npx tsx bench/load/queries.ts [--persons 3000] [--sql] [--repeat 200] [--unprepared]
-// --sql prints the statements; --repeat N times N more calls of each, one after another (ms per call);
+//   npx tsx bench/load/queries.ts [--persons 3000] [--sql] [--repeat 200] [--unprepared] [--only look-up]
+// --profile PREFIX writes a CPU profile of each endpoint's repeated calls (PREFIX.<endpoint>.cpuprofile);
+// --only TEXT calls only the endpoints whose name contains TEXT; --sql prints the statements; --repeat N times N more calls of each, one after another (ms per call, and
+// the CPU this process spent per call: the request's own cost without the load generator's);
 // the client prepares statements as db/connect-postgres.ts does (`preparing`); --unprepared leaves
 // drizzle's default (prepare: false: two round trips per statement with parameters) to compare.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
@@ -24,7 +28,7 @@ import { fill } from '../review/fill.ts';
 import { prepare, REPORT_FROM, rfcIds } from './prepare.ts';
 
 const { values } = parseArgs({ options: {
-  persons: { type: 'string' }, sql: { type: 'boolean' }, repeat: { type: 'string' }, unprepared: { type: 'boolean' },
+  persons: { type: 'string' }, sql: { type: 'boolean' }, repeat: { type: 'string' }, unprepared: { type: 'boolean' }, only: { type: 'string' }, profile: { type: 'string' },
 } });
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const scratch = await scratchDatabase(adminUrl, { prefix: 'znb_load_q', migrate: false });
@@ -66,6 +70,7 @@ try {
     ['claim read', (i) => new Request(`http://x/api/v1/claims/${f.claims[i]}`, { headers: auth })],
   ];
   for (const [name, make] of calls) {
+    if (values.only && !name.includes(values.only)) continue;
     const warm = await app.fetch(make(0));
     if (warm.status >= 300) throw new Error(`${name}: ${warm.status} ${await warm.text()}`);
     log = [];
@@ -76,13 +81,24 @@ try {
     console.log(`${name}: ${res.status}, ${statements.length} statements`);
     if (values.sql) for (const s of statements) console.log(`    ${s.slice(0, 240)}`);
     if (!repeat) continue;
+    const session = values.profile ? new Session() : null;
+    if (session) { session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.start'); }
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < repeat; i++) {
       const r = await app.fetch(make(name.startsWith('household') ? i % 10 : 2 + i));
       if (r.status >= 300) throw new Error(`${name}: ${r.status} ${await r.text()}`);
       await r.arrayBuffer();
     }
-    console.log(`    ${((performance.now() - t0) / repeat).toFixed(2)} ms per call (${repeat} calls, one after another)`);
+    const cpu = process.cpuUsage(cpu0);
+    if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      const file = `${values.profile}.${name.split(' ')[0]}-${name.split(' ')[1]}.cpuprofile`;
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`    CPU profile of the repeated calls: ${file}`);
+    }
+    console.log(`    ${((performance.now() - t0) / repeat).toFixed(2)} ms per call, ${((cpu.user + cpu.system) / 1000 / repeat).toFixed(2)} ms of this process's CPU (${repeat} calls, one after another)`);
   }
 } finally {
   await client.end({ timeout: 5 });

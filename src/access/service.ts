@@ -27,9 +27,9 @@ export interface AuditEntry {
   summary?: Record<string, unknown>;
 }
 
-/** Write the audit row of a mutation. Call it inside the mutation's transaction. */
-export async function audit(db: Db, ctx: RequestCtx, e: AuditEntry): Promise<void> {
-  await store.insertAudit(db, {
+/** The audit row of a mutation (for a statement that writes it with the mutation itself). */
+export function auditRow(ctx: RequestCtx, e: AuditEntry): store.NewAudit {
+  return {
     userId: ctx.actor?.userId ?? null,
     orgId: ctx.actor?.orgId ?? null,
     role: ctx.actor?.role ?? 'system',
@@ -38,7 +38,12 @@ export async function audit(db: Db, ctx: RequestCtx, e: AuditEntry): Promise<voi
     entityId: e.entityId ?? null,
     summary: e.summary ?? {},
     requestId: ctx.requestId,
-  });
+  };
+}
+
+/** Write the audit row of a mutation. Call it inside the mutation's transaction. */
+export async function audit(db: Db, ctx: RequestCtx, e: AuditEntry): Promise<void> {
+  await store.insertAudit(db, auditRow(ctx, e));
 }
 
 /**

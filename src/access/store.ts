@@ -126,7 +126,9 @@ export async function touchToken(db: Db, id: string, at: Date) {
     .where(and(eq(apiTokens.id, id), sql`(${apiTokens.lastUsedAt} is null or ${apiTokens.lastUsedAt} < ${at.toISOString()}::timestamptz - interval '1 minute')`));
 }
 
-export async function insertAudit(db: Db, v: typeof auditLog.$inferInsert) {
+export type NewAudit = typeof auditLog.$inferInsert;
+
+export async function insertAudit(db: Db, v: NewAudit) {
   await db.insert(auditLog).values(v);
 }
 

@@ -1,7 +1,7 @@
 // Use cases of the claims module, part one: who may see and do what, the report (报案), reads and
 // lists, and the deadline job. The insurer's processing steps are in process.ts; the monthly
 // summary in summary.ts. Other modules import only this file.
-import { type Actor, audit, inScope, scopePrefix } from '../access/service.ts';
+import { type Actor, audit, auditRow, inScope, scopePrefix } from '../access/service.ts';
 import { agreementById, canRead as canReadAgreement } from '../cover/service.ts';
 import { CAUSE_NAMES, type Cause, type CoverageSchedule, LINE_NAMES, type Line } from '../cover/schedule.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
@@ -176,58 +176,53 @@ export function isPreliminary(d: unknown): d is PreliminaryDetails {
 export async function reportClaim(deps: AppDeps, ctx: RequestCtx, input: ReportInput, via: 'staff' | 'household' = 'staff') {
   const today = todayInShanghai(deps.now());
   const line = input.details.line as Line;
-  // The deadline settings of the answer, from the in-process cache, taken before the transaction.
+  // The deadline settings of the answer, from the in-process cache.
   const resolve = await cachedSettings(deps.db, DEADLINE_KEYS);
-  return deps.db.transaction(async (tx) => {
-    const d = { ...deps, db: tx };
-    // Statements that do not depend on each other are sent together (postgres.js pipelines them on
-    // the transaction's connection: one round trip); the checks still apply in the order written.
-    const insuredP = insured(d, line, input);
-    insuredP.catch(() => {}); // its failure is reported below, after the agreement's
-    const a = await agreementById(d, input.agreementId);
-    if (!a || (ctx.actor && !mayReportUnder(ctx.actor, a))) throw notFound('协议不存在');
-    if (a.status === 'draft' || a.status === 'signed') {
-      throw conflict('AGREEMENT_NOT_IN_FORCE', '协议尚未生效（保险公司尚未出具保单），不能报案');
-    }
-    const { household, person } = await insuredP;
-    if (household.countyCode !== a.countyCode) throw unprocessable('CLAIM_NOT_COVERED', '该户不在本协议所属县的名单中');
-    if (ctx.actor) assertReporter(ctx.actor, a, household.villageCode);
+  // No transaction around the checks: at READ COMMITTED one would lock nothing the checks read, so
+  // it guarded no more than this does; the claim, its first event and its audit row are written by
+  // one atomic statement (store.insertReportedClaim). Reads that do not depend on each other go out
+  // together; the checks still apply in the order written.
+  const insuredP = insured(deps, line, input);
+  insuredP.catch(() => {}); // its failure is reported below, after the agreement's
+  const a = await agreementById(deps, input.agreementId);
+  if (!a || (ctx.actor && !mayReportUnder(ctx.actor, a))) throw notFound('协议不存在');
+  if (a.status === 'draft' || a.status === 'signed') {
+    throw conflict('AGREEMENT_NOT_IN_FORCE', '协议尚未生效（保险公司尚未出具保单），不能报案');
+  }
+  const { household, person } = await insuredP;
+  if (household.countyCode !== a.countyCode) throw unprocessable('CLAIM_NOT_COVERED', '该户不在本协议所属县的名单中');
+  if (ctx.actor) assertReporter(ctx.actor, a, household.villageCode);
 
-    const [covered, dup] = await Promise.all([
-      store.coveredOn(tx, a.id, person ? { personId: person.id } : { householdId: household.id }, input.lossDate),
-      store.findDuplicate(tx, { agreementId: a.id, householdId: household.id, personId: person?.id ?? null, line, lossDate: input.lossDate }),
-    ]);
-    const refusals = checkReport({
-      schedule: a.schedule as CoverageSchedule, line, cause: input.cause, lossDate: input.lossDate, today,
-      coveredOnLossDate: covered, periodStart: a.periodStart, periodEnd: a.periodEnd,
-      ...(person ? { ageOnLossDate: ageOn(person.birthDate, input.lossDate) } : {}),
-    });
-    if (refusals.length) throw unprocessable(refusals[0]!.code, refusals[0]!.message, { refusals });
-    // The claimed items must make sense against the schedule (an agricultural item it insures…).
-    if (!isPreliminary(input.details)) {
-      const trial = assess(a.schedule as CoverageSchedule, input.details, { paidFen: 0 });
-      if (!trial.ok) throw unprocessable(trial.code, trial.message);
-    }
-
-    if (dup) {
-      throw conflict('CLAIM_DUPLICATE', `同一${person ? '被保险人' : '户'}、同一险种、同一出险日期已有理赔案件 ${dup.claimNo}`, { claimId: dup.id, claimNo: dup.claimNo });
-    }
-    const claim = await store.insertNumberedClaim(tx, today.slice(0, 4), {
-      agreementId: a.id, countyCode: a.countyCode, villageCode: household.villageCode, householdId: household.id,
-      personId: person?.id ?? null, line, cause: input.cause, lossDate: input.lossDate, place: input.place,
-      description: input.description, details: input.details, reporterName: input.reporterName ?? null,
-      reporterPhoneEnc: input.reporterPhone ? deps.pii.encrypt(input.reporterPhone) : null,
-      reportedVia: via, reportedBy: ctx.actor?.userId ?? null, reportedOn: today,
-    });
-    await Promise.all([
-      store.insertEvent(tx, {
-        claimId: claim.id, action: 'report', fromStatus: null, toStatus: 'reported', on: today,
-        actorId: ctx.actor?.userId ?? null, actorRole: ctx.actor?.role ?? via,
-      }),
-      audit(tx, ctx, { action: 'claim.report', entityType: 'claim', entityId: claim.id, summary: { claimNo: claim.claimNo, line, via } }),
-    ]);
-    return view(d, claim, a, today, resolve, { household, person, documents: [] });
+  const [covered, dup] = await Promise.all([
+    store.coveredOn(deps.db, a.id, person ? { personId: person.id } : { householdId: household.id }, input.lossDate),
+    store.findDuplicate(deps.db, { agreementId: a.id, householdId: household.id, personId: person?.id ?? null, line, lossDate: input.lossDate }),
+  ]);
+  const refusals = checkReport({
+    schedule: a.schedule as CoverageSchedule, line, cause: input.cause, lossDate: input.lossDate, today,
+    coveredOnLossDate: covered, periodStart: a.periodStart, periodEnd: a.periodEnd,
+    ...(person ? { ageOnLossDate: ageOn(person.birthDate, input.lossDate) } : {}),
   });
+  if (refusals.length) throw unprocessable(refusals[0]!.code, refusals[0]!.message, { refusals });
+  // The claimed items must make sense against the schedule (an agricultural item it insures…).
+  if (!isPreliminary(input.details)) {
+    const trial = assess(a.schedule as CoverageSchedule, input.details, { paidFen: 0 });
+    if (!trial.ok) throw unprocessable(trial.code, trial.message);
+  }
+
+  if (dup) {
+    throw conflict('CLAIM_DUPLICATE', `同一${person ? '被保险人' : '户'}、同一险种、同一出险日期已有理赔案件 ${dup.claimNo}`, { claimId: dup.id, claimNo: dup.claimNo });
+  }
+  const claim = await store.insertReportedClaim(deps.db, today.slice(0, 4), {
+    agreementId: a.id, countyCode: a.countyCode, villageCode: household.villageCode, householdId: household.id,
+    personId: person?.id ?? null, line, cause: input.cause, lossDate: input.lossDate, place: input.place,
+    description: input.description, details: input.details, reporterName: input.reporterName ?? null,
+    reporterPhoneEnc: input.reporterPhone ? deps.pii.encrypt(input.reporterPhone) : null,
+    reportedVia: via, reportedBy: ctx.actor?.userId ?? null, reportedOn: today,
+  }, {
+    action: 'report', fromStatus: null, toStatus: 'reported', on: today,
+    actorId: ctx.actor?.userId ?? null, actorRole: ctx.actor?.role ?? via,
+  }, { ...auditRow(ctx, { action: 'claim.report', entityType: 'claim' }), summary: { line, via } });
+  return view(deps, claim, a, today, resolve, { household, person, documents: [] });
 }
 
 /** The insured of a report: the person (accident lines) and their household, or the household. */

@@ -121,6 +121,13 @@ describe('a medical claim from report to payment', () => {
     expect(c.claimNo).toMatch(/^LP2026\d{7}$/);
     expect(c.person.idMasked).toContain('*');
     expect(c.allowedActions).toEqual(['request_documents', 'complete_documents', 'withdraw']);
+    // The claim, its first event and its audit row are written together (one statement).
+    const audits = rowsOf<{ action: string; role: string; summary: unknown }>(await t.deps.db.execute(sql`
+      select action, role, summary from audit_log where entity_type = 'claim' and entity_id = ${c.id}`));
+    expect(audits).toEqual([{ action: 'claim.report', role: 'county_office', summary: { claimNo: c.claimNo, line: 'accidentMedical', via: 'staff' } }]);
+    const events = rowsOf<{ action: string; to_status: string; on: string }>(await t.deps.db.execute(sql`
+      select action, to_status, "on"::text as on from claim_events where claim_id = ${c.id}`));
+    expect(events).toEqual([{ action: 'report', to_status: 'reported', on: '2026-03-03' }]);
     const replay = await json(await post(county.token, '/api/v1/claims', medical(), { 'idempotency-key': 'rep-1' }), 201);
     expect(replay.id).toBe(medicalId);
     const dup = await json(await post(county.token, '/api/v1/claims', medical()), 409);

@@ -193,10 +193,8 @@ export async function reportClaim(deps: AppDeps, ctx: RequestCtx, input: ReportI
   if (household.countyCode !== a.countyCode) throw unprocessable('CLAIM_NOT_COVERED', '该户不在本协议所属县的名单中');
   if (ctx.actor) assertReporter(ctx.actor, a, household.villageCode);
 
-  const [covered, dup] = await Promise.all([
-    store.coveredOn(deps.db, a.id, person ? { personId: person.id } : { householdId: household.id }, input.lossDate),
-    store.findDuplicate(deps.db, { agreementId: a.id, householdId: household.id, personId: person?.id ?? null, line, lossDate: input.lossDate }),
-  ]);
+  const { covered, duplicate: dup } = await store.reportFacts(deps.db,
+    { agreementId: a.id, householdId: household.id, personId: person?.id ?? null, line, lossDate: input.lossDate });
   const refusals = checkReport({
     schedule: a.schedule as CoverageSchedule, line, cause: input.cause, lossDate: input.lossDate, today,
     coveredOnLossDate: covered, periodStart: a.periodStart, periodEnd: a.periodEnd,

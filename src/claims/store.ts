@@ -155,23 +155,23 @@ export async function findHousehold(db: Db, id: string) {
   return row;
 }
 
-/** Whether the person (or, for household lines, any member of the household) was covered by the agreement on the day. */
-export async function coveredOn(db: Db, agreementId: string, who: { personId: string } | { householdId: string }, day: string) {
-  const target = 'personId' in who ? sql`person_id = ${who.personId}` : sql`household_id = ${who.householdId}`;
-  const [row] = rowsOf<{ n: number }>(await db.execute(sql`
-    select count(*)::int as n from cover_enrolments
-    where agreement_id = ${agreementId} and ${target} and cover_start <= ${day}::date and cover_end >= ${day}::date`));
-  return (row?.n ?? 0) > 0;
-}
-
-/** An earlier live claim for the same insured, line and loss date (a likely duplicate). */
-export async function findDuplicate(db: Db, v: { agreementId: string; householdId: string; personId: string | null; line: string; lossDate: string }) {
-  const who = v.personId ? eq(claims.personId, v.personId) : eq(claims.householdId, v.householdId);
-  const [row] = await db.select({ id: claims.id, claimNo: claims.claimNo, status: claims.status }).from(claims).where(and(
-    eq(claims.agreementId, v.agreementId), who, eq(claims.line, v.line as ClaimRow['line']), eq(claims.lossDate, v.lossDate),
-    sql`${claims.status} <> 'withdrawn'`,
-  )).limit(1);
-  return row;
+/**
+ * What a report checks against the database, in one statement: whether the person (or, for
+ * household lines, any member of the household) was covered by the agreement on the loss day, and
+ * an earlier live claim for the same insured, line and loss date (a likely duplicate).
+ */
+export async function reportFacts(db: Db, v: { agreementId: string; householdId: string; personId: string | null; line: string; lossDate: string }) {
+  const enrolled = v.personId ? sql`e.person_id = ${v.personId}` : sql`e.household_id = ${v.householdId}`;
+  const claimed = v.personId ? sql`c.person_id = ${v.personId}` : sql`c.household_id = ${v.householdId}`;
+  const [row] = rowsOf<{ covered: boolean; dup_id: string | null; dup_no: string | null }>(await db.execute(sql`
+    select exists (select 1 from cover_enrolments e where e.agreement_id = ${v.agreementId} and ${enrolled}
+                     and e.cover_start <= ${v.lossDate}::date and e.cover_end >= ${v.lossDate}::date) as covered,
+           d.id as dup_id, d.claim_no as dup_no
+    from (select 1) one
+    left join lateral (select c.id, c.claim_no from claims c
+      where c.agreement_id = ${v.agreementId} and ${claimed} and c.line = ${v.line} and c.loss_date = ${v.lossDate}::date
+        and c.status <> 'withdrawn' limit 1) d on true`));
+  return { covered: row!.covered, duplicate: row!.dup_id ? { id: row!.dup_id, claimNo: row!.dup_no! } : undefined };
 }
 
 /**

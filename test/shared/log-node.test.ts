@@ -2,9 +2,22 @@
 // order, and whatever is still gathered when the process exits is written before it does.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { chunkLines } from '../../src/shared/log-node.ts';
 
 const run = (code: string) => execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' });
 const sink = `import { stdoutLines } from ${JSON.stringify(new URL('../../src/shared/log-node.ts', import.meta.url).pathname)};`;
+
+describe('chunkLines', () => {
+  it.each([
+    [['a', 'b'], 4096, ['a\nb\n']],
+    [['aaa', 'bbb', 'c'], 8, ['aaa\nbbb\n', 'c\n']],
+    [['x'.repeat(10), 'y'], 8, ['x'.repeat(10) + '\n', 'y\n']], // a longer line goes alone
+    [['三三', 'b'], 8, ['三三\n', 'b\n']], // bytes, not characters: 7 + 2 > 8
+    [[], 8, []],
+  ])('%j at most %i bytes → %j', (lines, max, want) => {
+    expect(chunkLines(lines, max)).toEqual(want);
+  });
+});
 
 describe('stdoutLines', () => {
   it('writes the lines of one turn in one write, in order', () => {

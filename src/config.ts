@@ -29,6 +29,10 @@ const EnvSchema = z.object({
   /** Household look-ups (/card) allowed per client address per minute, and per ID number per hour. */
   LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   LOOKUPS_PER_ID_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(5),
+  /** Folder for uploads while they stream in and until their import has read them; unset = DATA_DIR/upload-tmp. */
+  UPLOAD_TMP_DIR: z.string().min(1).optional(),
+  /** Server processes sharing the port (PostgreSQL only): a number, or `auto` for one per core. */
+  WORKERS: z.string().regex(/^(auto|[1-9][0-9]?)$/, 'must be a number from 1 to 99, or auto').default('1'),
 });
 
 export type AppConfig = {
@@ -49,6 +53,10 @@ export type AppConfig = {
   publicBaseUrl: string;
   lookupsPerMinute: number;
   lookupsPerIdPerHour: number;
+  /** Where uploaded files are spooled on Node (src/http/multipart.ts). */
+  uploadTmpDir: string;
+  /** Server processes on this machine (src/cluster.ts); 1 = this process serves; 'auto' = one per core. */
+  workers: number | 'auto';
 };
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -75,5 +83,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
     lookupsPerMinute: e.LOOKUPS_PER_MINUTE,
     lookupsPerIdPerHour: e.LOOKUPS_PER_ID_PER_HOUR,
+    uploadTmpDir: e.UPLOAD_TMP_DIR ?? `${e.DATA_DIR.replace(/[\\/]+$/, '')}/upload-tmp`,
+    workers: e.WORKERS === 'auto' ? 'auto' : Number(e.WORKERS),
   };
 }

@@ -1,20 +1,24 @@
 // Node entry: config → database → migrations → first-start admin → HTTP server; graceful stop.
+// WORKERS=N (PostgreSQL): a primary process prepares once and runs N such servers (src/cluster.ts).
+import cluster from 'node:cluster';
 import { serve } from '@hono/node-server';
 import { bootstrapAdmin } from './access/service.ts';
 import { createApp } from './app.ts';
-import { loadConfig } from './config.ts';
+import { runPrimary, workerCount, workerNumber } from './cluster.ts';
+import { type AppConfig, loadConfig } from './config.ts';
 import { keyMismatch } from './ops/pii-rotation.ts';
-import { openRuntime } from './runtime.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
 import cron from 'node-cron';
 import { runDueJobs } from './jobs/runner.ts';
 import { JOBS } from './jobs/schedule.ts';
+import { sweepUploadTmp } from './io/uploads.ts';
 
-export async function startServer(env: Record<string, string | undefined> = process.env) {
-  const config = loadConfig(env);
-  const started = performance.now();
-  const rt = await openRuntime(config);
+/**
+ * Before serving: the configured PII keys must open what is stored (a new PII_KEY without the
+ * rotation), and on a fresh database the first administrator is created and its token printed.
+ */
+async function prepare(rt: Runtime): Promise<void> {
   const { log } = rt.deps;
-  // The configured PII keys must open what is stored (a new PII_KEY without the rotation).
   const mismatch = await keyMismatch(rt.deps);
   if (mismatch) {
     log.error('pii key does not open stored data', { detail: mismatch });
@@ -30,15 +34,34 @@ export async function startServer(env: Record<string, string | undefined> = proc
       `ADMIN_TOKEN=${admin.token}\n\n`,
     );
   }
+}
+
+export async function startServer(env: Record<string, string | undefined> = process.env) {
+  const config = loadConfig(env);
+  const started = performance.now();
+  // A cluster's worker: its primary has migrated, checked the keys and made the administrator.
+  const worker = workerNumber(env);
+  const rt = await openRuntime(config, { migrate: worker === 0 });
+  const { log } = rt.deps;
+  if (worker === 0) await prepare(rt);
   // Scheduled jobs: a tick every minute (and one now); job_runs makes each period run once,
-  // however many instances tick.
+  // however many instances tick. In a cluster, worker 1 ticks for the machine.
+  const ticks = worker <= 1;
   const tick = () => runDueJobs(rt.deps, JOBS).catch((e) => log.error('job tick failed', { err: String(e) }));
-  await tick();
-  const ticker = cron.schedule('* * * * *', () => void tick(), { noOverlap: true });
+  if (ticks) await tick();
+  const ticker = ticks ? cron.schedule('* * * * *', () => void tick(), { noOverlap: true }) : null;
+  // Uploads a killed process left in UPLOAD_TMP_DIR, once a day old: at start and every 6 hours. Per
+  // machine, not a job: the folder is this machine's, and a job runs on one instance only.
+  const sweep = () => void sweepUploadTmp(config.uploadTmpDir).then(
+    (removed) => { if (removed) log.info('stale uploads removed', { removed, dir: config.uploadTmpDir }); },
+    (e) => log.warn('upload sweep failed', { dir: config.uploadTmpDir, err: String((e as Error)?.message ?? e) }));
+  if (ticks) sweep();
+  const sweeper = ticks ? setInterval(sweep, 6 * 3600_000) : undefined;
+  sweeper?.unref();
   const app = createApp(rt.deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info('listening', {
-      host: config.host, port: info.port, database: rt.database.kind,
+      host: config.host, port: info.port, database: rt.database.kind, ...(worker ? { pid: process.pid } : {}),
       startupMs: Math.round(performance.now() - started),
     });
   });
@@ -54,7 +77,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
     if (stopping) return;
     stopping = true;
     log.info('shutting down', { signal });
-    void ticker.stop();
+    void ticker?.stop();
+    clearInterval(sweeper);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {
@@ -70,9 +94,26 @@ export async function startServer(env: Record<string, string | undefined> = proc
   return { server, rt };
 }
 
+/** WORKERS > 1: the primary prepares once (migrations, keys, first administrator), then forks. */
+async function main() {
+  const config: AppConfig = loadConfig(process.env);
+  if (workerCount(config.workers) > 1 && cluster.isPrimary) {
+    if (!config.databaseUrl) {
+      process.stderr.write('WORKERS 大于 1 需要 PostgreSQL（DATABASE_URL）：内置数据库只能由一个进程打开\n');
+      process.exit(1);
+    }
+    await runPrimary(config, async () => {
+      const rt = await openRuntime(config);
+      try { await prepare(rt); } finally { await rt.close(); }
+    });
+    return;
+  }
+  await startServer();
+}
+
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
 if (isMain) {
-  startServer().catch((e) => {
+  main().catch((e) => {
     console.error(JSON.stringify({ level: 'error', msg: 'start failed', err: String(e?.message ?? e) }));
     process.exit(1);
   });

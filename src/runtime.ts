@@ -8,8 +8,10 @@ import type { AppConfig } from './config.ts';
 import type { AppDeps } from './http/context.ts';
 import { createLogger, type Logger } from './shared/log.ts';
 import { stdoutLines } from './shared/log-node.ts';
+import { workerNumber } from './cluster.ts';
 import { createPii, decodeMasterKey, decodeMasterKeys, generateMasterKey } from './shared/pii.ts';
 import { nodeSpreadsheets } from './io/spreadsheets.ts';
+import { nodeUploads } from './io/uploads.ts';
 import { nodeCardsRuntime, nodeReviewPdf } from './io/card-files.ts';
 import { consumeDomainEvents } from './jobs/schedule.ts';
 
@@ -50,7 +52,8 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: AppConfig, opts: { migrate?: boolean; log?: Logger } = {}): Promise<Runtime> {
-  const log = opts.log ?? createLogger(config.logLevel, stdoutLines);
+  const worker = workerNumber();
+  const log = opts.log ?? createLogger(config.logLevel, stdoutLines, worker ? { worker } : undefined);
   const masterKey = loadMasterKey(config, log);
   const retiredKeys = loadRetiredKeys(config);
   const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
@@ -64,6 +67,7 @@ export async function openRuntime(config: AppConfig, opts: { migrate?: boolean; 
   const deps: AppDeps = {
     db: database.db, dbKind: database.kind, pii: createPii(masterKey, retiredKeys), config, log, now: () => new Date(),
     spreadsheets: nodeSpreadsheets,
+    uploads: nodeUploads(config.uploadTmpDir),
     cards: nodeCardsRuntime(),
     reviewPdf: nodeReviewPdf,
     // COPY stages an import faster on PostgreSQL; on PGlite the JSON batches measured faster.

@@ -1,6 +1,7 @@
 // bench/load: the service under load on loopback, against a bare Hono + postgres.js process (the ceiling).
 //   npx tsx bench/load/run.ts [--duration 60] [--connections 1,10,50,100] [--persons 1000000] [--claims 50000]
 //     [--endpoints lookup,card,report,read] [--warmup 3] [--heads 20000] [--keep | --url URL] [--cpu-prof DIR] [--json FILE]
+//     [--workers N]   (N server processes: the service's WORKERS=N, and the ceiling likewise)
 // A fresh PostgreSQL database znb_load_<ts> on BENCH_DATABASE_URL's server (default the local one) is filled
 // by SQL (bench/review/fill.ts: --persons persons, ~a third as many households, one active agreement,
 // --claims claims; prepare.ts: real ID numbers for --heads household heads, an insurer user), then the real
@@ -16,7 +17,7 @@
 // seconds): prepare.ts runs again on it under a new PII key (other heads get ID numbers, the claim
 // reports take households that have no report yet), and the database is kept.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -36,8 +37,10 @@ import { type LoadFixtures, prepare, REPORT_FROM, rfcIds, sealCiphertexts } from
 const { values } = parseArgs({ options: {
   duration: { type: 'string' }, connections: { type: 'string' }, persons: { type: 'string' }, claims: { type: 'string' },
   endpoints: { type: 'string' }, warmup: { type: 'string' }, heads: { type: 'string' }, keep: { type: 'boolean' },
-  'cpu-prof': { type: 'string' }, json: { type: 'string' }, url: { type: 'string' },
+  'cpu-prof': { type: 'string' }, json: { type: 'string' }, url: { type: 'string' }, workers: { type: 'string' },
 } });
+/** Server processes (the service's WORKERS, and as many for the ceiling). */
+const WORKERS = Number(values.workers ?? 1);
 const DURATION = Number(values.duration ?? 60);
 const CONNECTIONS = (values.connections ?? '1,10,50,100').split(',').map(Number);
 const N = Number(values.persons ?? 1_000_000);
@@ -54,8 +57,11 @@ const log = (msg: string) => process.stderr.write(`[bench:load] ${msg}\n`);
 
 interface Proc { child: ChildProcess; port: number; stop(): Promise<number | null> }
 
-/** Spawn a Node process and wait for its {"msg":"listening",…,"port":N} line; its later output is dropped. */
-function startProcess(args: string[], env: Record<string, string>, timeoutMs = 600_000): Promise<Proc> {
+/**
+ * Spawn a Node process and wait for its {"msg":"listening",…,"port":N} line (`listeners` of them: one
+ * per worker of a cluster); its later output is dropped.
+ */
+function startProcess(args: string[], env: Record<string, string>, listeners = 1, timeoutMs = 600_000): Promise<Proc> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, cwd: process.cwd() });
     let out = '';
@@ -66,7 +72,7 @@ function startProcess(args: string[], env: Record<string, string>, timeoutMs = 6
     const onData = (d: Buffer) => {
       keep(d);
       const m = /"msg":"listening".*?"port":(\d+)/.exec(out);
-      if (!m) return;
+      if (!m || (out.match(/"msg":"listening"/g) ?? []).length < listeners) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
       child.stdout!.resume(); // the request log: read and dropped, as a log shipper would
@@ -137,11 +143,18 @@ function endpoints(f: LoadFixtures, runId: string): Endpoint[] {
   ];
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+/** CPU seconds (user + system) a process and its living children (cluster workers) have used so far, from /proc (Linux). */
 function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try { stat = readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(entry) !== pid && Number(fields[1]) !== pid) continue; // fields[1]: the parent's pid
+    total += (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  }
+  return total;
 }
 
 interface Step {
@@ -259,11 +272,11 @@ try {
   const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
   const server = await startProcess([...profile, '--import', 'tsx', 'src/node.ts'], {
     DATABASE_URL: dbUrl, PII_KEY: piiKey, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info',
-    LOOKUPS_PER_MINUTE: '100000', LOOKUPS_PER_ID_PER_HOUR: '100000',
-  });
+    LOOKUPS_PER_MINUTE: '100000', LOOKUPS_PER_ID_PER_HOUR: '100000', WORKERS: String(WORKERS),
+  }, WORKERS);
   procs.push(server);
   const startSeconds = (performance.now() - t0) / 1000;
-  const ceiling = await startProcess(['--import', 'tsx', 'bench/load/ceiling.ts'], { DATABASE_URL: dbUrl, DB_POOL_MAX: '10', PORT: '0' });
+  const ceiling = await startProcess(['--import', 'tsx', 'bench/load/ceiling.ts'], { DATABASE_URL: dbUrl, DB_POOL_MAX: '10', PORT: '0', WORKERS: String(WORKERS) }, WORKERS);
   procs.push(ceiling);
   log(`server up in ${startSeconds.toFixed(1)} s (migrations and the first job tick over ${N} persons), ceiling up`);
 
@@ -287,7 +300,7 @@ try {
     }
   }
   const missed = targets(steps);
-  console.log(`\nbench:load — ${N} persons, ${DURATION} s per step, PostgreSQL, one server process and the ceiling on loopback\n`);
+  console.log(`\nbench:load — ${N} persons, ${DURATION} s per step, PostgreSQL, ${WORKERS === 1 ? 'one server process' : `${WORKERS} server processes (WORKERS)`} and the ceiling on loopback\n`);
   console.log(table(steps));
   console.log(missed.length ? `\nTARGETS MISSED:\n  ${missed.join('\n  ')}` : '\nall targets met');
   const json = { persons: N, claims: C, durationSeconds: DURATION, fillSeconds, serverStartSeconds: startSeconds, loadAverages: loads, steps, missed };

@@ -16,6 +16,11 @@ export const cards = pgTable('cards', {
   agreementId: uuid('agreement_id').notNull().references(() => coverAgreements.id),
   householdId: uuid('household_id').notNull(),
   villageCode: text('village_code').notNull(),
+  /**
+   * 核验码: 8 random characters (src/cards/rules.ts, VERIFY_CODE_ALPHABET) drawn when the card is
+   * issued, printed on the card and carried in its QR code; /verify shows the card only with it.
+   */
+  verifyCode: text('verify_code').notNull(),
   issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
   uniqueIndex('cards_no_uq').on(t.cardNo),

@@ -39,6 +39,11 @@ export const registryImports = pgTable('registry_imports', {
   rowsPerSecond: integer('rows_per_second'),
   summary: jsonb('summary'),
   error: jsonb('error'),
+  /**
+   * When the retention job deleted the import's row errors and rejected rows
+   * ('registry.rejected_rows_retention_days' after finishedAt); summary keeps the counts.
+   */
+  errorsPurgedAt: timestamp('errors_purged_at', { withTimezone: true }),
 }, (t) => [
   index('registry_imports_county_idx').on(t.countyCode, t.createdAt),
 ]);
@@ -52,12 +57,25 @@ export const registryImportErrors = pgTable('registry_import_errors', {
   message: text('message').notNull(),
 }, (t) => [index('registry_import_errors_import_idx').on(t.importId, t.row)]);
 
-/** The original cells of each rejected row, for the error report. */
+/**
+ * The original cells of each rejected row, for the error report: full ID numbers, names, phones as
+ * the county typed them, so they are kept as one pii.encrypt ciphertext of the row's JSON
+ * ({header: cell}) under the PII key ring (re-encrypted by `znb pii rotate`), and deleted with the
+ * import's errors by the retention job.
+ */
 export const registryImportRejectedRows = pgTable('registry_import_rejected_rows', {
   importId: uuid('import_id').notNull().references(() => registryImports.id),
   row: integer('row').notNull(),
-  values: jsonb('values').notNull(),
-}, (t) => [primaryKey({ columns: [t.importId, t.row] })]);
+  valuesEnc: text('values_enc'),
+  /**
+   * Rows written before migration 0012 held their cells here in clear. Never written now: the
+   * retention job (and `znb pii rotate`) seal such rows into values_enc and empty this column.
+   */
+  values: jsonb('values'),
+}, (t) => [
+  primaryKey({ columns: [t.importId, t.row] }),
+  check('registry_import_rejected_rows_one_form_ck', sql`(${t.valuesEnc} is null) <> (${t.values} is null)`),
+]);
 
 /** One row per data row of an import in progress; emptied when the import ends. */
 export const registryStaging = pgTable('registry_staging', {

@@ -1,9 +1,9 @@
 // Drawing cards into a PDF with pdf-lib: one card per page (a household's own card) or several per
 // sheet (batch printing). What is the same on every card of an agreement (title, scope, sums, how
 // to claim, documents, frame) is drawn once into a form XObject and placed on each card; only the
-// household's part (head, members, contact, card number, QR code) is drawn per card. Text is drawn
-// in runs per font (rare characters from the fallback fonts); the QR code is vector paths. Fonts
-// are embedded as subsets, once per file, only when used.
+// household's part (head, members, contact, card number, verification code, QR code) is drawn per
+// card. Text is drawn in runs per font (rare characters from the fallback fonts); the QR code is
+// vector paths. Fonts are embedded as subsets, once per file, only when used.
 import {
   drawObject, PDFDocument, type PDFEmbeddedPage, type PDFFont, type PDFPage, popGraphicsState, pushGraphicsState, rgb,
 } from 'pdf-lib';

@@ -1,10 +1,11 @@
 // HTTP routes of the cards module: a household's card for staff, print batches, and the household's
-// own pages (/card look-up, the signed card download, /verify/:cardNo).
+// own pages (/card look-up, the signed card download, /verify/:cardNo?code=… and the /verify form).
+import type { Context } from 'hono';
 import { z } from 'zod';
-import { ctxOf } from '../http/context.ts';
+import { type AppEnv, ctxOf } from '../http/context.ts';
 import { clientAddress, consumeRate } from '../http/rate-limit.ts';
 import { route } from '../http/route.ts';
-import { LimitedPage, LookupPage, NOT_FOUND_NOTICE, ReportedPage, ReportRefusedPage, ResultPage, VerifyPage } from '../web/card.tsx';
+import { LimitedPage, LookupPage, NOT_FOUND_NOTICE, ReportedPage, ReportRefusedPage, ResultPage, VerifyFormPage, VerifyPage } from '../web/card.tsx';
 import { reportClaim } from '../claims/service.ts';
 import { LINE_NAMES, LINES, type Line } from '../cover/schedule.ts';
 import { isAppError } from '../shared/errors.ts';
@@ -37,6 +38,20 @@ const pdf = (bytes: Uint8Array, fileName: string) => new Response(bytes as BodyI
     'cache-control': 'no-store',
   },
 });
+
+/**
+ * The answer of /verify for a card number and a code: the card, or the form — the one page for an
+ * unknown number, a wrong code and no code (svc.verify). Never cached: the address carries the code.
+ */
+async function verifyAnswer(c: Context<AppEnv>, cardNo: string, code: string) {
+  const { deps } = c.var;
+  c.header('cache-control', 'no-store');
+  const r = await consumeRate(deps.db, `card-verify:ip:${clientAddress(c)}`, deps.config.lookupsPerMinute * 6, 60, deps.now());
+  if (!r.allowed) return c.html(<LimitedPage seconds={r.retryAfterSeconds} />, 429, { 'retry-after': String(r.retryAfterSeconds) });
+  const v = await svc.verify(deps, cardNo, code);
+  if (v.state === 'invalid' || v.state === 'unverified') return c.html(<VerifyFormPage notice={v.state} />);
+  return c.html(<VerifyPage v={v} />);
+}
 
 export const cardRoutes = [
   route({
@@ -134,12 +149,29 @@ export const cardRoutes = [
     },
   }),
   route({
-    method: 'get', path: '/verify/:cardNo', tag: PAGES, summary: '明白卡真伪核验（二维码指向此页，只显示隐去部分信息的内容）', allow: 'public',
-    params: z.object({ cardNo: z.string().max(40) }),
+    method: 'get', path: '/api/v1/households/:id/cards', tag: TAG, allow: STAFF,
+    summary: '一户的明白卡及核验码（二维码不带核验码的早期明白卡，县乡村振兴局可据此告知农户核验码）',
+    params: z.object({ id: z.uuid('编号格式不正确') }),
+    responses: { 200: '该户各协议下的卡号、核验码、核验链接', 404: '不在辖区或该户不存在' },
     handler: async (c, { params }) => {
-      const r = await consumeRate(c.var.deps.db, `card-verify:ip:${clientAddress(c)}`, c.var.deps.config.lookupsPerMinute * 6, 60, c.var.deps.now());
-      if (!r.allowed) return c.html(<LimitedPage seconds={r.retryAfterSeconds} />, 429, { 'retry-after': String(r.retryAfterSeconds) });
-      return c.html(<VerifyPage v={await svc.verify(c.var.deps, params.cardNo)} />);
+      c.header('cache-control', 'no-store');
+      return c.json(await svc.householdCards(c.var.deps, c.var.actor!, params.id));
+    },
+  }),
+  route({
+    method: 'get', path: '/verify/:cardNo', tag: PAGES, allow: 'public',
+    summary: '明白卡真伪核验（二维码指向此页：卡号和核验码相符时显示隐去部分信息的内容，否则显示核验表单；按客户端限流）',
+    params: z.object({ cardNo: z.string().max(40) }), query: z.object({ code: z.string().optional() }),
+    handler: (c, { params, query }) => verifyAnswer(c, params.cardNo, query.code ?? ''),
+  }),
+  route({
+    method: 'get', path: '/verify', tag: PAGES, allow: 'public',
+    summary: '明白卡核验表单（cardNo：卡号；code：核验码；按客户端限流）',
+    query: z.object({ cardNo: z.string().optional(), code: z.string().optional() }),
+    handler: (c, { query }) => {
+      c.header('cache-control', 'no-store');
+      if (query.cardNo === undefined && query.code === undefined) return c.html(<VerifyFormPage />);
+      return verifyAnswer(c, (query.cardNo ?? '').slice(0, 40), query.code ?? '');
     },
   }),
 ];

@@ -34,6 +34,37 @@ export function isValidCardNo(input: string): boolean {
   return /^[0-9]{16}[0-9X]$/.test(s) && cardCheckChar(s.slice(0, 16)) === s[16];
 }
 
+// ---------------------------------------------------------------------------
+// Verification code (核验码): 8 characters drawn at random when a card is issued, printed on the card
+// and carried in its QR code. /verify shows a card only to whoever holds both its number and this
+// code, so the sequential card numbers cannot be walked. 32 characters without 0/O/1/I: 5 random
+// bits each (a byte's low 5 bits, no modulo bias), 40 bits a code.
+// ---------------------------------------------------------------------------
+
+export const VERIFY_CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+export const VERIFY_CODE_LENGTH = 8;
+
+/** A code from random bytes (one per character; the caller draws them from a CSPRNG). */
+export function verifyCodeFrom(random: Uint8Array): string {
+  if (random.length < VERIFY_CODE_LENGTH) throw new Error(`verifyCodeFrom needs ${VERIFY_CODE_LENGTH} random bytes`);
+  let code = '';
+  for (let i = 0; i < VERIFY_CODE_LENGTH; i++) code += VERIFY_CODE_ALPHABET[random[i]! & 31];
+  return code;
+}
+
+/**
+ * What a person typed as the code: case, full-width characters (a Chinese input method) and spaces
+ * or dashes between the groups do not matter.
+ */
+export function normalizeVerifyCode(input: string): string {
+  return input.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase();
+}
+
+/** ABCDEFGH → ABCD EFGH, as printed. */
+export function formatVerifyCode(code: string): string {
+  return `${code.slice(0, 4)} ${code.slice(4)}`;
+}
+
 /** 50010126000001237 → 500101 26 00000123 7, easier to read out on the phone. */
 export function formatCardNo(cardNo: string): string {
   return `${cardNo.slice(0, 6)} ${cardNo.slice(6, 8)} ${cardNo.slice(8, 16)} ${cardNo.slice(16)}`;
@@ -61,6 +92,9 @@ export interface CardData {
   decisionWorkingDays: boolean;
   paymentDays: number;
   contact: { name: string; phone: string } | null;
+  /** The card's verification code (核验码), printed near the QR code. */
+  verifyCode: string;
+  /** The QR code's target: /verify/{cardNo}?code={verifyCode}. */
   verifyUrl: string;
 }
 
@@ -126,7 +160,7 @@ export function documentLines(texts: CardTexts, s: CoverageSchedule): string {
 }
 
 /** Values that differ from household to household (the rest is the same for every card of an agreement). */
-export const HOUSEHOLD_VALUES = ['headName', 'headIdMasked', 'village', 'memberCount', 'members', 'contactName', 'contactPhone', 'cardNo'];
+export const HOUSEHOLD_VALUES = ['headName', 'headIdMasked', 'village', 'memberCount', 'members', 'contactName', 'contactPhone', 'cardNo', 'verifyCode'];
 
 /** Every placeholder value of a card: the texts' entries resolved with the data. */
 export function cardValues(texts: CardTexts, d: CardData): Record<string, string> {
@@ -138,7 +172,7 @@ export function cardValues(texts: CardTexts, d: CardData): Record<string, string
     decisionDays: d.decisionWorkingDays ? `${d.decisionDays} 个工作日` : String(d.decisionDays),
     paymentDays: String(d.paymentDays),
     contactName: d.contact?.name ?? String(texts.noContact ?? ''), contactPhone: d.contact?.phone ?? '—',
-    cardNo: formatCardNo(d.cardNo),
+    cardNo: formatCardNo(d.cardNo), verifyCode: formatVerifyCode(d.verifyCode),
   };
   const values: Record<string, string> = { ...base };
   for (const [key, value] of Object.entries(texts)) {

@@ -1,6 +1,6 @@
-// Use cases of the cards module: a household's card for staff, print batches per town or village,
-// the household's own look-up (/card) with a short-lived signed download link, and verification of
-// a card number (/verify, the QR code's target).
+// Use cases of the cards module: a household's card (and its cards' verification codes) for staff,
+// print batches per town or village, the household's own look-up (/card) with a short-lived signed
+// download link, and verification of a card by its number and code (/verify, the QR code's target).
 import { type Actor, audit, findOrganisation, inScope } from '../access/service.ts';
 import { agreementById, canRead as canReadAgreement } from '../cover/service.ts';
 import { regionNames } from '../registry/service.ts';
@@ -13,8 +13,9 @@ import { rateResults, rateUpsert, rateWindows } from '../http/rate-limit.ts';
 import { parseIdNumber } from '../shared/id-number.ts';
 import { maskName } from '../shared/pii.ts';
 import { ttlCache } from '../shared/ttl-cache.ts';
+import { timingSafeEqual } from 'node:crypto';
 import type { FontSet } from './fonts.ts';
-import { type CardData, isValidCardNo, makeCardNo } from './rules.ts';
+import { type CardData, isValidCardNo, makeCardNo, normalizeVerifyCode, VERIFY_CODE_LENGTH, verifyCodeFrom } from './rules.ts';
 import * as store from './store.ts';
 import { type CardTemplate, loadTemplate, type TemplateFiles } from './template.ts';
 
@@ -66,8 +67,14 @@ function insurerName(deps: AppDeps, orgId: string): Promise<string> {
   return insurerNames.get(deps.db, orgId, async () => (await findOrganisation(deps.db, orgId))?.name ?? '');
 }
 
-export function verifyUrl(deps: AppDeps, cardNo: string): string {
-  return `${deps.config.publicBaseUrl.replace(/\/$/, '')}/verify/${cardNo}`;
+/** The QR code's target: the card's verification page, with its verification code. */
+export function verifyUrl(deps: AppDeps, cardNo: string, verifyCode: string): string {
+  return `${deps.config.publicBaseUrl.replace(/\/$/, '')}/verify/${cardNo}?code=${verifyCode}`;
+}
+
+/** A fresh verification code for a card being issued, from the platform's CSPRNG (Web Crypto). */
+export function newVerifyCode(): string {
+  return verifyCodeFrom(crypto.getRandomValues(new Uint8Array(VERIFY_CODE_LENGTH)));
 }
 
 /** Everything on the cards of some households of an agreement, in print order. */
@@ -84,13 +91,16 @@ async function cardData(deps: AppDeps, a: store.CardAgreement, rows: store.Membe
     households.set(r.household_id, h);
   }
   const year = Number(a.periodStart.slice(0, 4));
-  // Card numbers come with the members; only households without one yet are issued one here.
-  const numbers = new Map<string, string>();
-  for (const h of households.values()) if (h.row.card_no) numbers.set(h.row.household_id, h.row.card_no);
-  const missing = [...households.values()].filter((h) => !h.row.card_no);
+  // Card numbers and codes come with the members (coveredMembers); only households without a card
+  // yet are issued one here (and those of a query that reads no code: the look-up's, store.lookUpHousehold).
+  const numbers = new Map<string, store.IssuedCard>();
+  for (const h of households.values()) {
+    if (h.row.card_no && h.row.verify_code) numbers.set(h.row.household_id, { cardNo: h.row.card_no, verifyCode: h.row.verify_code });
+  }
+  const missing = [...households.values()].filter((h) => !numbers.has(h.row.household_id));
   if (missing.length) {
     const issued = await store.ensureCards(deps.db, a.id, missing.map((h) => ({ id: h.row.household_id, villageCode: h.row.village_code })),
-      (seq) => makeCardNo(a.countyCode, year, seq));
+      (seq) => makeCardNo(a.countyCode, year, seq), newVerifyCode);
     for (const [k, v] of issued) numbers.set(k, v);
   }
   const villages = [...new Set(rows.map((r) => r.village_code))];
@@ -104,7 +114,7 @@ async function cardData(deps: AppDeps, a: store.CardAgreement, rows: store.Membe
     return village ? `${town ?? ''}${village}` : v;
   };
   const cards = [...households.values()].map(({ row, members }): CardData => {
-    const cardNo = numbers.get(row.household_id)!;
+    const { cardNo, verifyCode } = numbers.get(row.household_id)!;
     return {
       cardNo, county: names.get(a.countyCode) ?? a.countyCode, insurer, policyNo: a.policyNo ?? a.agreementNo,
       periodStart: a.periodStart, periodEnd: a.periodEnd, headName: row.head_name, headIdMasked: row.head_id_masked ?? '',
@@ -113,7 +123,7 @@ async function cardData(deps: AppDeps, a: store.CardAgreement, rows: store.Membe
       decisionDays: Math.min(terms.decisionDays ?? Infinity, s['claims.decision_days'].value),
       decisionWorkingDays: terms.decisionDays !== undefined && terms.decisionDays <= s['claims.decision_days'].value && terms.decisionWorkingDays === true,
       paymentDays: Math.min(terms.paymentDays ?? Infinity, s['claims.payment_days'].value),
-      contact: contacts.get(row.village_code) ?? null, verifyUrl: verifyUrl(deps, cardNo),
+      contact: contacts.get(row.village_code) ?? null, verifyCode, verifyUrl: verifyUrl(deps, cardNo, verifyCode),
     };
   });
   return { cards, template: t };
@@ -155,6 +165,29 @@ export async function householdCard(deps: AppDeps, ctx: RequestCtx, householdId:
   const { cards, template: t } = await cardData(deps, a, rows);
   const bytes = await render(deps, t, cards, 'single');
   return { bytes, cardNo: cards[0]!.cardNo, fileName: `明白卡_${rows[0]!.household_no}.pdf` };
+}
+
+/**
+ * A household's cards with their verification codes (核验码), for staff: a county office tells a
+ * household whose card was printed without the code in its QR code (before codes existed) what to
+ * type at /verify. A county office sees the households of its area, an insurer the cards of its own
+ * agreements; anyone else, or a household not found, gets one 404.
+ */
+export async function householdCards(deps: AppDeps, actor: Actor, householdId: string) {
+  const { village, cards } = await store.cardsOfHousehold(deps.db, householdId);
+  const hidden = () => notFound('该户不存在或不在您的辖区', 'HOUSEHOLD_NOT_FOUND');
+  if (village === null) throw hidden();
+  if (actor.role === 'county_office' && !inScope(actor.scopePrefix, village)) throw hidden();
+  const readable = actor.role === 'insurer' ? cards.filter((c) => c.agreement.insurerOrgId === actor.orgId) : cards;
+  if (actor.role === 'insurer' && !readable.length) throw hidden();
+  return {
+    householdId,
+    items: readable.map((c) => ({
+      cardNo: c.cardNo, verifyCode: c.verifyCode, agreementId: c.agreementId, agreementNo: c.agreement.agreementNo,
+      policyNo: c.agreement.policyNo, periodStart: c.agreement.periodStart, periodEnd: c.agreement.periodEnd,
+      villageCode: c.villageCode, issuedAt: c.issuedAt, verifyUrl: verifyUrl(deps, c.cardNo, c.verifyCode),
+    })),
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -335,12 +368,32 @@ export async function lookUp(deps: AppDeps, name: string, idNumber: string, clie
   } };
 }
 
-export async function verify(deps: AppDeps, cardNoInput: string) {
-  const cardNo = cardNoInput.trim().toUpperCase();
-  if (!isValidCardNo(cardNo)) return { state: 'invalid' as const, cardNo };
+/** Compared against when no card has the number, so that both cases do the same work. */
+const NO_CODE = new Uint8Array(VERIFY_CODE_LENGTH);
+const codeBytes = (code: string) => {
+  const out = new Uint8Array(VERIFY_CODE_LENGTH);
+  out.set(new TextEncoder().encode(code).subarray(0, VERIFY_CODE_LENGTH));
+  return out;
+};
+
+/**
+ * Verification of a card (/verify, the QR code's target): whether it is genuine and in force, with
+ * masked data, for whoever holds its number and its verification code. Card numbers are sequential,
+ * so the number alone shows nothing: an unknown number, a wrong code and no code at all are one
+ * answer ('unverified', nothing echoed), reached by the same statement (the card by its number) and
+ * the same constant-time comparison, so neither the page nor the time taken tells whether a card
+ * with that number exists. A malformed number (its check character is public arithmetic) says so.
+ */
+export async function verify(deps: AppDeps, cardNoInput: string, codeInput: string) {
+  // Typed as printed ("500101 26 00000123 7"), perhaps in full width from a Chinese input method.
+  const cardNo = cardNoInput.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase();
+  if (!isValidCardNo(cardNo)) return { state: 'invalid' as const };
+  const code = normalizeVerifyCode(codeInput.slice(0, 40));
   const card = await store.findCard(deps.db, cardNo);
-  const a = card ? await agreementById(deps, card.agreementId) : undefined;
-  if (!card || !a) return { state: 'unknown' as const, cardNo };
+  const same = timingSafeEqual(codeBytes(code), card ? codeBytes(card.verifyCode) : NO_CODE);
+  if (!card || !same || code.length !== VERIFY_CODE_LENGTH) return { state: 'unverified' as const };
+  const a = await agreementById(deps, card.agreementId);
+  if (!a) return { state: 'unverified' as const };
   const today = todayInShanghai(deps.now());
   const covered = (await store.coveredMembers(deps.db, a.id, today, { householdId: card.householdId })).length > 0;
   const inForce = covered && (a.status === 'active') && a.periodStart <= today && today <= a.periodEnd;

@@ -2,6 +2,7 @@
 import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import { cardBatchChunks, cardBatches, cards, cardSeq } from '../../db/schema/cards.ts';
 import { coverAgreements } from '../../db/schema/cover.ts';
+import { households as householdTable } from '../../db/schema/registry.ts';
 import { type Db, rowsOf } from '../../db/types.ts';
 import { perDb } from '../shared/per-db.ts';
 
@@ -19,6 +20,8 @@ export interface MemberRow {
   relationship_label: string;
   /** The household's card number under the agreement, if one was issued. */
   card_no: string | null;
+  /** Its verification code (核验码), with the number. */
+  verify_code: string | null;
 }
 
 /**
@@ -32,39 +35,46 @@ export async function coveredMembers(db: Db, agreementId: string, day: string, w
     select h.id as household_id, h.household_no, h.head_name, h.village_code,
            (select hp.id_masked from persons hp where hp.household_id = h.id and hp.is_head limit 1) as head_id_masked,
            p.id as person_id, p.name, p.relationship_label,
-           (select c.card_no from cards c where c.agreement_id = e.agreement_id and c.household_id = h.id) as card_no
+           c.card_no, c.verify_code
     from cover_enrolments e
     join persons p on p.id = e.person_id
     join households h on h.id = e.household_id
+    left join cards c on c.agreement_id = e.agreement_id and c.household_id = h.id
     where e.agreement_id = ${agreementId} and e.cover_start <= ${day}::date and e.cover_end >= ${day}::date ${region} ${household}
     order by h.village_code, h.household_no, p.is_head desc, p.relationship_code, p.name`));
 }
 
-const cardOf = perDb((db) => db.select({ h: cards.householdId, no: cards.cardNo }).from(cards)
+const CARD_KEY = { h: cards.householdId, no: cards.cardNo, code: cards.verifyCode };
+const cardOf = perDb((db) => db.select(CARD_KEY).from(cards)
   .where(and(eq(cards.agreementId, sql.placeholder('agreementId')), eq(cards.householdId, sql.placeholder('householdId'))))
   .prepare('card_of_household'));
 
-/** Card numbers for households of an agreement, issuing the missing ones. */
+export interface IssuedCard { cardNo: string; verifyCode: string }
+
+/**
+ * Card numbers and verification codes for households of an agreement, issuing the missing ones:
+ * a number from the card sequence (`makeNo`) and a fresh random code (`makeCode`) each.
+ */
 export async function ensureCards(db: Db, agreementId: string, households: Array<{ id: string; villageCode: string }>,
-  makeNo: (seq: number) => string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+  makeNo: (seq: number) => string, makeCode: () => string): Promise<Map<string, IssuedCard>> {
+  const out = new Map<string, IssuedCard>();
+  const keep = (rows: Array<{ h: string; no: string; code: string }>) => { for (const r of rows) out.set(r.h, { cardNo: r.no, verifyCode: r.code }); };
   for (let i = 0; i < households.length; i += 5000) {
     const slice = households.slice(i, i + 5000);
     const ids = slice.map((h) => h.id);
-    const found = ids.length === 1 // one card (the look-up, a download): the prepared query
+    keep(ids.length === 1 // one card (the look-up, a download): the prepared query
       ? await cardOf(db).execute({ agreementId, householdId: ids[0]! })
-      : await db.select({ h: cards.householdId, no: cards.cardNo }).from(cards)
-        .where(and(eq(cards.agreementId, agreementId), inArray(cards.householdId, ids)));
-    for (const r of found) out.set(r.h, r.no);
+      : await db.select(CARD_KEY).from(cards).where(and(eq(cards.agreementId, agreementId), inArray(cards.householdId, ids))));
     const missing = slice.filter((h) => !out.has(h.id));
     if (!missing.length) continue;
     const seqs = rowsOf<{ n: string }>(await db.execute(sql`
       select nextval(${cardSeq.seqName}) as n from generate_series(1, ${missing.length})`)).map((r) => Number(r.n));
     await db.insert(cards).values(missing.map((h, k) => ({
-      cardNo: makeNo(seqs[k]!), agreementId, householdId: h.id, villageCode: h.villageCode,
+      cardNo: makeNo(seqs[k]!), verifyCode: makeCode(), agreementId, householdId: h.id, villageCode: h.villageCode,
     }))).onConflictDoNothing({ target: [cards.agreementId, cards.householdId] });
-    for (const r of await db.select({ h: cards.householdId, no: cards.cardNo }).from(cards)
-      .where(and(eq(cards.agreementId, agreementId), inArray(cards.householdId, missing.map((h) => h.id))))) out.set(r.h, r.no);
+    // Read back: a concurrent print may have issued some of them first (its number and code win).
+    keep(await db.select(CARD_KEY).from(cards)
+      .where(and(eq(cards.agreementId, agreementId), inArray(cards.householdId, missing.map((h) => h.id)))));
   }
   return out;
 }
@@ -74,8 +84,26 @@ export async function findCard(db: Db, cardNo: string) {
   return row;
 }
 
+/**
+ * A household's village and its cards (one per agreement) with what staff need of their agreements,
+ * oldest first: `village` is null when no household has this id; `cards` is empty before any is issued.
+ */
 export async function cardsOfHousehold(db: Db, householdId: string) {
-  return db.select().from(cards).where(eq(cards.householdId, householdId)).orderBy(asc(cards.issuedAt));
+  const rows = await db.select({
+    village: householdTable.villageCode, card: cards,
+    agreement: {
+      agreementNo: coverAgreements.agreementNo, policyNo: coverAgreements.policyNo, periodStart: coverAgreements.periodStart,
+      periodEnd: coverAgreements.periodEnd, insurerOrgId: coverAgreements.insurerOrgId, countyCode: coverAgreements.countyCode,
+    },
+  }).from(householdTable)
+    .leftJoin(cards, eq(cards.householdId, householdTable.id))
+    .leftJoin(coverAgreements, eq(coverAgreements.id, cards.agreementId))
+    .where(eq(householdTable.id, householdId))
+    .orderBy(asc(cards.issuedAt), asc(cards.cardNo));
+  return {
+    village: rows[0]?.village ?? null,
+    cards: rows.flatMap((r) => (r.card && r.agreement ? [{ ...r.card, agreement: r.agreement }] : [])),
+  };
 }
 
 
@@ -125,14 +153,14 @@ export async function lookUpHousehold(db: Db, q: { idHash: string; name: string;
       select h.id as household_id, h.household_no, h.head_name, h.village_code,
              (select hp.id_masked from persons hp where hp.household_id = h.id and hp.is_head limit 1) as head_id_masked,
              p.id as person_id, p.name, p.relationship_label,
-             (select c.card_no from cards c where c.agreement_id = e.agreement_id and c.household_id = h.id) as card_no,
-             p.is_head, p.relationship_code
+             c.card_no, c.verify_code, p.is_head, p.relationship_code
       from ag
       join target t on true
       join cover_enrolments e on e.agreement_id = ag.id and e.household_id = t.household_id
         and e.cover_start <= ag.card_day and e.cover_end >= ag.card_day
       join persons p on p.id = e.person_id
       join households h on h.id = e.household_id
+      left join cards c on c.agreement_id = e.agreement_id and c.household_id = h.id
     )
     select (select household_id from head) as household_id,
       (select json_build_object('id', id, 'countyCode', county_code, 'insurerOrgId', insurer_org_id,
@@ -140,7 +168,7 @@ export async function lookUpHousehold(db: Db, q: { idHash: string; name: string;
          'claimTerms', claim_terms, 'policyNo', policy_no, 'agreementNo', agreement_no) from ag) as agreement,
       (select coalesce(json_agg(json_build_object('household_id', m.household_id, 'household_no', m.household_no,
          'head_name', m.head_name, 'village_code', m.village_code, 'head_id_masked', m.head_id_masked,
-         'person_id', m.person_id, 'name', m.name, 'relationship_label', m.relationship_label, 'card_no', m.card_no)
+         'person_id', m.person_id, 'name', m.name, 'relationship_label', m.relationship_label, 'card_no', m.card_no, 'verify_code', m.verify_code)
          order by m.is_head desc, m.relationship_code, m.name), '[]'::json) from members m) as members,
       (select coalesce(json_agg(c), '[]'::json) from (
         select claim_no, line, loss_date::text as loss_date, reported_on::text as reported_on, status, decision,

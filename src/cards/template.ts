@@ -1,6 +1,7 @@
 // The card template as data (templates/card/<name>/layout.json + texts.json): validated with zod,
-// every placeholder known, and laid out with worst-case sample content at load time — a template
-// whose text does not fit its box is refused then, not clipped on a household's card.
+// every placeholder known, the verification code printed wherever there is a QR code, and laid out
+// with worst-case sample content at load time — a template whose text does not fit its box is
+// refused then, not clipped on a household's card.
 import { z } from 'zod';
 import { DEFAULT_SCHEDULE } from '../cover/schedule.ts';
 import { AppError } from '../shared/errors.ts';
@@ -72,7 +73,9 @@ export function worstCase(): CardData {
     headName: name, headIdMasked: '500101********123X', village: '某某镇某某社区第十二村民小组',
     members: Array.from({ length: 12 }, (_, i) => ({ name, relationship: i === 0 ? '户主' : '之孙子女' })),
     schedule: DEFAULT_SCHEDULE, hotline: '023-12345678 / 95518', reportHours: 48, decisionDays: 10, decisionWorkingDays: true,
-    paymentDays: 10, contact: { name, phone: '13800001111' }, verifyUrl: 'https://example.org/verify/50010126000001237',
+    paymentDays: 10, contact: { name, phone: '13800001111' },
+    // W and M are the widest of the code's characters.
+    verifyCode: 'WMWMWMWM', verifyUrl: 'https://example.org/verify/50010126000001237?code=WMWMWMWM',
   };
 }
 
@@ -89,13 +92,21 @@ export function layoutBlock(fonts: FontSet, t: CardTemplate, b: TextBlock, value
   return lines;
 }
 
-/** Whether a block's text, with the texts' entries expanded once, names a per-household value. */
-function usesHouseholdValues(text: string, texts: CardTexts): boolean {
-  const names = placeholders(text).flatMap((k) => {
+/** The values a block's text names, with the texts' entries expanded once. */
+function valuesOf(text: string, texts: CardTexts): string[] {
+  return placeholders(text).flatMap((k) => {
     const entry = texts[k];
     return typeof entry === 'string' ? [k, ...placeholders(entry)] : [k];
   });
-  return names.some((k) => HOUSEHOLD_VALUES.includes(k));
+}
+
+/** Whether a block's text names a per-household value. */
+function usesHouseholdValues(text: string, texts: CardTexts): boolean {
+  return valuesOf(text, texts).some((k) => HOUSEHOLD_VALUES.includes(k));
+}
+
+function usesValue(text: string, texts: CardTexts, value: string): boolean {
+  return valuesOf(text, texts).includes(value);
 }
 
 /** Parses, checks and test-lays-out a template. */
@@ -120,6 +131,12 @@ export function loadTemplate(files: TemplateFiles, name: string, fonts: FontSet)
   const { card, sheet } = t.layout;
   if (card.width * sheet.columns > sheet.width + 0.5 || card.height * sheet.rows > sheet.height + 0.5) {
     throw invalid(name, `每张纸 ${sheet.columns}×${sheet.rows} 张卡放不下（卡 ${card.width}×${card.height}，纸 ${sheet.width}×${sheet.height}）`);
+  }
+  // A card with a QR code must print its verification code too: whoever types the number by hand
+  // (or holds a card whose QR code carries no code) can verify it only with the code.
+  if (t.layout.blocks.some((b) => b.kind === 'qr')
+    && !t.layout.blocks.some((b) => b.kind === 'text' && usesValue(b.text, t.texts, 'verifyCode'))) {
+    throw invalid(name, '带二维码的版式须在某个文字块中印出核验码 {verifyCode}（可经 texts.json 的条目，如“核验码：{verifyCode}”）');
   }
   const values = cardValues(t.texts, worstCase());
   t.layout.blocks.forEach((b, i) => {

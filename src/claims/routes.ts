@@ -14,6 +14,7 @@ import { DECISION_REASONS, MAX_DOCUMENT_BYTES, PAYEE_RELATIONS } from './reasons
 import * as svc from './service.ts';
 import * as summary from './summary.ts';
 import { attachment } from '../http/download.ts';
+import { readUpload } from '../http/multipart.ts';
 
 const TAG = '理赔';
 const IdParam = z.object({ id: z.uuid('编号格式不正确') });
@@ -105,12 +106,13 @@ export const claimRoutes = [
       if (!(c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
         throw badRequest('MULTIPART_REQUIRED', '请以 multipart/form-data 上传文件（字段 file、name）');
       }
-      const form = await c.req.parseBody();
-      const file = form.file;
-      if (!(file instanceof File)) throw badRequest('FILE_MISSING', '缺少上传文件（字段 file）');
+      // Read with the same streaming reader as the large uploads, but kept in memory: the document is
+      // at most 10 MB and is stored in the database whole anyway.
+      const { file, fields: form } = await readUpload(c, { maxFileBytes: MAX_DOCUMENT_BYTES + 64 * 1024, inMemory: true });
+      if (!file) throw badRequest('FILE_MISSING', '缺少上传文件（字段 file）');
       if (typeof form.name !== 'string' || !form.name.trim()) throw badRequest('NAME_MISSING', '缺少材料名称（字段 name）');
       const r = await process.uploadDocument(c.var.deps, ctxOf(c), params.id, {
-        name: form.name.trim(), fileName: file.name || 'upload', contentType: file.type, bytes: new Uint8Array(await file.arrayBuffer()),
+        name: form.name.trim(), fileName: file.name || 'upload', contentType: file.type, bytes: await file.bytes(),
       });
       return c.json(r, r.duplicate ? 200 : 201);
     },

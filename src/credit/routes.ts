@@ -8,6 +8,8 @@ import { badRequest } from '../shared/errors.ts';
 import { PageQuery } from '../shared/pagination.ts';
 import * as svc from './service.ts';
 import { attachment } from '../http/download.ts';
+import { withIdempotency } from '../http/idempotency.ts';
+import { readUpload } from '../http/multipart.ts';
 
 const TAG = '小额信贷';
 const IdParam = z.object({ id: z.uuid('编号格式不正确') });
@@ -64,7 +66,7 @@ export const creditRoutes = [
     handler: async (c, { query }) => c.json(await svc.arrearsSummary(c.var.deps, c.var.actor!, query.villageCode)),
   }),
   route({
-    method: 'post', path: '/api/v1/credit/files', tag: TAG, allow: LENDERS, maxBodyBytes: MAX_FILE, idempotent: true,
+    method: 'post', path: '/api/v1/credit/files', tag: TAG, allow: LENDERS, maxBodyBytes: MAX_FILE, idempotent: 'in-handler',
     summary: '报送月度还款明细或余额明细（xlsx/csv，multipart 字段：file、kind、month、lenderOrgId）',
     rawBody: { contentType: 'multipart/form-data', description: 'file：文件；kind：repayments 还款明细 / balances 余额明细；month：报送月份 YYYY-MM；lenderOrgId：仅管理员代报时填写' },
     responses: { 200: '已处理（同一文件重复报送时返回原结果，不重复入账）', 400: '文件或列不正确', 413: '文件过大' },
@@ -72,18 +74,25 @@ export const creditRoutes = [
       if (!(c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
         throw badRequest('MULTIPART_REQUIRED', '请以 multipart/form-data 上传文件（字段 file）');
       }
-      const form = await c.req.parseBody();
-      const file = form.file;
-      if (!(file instanceof File)) throw badRequest('FILE_MISSING', '缺少上传文件（字段 file）');
-      if (file.size === 0) throw badRequest('FILE_EMPTY', '上传的文件是空的');
-      const fields = z.object({ kind: z.enum(['repayments', 'balances']), month: Month, lenderOrgId: z.uuid().optional() })
-        .safeParse({ kind: form.kind, month: form.month, lenderOrgId: form.lenderOrgId || undefined });
-      if (!fields.success) {
-        throw badRequest('VALIDATION_FAILED', '请求内容不正确', fields.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      // The file streams to a temporary file, is read from there and removed once answered.
+      const upload = await readUpload(c, { maxFileBytes: MAX_FILE });
+      try {
+        return await withIdempotency(c, async () => {
+          const { file, fields: form } = upload;
+          if (!file) throw badRequest('FILE_MISSING', '缺少上传文件（字段 file）');
+          if (file.size === 0) throw badRequest('FILE_EMPTY', '上传的文件是空的');
+          const fields = z.object({ kind: z.enum(['repayments', 'balances']), month: Month, lenderOrgId: z.uuid().optional() })
+            .safeParse({ kind: form.kind, month: form.month, lenderOrgId: form.lenderOrgId || undefined });
+          if (!fields.success) {
+            throw badRequest('VALIDATION_FAILED', '请求内容不正确', fields.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+          }
+          const summary = await svc.importFile(c.var.deps, ctxOf(c), { ...fields.data, fileName: file.name || 'upload', fileSize: file.size },
+            file.stream());
+          return c.json(summary);
+        }, upload.digest);
+      } finally {
+        await upload.discard();
       }
-      const summary = await svc.importFile(c.var.deps, ctxOf(c), { ...fields.data, fileName: file.name || 'upload', fileSize: file.size },
-        file.stream() as unknown as AsyncIterable<Uint8Array>);
-      return c.json(summary);
     },
   }),
   route({

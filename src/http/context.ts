@@ -4,6 +4,7 @@ import type { Database, Db } from '../../db/types.ts';
 import type { Actor } from '../access/roles.ts';
 import type { AppConfig } from '../config.ts';
 import type { Logger } from '../shared/log.ts';
+import type { UploadReader } from './multipart.ts';
 import type { Pii } from '../shared/pii.ts';
 import type { SpreadsheetIO } from '../shared/spreadsheet.ts';
 import type { CardsRuntime } from '../cards/service.ts';
@@ -27,6 +28,11 @@ export interface AppDeps {
   reviewPdf?: ((r: Review) => Promise<Uint8Array>) | undefined;
   /** Called after a transaction that recorded domain events commits (their consumers run then). */
   eventsRecorded?: (() => void) | undefined;
+  /**
+   * Reads multipart uploads as they stream in, the file spooled to a temporary file (Node:
+   * src/io/uploads.ts); absent → the platform's formData(), in memory within the route's limit.
+   */
+  uploads?: UploadReader | undefined;
   /** Run work after the response (an import job); Node keeps the promise, Workers use waitUntil. */
   background: (task: () => Promise<unknown>) => void;
 }

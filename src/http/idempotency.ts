@@ -29,18 +29,27 @@ export const PENDING_LEASE_SECONDS = 120;
 const flush = (c: Context<AppEnv>) =>
   c.var.deps.dbKind === 'postgres' ? sql`set_config('synchronous_commit', 'off', true)` : sql`1`;
 
-export async function withIdempotency(c: Context<AppEnv>, run: () => Promise<Response>): Promise<Response> {
+/**
+ * `bodyDigest`: what stands for the body when the handler has already read it as a stream (an
+ * upload: src/http/multipart.ts), instead of reading the body here.
+ */
+export async function withIdempotency(c: Context<AppEnv>, run: () => Promise<Response>, bodyDigest?: string): Promise<Response> {
   const key = c.req.header('idempotency-key');
   if (!key) return run();
   if (key.length > 200) throw new AppError(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key 过长（最多 200 个字符）');
   const { db } = c.var.deps;
   const scope = c.var.actor ? `user:${c.var.actor.userId}` : 'public';
-  // A JSON body was already read by the validator (Hono keeps it); an unread one (multipart) is
-  // cloned so that the handler can still parse it with its content type.
-  let body = Buffer.from(c.req.raw.bodyUsed ? await c.req.arrayBuffer() : await c.req.raw.clone().arrayBuffer());
-  // A multipart body carries a random boundary: the same upload retried must hash the same.
-  const boundary = /boundary=("?)([^";]+)\1/i.exec(c.req.header('content-type') ?? '')?.[2];
-  if (boundary) body = Buffer.from(body.toString('latin1').split(boundary).join('--'), 'latin1');
+  let body: Buffer;
+  if (bodyDigest !== undefined) {
+    body = Buffer.from(`digest:${bodyDigest}`);
+  } else {
+    // A JSON body was already read by the validator (Hono keeps it); an unread one (multipart) is
+    // cloned so that the handler can still parse it with its content type.
+    body = Buffer.from(c.req.raw.bodyUsed ? await c.req.arrayBuffer() : await c.req.raw.clone().arrayBuffer());
+    // A multipart body carries a random boundary: the same upload retried must hash the same.
+    const boundary = /boundary=("?)([^";]+)\1/i.exec(c.req.header('content-type') ?? '')?.[2];
+    if (boundary) body = Buffer.from(body.toString('latin1').split(boundary).join('--'), 'latin1');
+  }
   const requestHash = createHash('sha256').update(c.req.method).update(c.req.path).update(body).digest('hex');
   const where = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
 

@@ -5,7 +5,7 @@ import { failStaleBatches } from '../cards/service.ts';
 import { consumeEvents, markOverdueSignals, scheduledLedgers } from '../monitoring/service.ts';
 import { prepareDrafts } from '../review/drafts.ts';
 import { refreshFindings } from '../review/service.ts';
-import { failStaleImports } from '../registry/service.ts';
+import { failStaleImports, purgeRejectedRows } from '../registry/service.ts';
 import { makeDueReports, refreshLoans } from '../credit/service.ts';
 import { pruneRates } from '../http/rate-limit.ts';
 import { type JobDef, minuteSlot, shanghaiDay } from './runner.ts';
@@ -16,6 +16,14 @@ export const JOBS: readonly JobDef[] = [
     name: 'registry.fail-stale-imports',
     period: minuteSlot(5),
     run: async (deps) => ({ failed: await failStaleImports(deps), failedCardBatches: await failStaleBatches(deps) }),
+  },
+  {
+    // Retention: an import's row errors and rejected rows (sealed cells: ID numbers, names, phones)
+    // are deleted 'registry.rejected_rows_retention_days' (default 90) after it finished; also seals
+    // rows stored in clear before migration 0012.
+    name: 'registry.purge-rejected-rows',
+    period: shanghaiDay,
+    run: async (deps, now) => purgeRejectedRows(deps, shanghaiDay(now)),
   },
   {
     name: 'cover.expire-agreements',

@@ -8,6 +8,9 @@
 //   persons             id_enc, phone_enc; id_hash = hash(id number in id_enc)
 //   claims              reporter_phone_enc
 //   claim_payments      account_enc; account_hash = hash(account in account_enc)
+//   registry_import_rejected_rows  values_enc (one ciphertext of a rejected row's cells, for the
+//                       import's error report); rows written before migration 0012 hold their cells
+//                       in clear in "values": a run seals them first (the retention job does too).
 //   registry_staging    id_enc, phone_enc, id_hash — transient: an import's working rows, emptied when
 //                       it ends. A rotation refuses to run while an import is queued or running, and
 //                       deletes what a dead import left (rejected rows there carry a hash only).
@@ -22,20 +25,35 @@ import { audit } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { AppError, conflict } from '../shared/errors.ts';
 import { PiiKeyError } from '../shared/pii.ts';
+import { sealPlainRejectedRows } from '../registry/service.ts';
 
 interface TableSpec {
   table: string;
+  /** The primary key's columns and SQL types: batches walk the table in key order. */
+  key: ReadonlyArray<{ column: string; type: string }>;
   /** Columns holding pii.encrypt values. */
   enc: string[];
   /** Look-up hash columns recomputed from the plain value of an enc column. */
   hashes: Array<{ column: string; from: string }>;
+  /** A column of older rows holding the value in clear (sealed into enc[0] by the run). */
+  plain?: string;
 }
 
+const ID = [{ column: 'id', type: 'uuid' }];
+
 export const ROTATED_TABLES: readonly TableSpec[] = [
-  { table: 'persons', enc: ['id_enc', 'phone_enc'], hashes: [{ column: 'id_hash', from: 'id_enc' }] },
-  { table: 'claims', enc: ['reporter_phone_enc'], hashes: [] },
-  { table: 'claim_payments', enc: ['account_enc'], hashes: [{ column: 'account_hash', from: 'account_enc' }] },
+  { table: 'persons', key: ID, enc: ['id_enc', 'phone_enc'], hashes: [{ column: 'id_hash', from: 'id_enc' }] },
+  { table: 'claims', key: ID, enc: ['reporter_phone_enc'], hashes: [] },
+  { table: 'claim_payments', key: ID, enc: ['account_enc'], hashes: [{ column: 'account_hash', from: 'account_enc' }] },
+  {
+    table: 'registry_import_rejected_rows', key: [{ column: 'import_id', type: 'uuid' }, { column: 'row', type: 'int' }],
+    enc: ['values_enc'], hashes: [], plain: 'values',
+  },
 ];
+
+/** A quoted identifier ("row" and "values" are SQL key words). */
+const q = (name: string) => `"${name}"`;
+const list = (names: readonly string[]) => sql.raw(names.map(q).join(', '));
 
 export interface TableReport {
   table: string;
@@ -113,10 +131,19 @@ export async function rotatePii(deps: AppDeps, ctx: RequestCtx, opts: RotationOp
     for (const spec of ROTATED_TABLES) {
       const t: TableReport = { table: spec.table, rows: 0, rotated: 0, values: 0 };
       report.tables.push(t);
-      t.rows = rowsOf<{ n: number }>(await deps.db.execute(sql`select count(*)::int as n from ${sql.raw(spec.table)}`))[0]!.n;
-      const stale = sql.join(spec.enc.map((c) => sql`${sql.raw(c)} not like ${like}`), sql` or `);
-      const cols = sql.raw(['id', ...spec.enc].join(', '));
-      let after: string | null = null;
+      t.rows = rowsOf<{ n: number }>(await deps.db.execute(sql`select count(*)::int as n from ${sql.raw(q(spec.table))}`))[0]!.n;
+      if (spec.plain) {
+        // Values still in clear: sealed under the current key first (a dry run counts them).
+        const sealed = dryRun
+          ? rowsOf<{ n: number }>(await deps.db.execute(sql`
+              select count(*)::int as n from ${sql.raw(q(spec.table))} where ${sql.raw(q(spec.plain))} is not null`))[0]!.n
+          : await sealPlainRejectedRows(deps, batchSize);
+        t.rotated += sealed;
+        t.values += sealed;
+      }
+      const keyCols = spec.key.map((k) => k.column);
+      const stale = sql.join(spec.enc.map((c) => sql`${sql.raw(q(c))} not like ${like}`), sql` or `);
+      let after: unknown[] | null = null;
       for (;;) {
         if (opts.maxBatches !== undefined && report.batches >= opts.maxBatches) {
           await auditRun();
@@ -124,28 +151,33 @@ export async function rotatePii(deps: AppDeps, ctx: RequestCtx, opts: RotationOp
         }
         const done = await deps.db.transaction(async (tx) => {
           let values = 0;
-          const rows = rowsOf<Record<string, string | null>>(await tx.execute(sql`
-            select ${cols} from ${sql.raw(spec.table)}
-            where (${stale}) ${after === null ? sql`` : sql`and id > ${after}::uuid`}
-            order by id limit ${batchSize} for update`));
+          const past: unknown[] | null = after;
+          const rows = rowsOf<Record<string, string | number | null>>(await tx.execute(sql`
+            select ${list([...keyCols, ...spec.enc])} from ${sql.raw(q(spec.table))}
+            where (${stale}) ${past === null ? sql`` : sql`and (${list(keyCols)}) > (${sql.join(
+              spec.key.map((k, i) => sql`${past[i]}::${sql.raw(k.type)}`), sql`, `)})`}
+            order by ${list(keyCols)} limit ${batchSize} for update`));
           if (!rows.length) return { rows: 0, values };
-          after = rows[rows.length - 1]!.id!;
+          const last = rows[rows.length - 1]!;
+          after = keyCols.map((k) => last[k]);
           const out = rows.map((r) => {
-            const next: Record<string, string | null> = { id: r.id! };
+            const next: Record<string, string | number | null> = {};
+            for (const k of keyCols) next[k] = r[k]!;
+            const where = keyCols.map((k) => r[k]).join('/');
             for (const c of spec.enc) {
               const v = r[c];
               if (v === null || v === undefined) { next[c] = null; continue; }
               let plain: string;
               try {
-                plain = pii.decrypt(v);
+                plain = pii.decrypt(String(v));
               } catch (e) {
                 if (e instanceof PiiKeyError) {
-                  throw failure('PII_KEY_MISSING', `${spec.table}.${c}（记录 ${r.id}）无法用当前密钥或已退役密钥解密：请在 PII_KEYS_RETIRED 中提供加密它的旧密钥后重试（已完成的批次不受影响）`,
-                    { table: spec.table, column: c, id: r.id, reason: e.message });
+                  throw failure('PII_KEY_MISSING', `${spec.table}.${c}（记录 ${where}）无法用当前密钥或已退役密钥解密：请在 PII_KEYS_RETIRED 中提供加密它的旧密钥后重试（已完成的批次不受影响）`,
+                    { table: spec.table, column: c, id: where, reason: e.message });
                 }
                 throw e;
               }
-              const current = pii.isCurrent(v);
+              const current = pii.isCurrent(String(v));
               if (!current) values += 1;
               next[c] = current ? v : pii.encrypt(plain);
               for (const h of spec.hashes) if (h.from === c) next[h.column] = pii.hash(plain);
@@ -154,10 +186,11 @@ export async function rotatePii(deps: AppDeps, ctx: RequestCtx, opts: RotationOp
           });
           if (!dryRun) {
             const set = [...spec.enc, ...spec.hashes.map((h) => h.column)];
+            const shape = [...spec.key.map((k) => `${q(k.column)} ${k.type}`), ...set.map((c) => `${q(c)} text`)].join(', ');
             await tx.execute(sql`
-              update ${sql.raw(spec.table)} as t set ${sql.raw(set.map((c) => `${c} = v.${c}`).join(', '))}
-              from jsonb_to_recordset(${JSON.stringify(out)}::jsonb) as v(${sql.raw(['id uuid', ...set.map((c) => `${c} text`)].join(', '))})
-              where t.id = v.id`);
+              update ${sql.raw(q(spec.table))} as t set ${sql.raw(set.map((c) => `${q(c)} = v.${q(c)}`).join(', '))}
+              from jsonb_to_recordset(${JSON.stringify(out)}::jsonb) as v(${sql.raw(shape)})
+              where ${sql.raw(keyCols.map((k) => `t.${q(k)} = v.${q(k)}`).join(' and '))}`);
           }
           return { rows: rows.length, values };
         });
@@ -201,8 +234,11 @@ export async function rotatePii(deps: AppDeps, ctx: RequestCtx, opts: RotationOp
 export async function pendingRotation(deps: Pick<AppDeps, 'db' | 'pii'>): Promise<string | null> {
   const like = `v2.${deps.pii.keyId}.%`;
   for (const spec of ROTATED_TABLES) {
-    const stale = sql.join(spec.enc.map((c) => sql`${sql.raw(c)} not like ${like}`), sql` or `);
-    const hit = rowsOf(await deps.db.execute(sql`select 1 from ${sql.raw(spec.table)} where ${stale} limit 1`));
+    const stale = sql.join([
+      ...spec.enc.map((c) => sql`${sql.raw(q(c))} not like ${like}`),
+      ...(spec.plain ? [sql`${sql.raw(q(spec.plain))} is not null`] : []),
+    ], sql` or `);
+    const hit = rowsOf(await deps.db.execute(sql`select 1 from ${sql.raw(q(spec.table))} where ${stale} limit 1`));
     if (hit.length) return spec.table;
   }
   return null;

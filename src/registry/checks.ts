@@ -3,17 +3,18 @@
 // spread over several villages. Then each accepted household's eligibility by the pure rule.
 import type { Db } from '../../db/types.ts';
 import { regionLevel } from '../access/service.ts';
+import type { Pii } from '../shared/pii.ts';
 import type { RowError } from './fields.ts';
 import { type EligibilityParams, householdEligibility, personEligibility } from './rules.ts';
 import * as store from './store.ts';
 
-async function reject(db: Db, importId: string, errors: RowError[]) {
+async function reject(db: Db, pii: Pick<Pii, 'encrypt'>, importId: string, errors: RowError[]) {
   if (!errors.length) return;
   const rows = [...new Set(errors.map((e) => e.row))];
   await store.markRejected(db, importId, rows);
   await store.insertErrors(db, importId, errors);
   const summaries = await store.stagedSummaries(db, importId, rows);
-  await store.insertRejectedRows(db, importId, summaries.map((s) => ({
+  await store.insertRejectedRows(db, pii, importId, summaries.map((s) => ({
     row: s.row,
     values: Object.fromEntries(Object.entries({
       户编号: s.householdNo, 姓名: s.name, 证件号码: s.idMasked, 与户主关系: s.relLabel, 行政村代码: s.villageCode,
@@ -21,14 +22,14 @@ async function reject(db: Db, importId: string, errors: RowError[]) {
   })));
 }
 
-export async function setLevelChecks(db: Db, importId: string, countyCode: string): Promise<void> {
+export async function setLevelChecks(db: Db, pii: Pick<Pii, 'encrypt'>, importId: string, countyCode: string): Promise<void> {
   const dup = await store.duplicateIdRows(db, importId);
-  await reject(db, importId, dup.map((d) => ({
+  await reject(db, pii, importId, dup.map((d) => ({
     row: d.row, column: '证件号码', code: 'ID_DUPLICATE_IN_FILE', message: `证件号码与第 ${d.first_row} 行重复`,
   })));
 
   const other = await store.otherCountyRows(db, importId, countyCode);
-  await reject(db, importId, other.map((o) => ({
+  await reject(db, pii, importId, other.map((o) => ({
     row: o.row, column: '证件号码', code: 'PERSON_IN_OTHER_COUNTY',
     message: `该人员仍在其他县（区划代码 ${o.county_code.slice(0, 6)}）的名单中；须先由该县移出名单，本次未导入`,
   })));
@@ -50,7 +51,7 @@ export async function setLevelChecks(db: Db, importId: string, countyCode: strin
     }
     for (const row of h.rows) errors.push({ row, column: '与户主关系', code, message });
   }
-  await reject(db, importId, errors);
+  await reject(db, pii, importId, errors);
 }
 
 export async function stageHouseholdEligibility(db: Db, importId: string, params: EligibilityParams): Promise<void> {

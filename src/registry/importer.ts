@@ -131,7 +131,7 @@ export async function runImport(
       inFlight = (async () => {
         await store.stageRows(db, batch.staged, deps.copyIn);
         await store.insertErrors(db, importId, batch.errors);
-        await store.insertRejectedRows(db, importId, batch.rejectedRaw);
+        await store.insertRejectedRows(db, pii, importId, batch.rejectedRaw);
       })();
       inFlight.catch(() => {}); // surfaced by the next await
     };
@@ -172,7 +172,7 @@ export async function runImport(
     await store.updateImport(db, importId, { rowsRead: total, phase: 'checking', heartbeatAt: deps.now() });
     await yieldToRequests();
 
-    await setLevelChecks(db, importId, imp.countyCode);
+    await setLevelChecks(db, pii, importId, imp.countyCode);
     lap('checks');
     await stageHouseholdEligibility(db, importId, params);
     lap('households');

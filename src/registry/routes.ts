@@ -6,6 +6,8 @@ import { badRequest } from '../shared/errors.ts';
 import { PageQuery } from '../shared/pagination.ts';
 import * as svc from './service.ts';
 import { attachment } from '../http/download.ts';
+import { withIdempotency } from '../http/idempotency.ts';
+import { readUpload } from '../http/multipart.ts';
 
 const TAG = '户籍名单';
 const RegionCode = z.string().regex(/^[0-9]{12}$/, '地区代码应为12位数字');
@@ -13,36 +15,44 @@ const IdParam = z.object({ id: z.uuid('编号格式不正确') });
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const STAFF = ['admin', 'county_office', 'joint_meeting'] as const;
 const MAX_UPLOAD = 200 * 1024 * 1024;
+const PURGED = 'IMPORT_ERRORS_PURGED：错误明细已按保存期限（设置 registry.rejected_rows_retention_days，默认导入完成后 90 天）删除';
 
 export const registryRoutes = [
   route({
     method: 'post', path: '/api/v1/registry/imports', tag: TAG, allow: ['admin', 'county_office'],
     summary: '上传户籍名单（xlsx/csv，multipart 字段：file、countyCode、listDate、dryRun），返回 202 及任务编号',
     rawBody: { contentType: 'multipart/form-data', description: 'file：名单文件；countyCode：12位县级代码；listDate：名单日期（可选）；dryRun：true 只校验不导入' },
-    maxBodyBytes: MAX_UPLOAD, idempotent: true,
+    maxBodyBytes: MAX_UPLOAD, idempotent: 'in-handler',
     responses: { 202: '已受理，按 GET /api/v1/registry/imports/{id} 查看进度', 400: '参数错误', 403: '不在辖区', 413: '文件过大' },
     handler: async (c) => {
       const type = c.req.header('content-type') ?? '';
       if (!type.startsWith('multipart/form-data')) {
         throw badRequest('MULTIPART_REQUIRED', '请以 multipart/form-data 上传文件（字段 file）');
       }
-      const form = await c.req.parseBody();
-      const file = form.file;
-      if (!(file instanceof File)) throw badRequest('FILE_MISSING', '缺少上传文件（字段 file）');
-      if (file.size === 0) throw badRequest('FILE_EMPTY', '上传的文件是空的');
-      const fields = z.object({
-        countyCode: RegionCode,
-        listDate: z.iso.date('名单日期格式应为 YYYY-MM-DD').optional(),
-        dryRun: Bool.optional(),
-      }).safeParse({ countyCode: form.countyCode, listDate: form.listDate || undefined, dryRun: form.dryRun || undefined });
-      if (!fields.success) {
-        throw badRequest('VALIDATION_FAILED', '请求内容不正确',
-          fields.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      // The file streams to a temporary file; the import reads it after the response and removes it.
+      const upload = await readUpload(c, { maxFileBytes: MAX_UPLOAD });
+      try {
+        return await withIdempotency(c, async () => {
+          const { file, fields: form } = upload;
+          if (!file) throw badRequest('FILE_MISSING', '缺少上传文件（字段 file）');
+          if (file.size === 0) throw badRequest('FILE_EMPTY', '上传的文件是空的');
+          const fields = z.object({
+            countyCode: RegionCode,
+            listDate: z.iso.date('名单日期格式应为 YYYY-MM-DD').optional(),
+            dryRun: Bool.optional(),
+          }).safeParse({ countyCode: form.countyCode, listDate: form.listDate || undefined, dryRun: form.dryRun || undefined });
+          if (!fields.success) {
+            throw badRequest('VALIDATION_FAILED', '请求内容不正确',
+              fields.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+          }
+          const imp = await svc.startImport(c.var.deps, ctxOf(c), {
+            ...fields.data, fileName: file.name || 'upload', fileSize: file.size,
+          }, upload.take());
+          return c.json({ ...svc.publicImport(imp), links: { self: `/api/v1/registry/imports/${imp.id}` } }, 202);
+        }, upload.digest);
+      } finally {
+        await upload.discard();
       }
-      const imp = await svc.startImport(c.var.deps, ctxOf(c), {
-        ...fields.data, fileName: file.name || 'upload', fileSize: file.size,
-      }, () => file.stream() as unknown as AsyncIterable<Uint8Array>);
-      return c.json({ ...svc.publicImport(imp), links: { self: `/api/v1/registry/imports/${imp.id}` } }, 202);
     },
   }),
   route({
@@ -55,12 +65,12 @@ export const registryRoutes = [
   }),
   route({
     method: 'get', path: '/api/v1/registry/imports/:id/errors', tag: TAG, summary: '导入错误明细（分页）', allow: STAFF,
-    params: IdParam, query: PageQuery,
+    params: IdParam, query: PageQuery, responses: { 200: '成功', 404: '导入记录不存在', 410: PURGED },
     handler: async (c, { params, query }) => c.json(await svc.importErrors(c.var.deps, c.var.actor!, params.id, query)),
   }),
   route({
     method: 'get', path: '/api/v1/registry/imports/:id/errors.xlsx', tag: TAG, summary: '下载错误报告（Excel）', allow: STAFF,
-    params: IdParam,
+    params: IdParam, responses: { 200: '成功', 404: '导入记录不存在', 410: PURGED },
     handler: async (c, { params }) => {
       const r = await svc.errorReport(c.var.deps, c.var.actor!, params.id);
       return c.body(r.bytes as Uint8Array<ArrayBuffer>, 200, {

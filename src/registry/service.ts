@@ -7,10 +7,12 @@ import { todayInShanghai } from '../shared/dates.ts';
 import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
 import { parseIdNumber } from '../shared/id-number.ts';
 import { runImport, type ImportSummary } from './importer.ts';
+import { assertErrorsKept, openRejectedValues } from './rejected-rows.ts';
 import { ttlCache } from '../shared/ttl-cache.ts';
 import * as store from './store.ts';
 
 export type { ImportSummary } from './importer.ts';
+export { purgeRejectedRows, sealPlainRejectedRows, type PurgeReport } from './rejected-rows.ts';
 /** The registry stores labour skill as a code; other modules show or compare its Chinese label. */
 export { LABOUR_SKILL_LABELS } from './parse.ts';
 
@@ -38,11 +40,28 @@ export async function createImport(deps: AppDeps, ctx: RequestCtx, input: NewImp
   });
 }
 
-/** HTTP: record the import and run it after the response; the client follows GET …/imports/:id. */
-export async function startImport(deps: AppDeps, ctx: RequestCtx, input: NewImport, open: () => AsyncIterable<Uint8Array>) {
-  const imp = await createImport(deps, ctx, input);
+/** An uploaded file that an import reads once, then removes (an UploadedFile of src/http/multipart.ts). */
+export interface ImportFile {
+  stream(): AsyncIterable<Uint8Array>;
+  discard(): Promise<void>;
+}
+
+/**
+ * HTTP: record the import and run it after the response; the client follows GET …/imports/:id.
+ * The file is this function's to remove: when the import ends — done, failed, or interrupted by the
+ * process stopping (its database work then fails) — or at once when the import cannot be recorded.
+ * A process killed outright leaves it to the sweep of stale uploads (src/node.ts).
+ */
+export async function startImport(deps: AppDeps, ctx: RequestCtx, input: NewImport, file: ImportFile) {
+  let imp: Awaited<ReturnType<typeof createImport>>;
+  try {
+    imp = await createImport(deps, ctx, input);
+  } catch (e) {
+    await file.discard();
+    throw e;
+  }
   // A failure is recorded on the import itself (status failed, with its reason) for the client.
-  deps.background(() => runImport(deps, ctx, imp.id, open()).catch(() => undefined));
+  deps.background(() => runImport(deps, ctx, imp.id, file.stream()).catch(() => undefined).finally(() => file.discard()));
   return imp;
 }
 
@@ -94,6 +113,8 @@ export function publicImport(imp: store.ImportRow) {
     listDate: imp.listDate, createdBy: imp.createdBy, createdAt: imp.createdAt, startedAt: imp.startedAt,
     finishedAt: imp.finishedAt, progress: { rowsRead: imp.rowsRead, rowsPerSecond: imp.rowsPerSecond },
     summary: imp.summary as ImportSummary | null, error: imp.error,
+    /** Set once the retention job deleted the row errors: the error report then answers 410. */
+    errorsPurgedAt: imp.errorsPurgedAt,
   };
 }
 
@@ -108,7 +129,7 @@ export async function listImports(deps: AppDeps, actor: Actor, q: PageQuery) {
 }
 
 export async function importErrors(deps: AppDeps, actor: Actor, id: string, q: PageQuery) {
-  await scopedImport(deps, actor, id);
+  assertErrorsKept(await scopedImport(deps, actor, id));
   const { limit, offset } = pageBounds(q);
   const { items, total } = await store.errorsPage(deps.db, id, limit, offset);
   return pageOf(items, total, q);
@@ -124,20 +145,26 @@ export async function allErrors(deps: AppDeps, id: string) {
   }
 }
 
-/** The rejected rows as an xlsx: original row number, the row's cells, the reasons in Chinese. */
+/**
+ * The rejected rows as an xlsx: original row number, the row's cells as entered (opened from their
+ * ciphertext: the staff fixing the file need what they typed), the reasons in Chinese. The writer
+ * quotes every cell that starts like a formula.
+ */
 export async function errorReport(deps: AppDeps, actor: Actor | null, id: string): Promise<{ fileName: string; bytes: Uint8Array }> {
   if (!deps.spreadsheets) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成 Excel 文件');
   const imp = actor ? await scopedImport(deps, actor, id) : await store.findImport(deps.db, id);
   if (!imp) throw notFound('导入记录不存在');
+  assertErrorsKept(imp);
   const headers = new Set<string>();
   const rows: Array<{ row: number; values: Record<string, string>; reasons: string; codes: string }> = [];
   for (let after = 0; ;) {
     const batch = await store.rejectedBatch(deps.db, id, after, 5000);
     if (!batch.length) break;
     for (const b of batch) {
-      for (const h of Object.keys(b.values ?? {})) headers.add(h);
+      const values = openRejectedValues(deps.pii, b);
+      for (const h of Object.keys(values)) headers.add(h);
       rows.push({
-        row: b.row, values: b.values ?? {},
+        row: b.row, values,
         reasons: b.errors.map((e) => (e.column ? `【${e.column}】${e.message}` : e.message)).join('；'),
         codes: [...new Set(b.errors.map((e) => e.code))].join(','),
       });

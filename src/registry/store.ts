@@ -3,6 +3,7 @@
 // the staging table, so memory stays flat whatever the file size.
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { type Database, type Db, copyValue, rowsOf } from '../../db/types.ts';
+import type { Pii } from '../shared/pii.ts';
 import { likePrefix } from '../shared/text.ts';
 import {
   households, persons, regions, registryChanges, registryImportErrors, registryImportRejectedRows, registryImports,
@@ -53,11 +54,68 @@ export async function insertErrors(db: Db, importId: string, errors: Array<{ row
   }
 }
 
-export async function insertRejectedRows(db: Db, importId: string, rows: Array<{ row: number; values: Record<string, string> }>) {
+/**
+ * The cells of rejected rows as the county wrote them ({header: cell}), each row sealed as one
+ * pii.encrypt ciphertext of its JSON: they hold full ID numbers, names and phones.
+ */
+export async function insertRejectedRows(
+  db: Db, pii: Pick<Pii, 'encrypt'>, importId: string, rows: Array<{ row: number; values: Record<string, string> }>,
+) {
   for (let i = 0; i < rows.length; i += 1000) {
-    await db.insert(registryImportRejectedRows).values(rows.slice(i, i + 1000).map((r) => ({ importId, ...r })))
+    await db.insert(registryImportRejectedRows)
+      .values(rows.slice(i, i + 1000).map((r) => ({ importId, row: r.row, valuesEnc: pii.encrypt(JSON.stringify(r.values)) })))
       .onConflictDoNothing();
   }
+}
+
+/** A rejected row's cells as stored: sealed (values_enc), or in clear if written before migration 0012. */
+export interface StoredRejectedValues { values_enc: string | null; values: Record<string, string> | string | null }
+
+/**
+ * Seal up to `limit` rejected rows still in clear (written before migration 0012) in one
+ * transaction, skipping rows another instance holds; the number sealed (0: none left).
+ */
+export async function sealPlainRejectedRows(db: Db, pii: Pick<Pii, 'encrypt'>, limit: number): Promise<number> {
+  return db.transaction(async (tx) => {
+    const rows = rowsOf<{ import_id: string; row: number } & StoredRejectedValues>(await tx.execute(sql`
+      select import_id, "row", "values" from registry_import_rejected_rows where "values" is not null
+      order by import_id, "row" limit ${limit} for update skip locked`));
+    if (!rows.length) return 0;
+    const sealed = rows.map((r) => ({
+      import_id: r.import_id, row: r.row,
+      values_enc: pii.encrypt(typeof r.values === 'string' ? r.values : JSON.stringify(r.values)),
+    }));
+    await tx.execute(sql`
+      update registry_import_rejected_rows as t set values_enc = v.values_enc, "values" = null
+      from jsonb_to_recordset(${JSON.stringify(sealed)}::jsonb) as v(import_id uuid, "row" int, values_enc text)
+      where t.import_id = v.import_id and t."row" = v."row"`);
+    return rows.length;
+  });
+}
+
+/** Finished imports whose row errors are still kept, with the Shanghai day each finished. */
+export async function importsWithErrorsKept(db: Db) {
+  return rowsOf<{ id: string; county_code: string; finished_on: string }>(await db.execute(sql`
+    select id, county_code, to_char(finished_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as finished_on
+    from registry_imports
+    where finished_at is not null and errors_purged_at is null and status in ('done', 'failed')
+    order by finished_at, id`));
+}
+
+/**
+ * Delete an import's row errors and rejected rows and stamp it purged (inside the caller's
+ * transaction); null when another run did it first. The import row and its summary stay.
+ */
+export async function purgeImportErrors(db: Db, importId: string, at: Date) {
+  const [marked] = rowsOf<{ id: string }>(await db.execute(sql`
+    update registry_imports set errors_purged_at = ${at.toISOString()}::timestamptz
+    where id = ${importId} and errors_purged_at is null returning id`));
+  if (!marked) return null;
+  const [r] = rowsOf<{ rejected_rows: number; errors: number }>(await db.execute(sql`
+    with r as (delete from registry_import_rejected_rows where import_id = ${importId} returning 1),
+         e as (delete from registry_import_errors where import_id = ${importId} returning 1)
+    select (select count(*) from r)::int as rejected_rows, (select count(*) from e)::int as errors`));
+  return { rejectedRows: r!.rejected_rows, errors: r!.errors };
 }
 
 export async function errorsPage(db: Db, importId: string, limit: number, offset: number) {
@@ -71,16 +129,19 @@ export async function errorsPage(db: Db, importId: string, limit: number, offset
   return { items, total: total!.n };
 }
 
-/** Rejected rows with all their errors, in row order, a batch at a time (for the xlsx report). */
+/**
+ * Rejected rows with all their errors and their stored cells (sealed: the service opens them), in
+ * row order, a batch at a time (for the xlsx report).
+ */
 export async function rejectedBatch(db: Db, importId: string, afterRow: number, limit: number) {
-  return rowsOf<{ row: number; values: Record<string, string> | null; errors: Array<{ column: string; code: string; message: string }> }>(
+  return rowsOf<StoredRejectedValues & { row: number; errors: Array<{ column: string; code: string; message: string }> }>(
     await db.execute(sql`
-      select e.row, r.values,
+      select e.row, r.values_enc, r.values,
              json_agg(json_build_object('column', e.column, 'code', e.code, 'message', e.message) order by e.id) as errors
       from registry_import_errors e
       left join registry_import_rejected_rows r on r.import_id = e.import_id and r.row = e.row
       where e.import_id = ${importId} and e.row > ${afterRow}
-      group by e.row, r.values order by e.row limit ${limit}`));
+      group by e.row, r.values_enc, r.values order by e.row limit ${limit}`));
 }
 
 // ---- staging --------------------------------------------------------------------------------

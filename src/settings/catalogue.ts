@@ -37,6 +37,12 @@ export const CATALOGUE = {
     } }],
     source: '第三篇：建档立卡脱贫户、未脱贫户及监测对象参保，集中供养五保户和稳定脱贫户除外',
   }),
+  'registry.rejected_rows_retention_days': def({
+    schema: Days, unit: '天',
+    description: '名单导入的错误明细（含未导入行的原始内容：证件号码、姓名、电话）在导入完成后保存的天数；到期由每日任务删除，导入记录及其统计数字保留',
+    defaults: [{ validFrom: '2016-01-01', value: 90 }],
+    source: '本系统默认 90 天：个人信息保存期限应为实现处理目的所必要的最短时间（个人信息保护法第十九条），足够县里据错误报告改正并重新导入',
+  }),
   'monitoring.income_line_fen': def({
     schema: Fen, unit: '分', description: '防返贫监测收入标准（家庭年人均纯收入）',
     defaults: [{ validFrom: '2021-01-01', value: 600_000 }],

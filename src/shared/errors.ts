@@ -1,7 +1,7 @@
 // The one error shape every answer uses: { code, message, details? } with the right HTTP status.
 // `code` is for machines (UPPER_SNAKE), `message` is Chinese for the person reading it.
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 501 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 501 | 503;
 
 export interface ErrorBody {
   code: string;

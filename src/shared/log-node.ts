@@ -8,6 +8,8 @@ import { Buffer } from 'node:buffer';
 import { writeSync } from 'node:fs';
 
 let pending: string[] = [];
+let firstAt = 0;
+const MAX_DELAY_MS = 20;
 let scheduled = false;
 let hooked = false;
 
@@ -29,7 +31,6 @@ export function chunkLines(lines: readonly string[], max = 4096): string[] {
 }
 
 function flush(): void {
-  scheduled = false;
   if (!pending.length) return;
   const chunks = chunkLines(pending);
   pending = [];
@@ -49,9 +50,14 @@ export function stdoutLines(line: string): void {
     hooked = true;
     process.once('exit', flushNow);
   }
+  // Work that never yields to the event loop (the embedded database answers through promises alone)
+  // would hold the lines until it ends: lines older than MAX_DELAY_MS go out with the next one.
+  const now = performance.now();
+  if (pending.length && now - firstAt > MAX_DELAY_MS) flush();
+  if (!pending.length) firstAt = now;
   pending.push(line);
   if (!scheduled) {
     scheduled = true;
-    setImmediate(flush);
+    setImmediate(() => { scheduled = false; flush(); });
   }
 }

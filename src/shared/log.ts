@@ -9,11 +9,12 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => console.log(l)): Logger {
+/** `base`: fields on every line (a cluster worker's number). */
+export function createLogger(level: LogLevel, write: (line: string) => void = (l) => console.log(l), base?: Record<string, unknown>): Logger {
   const min = ORDER[level];
   const emit = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }));
+    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }));
   };
   return {
     debug: (m, f) => emit('debug', m, f),

@@ -1,6 +1,7 @@
 // The household's own pages, server-rendered (hono/jsx), Chinese, mobile first, no scripts:
 // /card (look-up by the head's name and ID number → cover, members, claims, card download) and
-// /verify/:cardNo (the QR code's target: is this card genuine and in force).
+// /verify/:cardNo?code=… (the QR code's target: is this card genuine and in force) and /verify, the
+// form for typing a card's number and verification code by hand.
 import type { FC, PropsWithChildren } from 'hono/jsx';
 import { Document } from './document.tsx';
 import { CAUSE_NAMES, type Cause, LINE_NAMES, LINES, type CoverageSchedule } from '../cover/schedule.ts';
@@ -198,30 +199,53 @@ export const LimitedPage: FC<{ seconds: number }> = ({ seconds }) => (
   </Page>
 );
 
+/** A genuine card, shown to whoever gave its number and its verification code. */
 export interface VerifyView {
-  state: 'invalid' | 'unknown' | 'in_force' | 'not_in_force';
+  state: 'in_force' | 'not_in_force';
   cardNo: string;
-  headName?: string; county?: string; village?: string; insurer?: string; policyNo?: string; periodStart?: string; periodEnd?: string;
+  headName: string; county: string; village: string; insurer: string; policyNo: string; periodStart: string; periodEnd: string;
 }
 
 export const VerifyPage: FC<{ v: VerifyView }> = ({ v }) => (
   <Page title="明白卡核验">
     <section>
-      {v.state === 'invalid' ? <p class="notice" role="alert">卡号 {v.cardNo} 格式或校验位不正确，不是有效的明白卡号。</p> : null}
-      {v.state === 'unknown' ? <p class="notice" role="alert">查无此卡：卡号 {v.cardNo} 不是本系统发放的明白卡。</p> : null}
       {v.state === 'in_force' ? <p class="ok" role="status">真卡，保障有效。</p> : null}
       {v.state === 'not_in_force' ? <p class="notice" role="status">真卡，但当前不在保障期内（保险期间已过或该户已不在保）。</p> : null}
-      {v.state === 'in_force' || v.state === 'not_in_force' ? (
-        <dl>
-          <dt>卡号</dt><dd>{v.cardNo}</dd>
-          <dt>户主</dt><dd>{v.headName}</dd>
-          <dt>县</dt><dd>{v.county}</dd>
-          <dt>所在村</dt><dd>{v.village}</dd>
-          <dt>承保机构</dt><dd>{v.insurer}</dd>
-          <dt>保单号</dt><dd>{v.policyNo}</dd>
-          <dt>保险期间</dt><dd>{v.periodStart} 至 {v.periodEnd}</dd>
-        </dl>
-      ) : null}
+      <dl>
+        <dt>卡号</dt><dd>{v.cardNo}</dd>
+        <dt>户主</dt><dd>{v.headName}</dd>
+        <dt>县</dt><dd>{v.county}</dd>
+        <dt>所在村</dt><dd>{v.village}</dd>
+        <dt>承保机构</dt><dd>{v.insurer}</dd>
+        <dt>保单号</dt><dd>{v.policyNo}</dd>
+        <dt>保险期间</dt><dd>{v.periodStart} 至 {v.periodEnd}</dd>
+      </dl>
+    </section>
+    <p><a href="/verify">核验另一张卡</a></p>
+  </Page>
+);
+
+export const UNVERIFIED_NOTICE = '未能核验：请填写明白卡上的卡号和核验码。卡号或核验码不正确时也显示本页，请核对后重试。';
+
+/**
+ * The verification form (card number and 核验码, sent as a GET to /verify). `notice`: 'unverified'
+ * is the one answer for an unknown number, a wrong code and no code (nothing typed is echoed, so the
+ * page is the same bytes whichever it was); 'invalid' a number whose check character is wrong.
+ */
+export const VerifyFormPage: FC<{ notice?: 'unverified' | 'invalid' | undefined }> = ({ notice }) => (
+  <Page title="明白卡核验">
+    <section>
+      {notice === 'unverified' ? <p class="notice" role="alert">{UNVERIFIED_NOTICE}</p> : null}
+      {notice === 'invalid' ? <p class="notice" role="alert">卡号格式或校验位不正确，请核对明白卡上的 17 位卡号（最后一位可能是 X）。</p> : null}
+      <form method="get" action="/verify">
+        <label for="cardNo">明白卡号</label>
+        <input id="cardNo" name="cardNo" inputmode="text" autocomplete="off" required maxlength={30} placeholder="印在卡片右下角，17 位" />
+        <label for="code">核验码</label>
+        <input id="code" name="code" inputmode="text" autocomplete="off" autocapitalize="characters" required maxlength={20} placeholder="印在二维码下方，8 位字母和数字" />
+        <button type="submit">核验</button>
+      </form>
+      <p><small>核验码印在明白卡二维码下方。二维码不带核验码的早期明白卡，请向村联络员或县乡村振兴局询问本户的核验码，或申请补印明白卡。</small></p>
     </section>
   </Page>
 );
+

@@ -97,6 +97,7 @@ const CASES: Record<string, Case> = {
   'POST /api/v1/claims/:id/reopen': { path: (a) => `/api/v1/claims/${a.claimId}/reopen`, body: () => ({ note: '范围测试复议' }) },
   // Cards.
   'GET /api/v1/households/:id/card.pdf': { path: (a) => `/api/v1/households/${a.householdId}/card.pdf` },
+  'GET /api/v1/households/:id/cards': { path: (a) => `/api/v1/households/${a.householdId}/cards` },
   'GET /api/v1/cards/batches/:id': { path: (a) => `/api/v1/cards/batches/${a.batchId}` },
   'GET /api/v1/cards/batches/:id/file': { path: (a) => `/api/v1/cards/batches/${a.batchId}/file` },
   // Monitoring: the signal's village.
@@ -136,7 +137,7 @@ const CASES: Record<string, Case> = {
 /** Routes with a path parameter that name no record of an organisation, and why. */
 const NOT_SCOPED: Record<string, string> = {
   'GET /card/pdf/:householdId': 'the household’s own download: a short-lived link signed by the look-up is the authority (test/cards)',
-  'GET /verify/:cardNo': 'public card verification by design: shows masked data only, rate-limited (test/cards)',
+  'GET /verify/:cardNo': 'public card verification by design: masked data only, and only with the card’s verification code; rate-limited (test/cards/verify.test.ts)',
 };
 
 /**

@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isValidCardNo } from '../../src/cards/rules.ts';
+import { formatCardNo, isValidCardNo } from '../../src/cards/rules.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { insuredCounty } from '../helpers/county.ts';
 import { baseList, COUNTY, idFor, person, V1, V2 } from '../registry/fixtures.ts';
+import { scanQr } from './scan.ts';
 
 let clock = new Date('2025-12-20T02:00:00Z');
 let t: TestApp;
@@ -30,10 +31,13 @@ const list = () => [
   person({ 户编号: 'H004', 姓名: '王堃', 证件号码: idFor('2001-04-04', 81), 与户主关系: '子' }),
 ];
 
+function file(bytes: Uint8Array): string {
+  const path = join(dir, `c${Math.random().toString(36).slice(2)}.pdf`);
+  writeFileSync(path, bytes);
+  return path;
+}
 function text(bytes: Uint8Array): string {
-  const file = join(dir, `c${Math.random().toString(36).slice(2)}.pdf`);
-  writeFileSync(file, bytes);
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  return execFileSync('pdftotext', ['-layout', file(bytes), '-'], { encoding: 'utf8' });
 }
 const form = (fields: Record<string, string>) => t.app.request('/card', {
   method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(),
@@ -54,6 +58,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 let cardNo: string;
+let code: string;
 
 describe("a household's card for staff", () => {
   it('is a PDF with the household, its members (rare characters too), the sums insured and a stable card number', async () => {
@@ -61,14 +66,42 @@ describe("a household's card for staff", () => {
     const res = await t.call(county.token, 'GET', `/api/v1/households/${h}/card.pdf`);
     expect(res.status, await res.clone().text()).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
-    const out = text(new Uint8Array(await res.arrayBuffer()));
+    const pdf = new Uint8Array(await res.arrayBuffer());
+    const out = text(pdf);
     for (const s of ['“助农保”保险服务明白卡', '王䶮', '吉𠮷', '王堃', '示范县', '城关镇东村', 'PICC-2026-0001', '30000元', '0851-12345678', '赵联络', '人保财险某县支公司']) {
       expect(out).toContain(s);
     }
     cardNo = /卡号：([0-9 X]+)/.exec(out)![1]!.replace(/\s/g, '');
     expect(isValidCardNo(cardNo)).toBe(true);
+    code = /核验码：\s*([2-9A-HJ-NP-Z]{4}) ([2-9A-HJ-NP-Z]{4})/.exec(out)!.slice(1).join('');
+    // The QR code leads to this card's verification page with its code.
+    expect(scanQr(file(pdf), 150)).toBe(`${t.deps.config.publicBaseUrl}/verify/${cardNo}?code=${code}`);
     const again = text(new Uint8Array(await (await t.call(insurer.token, 'GET', `/api/v1/households/${h}/card.pdf`)).arrayBuffer()));
     expect(again.replace(/\s/g, '')).toContain(cardNo);
+    expect(again.replace(/\s/g, '')).toContain(`核验码：${code}`);
+  });
+
+  it('lists the household’s cards with their verification codes for its county office and its insurer', async () => {
+    const h = await householdOf('王䶮');
+    for (const who of [county, insurer]) {
+      const res = await t.call(who.token, 'GET', `/api/v1/households/${h}/cards`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const body = await res.json();
+      expect(body.items).toEqual([expect.objectContaining({
+        cardNo, verifyCode: code, agreementId, policyNo: 'PICC-2026-0001', villageCode: V1,
+        verifyUrl: `${t.deps.config.publicBaseUrl}/verify/${cardNo}?code=${code}`,
+      })]);
+    }
+    expect((await t.call(otherInsurer.token, 'GET', `/api/v1/households/${h}/cards`)).status).toBe(404);
+    expect((await t.call(villageV2.token, 'GET', `/api/v1/households/${h}/cards`)).status).toBe(404);
+    expect((await t.call(meeting.token, 'GET', `/api/v1/households/${h}/cards`)).status).toBe(403);
+    const nobody = await t.call(county.token, 'GET', '/api/v1/households/00000000-0000-4000-8000-000000000000/cards');
+    expect(nobody.status).toBe(404);
+    expect((await nobody.json()).code).toBe('HOUSEHOLD_NOT_FOUND');
+    // A household on the list without a card yet: none listed.
+    const stable = await householdOf('刘建国');
+    expect((await (await t.call(county.token, 'GET', `/api/v1/households/${stable}/cards`)).json()).items).toEqual([]);
   });
 
   it('is refused outside the caller’s scope, and for a household without cover', async () => {
@@ -198,18 +231,65 @@ describe('a household reports a loss itself from /card', () => {
 });
 
 describe('verification (/verify)', () => {
-  it('says whether a card is genuine and in force, showing only masked data', async () => {
+  const page = async (path: string) => {
+    const res = await t.app.request(path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    return res.text();
+  };
+
+  it('with the number and the code of the QR code: whether the card is genuine and in force, masked data only', async () => {
     clock = new Date('2026-05-01T02:00:00Z');
-    const ok = await (await t.app.request(`/verify/${cardNo}`)).text();
+    const ok = await page(`/verify/${cardNo}?code=${code}`);
     expect(ok).toContain('真卡，保障有效');
     expect(ok).toContain('王*');
+    expect(ok).toContain(cardNo);
     expect(ok).not.toContain('王䶮');
-    const flipped = cardNo.slice(0, 16) + (cardNo[16] === '0' ? '1' : '0');
-    expect(await (await t.app.request(`/verify/${flipped}`)).text()).toContain('校验位不正确');
-    const body = '5001012699999999';
-    const { cardCheckChar } = await import('../../src/cards/rules.ts');
-    expect(await (await t.app.request(`/verify/${body}${cardCheckChar(body)}`)).text()).toContain('查无此卡');
+    expect(ok).not.toContain(code); // the code is not echoed
+    // Typed by hand on the form: lower case, in two groups, the number's x in lower case too.
+    const typed = `${code.slice(0, 4).toLowerCase()} ${code.slice(4)}`;
+    expect(await page(`/verify?cardNo=${encodeURIComponent(` ${cardNo.toLowerCase()} `)}&code=${encodeURIComponent(typed)}`)).toContain('真卡，保障有效');
+    // The number as printed on the card, in groups.
+    expect(await page(`/verify?cardNo=${encodeURIComponent(formatCardNo(cardNo))}&code=${code}`)).toContain('真卡，保障有效');
     clock = new Date('2027-02-01T02:00:00Z');
-    expect(await (await t.app.request(`/verify/${cardNo}`)).text()).toContain('不在保障期内');
+    expect(await page(`/verify/${cardNo}?code=${code}`)).toContain('不在保障期内');
+  });
+
+  it('without the code, with a wrong one, or for an unknown number: the same form, nothing shown or echoed', async () => {
+    clock = new Date('2026-05-02T02:00:00Z');
+    const { cardCheckChar } = await import('../../src/cards/rules.ts');
+    const body = '5001012699999999';
+    const wrong = code.slice(0, 7) + (code[7] === 'Z' ? 'Y' : 'Z');
+    const answers = [
+      await page(`/verify/${cardNo}`), // a card printed before codes: its QR code carries none
+      await page(`/verify/${cardNo}?code=${wrong}`),
+      await page(`/verify/${cardNo}?code=`),
+      await page(`/verify/${cardNo}?code=${code}${code}`),
+      await page(`/verify/${body}${cardCheckChar(body)}?code=${code}`),
+      await page(`/verify?cardNo=${cardNo}&code=${wrong}`),
+      await page(`/verify?cardNo=${cardNo}`),
+    ];
+    for (const a of answers) expect(a).toBe(answers[0]);
+    expect(answers[0]).toContain('未能核验');
+    expect(answers[0]).toContain('<form method="get" action="/verify">');
+    expect(answers[0]).toContain('name="code"');
+    for (const secret of [cardNo, code, '王*', 'PICC-2026-0001', '真卡']) expect(answers[0]).not.toContain(secret);
+    // The empty form has no notice; a malformed number says so (its check character is public arithmetic).
+    const empty = await page('/verify');
+    expect(empty).toContain('name="cardNo"');
+    expect(empty).not.toContain('未能核验');
+    const flipped = cardNo.slice(0, 16) + (cardNo[16] === '0' ? '1' : '0');
+    expect(await page(`/verify/${flipped}?code=${code}`)).toContain('校验位不正确');
+  });
+
+  it('is limited per client address, whatever the answer', async () => {
+    clock = new Date('2026-05-03T02:00:00Z');
+    const limit = t.deps.config.lookupsPerMinute * 6;
+    const from = (path: string) => t.app.request(path, {}, { incoming: { socket: { remoteAddress: '198.51.100.77' } } });
+    for (let i = 0; i < limit; i++) expect((await from(`/verify/${cardNo}?code=${i % 2 ? code : 'WRONG'}`)).status).toBe(200);
+    const refused = await from(`/verify/${cardNo}?code=${code}`);
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toContain('查询次数过多');
+    expect((await from('/verify?cardNo=1&code=2')).status).toBe(429);
   });
 });

@@ -9,6 +9,7 @@ import { type CardData, makeCardNo } from '../../src/cards/rules.ts';
 import { type CardTemplate, loadTemplate, type TemplateFiles, worstCase } from '../../src/cards/template.ts';
 import { nodeFonts, nodeTemplateFiles } from '../../src/io/card-files.ts';
 import { AppError } from '../../src/shared/errors.ts';
+import { greyPage, scanQr } from './scan.ts';
 
 const fonts = nodeFonts();
 let template: CardTemplate;
@@ -56,17 +57,9 @@ const text = (file: string, args: string[] = []) => execFileSync('pdftotext', ['
 const flat = (s: string) => s.replace(/\s+/g, '');
 const pages = (file: string) => Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
 
-/** Share of pixels darker than mid-grey on page 1, rendered in grey at `dpi` (PGM: header, then a byte per pixel). */
+/** Share of pixels darker than mid-grey on page 1, rendered in grey at `dpi`. */
 function inked(file: string, dpi: number): number {
-  const out = join(dir, `page-${++n}`);
-  execFileSync('pdftoppm', ['-gray', '-r', String(dpi), '-f', '1', '-l', '1', '-singlefile', file, out]);
-  const pgm = readFileSync(`${out}.pgm`);
-  const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 64).toString('latin1'));
-  expect(header, 'a binary PGM').not.toBeNull();
-  const [, w, h, max] = header!.map(Number) as [number, number, number, number];
-  expect(max).toBe(255);
-  const pixels = pgm.subarray(header![0].length);
-  expect(pixels.length).toBe(w * h);
+  const { pixels } = greyPage(file, dpi);
   let dark = 0;
   for (const p of pixels) if (p < 128) dark++;
   return dark / pixels.length;
@@ -104,6 +97,23 @@ describe('a single card', () => {
     ['the hotline', '023-12345678/95518'],
   ])('pdftotext finds %s: %s', (_what, expected) => {
     expect(flat(text(file))).toContain(expected);
+  });
+
+  it('prints the verification code near the QR code, and the QR code scans to the verification page with the code', () => {
+    expect(flat(text(file))).toContain('核验码：WMWMWMWM');
+    const bbox = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
+    // The code's words sit under the QR code (x 330.5–398.5, y 64–132), within its column.
+    const words = [...bbox.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)]
+      .map((m) => ({ x0: Number(m[1]), y0: Number(m[2]), x1: Number(m[3]), y1: Number(m[4]), text: m[5]! }));
+    const code = words.filter((w) => w.text.includes('WMWM'));
+    expect(code.length).toBeGreaterThan(0);
+    for (const w of code) {
+      expect(w.y0).toBeGreaterThan(132);
+      expect(w.y1).toBeLessThan(152);
+      expect(w.x0).toBeGreaterThan(314);
+      expect(w.x1).toBeLessThan(410);
+    }
+    for (const dpi of [150, 300]) expect(scanQr(file, dpi), `scanned at ${dpi} dpi`).toBe(worstCase().verifyUrl);
   });
 
   it('pdftotext reads the household line in order with the rare characters', () => {
@@ -287,6 +297,19 @@ describe('sheets', () => {
     expect(perPage[2]).toContain(shown(5));
     expect(perPage[2]).not.toContain(shown(4));
     expect(perPage[2]).toContain('户主：王䶮5');
+  });
+
+  it('gives each card its own code, printed and in its QR code', async () => {
+    const two = households(2).map((h, i) => {
+      const verifyCode = ['K7QX3M9A', 'ZP4H8RNC'][i]!;
+      return { ...h, verifyCode, verifyUrl: `https://znb.example.gov.cn/verify/${h.cardNo}?code=${verifyCode}` };
+    });
+    const file = write(await render(template, 'sheet', two));
+    const all = flat(text(file));
+    expect(all).toContain('核验码：K7QX3M9A');
+    expect(all).toContain('核验码：ZP4H8RNC');
+    expect(scanQr(file, 200, 0, 0.5)).toBe(two[0]!.verifyUrl);
+    expect(scanQr(file, 200, 0.5, 1)).toBe(two[1]!.verifyUrl);
   });
 
   it('200 cards stay small: the fonts are embedded once, not per card', async () => {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { type CoverageSchedule, DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
 import { fill, placeholders, wrap } from '../../src/cards/layout.ts';
 import {
-  type CardData, type CardTexts, cardCheckChar, cardValues, coverLines, documentLines, formatCardNo, isValidCardNo,
-  makeCardNo,
+  type CardData, type CardTexts, cardCheckChar, cardValues, coverLines, documentLines, formatCardNo, formatVerifyCode, isValidCardNo,
+  makeCardNo, normalizeVerifyCode, VERIFY_CODE_ALPHABET, verifyCodeFrom,
 } from '../../src/cards/rules.ts';
 
 const texts = JSON.parse(readFileSync(new URL('../../templates/card/default/texts.json', import.meta.url), 'utf8')) as CardTexts;
@@ -131,6 +131,57 @@ describe('formatCardNo', () => {
 
 const one = (s: string) => [...s].length;
 
+// ---------------------------------------------------------------------------
+// Verification code: 8 characters of a 32-character alphabet without 0, O, 1 and I, one per random
+// byte (its low 5 bits); typed input is forgiven case, full width and group separators.
+// ---------------------------------------------------------------------------
+
+describe('verification code', () => {
+  it('has 32 distinct characters, none of 0 O 1 I', () => {
+    expect(VERIFY_CODE_ALPHABET).toHaveLength(32);
+    expect(new Set(VERIFY_CODE_ALPHABET).size).toBe(32);
+    for (const c of '0O1I') expect(VERIFY_CODE_ALPHABET).not.toContain(c);
+    expect(VERIFY_CODE_ALPHABET).toMatch(/^[2-9A-Z]+$/);
+  });
+
+  it.each<[number[], string]>([
+    [[0, 0, 0, 0, 0, 0, 0, 0], '22222222'],
+    [[31, 31, 31, 31, 31, 31, 31, 31], 'ZZZZZZZZ'],
+    [[0, 1, 7, 8, 16, 17, 22, 23], '239AJKQR'], // 8 → A, 16 → J (no I), 22 → Q (no O)
+    [[32, 33, 255, 224, 40, 200, 96, 127], '23Z2AA2Z'], // only the low 5 bits count
+  ])('verifyCodeFrom(%j) = %s', (bytes, code) => {
+    expect(verifyCodeFrom(new Uint8Array(bytes))).toBe(code);
+  });
+
+  it('needs 8 bytes', () => {
+    expect(() => verifyCodeFrom(new Uint8Array(7))).toThrow(/8 random bytes/);
+  });
+
+  it('uses every character equally often from uniform bytes', () => {
+    const counts = new Map<string, number>();
+    const bytes = new Uint8Array(256 * 8);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = i % 256;
+    for (let i = 0; i < bytes.length; i += 8) for (const c of verifyCodeFrom(bytes.subarray(i, i + 8))) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(32);
+    expect(new Set(counts.values())).toEqual(new Set([64])); // 2048 characters, 64 each: no bias
+  });
+
+  it.each([
+    ['k7qx3m9a', 'K7QX3M9A'],
+    ['K7QX 3M9A', 'K7QX3M9A'],
+    ['K7QX-3M9A', 'K7QX3M9A'],
+    ['  k7qx\u30003m9a ', 'K7QX3M9A'], // an ideographic space
+    ['Ｋ７ＱＸ３Ｍ９Ａ', 'K7QX3M9A'], // full width, from a Chinese input method
+    ['', ''],
+  ])('normalizeVerifyCode(%j) = %s', (input, code) => {
+    expect(normalizeVerifyCode(input)).toBe(code);
+  });
+
+  it('prints in two groups of four', () => {
+    expect(formatVerifyCode('K7QX3M9A')).toBe('K7QX 3M9A');
+  });
+});
+
 describe('wrap', () => {
   it.each<[string, string, number, string[]]>([
     ['CJK breaks anywhere', '一二三四五六七', 3, ['一二三', '四五六', '七']],
@@ -203,7 +254,7 @@ function data(over: Partial<CardData> = {}): CardData {
     periodStart: '2026-01-01', periodEnd: '2026-12-31', headName: '王䶮', headIdMasked: '500101********123X',
     village: '某某村', members: [{ name: '王䶮', relationship: '户主' }, { name: '吉𠮷', relationship: '配偶' }],
     schedule: DEFAULT_SCHEDULE, hotline: '95518', reportHours: 48, decisionDays: 10, decisionWorkingDays: false,
-    paymentDays: 10, contact: { name: '李喆', phone: '13800001111' }, verifyUrl: 'https://example.org/v/1',
+    paymentDays: 10, contact: { name: '李喆', phone: '13800001111' }, verifyCode: 'K7QX3M9A', verifyUrl: 'https://example.org/v/1',
     ...over,
   };
 }
@@ -264,6 +315,8 @@ describe('cardValues', () => {
     ['members', '王䶮（户主）、吉𠮷（配偶）'],
     ['cardNo', '500101 26 00000123 7'],
     ['cardNoLine', '卡号：500101 26 00000123 7'],
+    ['verifyCode', 'K7QX 3M9A'],
+    ['verifyCodeLine', '核验码：K7QX 3M9A'],
     ['contact', '村联络员：李喆　电话：13800001111'],
     ['householdBlock', '户主：王䶮　证件号码：500101********123X\n所在村：某某村\n参保成员（2 人）：王䶮（户主）、吉𠮷（配偶）'],
     ['title', '“助农保”保险服务明白卡'],

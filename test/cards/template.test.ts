@@ -61,6 +61,8 @@ describe('the default template', () => {
     expect(per('householdBlock')).toBe(true);
     expect(per('contact')).toBe(true);
     expect(per('cardNoLine')).toBe(true);
+    expect(per('verifyCodeLine')).toBe(true);
+    expect(per('verifyHint')).toBe(false);
     expect(per('title')).toBe(false);
     expect(per('coverLines')).toBe(false);
     expect(per('howToClaim')).toBe(false);
@@ -123,7 +125,7 @@ describe('broken templates are refused at load with CARD_TEMPLATE_INVALID', () =
       [/layout\.json 有误/]],
     ['a block outside the card',
       { layout: (l) => { blockOf(l, 'cardNoLine').x = 300; } },
-      [/第 18 个版式块超出卡片范围/]],
+      [/第 19 个版式块超出卡片范围/]],
     ['a QR code outside the card',
       { layout: (l) => { l.blocks.find((b: Json) => b.kind === 'qr').x = 360; } },
       [/第 6 个版式块超出卡片范围/]],
@@ -142,6 +144,15 @@ describe('broken templates are refused at load with CARD_TEMPLATE_INVALID', () =
     ['texts without a title',
       { texts: (t) => { delete t.title; } },
       [/texts\.json 有误/]],
+    ['a QR code without the verification code printed',
+      { layout: (l) => { l.blocks = l.blocks.filter((b: Json) => b.text !== '{verifyCodeLine}'); } },
+      [/带二维码的版式须在某个文字块中印出核验码 \{verifyCode\}/]],
+    ['the verification code entry without the code in it',
+      { texts: (t) => { t.verifyCodeLine = '核验码见卡背面'; } },
+      [/印出核验码/]],
+    ['a verification code block too narrow for the widest code',
+      { layout: (l) => { blockOf(l, 'verifyCodeLine').w = 60; } },
+      [/文字块（\{verifyCodeLine\}）/, /超出版式高度 9\.5 点/, /按最长内容试排/]],
   ])('%s', (_what, change, messages) => {
     const e = refusal(files(change));
     expect(e.status).toBe(422);
@@ -157,7 +168,7 @@ describe('broken templates are refused at load with CARD_TEMPLATE_INVALID', () =
 
   it('gives the overflow figures in the details', () => {
     const e = refusal(files({ layout: (l) => { blockOf(l, 'householdBlock').h = 20; } }));
-    expect(e.details).toMatchObject({ block: 7, text: '{householdBlock}', limit: 20 });
+    expect(e.details).toMatchObject({ block: 8, text: '{householdBlock}', limit: 20 });
     expect((e.details as { lines: number }).lines).toBeGreaterThan(2);
   });
 
@@ -167,6 +178,13 @@ describe('broken templates are refused at load with CARD_TEMPLATE_INVALID', () =
     const e = refusal(files(change));
     const text = JSON.stringify(e.details);
     for (const n of names) expect(text).toContain(n);
+  });
+
+  it('accepts the verification code in a block of its own, and a template without a QR code and without the code', () => {
+    const own = loadTemplate(files({ layout: (l) => { blockOf(l, 'verifyCodeLine').text = '{verifyCode}'; } }), 'own', fonts);
+    expect(own.perHousehold[own.layout.blocks.findIndex((b) => b.kind === 'text' && b.text === '{verifyCode}')]).toBe(true);
+    const noQr = files({ layout: (l) => { l.blocks = l.blocks.filter((b: Json) => b.kind !== 'qr' && b.text !== '{verifyCodeLine}'); } });
+    expect(loadTemplate(noQr, 'no-qr', fonts).layout.blocks.some((b) => b.kind === 'qr')).toBe(false);
   });
 
   it('accepts a bigger block and a 1×1 sheet', () => {

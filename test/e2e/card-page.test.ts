@@ -1,13 +1,14 @@
 // The household's self-service page (/card) in a real browser (Debian's Chromium) at a phone's
 // viewport: look-up, masked result without horizontal scrolling, the PDF download, the one
-// "not found" notice, and the card number checked at /verify.
+// "not found" notice, and the card checked at /verify: typed by hand (number and 核验码 from the
+// downloaded card) on the form, and through the QR code's address.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isValidCardNo } from '../../src/cards/rules.ts';
+import { formatCardNo, isValidCardNo } from '../../src/cards/rules.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { launchChromium, serveOnLoopback, type Served } from '../helpers/browser.ts';
 import { onPostgres } from '../helpers/db.ts';
@@ -17,6 +18,7 @@ import { baseList, idFor, person, V1 } from '../registry/fixtures.ts';
 const BROWSER_TIMEOUT = 60_000;
 const VIEWPORT = { width: 360, height: 740 };
 const SCREENSHOT = '/tmp/card-page.png';
+const VERIFY_SCREENSHOT = '/tmp/verify-page.png';
 const RARE_HEAD = idFor('1972-02-02', 61);
 const dir = mkdtempSync(join(tmpdir(), 'znb-card-page-'));
 
@@ -25,6 +27,8 @@ let t: TestApp;
 let served: Served | undefined;
 let browser: Browser | undefined;
 let cardNo: string;
+/** The card's verification code, as printed on the downloaded card. */
+let code: string;
 
 const list = () => [
   ...baseList(),
@@ -93,6 +97,7 @@ describe(`the /card page in Chromium (${onPostgres ? 'PostgreSQL' : 'the embedde
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
       expect(text).toContain('王䶮');
       expect(text).toContain('吉𠮷');
+      code = /核验码：\s*([2-9A-HJ-NP-Z]{4}) ([2-9A-HJ-NP-Z]{4})/.exec(text)!.slice(1).join('');
     } finally {
       await context.close();
     }
@@ -123,19 +128,54 @@ describe(`the /card page in Chromium (${onPostgres ? 'PostgreSQL' : 'the embedde
     }
   }, BROWSER_TIMEOUT);
 
-  it('verifies the card number shown on the result page as genuine', async () => {
+  it('verifies the card by the number on the result page and the code typed from the card, and through the QR code’s address', async () => {
     expect(cardNo, 'the look-up test did not get a card number').toBeTruthy();
+    expect(code, 'the look-up test did not read the code from the card').toMatch(/^[2-9A-HJ-NP-Z]{8}$/);
     const { context, page } = await phonePage();
     try {
+      // A card whose QR code carries no code (printed before codes): the form, nothing about the card.
       const res = await page.goto(`${served!.base}/verify/${cardNo}`);
       expect(res?.status()).toBe(200);
-      const body = await page.locator('body').innerText();
+      let body = await page.locator('body').innerText();
+      expect(body).toContain('未能核验');
+      expect(body).not.toContain('真卡');
+      expect(body).not.toContain('王*');
+      expect(await page.locator('label[for="cardNo"]').textContent()).toBe('明白卡号');
+      expect(await page.locator('label[for="code"]').textContent()).toBe('核验码');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORT.width);
+      await page.screenshot({ path: VERIFY_SCREENSHOT, fullPage: true });
+
+      // Typed by hand as printed: the number and the code in groups, the code in lower case.
+      await page.fill('#cardNo', formatCardNo(cardNo));
+      await page.fill('#code', `${code.slice(0, 4)} ${code.slice(4)}`.toLowerCase());
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.url().startsWith(`${served!.base}/verify?`)),
+        page.click('button:has-text("核验")'),
+      ]);
+      expect(answer.status()).toBe(200);
+      body = await page.locator('body').innerText();
       expect(body).toContain('真卡');
       expect(body).toContain('保障有效');
       expect(body).toContain(cardNo);
       expect(body).toContain('王*');
       expect(body).not.toContain('王䶮');
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORT.width);
+
+      // A wrong code: the same form again, nothing echoed.
+      await page.goto(`${served!.base}/verify`);
+      await page.fill('#cardNo', cardNo);
+      await page.fill('#code', code.split('').reverse().join('') === code ? 'ZZZZZZZZ' : code.split('').reverse().join(''));
+      await Promise.all([page.waitForResponse((r) => r.url().startsWith(`${served!.base}/verify?`)), page.click('button:has-text("核验")')]);
+      body = await page.locator('body').innerText();
+      expect(body).toContain('未能核验');
+      expect(body).not.toContain('真卡');
+      expect(await page.locator('#cardNo').inputValue()).toBe('');
+
+      // The QR code's address carries the code: scanning it shows the card at once.
+      await page.goto(`${served!.base}/verify/${cardNo}?code=${code}`);
+      body = await page.locator('body').innerText();
+      expect(body).toContain('真卡');
+      expect(body).toContain('王*');
     } finally {
       await context.close();
     }

@@ -5,6 +5,7 @@ import type { AppDeps } from '../../src/http/context.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createPii, decodeMasterKey } from '../../src/shared/pii.ts';
 import { nodeSpreadsheets } from '../../src/io/spreadsheets.ts';
+import { nodeUploads } from '../../src/io/uploads.ts';
 import { nodeCardsRuntime, nodeReviewPdf } from '../../src/io/card-files.ts';
 import * as access from '../../src/access/service.ts';
 import type { OrgKind } from '../../src/access/roles.ts';
@@ -68,6 +69,7 @@ export async function testApp(opts: { now?: () => Date; env?: Record<string, str
   const deps: AppDeps = {
     db: database.db, dbKind: database.kind, pii: createPii(decodeMasterKey(TEST_PII_KEY)), config,
     log: createLogger((process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent'), now: opts.now ?? (() => new Date()), spreadsheets: nodeSpreadsheets,
+    uploads: nodeUploads(config.uploadTmpDir), // as src/runtime.ts
     cards: nodeCardsRuntime(),
     reviewPdf: nodeReviewPdf,
     copyIn: database.kind === 'postgres' ? database.copyIn : undefined, // as src/runtime.ts

@@ -56,6 +56,7 @@ describe('the schedule', () => {
     expect(outcomes.find((o) => o.name === 'claims.mark-overdue')?.detail).toEqual({ scanned: 0, overdue: 0 });
     expect(outcomes.find((o) => o.name === 'monitoring.consume-events')?.detail).toEqual({ consumed: 0, signals: 0 });
     expect(outcomes.find((o) => o.name === 'cover.expire-agreements')?.detail).toEqual({ expired: 1 });
+    expect(outcomes.find((o) => o.name === 'registry.purge-rejected-rows')?.detail).toEqual({ sealed: 0, imports: 0, rejectedRows: 0, errors: 0 });
     const stored = rowsOf<{ status: string }>(await t.database.db.execute(sql`select status from cover_agreements where id = ${a.id}`));
     expect(stored[0]!.status).toBe('expired');
     const audit = rowsOf<{ n: number }>(await t.database.db.execute(sql`select count(*)::int as n from audit_log where action = 'agreement.expire'`));

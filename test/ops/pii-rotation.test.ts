@@ -2,7 +2,9 @@
 // household list with phones, a paid claim with a bank account and a reporter phone, a loan), then
 // rotated to key B with A retired — a dry run first, then a run interrupted after one batch and
 // resumed — and read back with ONLY key B: full ID numbers, look-ups by ID number, a re-import of the
-// same list that changes nothing, the loan register's look-up. Then `znb pii rotate` as a process.
+// same list that changes nothing, the loan register's look-up, an import's error report (its rejected
+// rows' cells, one sealed under key A and one stored in clear before migration 0012). Then
+// `znb pii rotate` as a process.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -12,12 +14,13 @@ import { createApp } from '../../src/app.ts';
 import type { AppDeps } from '../../src/http/context.ts';
 import { consumeRate } from '../../src/http/rate-limit.ts';
 import { keyMismatch, pendingRotation, rotatePii } from '../../src/ops/pii-rotation.ts';
-import { importNow } from '../../src/registry/service.ts';
+import { errorReport, importNow } from '../../src/registry/service.ts';
+import ExcelJS from 'exceljs';
 import { createPii, decodeMasterKey, keyIdOf, PiiKeyError } from '../../src/shared/pii.ts';
 import { testApp, TEST_PII_KEY, type TestApp } from '../helpers/app.ts';
 import { insuredCounty, type InsuredCounty } from '../helpers/county.ts';
 import { processEnv, run } from '../helpers/spawn.ts';
-import { baseList, COUNTY, idFor, type Row, toCsv } from '../registry/fixtures.ts';
+import { baseList, COUNTY, idFor, person as listRow, type Row, toCsv } from '../registry/fixtures.ts';
 
 const A = decodeMasterKey(TEST_PII_KEY);
 const B_TEXT = 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210';
@@ -26,12 +29,16 @@ const CTX = { actor: null, requestId: 'pii-rotation-test' };
 const ACCOUNT = '6228480012345678901';
 const REPORTER_PHONE = '13900001111';
 const LIST: Row[] = baseList().map((r, i) => ({ ...r, 联系电话: r.联系电话 || `1391234000${i}` }));
+const REJECTED_ID = idFor('1982-04-04', 33);
+const REJECTED_PHONE = '13955556666';
+const LEGACY_ID = idFor('1977-07-07', 77);
 
 let clock = new Date('2026-03-03T02:00:00Z');
 let t: TestApp;
 let ic: InsuredCounty;
 let bank: { token: string };
 let claimId: string;
+let rejectedImportId: string;
 
 const json = async (res: Response, status: number) => {
   const text = await res.text();
@@ -50,6 +57,7 @@ async function snapshot() {
     payments: await q('select id, account_hash, account_enc from claim_payments order by id'),
     buckets: await q("select bucket, count from rate_limits order by bucket"),
     staging: await q('select import_id, row, id_hash from registry_staging order by import_id, row'),
+    rejected: await q('select import_id, row, values_enc, "values" from registry_import_rejected_rows order by import_id, row'),
     audit: await q("select count(*)::int as n from audit_log"),
   };
 }
@@ -85,6 +93,20 @@ beforeAll(async () => {
   }), 201);
   // a per-ID look-up window under key A (its ID number is stored nowhere)
   await consumeRate(t.deps.db, `card-lookup:id:${createPii(A).hash(idFor('1968-03-12', 11))}`, 5, 3600, clock);
+  // a dry run refusing a row (its cells sealed under key A) and a row stored in clear before migration 0012
+  const dry = await importNow(t.deps, CTX, { countyCode: COUNTY, fileName: 'r.csv', fileSize: 1, listDate: '2026-03-02', dryRun: true },
+    (async function* () {
+      // three refused rows: batches of 2 cross a (import_id, row) key boundary
+      yield new TextEncoder().encode(toCsv([REJECTED_ID, idFor('1983-05-05', 35), idFor('1984-06-06', 37)].map((id, i) => listRow({
+        户编号: `R00${i}`, 姓名: '钱多多', 证件号码: id, 与户主关系: '户主', 行政村代码: '500102001001', 联系电话: REJECTED_PHONE,
+      }))));
+    })());
+  expect(dry.summary).toMatchObject({ rejected: 3 });
+  rejectedImportId = dry.importId;
+  await t.deps.db.execute(sql`insert into registry_import_errors (import_id, row, "column", code, message)
+    values (${rejectedImportId}, 99, '证件号码', 'ID_CHECKSUM', '证件号码校验位不对')`);
+  await t.deps.db.execute(sql`insert into registry_import_rejected_rows (import_id, row, "values")
+    values (${rejectedImportId}, 99, ${JSON.stringify({ 姓名: '郑旧行', 证件号码: LEGACY_ID })}::jsonb)`);
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -95,7 +117,8 @@ describe('rotating the PII master key from A to B', () => {
 
   it('starts with every value under key A', async () => {
     expect(await pendingRotation(depsWith(ringB))).toBe('persons');
-    expect(await pendingRotation(depsWith(onlyA))).toBeNull();
+    // under key A but for the rejected row stored in clear before migration 0012
+    expect(await pendingRotation(depsWith(onlyA))).toBe('registry_import_rejected_rows');
     // The server's start-up check: key A or the ring opens the data; key B alone (a new PII_KEY
     // without PII_KEYS_RETIRED and no rotation) does not, and the server would refuse to start.
     expect(await keyMismatch(depsWith(onlyA))).toBeNull();
@@ -123,6 +146,7 @@ describe('rotating the PII master key from A to B', () => {
       { table: 'persons', rows: LIST.length, rotated: LIST.length, values: LIST.length * 2 },
       { table: 'claims', rows: 1, rotated: 1, values: 1 },
       { table: 'claim_payments', rows: 1, rotated: 1, values: 1 },
+      { table: 'registry_import_rejected_rows', rows: 4, rotated: 4, values: 4 },
     ]);
     expect(await snapshot()).toEqual(before);
   });
@@ -143,12 +167,12 @@ describe('rotating the PII master key from A to B', () => {
 
     const rest = await rotatePii(depsWith(ringB), CTX, { batchSize: 2 });
     expect(rest.complete).toBe(true);
-    expect(rest.tables.map((x) => x.rotated)).toEqual([LIST.length - 2, 1, 1]);
+    expect(rest.tables.map((x) => x.rotated)).toEqual([LIST.length - 2, 1, 1, 4]);
     expect(rest).toMatchObject({ stagingRowsDeleted: 1, rateLimitBucketsDeleted: 1 });
     expect(await pendingRotation(depsWith(onlyB))).toBeNull();
 
     const again = await rotatePii(depsWith(onlyB), CTX, { batchSize: 2 });
-    expect(again.tables.map((x) => [x.rotated, x.values])).toEqual([[0, 0], [0, 0], [0, 0]]);
+    expect(again.tables.map((x) => [x.rotated, x.values])).toEqual([[0, 0], [0, 0], [0, 0], [0, 0]]);
     expect(again.batches).toBe(0);
 
     const audits = rowsOf<{ summary: Record<string, unknown> }>(await t.deps.db.execute(sql`
@@ -156,7 +180,7 @@ describe('rotating the PII master key from A to B', () => {
     expect(audits.map((a) => a.summary.complete)).toEqual([false, true, true]);
     expect(audits.map((a) => a.summary.keyId)).toEqual([keyIdOf(B), keyIdOf(B), keyIdOf(B)]);
     const text = JSON.stringify(audits);
-    for (const plain of [...LIST.map((r) => r.证件号码), ACCOUNT, REPORTER_PHONE, '13812345678']) expect(text).not.toContain(plain);
+    for (const plain of [...LIST.map((r) => r.证件号码), ACCOUNT, REPORTER_PHONE, '13812345678', REJECTED_ID, LEGACY_ID]) expect(text).not.toContain(plain);
     expect(await count('registry_staging')).toBe(0);
     expect(rowsOf(await t.deps.db.execute(sql`select 1 from rate_limits where bucket like 'card-lookup:id:%'`))).toHaveLength(0);
   });
@@ -178,6 +202,26 @@ describe('rotating the PII master key from A to B', () => {
     expect(pay!.account_hash).toBe(onlyB.hash(ACCOUNT));
     const [claim] = rowsOf<{ reporter_phone_enc: string }>(await t.deps.db.execute(sql`select reporter_phone_enc from claims`));
     expect(onlyB.decrypt(claim!.reporter_phone_enc)).toBe(REPORTER_PHONE);
+    // the rejected rows: every one sealed under B (the one in clear included), none left in clear
+    const rejected = rowsOf<{ row: number; values_enc: string; values: unknown }>(await t.deps.db.execute(sql`
+      select row, values_enc, "values" from registry_import_rejected_rows order by row`));
+    expect(rejected.map((r) => r.row)).toEqual([2, 3, 4, 99]);
+    for (const r of rejected) {
+      expect(r.values).toBeNull();
+      expect(onlyB.isCurrent(r.values_enc)).toBe(true);
+      expect(() => onlyA.decrypt(r.values_enc)).toThrow(PiiKeyError);
+    }
+    expect(JSON.parse(onlyB.decrypt(rejected[0]!.values_enc))).toMatchObject({ 证件号码: REJECTED_ID, 联系电话: REJECTED_PHONE });
+  });
+
+  it('with ONLY key B the error report shows the rejected rows as entered', async () => {
+    const { bytes } = await errorReport(depsWith(onlyB), null, rejectedImportId);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(bytes) as never);
+    const texts: unknown[] = [];
+    wb.worksheets[0]!.eachRow((r) => r.eachCell((c) => texts.push(c.value)));
+    expect(texts).toEqual(expect.arrayContaining([REJECTED_ID, REJECTED_PHONE, '钱多多', LEGACY_ID, '郑旧行']));
+    await expect(errorReport(depsWith(onlyA), null, rejectedImportId)).rejects.toThrow(PiiKeyError);
   });
 
   it('with ONLY key B the app reads full IDs, finds households by ID number, and registers a loan by ID number', async () => {
@@ -254,7 +298,7 @@ describe('znb pii rotate as a process (the documented procedure)', () => {
     }
     const dry = await run([ZNB, 'pii', 'rotate', '--dry-run', '--json'], rotEnv);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, tables: [{ table: 'persons', rotated: LIST.length }, {}, {}] });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, tables: [{ table: 'persons', rotated: LIST.length }, {}, {}, {}] });
     const rot = await run([ZNB, 'pii', 'rotate', '--batch', '2'], rotEnv);
     expect(rot.code, rot.stderr).toBe(0);
     expect(rot.stdout).toContain(`密钥轮换完成：已轮换 persons ${LIST.length}/${LIST.length} 行`);

@@ -33,6 +33,21 @@ describe('stdoutLines', () => {
     expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual(['a0\na1\na2\na3\na4\n', 'b\n']);
   });
 
+  it('does not hold lines behind work that never yields to the event loop (past 20 ms, the next line sends them)', () => {
+    const out = run(`${sink}
+      const writes = [];
+      const write = process.stdout.write.bind(process.stdout);
+      process.stdout.write = (s) => { writes.push(String(s)); return true; };
+      const busy = async (ms) => { const end = performance.now() + ms; while (performance.now() < end) await Promise.resolve(); };
+      stdoutLines('first');
+      await busy(40);
+      const before = writes.length;
+      stdoutLines('second');
+      const after = writes.length;
+      setImmediate(() => { process.stdout.write = write; console.log(JSON.stringify({ before, after, writes })); });`);
+    expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ before: 0, after: 1, writes: ['first\n', 'second\n'] });
+  });
+
   it('writes what is still gathered when the process exits', () => {
     expect(run(`${sink} stdoutLines('one'); stdoutLines('two'); process.exit(0);`)).toBe('one\ntwo\n');
   });

@@ -1,0 +1,157 @@
+// multipart/form-data uploads, read as a stream rather than whole: the small text fields are
+// collected (each bounded) and the one file part is handed over as an UploadedFile. Runtime-neutral:
+// the streaming reader is injected (AppDeps.uploads — on Node src/io/uploads.ts, which spools the
+// file to a temporary file as it arrives); without one (Workers, no file system) the platform's
+// formData() reads the body into memory, within the route's body limit. Either way the same
+// refusals, in Chinese, and the same Upload for the route.
+import { createHash } from 'node:crypto';
+import type { Context } from 'hono';
+import { AppError, badRequest } from '../shared/errors.ts';
+import type { AppEnv } from './context.ts';
+
+/** Largest text field, in bytes, unless a route says otherwise (county codes, months, names). */
+export const DEFAULT_MAX_FIELD_BYTES = 8 * 1024;
+/** Most parts (fields and files) in one upload, unless a route says otherwise. */
+export const DEFAULT_MAX_PARTS = 32;
+
+export interface UploadOptions {
+  /** Largest file accepted, in bytes (the route's limit): past it 413, nothing kept. */
+  maxFileBytes: number;
+  /** The file's field name (default `file`); file parts under other names are read past and dropped. */
+  fileField?: string;
+  maxFieldBytes?: number;
+  maxParts?: number;
+  /** Keep the file in memory even where it could be spooled (small files stored whole anyway). */
+  inMemory?: boolean;
+}
+
+export interface UploadedFile {
+  /** The file name the client sent ('' for an empty one). */
+  readonly name: string;
+  /** The declared content type (`text/plain` when none was declared, as multipart has it). */
+  readonly type: string;
+  readonly size: number;
+  /** sha256 of the content, hex. */
+  readonly sha256: string;
+  /** The temporary file, or null when the bytes are in memory. */
+  readonly path: string | null;
+  /** The bytes as a stream; each call starts again at the beginning. */
+  stream(): AsyncIterable<Uint8Array>;
+  /** All the bytes at once (small files). */
+  bytes(): Promise<Uint8Array>;
+  /** Remove the temporary file (closing any stream still reading it); safe to call more than once. */
+  discard(): Promise<void>;
+}
+
+export interface Upload {
+  /** The text fields; a field sent twice keeps its last value (as hono's parseBody did). */
+  readonly fields: Readonly<Record<string, string>>;
+  readonly file: UploadedFile | undefined;
+  /**
+   * Stands for the body in an idempotency check: sha256 over the fields (sorted by name) and the
+   * file's name, type and content hash — the same for a retried upload whatever its boundary or
+   * the order of its parts.
+   */
+  readonly digest: string;
+  /** Hand the file to whoever will discard it (a background import); discard() then leaves it. */
+  take(): UploadedFile;
+  /** Remove the file unless it was taken. */
+  discard(): Promise<void>;
+}
+
+/** Reads a multipart body as a stream (injected per runtime: AppDeps.uploads). */
+export interface UploadReader {
+  read(body: ReadableStream<Uint8Array> | null, contentType: string, options: UploadOptions): Promise<Upload>;
+}
+
+export function withDefaults(options: UploadOptions): Required<UploadOptions> {
+  return { fileField: 'file', maxFieldBytes: DEFAULT_MAX_FIELD_BYTES, maxParts: DEFAULT_MAX_PARTS, inMemory: false, ...options };
+}
+
+const sizeText = (bytes: number) =>
+  (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`);
+
+/** The refusals of an upload, the same whichever reader read it. */
+export const refuse = {
+  malformed: (why: string) => badRequest('MULTIPART_INVALID', `上传内容不是有效的 multipart/form-data：${why}`),
+  truncated: () => refuse.malformed('内容不完整（缺少结束分隔符或被截断）'),
+  noBoundary: () => refuse.malformed('请求头 Content-Type 缺少 boundary 参数'),
+  interrupted: () => refuse.malformed('上传中断，未收到完整内容'),
+  fileTooLarge: (max: number) => new AppError(413, 'PAYLOAD_TOO_LARGE', `上传的文件过大（上限 ${sizeText(max)}）`),
+  fieldTooLarge: (name: string, max: number) => badRequest('FIELD_TOO_LARGE', `字段 ${name.slice(0, 40)} 过长（上限 ${sizeText(max)}）`),
+  tooManyParts: (max: number) => badRequest('MULTIPART_TOO_MANY_PARTS', `上传内容的部分过多（最多 ${max} 个）`),
+  secondFile: (field: string) => badRequest('FILE_DUPLICATE', `只能上传一个文件（字段 ${field} 出现了多次）`),
+};
+
+/** The Upload of what a reader collected: its digest, and who removes the file. */
+export function uploadOf(fields: Record<string, string>, file: UploadedFile | undefined): Upload {
+  const digest = createHash('sha256').update(JSON.stringify({
+    fields: Object.keys(fields).sort().map((k) => [k, fields[k]]),
+    file: file && [file.name, file.type, file.size, file.sha256],
+  })).digest('hex');
+  let owned = file !== undefined;
+  return {
+    fields, file, digest,
+    take() {
+      if (!file || !owned) throw new Error('no upload file to take');
+      owned = false;
+      return file;
+    },
+    async discard() {
+      if (owned) { owned = false; await file!.discard(); }
+    },
+  };
+}
+
+/** An uploaded file held in memory. */
+export function memoryFile(name: string, type: string, bytes: Uint8Array): UploadedFile {
+  let held: Uint8Array | null = bytes;
+  const get = () => { if (!held) throw new Error('the upload was discarded'); return held; };
+  return {
+    name, type, size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex'), path: null,
+    async* stream() { yield get(); },
+    async bytes() { return get(); },
+    async discard() { held = null; },
+  };
+}
+
+/**
+ * The request's multipart body, read by the runtime's reader (on Node: the file spooled to
+ * UPLOAD_TMP_DIR unless `inMemory`), else by the platform's formData() in memory.
+ */
+export function readUpload(c: Context<AppEnv>, options: UploadOptions): Promise<Upload> {
+  const contentType = c.req.header('content-type') ?? '';
+  const reader = c.var.deps.uploads;
+  return reader ? reader.read(c.req.raw.body, contentType, options) : readWithFormData(c.req.raw, contentType, options);
+}
+
+/** Where no streaming reader is injected: formData() (the body is bounded by the route's limit). */
+export async function readWithFormData(req: Request, contentType: string, options: UploadOptions): Promise<Upload> {
+  const opts = withDefaults(options);
+  if (!/;\s*boundary=[^;\s]/i.test(contentType)) throw refuse.noBoundary();
+  let form: FormData;
+  try {
+    form = await req.formData();
+  } catch (e) {
+    // The route's body limit errors the body stream with its 413 (sometimes wrapped as a cause).
+    const limit = e instanceof AppError ? e : (e as { cause?: unknown })?.cause;
+    if (limit instanceof AppError) throw limit;
+    throw refuse.truncated();
+  }
+  const fields: Record<string, string> = {};
+  let file: UploadedFile | undefined;
+  let parts = 0;
+  for (const [name, value] of form.entries()) {
+    if (++parts > opts.maxParts) throw refuse.tooManyParts(opts.maxParts);
+    if (typeof value === 'string') {
+      if (new TextEncoder().encode(value).byteLength > opts.maxFieldBytes) throw refuse.fieldTooLarge(name, opts.maxFieldBytes);
+      fields[name] = value;
+      continue;
+    }
+    if (name !== opts.fileField) continue;
+    if (file) throw refuse.secondFile(opts.fileField);
+    if (value.size > opts.maxFileBytes) throw refuse.fileTooLarge(opts.maxFileBytes);
+    file = memoryFile(value.name, value.type, new Uint8Array(await value.arrayBuffer()));
+  }
+  return uploadOf(fields, file);
+}

@@ -2,6 +2,7 @@
 //   npx tsx bench/load/run.ts [--duration 60] [--connections 1,10,50,100] [--persons 1000000] [--claims 50000]
 //     [--endpoints lookup,card,report,read] [--warmup 3] [--heads 20000] [--keep | --url URL] [--cpu-prof DIR] [--json FILE]
 //     [--workers N]   (N server processes: the service's WORKERS=N, and the ceiling likewise)
+//     [--addresses N] (look-ups from N client addresses through a trusted proxy hop; default 1)
 // A fresh PostgreSQL database znb_load_<ts> on BENCH_DATABASE_URL's server (default the local one) is filled
 // by SQL (bench/review/fill.ts: --persons persons, ~a third as many households, one active agreement,
 // --claims claims; prepare.ts: real ID numbers for --heads household heads, an insurer user), then the real
@@ -37,8 +38,14 @@ import { type LoadFixtures, prepare, REPORT_FROM, rfcIds, sealCiphertexts } from
 const { values } = parseArgs({ options: {
   duration: { type: 'string' }, connections: { type: 'string' }, persons: { type: 'string' }, claims: { type: 'string' },
   endpoints: { type: 'string' }, warmup: { type: 'string' }, heads: { type: 'string' }, keep: { type: 'boolean' },
-  'cpu-prof': { type: 'string' }, json: { type: 'string' }, url: { type: 'string' }, workers: { type: 'string' },
+  'cpu-prof': { type: 'string' }, json: { type: 'string' }, url: { type: 'string' }, workers: { type: 'string' }, addresses: { type: 'string' },
 } });
+/**
+ * Client addresses the look-ups come from (X-Forwarded-For through a trusted proxy hop, TRUST_PROXY=1):
+ * 1 = all from the load generator's own address, whose per-address rate counter — one row — every
+ * look-up then updates; households reach the service from many.
+ */
+const ADDRESSES = Number(values.addresses ?? 1);
 /** Server processes (the service's WORKERS, and as many for the ceiling). */
 const WORKERS = Number(values.workers ?? 1);
 const DURATION = Number(values.duration ?? 60);
@@ -108,8 +115,10 @@ function endpoints(f: LoadFixtures, runId: string): Endpoint[] {
       key: 'lookup', name: 'household look-up POST /card', on: 'service',
       next: () => {
         const h = pick(f.heads);
+        const n = Math.floor(Math.random() * ADDRESSES);
+        const from: Record<string, string> = ADDRESSES > 1 ? { 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` } : {};
         return {
-          method: 'POST', path: '/card', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          method: 'POST', path: '/card', headers: { 'content-type': 'application/x-www-form-urlencoded', ...from },
           body: new URLSearchParams({ name: h.name, idNumber: h.idNumber }).toString(),
         };
       },
@@ -272,7 +281,7 @@ try {
   const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
   const server = await startProcess([...profile, '--import', 'tsx', 'src/node.ts'], {
     DATABASE_URL: dbUrl, PII_KEY: piiKey, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info',
-    LOOKUPS_PER_MINUTE: '100000', LOOKUPS_PER_ID_PER_HOUR: '100000', WORKERS: String(WORKERS),
+    LOOKUPS_PER_MINUTE: '100000', LOOKUPS_PER_ID_PER_HOUR: '100000', WORKERS: String(WORKERS), TRUST_PROXY: '1',
   }, WORKERS);
   procs.push(server);
   const startSeconds = (performance.now() - t0) / 1000;

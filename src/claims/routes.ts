@@ -14,7 +14,7 @@ import { DECISION_REASONS, MAX_DOCUMENT_BYTES, PAYEE_RELATIONS } from './reasons
 import * as svc from './service.ts';
 import * as summary from './summary.ts';
 import { attachment } from '../http/download.ts';
-import { readUpload } from '../http/multipart.ts';
+import { fileOf, readUpload } from '../http/multipart.ts';
 
 const TAG = '理赔';
 const IdParam = z.object({ id: z.uuid('编号格式不正确') });
@@ -103,13 +103,11 @@ export const claimRoutes = [
     rawBody: { contentType: 'multipart/form-data', description: 'file：材料文件；name：材料名称（保障方案理赔材料清单中的一项）' },
     responses: { 201: '已上传', 200: '同一文件已上传过', 413: '文件过大', 415: '文件类型不接受' },
     handler: async (c, { params }) => {
-      if (!(c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
-        throw badRequest('MULTIPART_REQUIRED', '请以 multipart/form-data 上传文件（字段 file、name）');
-      }
       // Read with the same streaming reader as the large uploads, but kept in memory: the document is
       // at most 10 MB and is stored in the database whole anyway.
-      const { file, fields: form } = await readUpload(c, { maxFileBytes: MAX_DOCUMENT_BYTES + 64 * 1024, inMemory: true });
-      if (!file) throw badRequest('FILE_MISSING', '缺少上传文件（字段 file）');
+      const upload = await readUpload(c, { maxFileBytes: MAX_DOCUMENT_BYTES + 64 * 1024, inMemory: true, fieldsHint: 'file、name' });
+      const file = fileOf(upload, { allowEmpty: true }); // an empty file is refused by its type (415)
+      const form = upload.fields;
       if (typeof form.name !== 'string' || !form.name.trim()) throw badRequest('NAME_MISSING', '缺少材料名称（字段 name）');
       const r = await process.uploadDocument(c.var.deps, ctxOf(c), params.id, {
         name: form.name.trim(), fileName: file.name || 'upload', contentType: file.type, bytes: await file.bytes(),

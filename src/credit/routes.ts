@@ -9,7 +9,7 @@ import { PageQuery } from '../shared/pagination.ts';
 import * as svc from './service.ts';
 import { attachment } from '../http/download.ts';
 import { withIdempotency } from '../http/idempotency.ts';
-import { readUpload } from '../http/multipart.ts';
+import { fileOf, readUpload } from '../http/multipart.ts';
 
 const TAG = '小额信贷';
 const IdParam = z.object({ id: z.uuid('编号格式不正确') });
@@ -71,16 +71,12 @@ export const creditRoutes = [
     rawBody: { contentType: 'multipart/form-data', description: 'file：文件；kind：repayments 还款明细 / balances 余额明细；month：报送月份 YYYY-MM；lenderOrgId：仅管理员代报时填写' },
     responses: { 200: '已处理（同一文件重复报送时返回原结果，不重复入账）', 400: '文件或列不正确', 413: '文件过大' },
     handler: async (c) => {
-      if (!(c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
-        throw badRequest('MULTIPART_REQUIRED', '请以 multipart/form-data 上传文件（字段 file）');
-      }
       // The file streams to a temporary file, is read from there and removed once answered.
       const upload = await readUpload(c, { maxFileBytes: MAX_FILE });
       try {
         return await withIdempotency(c, async () => {
-          const { file, fields: form } = upload;
-          if (!file) throw badRequest('FILE_MISSING', '缺少上传文件（字段 file）');
-          if (file.size === 0) throw badRequest('FILE_EMPTY', '上传的文件是空的');
+          const file = fileOf(upload);
+          const form = upload.fields;
           const fields = z.object({ kind: z.enum(['repayments', 'balances']), month: Month, lenderOrgId: z.uuid().optional() })
             .safeParse({ kind: form.kind, month: form.month, lenderOrgId: form.lenderOrgId || undefined });
           if (!fields.success) {

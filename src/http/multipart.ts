@@ -119,10 +119,24 @@ export function memoryFile(name: string, type: string, bytes: Uint8Array): Uploa
  * The request's multipart body, read by the runtime's reader (on Node: the file spooled to
  * UPLOAD_TMP_DIR unless `inMemory`), else by the platform's formData() in memory.
  */
-export function readUpload(c: Context<AppEnv>, options: UploadOptions): Promise<Upload> {
+export function readUpload(c: Context<AppEnv>, options: UploadOptions & {
+  /** The fields named in the refusal of a body that is not multipart (default: the file's). */
+  fieldsHint?: string;
+}): Promise<Upload> {
   const contentType = c.req.header('content-type') ?? '';
+  if (!contentType.startsWith('multipart/form-data')) {
+    throw badRequest('MULTIPART_REQUIRED', `请以 multipart/form-data 上传文件（字段 ${options.fieldsHint ?? options.fileField ?? 'file'}）`);
+  }
   const reader = c.var.deps.uploads;
   return reader ? reader.read(c.req.raw.body, contentType, options) : readWithFormData(c.req.raw, contentType, options);
+}
+
+/** The upload's file: 400 FILE_MISSING without one, FILE_EMPTY when it has no bytes (unless `allowEmpty`). */
+export function fileOf(upload: Upload, opts: { allowEmpty?: boolean } = {}): UploadedFile {
+  const { file } = upload;
+  if (!file) throw badRequest('FILE_MISSING', '缺少上传文件（字段 file）');
+  if (file.size === 0 && !opts.allowEmpty) throw badRequest('FILE_EMPTY', '上传的文件是空的');
+  return file;
 }
 
 /** Where no streaming reader is injected: formData() (the body is bounded by the route's limit). */

@@ -7,7 +7,7 @@ import { PageQuery } from '../shared/pagination.ts';
 import * as svc from './service.ts';
 import { attachment } from '../http/download.ts';
 import { withIdempotency } from '../http/idempotency.ts';
-import { readUpload } from '../http/multipart.ts';
+import { fileOf, readUpload } from '../http/multipart.ts';
 
 const TAG = '户籍名单';
 const RegionCode = z.string().regex(/^[0-9]{12}$/, '地区代码应为12位数字');
@@ -25,17 +25,12 @@ export const registryRoutes = [
     maxBodyBytes: MAX_UPLOAD, idempotent: 'in-handler',
     responses: { 202: '已受理，按 GET /api/v1/registry/imports/{id} 查看进度', 400: '参数错误', 403: '不在辖区', 413: '文件过大' },
     handler: async (c) => {
-      const type = c.req.header('content-type') ?? '';
-      if (!type.startsWith('multipart/form-data')) {
-        throw badRequest('MULTIPART_REQUIRED', '请以 multipart/form-data 上传文件（字段 file）');
-      }
       // The file streams to a temporary file; the import reads it after the response and removes it.
       const upload = await readUpload(c, { maxFileBytes: MAX_UPLOAD });
       try {
         return await withIdempotency(c, async () => {
-          const { file, fields: form } = upload;
-          if (!file) throw badRequest('FILE_MISSING', '缺少上传文件（字段 file）');
-          if (file.size === 0) throw badRequest('FILE_EMPTY', '上传的文件是空的');
+          const file = fileOf(upload);
+          const form = upload.fields;
           const fields = z.object({
             countyCode: RegionCode,
             listDate: z.iso.date('名单日期格式应为 YYYY-MM-DD').optional(),

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { type AppEnv, ctxOf } from '../http/context.ts';
 import { clientAddress, consumeRate } from '../http/rate-limit.ts';
+import { formFields } from '../http/forms.ts';
 import { route } from '../http/route.ts';
 import { LimitedPage, LookupPage, NOT_FOUND_NOTICE, ReportedPage, ReportRefusedPage, ResultPage, VerifyFormPage, VerifyPage } from '../web/card.tsx';
 import { reportClaim } from '../claims/service.ts';
@@ -97,7 +98,7 @@ export const cardRoutes = [
     maxBodyBytes: 4096, rawBody: { contentType: 'application/x-www-form-urlencoded', description: 'name：户主姓名；idNumber：户主身份证号码' },
     handler: async (c) => {
       const { deps } = c.var;
-      const form = await c.req.parseBody();
+      const form = await formFields(c);
       const name = typeof form.name === 'string' ? form.name.slice(0, 30) : '';
       const idNumber = typeof form.idNumber === 'string' ? form.idNumber.slice(0, 30) : '';
       const r = await svc.lookUp(deps, name, idNumber, clientAddress(c));
@@ -115,7 +116,7 @@ export const cardRoutes = [
       const { deps } = c.var;
       const limit = await consumeRate(deps.db, `card-report:ip:${clientAddress(c)}`, deps.config.lookupsPerMinute, 60, deps.now());
       if (!limit.allowed) return c.html(<LimitedPage seconds={limit.retryAfterSeconds} />, 429, { 'retry-after': String(limit.retryAfterSeconds) });
-      const parsed = ReportForm.safeParse(await c.req.parseBody());
+      const parsed = ReportForm.safeParse(await formFields(c));
       if (!parsed.success) return c.html(<ReportRefusedPage message={`报案内容不完整：${parsed.error.issues[0]!.message}`} />, 400);
       const f = parsed.data;
       if (!svc.checkReport(deps, f.householdId, f.expires, f.sig)) {

@@ -8,6 +8,7 @@ import type { Actor } from '../access/service.ts';
 import { authenticateCounted } from '../http/authenticate.ts';
 import { attachment } from '../http/download.ts';
 import { type AppEnv, ctxOf } from '../http/context.ts';
+import { formFields } from '../http/forms.ts';
 import { route } from '../http/route.ts';
 import { AppError, isAppError } from '../shared/errors.ts';
 import { todayInShanghai } from '../shared/dates.ts';
@@ -136,7 +137,7 @@ export const reviewRoutes = [
     method: 'post', path: '/review/login', tag: TAG, summary: '看板登录（表单 token：访问令牌；写入仅限 /review 的 HttpOnly Cookie）', allow: 'public',
     maxBodyBytes: 2048, rawBody: { contentType: 'application/x-www-form-urlencoded', description: 'token：访问令牌；next：登录后返回的页面' },
     handler: async (c) => {
-      const form = await c.req.parseBody();
+      const form = await formFields(c);
       const token = typeof form.token === 'string' ? form.token.trim() : '';
       try {
         await authenticateCounted(c, token);
@@ -155,7 +156,7 @@ export const reviewRoutes = [
     params: z.object({ id: z.uuid('编号格式不正确') }), maxBodyBytes: 4096,
     rawBody: { contentType: 'application/x-www-form-urlencoded', description: 'status：open/accepted/to_fix/fixed；note：说明' },
     handler: async (c, { params }) => page(c, async (actor) => {
-      const form = await c.req.parseBody();
+      const form = await formFields(c);
       const v = z.object({ status: z.enum(FINDING_STATUSES), note: z.string().trim().max(1000).optional() })
         .safeParse({ status: form.status, note: typeof form.note === 'string' && form.note.trim() ? form.note : undefined });
       if (!v.success) throw new AppError(400, 'VALIDATION_FAILED', '研判状态不正确');

@@ -395,9 +395,11 @@ export async function verify(deps: AppDeps, cardNoInput: string, codeInput: stri
   const a = await agreementById(deps, card.agreementId);
   if (!a) return { state: 'unverified' as const };
   const today = todayInShanghai(deps.now());
-  const covered = (await store.coveredMembers(deps.db, a.id, today, { householdId: card.householdId })).length > 0;
-  const inForce = covered && (a.status === 'active') && a.periodStart <= today && today <= a.periodEnd;
-  const [head] = await store.coveredMembers(deps.db, a.id, cardDay(a, today), { householdId: card.householdId });
+  // The card's day is today inside the period; outside it the card is not in force anyway, and the
+  // members of its nearest day name the head — so one read serves both.
+  const members = await store.coveredMembers(deps.db, a.id, cardDay(a, today), { householdId: card.householdId });
+  const [head] = members;
+  const inForce = members.length > 0 && a.status === 'active' && a.periodStart <= today && today <= a.periodEnd;
   const names = await regionNames(deps, [a.countyCode, card.villageCode]);
   const insurer = await insurerName(deps, a.insurerOrgId);
   return {

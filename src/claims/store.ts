@@ -13,15 +13,7 @@ export type ClaimRow = typeof claims.$inferSelect;
 export type NewClaim = typeof claims.$inferInsert;
 export type PaymentRow = typeof claimPayments.$inferSelect;
 
-/**
- * Inserts a claim numbered LP<year><sequence, at least 7 digits> from claim_no_seq in the same
- * statement (as nextClaimSeq then insertClaim would, one round trip fewer).
- */
-export async function insertNumberedClaim(db: Db, year: string, v: Omit<NewClaim, 'claimNo'>) {
-  const [row] = await db.insert(claims).values({ ...v, claimNo: claimNumber(year) as unknown as string }).returning();
-  return row!;
-}
-
+/** The next claim number, LP<year><sequence, at least 7 digits> from claim_no_seq, drawn inside the INSERT. */
 function claimNumber(year: string): SQL {
   return sql`(select ${'LP' + year} || lpad(n::text, greatest(7, length(n::text)), '0')
     from (select nextval(${claimNoSeq.seqName}) as n) s)`;
@@ -29,7 +21,7 @@ function claimNumber(year: string): SQL {
 
 /**
  * A reported claim with its first event and its audit row in one statement (data-modifying WITHs,
- * one atomic statement: all three or none), numbered as insertNumberedClaim numbers. The report
+ * one atomic statement: all three or none), numbered by claimNumber. The report
  * was a transaction of begin, the claim, the event and the audit row, and commit — five round trips.
  */
 export async function insertReportedClaim(db: Db, year: string, v: Omit<NewClaim, 'claimNo'>,

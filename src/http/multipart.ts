@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { AppError, badRequest } from '../shared/errors.ts';
+import { sizeText } from '../shared/text.ts';
 import type { AppEnv } from './context.ts';
 
 /** Largest text field, in bytes, unless a route says otherwise (county codes, months, names). */
@@ -67,9 +68,6 @@ export interface UploadReader {
 export function withDefaults(options: UploadOptions): Required<UploadOptions> {
   return { fileField: 'file', maxFieldBytes: DEFAULT_MAX_FIELD_BYTES, maxParts: DEFAULT_MAX_PARTS, inMemory: false, ...options };
 }
-
-const sizeText = (bytes: number) =>
-  (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`);
 
 /** The refusals of an upload, the same whichever reader read it. */
 export const refuse = {

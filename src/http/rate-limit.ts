@@ -9,7 +9,8 @@ import type { AppEnv } from './context.ts';
 export interface RateResult { allowed: boolean; count: number; retryAfterSeconds: number }
 
 export async function consumeRate(db: Db, bucket: string, limit: number, windowSeconds: number, now: Date): Promise<RateResult> {
-  return (await consumeRates(db, [{ bucket, limit, windowSeconds }], now))[0]!;
+  const windows = rateWindows([{ bucket, limit, windowSeconds }], now);
+  return rateResults(windows, rowsOf<{ bucket: string; count: number }>(await db.execute(rateUpsert(windows))), now)[0]!;
 }
 
 export interface RateHit { bucket: string; limit: number; windowSeconds: number }
@@ -21,12 +22,12 @@ export function rateWindows(hits: ReadonlyArray<RateHit>, now: Date): RateWindow
     const windowMs = h.windowSeconds * 1000;
     return { ...h, windowMs, start: new Date(Math.floor(now.getTime() / windowMs) * windowMs) };
   });
-  if (new Set(windows.map((w) => w.bucket)).size !== windows.length) throw new Error('consumeRates: a bucket given twice');
+  if (new Set(windows.map((w) => w.bucket)).size !== windows.length) throw new Error('rateWindows: a bucket given twice');
   return windows;
 }
 
 /**
- * The counters' upsert as one SQL statement, `returning bucket, count` — on its own (consumeRates)
+ * The counters' upsert as one SQL statement, `returning bucket, count` — on its own (consumeRate)
  * or as a data-modifying WITH of a request's own statement (the household look-up), which
  * PostgreSQL runs once and to completion whether or not the rest reads it. Rows are locked in the
  * order given, so callers keep one order. A counter need not survive a crash (losing the last
@@ -52,12 +53,6 @@ export function rateResults(windows: ReadonlyArray<RateWindow>, rows: ReadonlyAr
       retryAfterSeconds: Math.max(1, Math.ceil((w.start.getTime() + w.windowMs - now.getTime()) / 1000)),
     };
   });
-}
-
-/** Several counters hit at once: one statement, one round trip. */
-export async function consumeRates(db: Db, hits: ReadonlyArray<RateHit>, now: Date): Promise<RateResult[]> {
-  const windows = rateWindows(hits, now);
-  return rateResults(windows, rowsOf<{ bucket: string; count: number }>(await db.execute(rateUpsert(windows))), now);
 }
 
 export function rateLimitedError(r: RateResult): AppError {

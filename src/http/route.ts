@@ -8,12 +8,9 @@ import type { Role } from '../access/roles.ts';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from '../shared/errors.ts';
 import type { AppEnv } from './context.ts';
 import { withIdempotency } from './idempotency.ts';
+import { sizeText } from '../shared/text.ts';
 
 const DEFAULT_MAX_BODY = 2 * 1024 * 1024;
-
-function sizeText(bytes: number) {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
-}
 
 /**
  * Refuse a request body past `max` bytes with 413: at once when its Content-Length says so, else

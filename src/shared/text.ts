@@ -37,3 +37,8 @@ export function normalizeHeader(s: string): string {
 export function likePrefix(text: string): string {
   return `${text.replace(/[\\%_]/g, '\\$&')}%`;
 }
+
+/** A byte count as people read a limit: '200 MB', '4 KB'. */
+export function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
+}

@@ -20,7 +20,7 @@ import { createPii, decodeMasterKey, keyIdOf, PiiKeyError } from '../../src/shar
 import { testApp, TEST_PII_KEY, type TestApp } from '../helpers/app.ts';
 import { insuredCounty, type InsuredCounty } from '../helpers/county.ts';
 import { processEnv, run } from '../helpers/spawn.ts';
-import { baseList, COUNTY, idFor, person as listRow, type Row, toCsv } from '../registry/fixtures.ts';
+import { baseList, COUNTY, idFor, insertLegacyRejectedRow, person as listRow, type Row, toCsv } from '../registry/fixtures.ts';
 
 const A = decodeMasterKey(TEST_PII_KEY);
 const B_TEXT = 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210';
@@ -103,10 +103,7 @@ beforeAll(async () => {
     })());
   expect(dry.summary).toMatchObject({ rejected: 3 });
   rejectedImportId = dry.importId;
-  await t.deps.db.execute(sql`insert into registry_import_errors (import_id, row, "column", code, message)
-    values (${rejectedImportId}, 99, '证件号码', 'ID_CHECKSUM', '证件号码校验位不对')`);
-  await t.deps.db.execute(sql`insert into registry_import_rejected_rows (import_id, row, "values")
-    values (${rejectedImportId}, 99, ${JSON.stringify({ 姓名: '郑旧行', 证件号码: LEGACY_ID })}::jsonb)`);
+  await insertLegacyRejectedRow(t.deps.db, rejectedImportId, 99, { 姓名: '郑旧行', 证件号码: LEGACY_ID });
 }, 120_000);
 afterAll(() => t?.close());
 

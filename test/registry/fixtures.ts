@@ -1,5 +1,7 @@
 // Household-list fixtures shaped like the national monitoring system's exports.
 import ExcelJS from 'exceljs';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/types.ts';
 import { checkDigit } from '../../src/shared/id-number.ts';
 
 export const COUNTY = '500101000000';
@@ -84,4 +86,15 @@ export function encodeGbk(text: string): Uint8Array<ArrayBuffer> {
     }
   }
   return new Uint8Array(out);
+}
+
+/**
+ * A rejected row as versions before migration 0012 stored it: its cells in clear, with one row
+ * error (ID_CHECKSUM) — what the sealing job and `znb pii rotate` must seal.
+ */
+export async function insertLegacyRejectedRow(db: Db, importId: string, row: number, values: Record<string, string>) {
+  await db.execute(sql`insert into registry_import_errors (import_id, row, "column", code, message)
+    values (${importId}, ${row}, '证件号码', 'ID_CHECKSUM', '证件号码校验位不对')`);
+  await db.execute(sql`insert into registry_import_rejected_rows (import_id, row, "values")
+    values (${importId}, ${row}, ${JSON.stringify(values)}::jsonb)`);
 }

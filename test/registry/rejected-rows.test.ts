@@ -14,7 +14,7 @@ import { keyMismatch, pendingRotation } from '../../src/ops/pii-rotation.ts';
 import { createImport, purgeRejectedRows } from '../../src/registry/service.ts';
 import { createPii, decodeMasterKey, keyIdOf } from '../../src/shared/pii.ts';
 import { testApp, TEST_PII_KEY, type TestApp } from '../helpers/app.ts';
-import { COUNTY, idFor, person, toCsv } from './fixtures.ts';
+import { COUNTY, idFor, insertLegacyRejectedRow, person, toCsv } from './fixtures.ts';
 
 const OTHER_COUNTY = '500102000000';
 const KEY_A = decodeMasterKey(TEST_PII_KEY);
@@ -84,10 +84,7 @@ beforeAll(async () => {
   legacy = imp.id;
   await t.deps.db.execute(sql`update registry_imports set status = 'done', finished_at = ${clock.toISOString()}::timestamptz,
     summary = '{"rows": 1, "rejected": 1, "errorCount": 1}'::jsonb where id = ${legacy}`);
-  await t.deps.db.execute(sql`insert into registry_import_errors (import_id, row, "column", code, message)
-    values (${legacy}, 2, '证件号码', 'ID_CHECKSUM', '证件号码校验位不对')`);
-  await t.deps.db.execute(sql`insert into registry_import_rejected_rows (import_id, row, "values")
-    values (${legacy}, 2, ${JSON.stringify({ 姓名: '郑旧行', 证件号码: LEGACY_ID })}::jsonb)`);
+  await insertLegacyRejectedRow(t.deps.db, legacy, 2, { 姓名: '郑旧行', 证件号码: LEGACY_ID });
 }, 120_000);
 afterAll(() => t?.close());
 

@@ -1,7 +1,7 @@
 // Use cases of the claims module, part one: who may see and do what, the report (报案), reads and
 // lists, and the deadline job. The insurer's processing steps are in process.ts; the monthly
 // summary in summary.ts. Other modules import only this file.
-import { type Actor, audit, auditRow, inScope, scopePrefix } from '../access/service.ts';
+import { type Actor, auditRow, inScope, scopePrefix } from '../access/service.ts';
 import { agreementById, canRead as canReadAgreement } from '../cover/service.ts';
 import { CAUSE_NAMES, type Cause, type CoverageSchedule, LINE_NAMES, type Line } from '../cover/schedule.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';

@@ -12,7 +12,7 @@
 // an argument). Malformed arguments (a negative amount, a repayment larger than what is owed) are
 // RangeErrors with a Chinese message.
 import { addDays, addMonths, daysBetween, isValidIsoDate, type IsoDate, toEpochDay } from '../shared/dates.ts';
-import { formatYuan, type Fen } from '../shared/money.ts';
+import type { Fen } from '../shared/money.ts';
 
 // ---------------------------------------------------------------------------
 // Vocabularies and types
@@ -76,8 +76,6 @@ export interface Arrears {
 
 /** 12 months × 10000 basis points: monthly rate = rateBp / MONTH_BASE. */
 const MONTH_BASE = 120_000n;
-
-const yuan = (f: Fen) => formatYuan(f, { unit: true });
 
 /** num / den rounded half up, for num ≥ 0 and den > 0. */
 function roundHalfUp(num: bigint, den: bigint): bigint {

@@ -133,8 +133,6 @@ export const ResultPage: FC<{ v: LookupView; minutes: number }> = ({ v, minutes 
   </Page>
 );
 
-const PERSON_LINES = new Set(['accidentInjury', 'accidentMedical']);
-
 /** The household reports a loss itself; the insurer contacts it and records the details. */
 const ReportSection: FC<{ v: LookupView; r: ReportForm; schedule: CoverageSchedule }> = ({ v, r, schedule }) => {
   const lines = LINES.filter((l) => schedule[l]);

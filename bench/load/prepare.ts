@@ -44,28 +44,11 @@ async function sample(db: Db, query: ReturnType<typeof sql>): Promise<string[]> 
 }
 
 /**
- * fill.ts makes the ids of households and persons as md5 hashes cast to uuid; the API accepts RFC 4122
- * ids only (zod's z.uuid() checks the version and variant digits), so ~15 in 16 of them would be a
- * 400. They become version-4 ids here (the 13th hex digit set to 4, the 17th to 8) in every column
- * that holds them, with the foreign-key triggers off for that one transaction, and the tables are
- * rewritten (VACUUM FULL) so that the updates leave no bloat behind.
+ * sealCiphertexts on a fresh fill rewrites every row of the tables it seals (persons, payments): they
+ * are rewritten compact (VACUUM FULL) so that the measurements do not read the dead rows.
  */
-export async function rfcIds(db: Db): Promise<void> {
-  const cols = rowsOf<{ table_name: string; column_name: string }>(await db.execute(sql`
-    select table_name, column_name from information_schema.columns
-    where table_schema = 'public' and data_type = 'uuid'
-      and (column_name in ('household_id', 'person_id', 'payee_person_id') or (table_name in ('households', 'persons') and column_name = 'id'))
-    order by table_name, column_name`));
-  const byTable = new Map<string, string[]>();
-  for (const c of cols) byTable.set(c.table_name, [...(byTable.get(c.table_name) ?? []), c.column_name]);
-  const v4 = (col: string) => `(overlay(overlay(replace(${col}::text, '-', '') placing '4' from 13) placing '8' from 17))::uuid`;
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`set local session_replication_role = replica`);
-    for (const [table, columns] of byTable) {
-      await tx.execute(sql.raw(`update ${table} set ${columns.map((c) => `${c} = ${v4(c)}`).join(', ')}`));
-    }
-  });
-  for (const table of byTable.keys()) await db.execute(sql.raw(`vacuum full analyze ${table}`));
+export async function compactSealed(db: Db): Promise<void> {
+  for (const spec of ROTATED_TABLES) await db.execute(sql.raw(`vacuum full analyze ${spec.table}`));
 }
 
 /**

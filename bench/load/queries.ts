@@ -25,7 +25,7 @@ import { nodeCardsRuntime } from '../../src/io/card-files.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createPii, decodeMasterKey, generateMasterKey } from '../../src/shared/pii.ts';
 import { fill } from '../review/fill.ts';
-import { prepare, REPORT_FROM, rfcIds } from './prepare.ts';
+import { prepare, REPORT_FROM } from './prepare.ts';
 
 const { values } = parseArgs({ options: {
   persons: { type: 'string' }, sql: { type: 'boolean' }, repeat: { type: 'string' }, unprepared: { type: 'boolean' }, only: { type: 'string' }, profile: { type: 'string' },
@@ -43,7 +43,6 @@ try {
   const db = drizzle(client, { schema }) as unknown as Db;
   await runMigrations({ ...scratch, db }, scratch.url);
   const agreementId = await fill(db, Number(values.persons ?? 3000), 300 + Number(values.repeat ?? 0), 0);
-  await rfcIds(db);
   const piiKey = generateMasterKey();
   const deps: AppDeps = {
     db, dbKind: 'postgres', pii: createPii(decodeMasterKey(piiKey)),

@@ -33,7 +33,7 @@ import { todayInShanghai } from '../../src/shared/dates.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createPii, decodeMasterKey, generateMasterKey } from '../../src/shared/pii.ts';
 import { fill } from '../review/fill.ts';
-import { type LoadFixtures, prepare, REPORT_FROM, rfcIds, sealCiphertexts } from './prepare.ts';
+import { compactSealed, type LoadFixtures, prepare, REPORT_FROM, sealCiphertexts } from './prepare.ts';
 
 const { values } = parseArgs({ options: {
   duration: { type: 'string' }, connections: { type: 'string' }, persons: { type: 'string' }, claims: { type: 'string' },
@@ -267,8 +267,8 @@ try {
     if (await sealCiphertexts(database.db, deps.pii)) await database.db.execute(sql`vacuum analyze persons`);
   } else {
     agreementId = await fill(database.db, N, C, 0);
-    await sealCiphertexts(database.db, deps.pii); // before rfcIds: its VACUUM FULL compacts both rewrites
-    await rfcIds(database.db);
+    await sealCiphertexts(database.db, deps.pii);
+    await compactSealed(database.db);
   }
   const fixtures = await prepare(deps, agreementId, { heads: HEADS, sample: 50_000 });
   // The fill wrote gigabytes of WAL: flush it now rather than in a checkpoint during the measurements.

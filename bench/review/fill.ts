@@ -12,6 +12,12 @@ export const COUNTY = '500101000000';
 export const TODAY = '2026-09-30';
 
 const arr = (xs: readonly string[]) => sql.raw(`array[${xs.map((x) => `'${x}'`).join(',')}]`);
+/**
+ * A deterministic id from a text: its md5 with the version nibble set to 4 and the variant nibble to
+ * 8, so an RFC 4122 (version-4 shaped) uuid that the API's z.uuid() accepts. Every row and every join
+ * naming the same text gets the same id.
+ */
+const uuidOf = (text: string) => sql.raw(`overlay(overlay(md5(${text}) placing '4' from 13) placing '8' from 17)::uuid`);
 
 export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<string> {
   // Households h = 1..H of ~3 persons (person p is in household 1 + (p-1)/3); every 10th household is
@@ -38,7 +44,7 @@ export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<st
   await db.execute(sql`
     insert into households (id, county_code, household_no, village_code, head_name, household_type, member_count,
       monitoring_category, risk_eliminated, eligible, eligibility_reasons, listed_on, fingerprint)
-    select md5('h' || g)::uuid, ${COUNTY}, 'H' || g, ${villageOf('g')}, '户主' || g, '脱贫户', 3,
+    select ${uuidOf(`'h' || g`)}, ${COUNTY}, 'H' || g, ${villageOf('g')}, '户主' || g, '脱贫户', 3,
       case when g % 33 = 0 then '突发严重困难户' end, case when g % 33 = 0 then g % 99 = 0 end,
       (g % 10) <> 0,
       case when (g % 10) <> 0 then '[{"code":"ELIGIBLE_LIFTED","message":"脱贫户"}]'::jsonb
@@ -51,7 +57,7 @@ export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<st
   await db.execute(sql`
     insert into persons (id, household_id, county_code, village_code, name, id_hash, id_enc, id_masked, birth_date, sex,
       relationship_code, relationship_label, is_head, eligible, eligibility_reasons, status, listed_on, delisted_on, fingerprint)
-    select md5('p' || g)::uuid, md5('h' || (1 + (g - 1) / 3))::uuid, ${COUNTY}, ${villageOf('1 + (g - 1) / 3')},
+    select ${uuidOf(`'p' || g`)}, ${uuidOf(`'h' || (1 + (g - 1) / 3)`)}, ${COUNTY}, ${villageOf('1 + (g - 1) / 3')},
       '成员' || g, md5('p' || g), 'enc', '500101********0000',
       '1970-01-01'::date + (g % 15000), case when g % 2 = 0 then 'M' else 'F' end,
       case when g % 3 = 1 then '01' else '20' end, case when g % 3 = 1 then '户主' else '子' end, g % 3 = 1,
@@ -79,7 +85,7 @@ export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<st
       case when p.delisted_on is not null and g % 5000 <> 7 then p.delisted_on else '2026-12-31'::date end,
       case when p.delisted_on is not null and g % 5000 <> 7 then 'delisted' end, '[]'::jsonb,
       case when p.delisted_on is not null and g % 5000 <> 7 then p.delisted_on::timestamptz end
-    from generate_series(1, ${N}) g join persons p on p.id = md5('p' || g)::uuid
+    from generate_series(1, ${N}) g join persons p on p.id = ${uuidOf(`'p' || g`)}
     where ((1 + (g - 1) / 3) % 10) <> 0`);
 
   // Claims of the year so far: 35% agriculture, 40% accident medical, 10% accident injury, 15%
@@ -128,8 +134,8 @@ export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<st
              else 'closed' end as st
       from w
     )
-    select 'LP2026' || lpad(g::text, 7, '0'), ${agreementId}, ${COUNTY}, ${villageOf('hn')}, md5('h' || hn)::uuid,
-      case when line in ('accidentMedical', 'accidentInjury') then md5('p' || pn)::uuid end,
+    select 'LP2026' || lpad(g::text, 7, '0'), ${agreementId}, ${COUNTY}, ${villageOf('hn')}, ${uuidOf(`'h' || hn`)},
+      case when line in ('accidentMedical', 'accidentInjury') then ${uuidOf(`'p' || pn`)} end,
       line,
       case line when 'agriculture' then (${arr(AGRI_CAUSES)})[(1 + j % ${AGRI_CAUSES.length})::int]
         when 'householdProperty' then (${arr(PROPERTY_CAUSES)})[(1 + j % ${PROPERTY_CAUSES.length})::int] else 'accident' end,
@@ -172,7 +178,7 @@ export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<st
   await db.execute(sql`
     insert into monitoring_signals (household_id, county_code, village_code, risk_type, risk_types, severity, status,
       case_relation, window_start, window_end, evidence, created_on, visits, closed_on)
-    select md5('h' || hn)::uuid, ${COUNTY}, ${villageOf('hn')}, '05', array['05', '01'], case when g % 3 = 0 then 'high' else 'medium' end,
+    select ${uuidOf(`'h' || hn`)}, ${COUNTY}, ${villageOf('hn')}, '05', array['05', '01'], case when g % 3 = 0 then 'high' else 'medium' end,
       (array['new', 'assigned', 'verifying', 'confirmed', 'dismissed'])[1 + g % 5], 'none',
       '2026-01-05'::date + (g % 250), '2026-01-05'::date + (g % 250) + 90, '{"rule":"medical_single"}'::jsonb,
       '2026-01-05'::date + (g % 250),
@@ -197,7 +203,7 @@ async function fillLoans(db: Db, K: number, L: number) {
   await db.execute(sql`
     insert into credit_loans (id, lender_org_id, loan_no, county_code, village_code, household_id, person_id, amount_fen, term_months, rate_bp,
       purpose, guarantee, method, interest_period_months, disbursed_on, maturity_on, original_maturity_on)
-    select md5('loan' || g)::uuid, ${bank!.id}, 'JJ' || g, ${COUNTY}, ${villageOf('hn')}, md5('h' || hn)::uuid, md5('p' || (3 * (hn - 1) + 1))::uuid,
+    select ${uuidOf(`'loan' || g`)}, ${bank!.id}, 'JJ' || g, ${COUNTY}, ${villageOf('hn')}, ${uuidOf(`'h' || hn`)}, ${uuidOf(`'p' || (3 * (hn - 1) + 1)`)},
       (10 + g % 41) * 100000, 36, 350, 'livestock', 'none', 'equal_instalment', 1, d, d + interval '36 months', d + interval '36 months'
     from (select g, (10 * (((g::bigint * 104729) % ${K}) / 9) + ((g::bigint * 104729) % ${K}) % 9 + 1) as hn,
       ('2024-01-10'::date + (g % 32) * interval '1 month')::date as d from generate_series(1, ${L}) g) x`);

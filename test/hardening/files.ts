@@ -66,12 +66,15 @@ export function sheetXml(rows: string[][]): string {
 
 const EMPTY_SST = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>';
 
-/** A minimal xlsx in the order Excel writes it (workbook and shared strings before the sheet). */
-export function xlsxOf(sheet: ZipPart, sharedStrings: ZipPart = part('xl/sharedStrings.xml', EMPTY_SST)): Buffer {
-  return zip([
-    part('[Content_Types].xml', CONTENT_TYPES), part('_rels/.rels', ROOT_RELS), part('xl/workbook.xml', WORKBOOK),
-    part('xl/_rels/workbook.xml.rels', WORKBOOK_RELS), sharedStrings, sheet,
-  ]);
+/**
+ * A minimal xlsx in the order Excel writes it (workbook and shared strings before the sheet), or with
+ * the sheet first (`sheetFirst`, as exceljs writes it: the reader spools such a sheet to a temp file
+ * until the shared strings have been read).
+ */
+export function xlsxOf(sheet: ZipPart, sharedStrings: ZipPart = part('xl/sharedStrings.xml', EMPTY_SST), opts: { sheetFirst?: boolean } = {}): Buffer {
+  const head = [part('[Content_Types].xml', CONTENT_TYPES), part('_rels/.rels', ROOT_RELS)];
+  const book = [part('xl/workbook.xml', WORKBOOK), part('xl/_rels/workbook.xml.rels', WORKBOOK_RELS), sharedStrings];
+  return zip(opts.sheetFirst ? [...head, sheet, ...book] : [...head, ...book, sheet]);
 }
 
 /** A deflated part of head + repeat×times + tail, deflated as it is generated. */

@@ -277,14 +277,21 @@ function rowText(row: ExcelJS.Row, date1904: boolean): Required<SheetRow> {
 
 type WorksheetReader = {
   id?: unknown;
-  iterator?: { destroy?: () => void };
   parse(): AsyncIterator<Array<{ eventType: string; value: ExcelJS.Row }>>;
 };
-/** What exceljs's reader learns from workbook.xml (not in its typings). */
+/**
+ * What exceljs's reader learns from workbook.xml (not in its typings), and `dispose` from our patch
+ * (patches/exceljs+4.4.0.patch): it closes and removes the worksheets exceljs spooled to temp files.
+ */
 type WorkbookMeta = {
   model?: { sheets?: Array<{ id: unknown; state?: string }> };
   properties?: { model?: { date1904?: boolean } };
+  dispose(): void;
 };
+
+if (typeof (ExcelJS.stream.xlsx.WorkbookReader.prototype as Partial<WorkbookMeta>).dispose !== 'function') {
+  throw new Error('exceljs is not patched (patches/exceljs+4.4.0.patch): run npm install, whose postinstall applies it');
+}
 
 const tooLarge = (reason: string) =>
   badRequest('FILE_TOO_LARGE_UNPACKED', `文件无法读取：xlsx 解压后内容异常庞大（${reason}），疑似压缩炸弹，已拒绝`);
@@ -353,19 +360,21 @@ async function* readXlsx(input: AsyncIterable<Uint8Array> | NodeJS.ReadableStrea
   });
   const meta = reader as unknown as WorkbookMeta;
   const sheets = reader[Symbol.asyncIterator]() as AsyncGenerator<WorksheetReader>;
-  /** Let exceljs run to its end without parsing more sheets: it deletes its temp files on the way. */
-  const finish = async (current?: WorksheetReader) => {
-    current?.iterator?.destroy?.();
-    for (let n = await step(sheets.next()); !n.done; n = await step(sheets.next())) n.value.iterator?.destroy?.();
+  // Whether exceljs is busy with the next sheet (rather than waiting at a yield for us): a step
+  // failed by `fail` leaves it busy, maybe for ever (the input is gone).
+  let busy = false;
+  const nextSheet = () => {
+    busy = true;
+    return step(sheets.next().finally(() => { busy = false; }));
   };
 
   let sheet: WorksheetReader | undefined;
-  let completed = false;
   try {
-    for (let n = await step(sheets.next()); !n.done; n = await step(sheets.next())) {
-      // The first visible tab (zip order may differ from tab order; hidden sheets are skipped).
+    for (let n = await nextSheet(); !n.done; n = await nextSheet()) {
+      // The first visible tab (zip order may differ from tab order; hidden sheets are skipped: exceljs
+      // closes the skipped one's stream when asked for the next).
       const first = meta.model?.sheets?.find((s) => s.state !== 'hidden' && s.state !== 'veryHidden');
-      if (first && String(first.id) !== String(n.value.id)) { n.value.iterator?.destroy?.(); continue; }
+      if (first && String(first.id) !== String(n.value.id)) continue;
       sheet = n.value;
       break;
     }
@@ -383,8 +392,6 @@ async function* readXlsx(input: AsyncIterable<Uint8Array> | NodeJS.ReadableStrea
         if (!isEmptyRow(row.values)) yield { ...row, rowNumber: last };
       }
     }
-    await finish(sheet);
-    completed = true;
   } catch (e) {
     if (inputError) throw inputError.error;
     if (isAppError(e)) throw e;
@@ -392,9 +399,12 @@ async function* readXlsx(input: AsyncIterable<Uint8Array> | NodeJS.ReadableStrea
     if ((e as Error)?.name === 'XmlTokenTooLarge') throw tooLarge(`单个单元格或 XML 片段超过 ${MAX_XML_TOKEN_CHARS / (1 << 20)} M 字符`);
     throw unreadable(e);
   } finally {
-    // Stopped early (the caller broke off, or an error): once the input is fully read exceljs only
-    // has temp files left to clean, so let it; otherwise just close the input.
-    if (!completed && sheet?.iterator?.destroy) await finish(sheet).catch(() => {});
+    // Done, broken off by the caller, or failed: the other sheets are not read. exceljs waiting at a
+    // yield ends through return() (its patched finally closes the sheet's stream and removes its
+    // temp files); exceljs stalled on a failed input is not waited for, its temp files are removed
+    // by dispose() all the same.
+    if (busy) meta.dispose();
+    else await sheets.return(undefined).catch(() => meta.dispose());
     source.destroy();
   }
 }

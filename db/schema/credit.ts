@@ -76,6 +76,11 @@ export const creditFiles = pgTable('credit_files', {
   fileSize: bigint('file_size', { mode: 'number' }).notNull(),
   status: text('status', { enum: ['applied', 'rejected'] }).notNull(),
   summary: jsonb('summary').notNull(),
+  /**
+   * When the retention job stripped the summary's row errors and reconciliation lines (loan numbers,
+   * damaged ID numbers as read): 'credit.bank_file_errors_retention_days' after the file arrived.
+   */
+  errorsPurgedAt: timestamp('errors_purged_at', { withTimezone: true }),
   createdBy: uuid('created_by'),
   requestId: text('request_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -96,9 +101,18 @@ export const creditRepayments = pgTable('credit_repayments', {
   fileId: uuid('file_id'),
   row: integer('row'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * A repayment recorded wrongly is reversed (冲正), never deleted: it keeps its row, with when, by whom
+   * and why (also a 'repayment_reversed' loan event), and drops out of every figure.
+   */
+  reversedAt: timestamp('reversed_at', { withTimezone: true }),
+  reversedBy: uuid('reversed_by'),
+  reversalReason: text('reversal_reason'),
 }, (t) => [
-  uniqueIndex('credit_repayments_ref_uq').on(t.loanId, t.ref),
+  // One repayment in force per bank reference: a reversed one leaves room for its correction.
+  uniqueIndex('credit_repayments_ref_uq').on(t.loanId, t.ref).where(sql`${t.reversedAt} is null`),
   index('credit_repayments_loan_idx').on(t.loanId, t.paidOn),
+  check('credit_repayments_reversal_ck', sql`(${t.reversedAt} is null) = (${t.reversalReason} is null)`),
 ]);
 
 /** Month-end balances as the bank reports them, reconciled against ours. */

@@ -28,4 +28,6 @@ export const jobRuns = pgTable('job_runs', {
   finishedAt: timestamp('finished_at', { withTimezone: true }),
   status: text('status', { enum: ['running', 'done', 'failed'] }).notNull().default('running'),
   detail: jsonb('detail'),
+  /** Runs of this period so far: the first, each retry after a failure, each takeover of a dead run. */
+  attempts: integer('attempts').notNull().default(1),
 }, (t) => [primaryKey({ columns: [t.name, t.period] })]);

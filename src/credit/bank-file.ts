@@ -56,6 +56,11 @@ export interface BankFileSummary {
   reconciliationCount: number;
   /** Present when this very file (same bank, kind and bytes) was applied before: nothing changed. */
   duplicateOf?: string;
+  /**
+   * Set (ISO moment) when the retention job emptied errors and reconciliation
+   * ('credit.bank_file_errors_retention_days' after the file arrived); the counts stay.
+   */
+  errorsPurgedAt?: string;
 }
 
 export const SUMMARY_LIMIT = 1000;
@@ -142,15 +147,23 @@ async function applyRepayments(tx: Db, a: ApplyArgs<RepaymentRow>): Promise<Appl
   const repaid = new Map<string, number>();
   for (const x of rowsOf<{ loan_id: string; repaid: string | number }>(await tx.execute(sql`
     select loan_id, sum(principal_fen) as repaid from credit_repayments
-    where loan_id = any(${pgArray(loanIds)}::uuid[]) group by loan_id`))) repaid.set(x.loan_id, Number(x.repaid));
+    where loan_id = any(${pgArray(loanIds)}::uuid[]) and reversed_at is null group by loan_id`))) repaid.set(x.loan_id, Number(x.repaid));
 
-  const existing = new Map<string, { paidOn: string; p: number; i: number; pen: number }>();
-  for (const x of rowsOf<{ loan_id: string; ref: string; paid_on: string; p: string | number; i: string | number; pen: string | number }>(await tx.execute(sql`
-    select r.loan_id, r.ref, r.paid_on::text as paid_on, r.principal_fen as p, r.interest_fen as i, r.penalty_fen as pen
+  // The repayments already recorded under the rows' refs: the one in force, and any reversed (冲正).
+  type Recorded = { paidOn: string; p: number; i: number; pen: number; reversedOn: string | null };
+  const existing = new Map<string, Recorded>();
+  const reversed = new Map<string, Recorded[]>();
+  for (const x of rowsOf<{ loan_id: string; ref: string; paid_on: string; p: string | number; i: string | number; pen: string | number; reversed_on: string | null }>(await tx.execute(sql`
+    select r.loan_id, r.ref, r.paid_on::text as paid_on, r.principal_fen as p, r.interest_fen as i, r.penalty_fen as pen,
+      to_char(r.reversed_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as reversed_on
     from unnest(${pgArray(withLoan.map((k) => k.loan.id))}::uuid[], ${pgArray(withLoan.map((k) => k.r.ref))}::text[]) as x(loan_id, ref)
     join credit_repayments r on r.loan_id = x.loan_id and r.ref = x.ref`))) {
-    existing.set(`${x.loan_id}\u0000${x.ref}`, { paidOn: x.paid_on, p: Number(x.p), i: Number(x.i), pen: Number(x.pen) });
+    const key = `${x.loan_id}\u0000${x.ref}`;
+    const rec = { paidOn: x.paid_on, p: Number(x.p), i: Number(x.i), pen: Number(x.pen), reversedOn: x.reversed_on };
+    if (rec.reversedOn === null) existing.set(key, rec);
+    else reversed.set(key, [...(reversed.get(key) ?? []), rec]);
   }
+  const same = (o: Recorded, r: RepaymentRow) => o.paidOn === r.paidOn && o.p === r.principalFen && o.i === r.interestFen && o.pen === r.penaltyFen;
 
   const fresh: Array<{ r: RepaymentRow; loan: LoanRef }> = [];
   let unchanged = 0;
@@ -158,11 +171,20 @@ async function applyRepayments(tx: Db, a: ApplyArgs<RepaymentRow>): Promise<Appl
     const old = existing.get(`${loan.id}\u0000${r.ref}`);
     const err = (column: string, code: string, message: string) => errors.push({ row: r.row, column, code, message });
     if (old) {
-      if (old.paidOn === r.paidOn && old.p === r.principalFen && old.i === r.interestFen && old.pen === r.penaltyFen) unchanged += 1;
+      if (same(old, r)) unchanged += 1;
       else {
         err(r.refGiven ? a.labels.ref : a.labels.principal, 'REPAYMENT_CONFLICT',
-          `${a.labels.ref} ${r.ref} 已登记为 ${old.paidOn} 归还本金 ${formatYuan(old.p)} 元、利息 ${formatYuan(old.i)} 元、罚息 ${formatYuan(old.pen)} 元，与本行不同；更正已登记的还款请联系县级管理员`);
+          `${a.labels.ref} ${r.ref} 已登记为 ${old.paidOn} 归还本金 ${formatYuan(old.p)} 元、利息 ${formatYuan(old.i)} 元、罚息 ${formatYuan(old.pen)} 元，与本行不同；` +
+          '如已登记的有误，请先冲正该笔还款（县级管理员或本行办理），再报送本行');
       }
+      continue;
+    }
+    // A payment reversed as wrong is not recorded again; a correction of it (other amounts, the same 流水号) is.
+    const undone = reversed.get(`${loan.id}\u0000${r.ref}`)?.find((o) => same(o, r));
+    if (undone) {
+      err(r.refGiven ? a.labels.ref : a.labels.principal, 'REPAYMENT_REVERSED',
+        `该笔还款（${r.paidOn} 归还本金 ${formatYuan(r.principalFen)} 元、利息 ${formatYuan(r.interestFen)} 元、罚息 ${formatYuan(r.penaltyFen)} 元）` +
+        `已于 ${undone.reversedOn} 冲正，不再登记${r.refGiven ? '；如确为另一笔还款，请使用新的交易流水号' : ''}`);
       continue;
     }
     if (loan.status !== 'active') {
@@ -267,7 +289,7 @@ export async function balanceDifferences(db: Db, lenderOrgId: string, month: str
     from credit_balances b
     join credit_loans l on l.id = b.loan_id
     left join lateral (select sum(principal_fen) as repaid from credit_repayments
-      where loan_id = b.loan_id and paid_on <= ${monthEnd}::date) r on true
+      where loan_id = b.loan_id and paid_on <= ${monthEnd}::date and reversed_at is null) r on true
     where b.month = ${month} and l.lender_org_id = ${lenderOrgId}
       ${loanIds ? sql`and b.loan_id = any(${pgArray(loanIds)}::uuid[])` : sql``}
       and b.balance_fen <> l.amount_fen - coalesce(r.repaid, 0)
@@ -297,7 +319,7 @@ export async function shortPayments(db: Db, lenderOrgId: string, month: string):
       where not s.superseded and s.due_on <= ${end}::date group by s.loan_id
     ), paid as (
       select r.loan_id, sum(r.principal_fen + r.interest_fen) as paid from credit_repayments r join due_loans d using (loan_id)
-      where r.paid_on <= ${end}::date group by r.loan_id
+      where r.paid_on <= ${end}::date and r.reversed_at is null group by r.loan_id
     )
     select l.id, l.loan_no, due.due, coalesce(paid.paid, 0) as paid
     from due join credit_loans l on l.id = due.loan_id left join paid on paid.loan_id = due.loan_id
@@ -314,6 +336,14 @@ export async function shortPayments(db: Db, lenderOrgId: string, month: string):
 
 
 const magnitude = (r: Reconciliation) => Math.abs('differenceFen' in r ? r.differenceFen : r.shortFen);
+
+/**
+ * One bank's repayments change one writer at a time, inside the caller's transaction: a file being
+ * applied, or a repayment being reversed. Taken before any loan row is locked.
+ */
+export async function lockLenderFiles(tx: Db, lenderOrgId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`credit_bank_file:${lenderOrgId}`}))`);
+}
 
 /**
  * Import one bank file: read and validate every row, then in one transaction either find this
@@ -366,12 +396,14 @@ export async function importBankFile(
   const record = (tx: Db, summary: BankFileSummary) => tx.insert(creditFiles).values({
     id: fileId, lenderOrgId: input.lenderOrgId, kind: input.kind, month: input.month, fileName: input.fileName,
     fileHash, fileSize: input.fileSize, status: summary.status, summary, createdBy: input.actorId, requestId: input.requestId,
+    // The service's clock: the retention of the file's row errors counts from this day.
+    createdAt: deps.now(),
   });
 
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     // One file per bank at a time: the duplicate check, the loan look-up and the totals stay true.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`credit_bank_file:${input.lenderOrgId}`}))`);
+    await lockLenderFiles(tx, input.lenderOrgId);
     const [before] = rowsOf<{ id: string; summary: BankFileSummary }>(await tx.execute(sql`
       select id, summary from credit_files
       where lender_org_id = ${input.lenderOrgId} and kind = ${input.kind} and file_hash = ${fileHash} and status = 'applied'`));

@@ -136,23 +136,26 @@ export async function recordRecovery(deps: AppDeps, ctx: Ctx, id: string, input:
 
 // ---- household credit rating -----------------------------------------------------------------
 
+/**
+ * A household's grade from the repayment history of all its loans the caller may see. A fixed
+ * number of statements however many loans (the loans; their schedules; their repayments; the
+ * setting), each loan's instalments then filled by its repayments in memory.
+ */
 export async function householdRating(deps: AppDeps, actor: Actor, householdId: string) {
   const today = todayInShanghai(deps.now());
-  const loans = (await store.listLoans(deps.db, { scopePrefix: actor.scopePrefix, lenderOrgId: actor.role === 'bank' ? actor.orgId : undefined },
-    { householdId }, 1000, 0)).items;
+  const loans = await store.householdLoans(deps.db, { scopePrefix: actor.scopePrefix, lenderOrgId: actor.role === 'bank' ? actor.orgId : undefined }, householdId);
   if (!loans.length) throw notFound('该户没有可查看的小额信贷记录', 'NO_LOANS');
-  const villageCode = loans[0]!.loan.villageCode;
-  const s = (await getSettings(deps.db, ['credit.rating'], villageCode, today))['credit.rating'].value;
-  const instalments = [];
-  let currentDaysPastDue = 0;
-  let compensated = false;
-  for (const { loan, status } of loans) {
-    const [schedule, repayments] = await Promise.all([store.scheduleOf(deps.db, loan.id), store.repaymentsOf(deps.db, loan.id)]);
-    instalments.push(...allocate(schedule as Instalment[], repayments, today));
-    currentDaysPastDue = Math.max(currentDaysPastDue, status?.daysPastDue ?? 0);
-    compensated ||= loan.status === 'compensated';
-  }
-  const r = rateHousehold({ instalments, currentDaysPastDue, compensated }, s, today);
+  const ids = loans.map((l) => l.loan.id);
+  const [schedules, repayments, settings] = await Promise.all([
+    store.schedulesOf(deps.db, ids), store.repaymentsOfLoans(deps.db, ids),
+    getSettings(deps.db, ['credit.rating'], loans[0]!.loan.villageCode, today),
+  ]);
+  const s = settings['credit.rating'].value;
+  const r = rateHousehold({
+    instalments: loans.flatMap(({ loan }) => allocate(schedules.get(loan.id) as Instalment[], repayments.get(loan.id)!, today)),
+    currentDaysPastDue: Math.max(0, ...loans.map(({ status }) => status?.daysPastDue ?? 0)),
+    compensated: loans.some(({ loan }) => loan.status === 'compensated'),
+  }, s, today);
   return { householdId, asOf: today, ...r, gradeName: GRADE_NAMES[r.grade], loans: loans.length, settings: s };
 }
 

@@ -10,7 +10,8 @@
 // that is (due before D − repaid by D), at least 0. The instalments of a loan that are not
 // superseded are due in seq order (an extension keeps the earlier ones and appends later ones), so
 // the instalments due before D are a prefix of the schedule and their running sums need no others.
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+// A reversed repayment (reversed_at set, 冲正) is read by none of these: it never happened.
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { creditReports } from '../../db/schema/credit.ts';
 import { type Db, pgArray, rowsOf } from '../../db/types.ts';
 
@@ -47,7 +48,7 @@ export function loanStatesWhere(where: SQL, day: string): SQL {
     ), paid as (
       select r.loan_id, sum(r.principal_fen) as p, sum(r.interest_fen) as i, max(r.paid_on) as last_paid
       from credit_repayments r join l on l.id = r.loan_id
-      where r.paid_on <= ${day}::date group by r.loan_id
+      where r.paid_on <= ${day}::date and r.reversed_at is null group by r.loan_id
     ), due as (
       select s.loan_id, sum(s.principal_fen) as p, sum(s.interest_fen) as i
       from credit_schedule s join l on l.id = s.loan_id
@@ -127,7 +128,7 @@ export async function balancesAt(db: Db, countyCode: string, day: string): Promi
   const rows = rowsOf<{ lender_org_id: string; fen: number }>(await db.execute(sql`
     select l.lender_org_id, coalesce(sum(greatest(l.amount_fen - coalesce(pd.p, 0), 0)), 0)::float8 as fen
     from credit_loans l
-    left join lateral (select sum(r.principal_fen) as p from credit_repayments r where r.loan_id = l.id and r.paid_on <= ${day}::date) pd on true
+    left join lateral (select sum(r.principal_fen) as p from credit_repayments r where r.loan_id = l.id and r.paid_on <= ${day}::date and r.reversed_at is null) pd on true
     where l.county_code = ${countyCode} and l.disbursed_on <= ${day}::date and l.status <> 'written_off'
     group by l.lender_org_id`));
   return new Map(rows.map((r) => [r.lender_org_id, r.fen]));
@@ -160,7 +161,7 @@ function interestRun(countyCode: string, from: string, to: string): SQL {
       where not s.superseded and s.due_on <= ${to}::date
     ), r as (
       select r.loan_id, r.paid_on, r.principal_fen, r.interest_fen from credit_repayments r join l on l.id = r.loan_id
-      where r.paid_on <= ${to}::date
+      where r.paid_on <= ${to}::date and r.reversed_at is null
     ), carry as (
       select loan_id, sum(dp) as dp, sum(di) as di from (
         select loan_id, principal_fen as dp, interest_fen as di from s where due_on < ${from}::date
@@ -256,7 +257,7 @@ export async function instalmentsDue(db: Db, countyCode: string, from: string, t
       -- at the end of each day with a repayment: what was repaid so far
       select r.loan_id, r.paid_on, sum(r.principal_fen) over w as p, sum(r.interest_fen) over w as i
       from credit_repayments r join ln on ln.loan_id = r.loan_id
-      where r.paid_on <= ${today}::date
+      where r.paid_on <= ${today}::date and r.reversed_at is null
       window w as (partition by r.loan_id order by r.paid_on)
     ), tot as (
       select loan_id, max(p) as p, max(i) as i from rp group by loan_id
@@ -306,6 +307,34 @@ export async function reportExists(db: Db, kind: ReportKind, countyCode: string,
   const [row] = await db.select({ id: creditReports.id }).from(creditReports)
     .where(and(eq(creditReports.kind, kind), eq(creditReports.countyCode, countyCode), eq(creditReports.period, period)));
   return row !== undefined;
+}
+
+/**
+ * One page of a stored subsidy list's loans (of one bank, or all), read inside the database: the
+ * report without its loans, the page, and how many loans the view has. Undefined when not stored.
+ */
+export async function subsidyPage(db: Db, countyCode: string, quarter: string, lenderOrgId: string | undefined, limit: number, offset: number) {
+  const lender = lenderOrgId ?? null;
+  const [row] = rowsOf<{ head: Record<string, unknown>; items: unknown[]; total: number }>(await db.execute(sql`
+    select r.report - 'loans' as head,
+      coalesce((select jsonb_agg(p.v order by p.n) from (
+        select x.v, x.n from jsonb_array_elements(r.report->'loans') with ordinality as x(v, n)
+        where ${lender}::text is null or x.v->>'lenderOrgId' = ${lender}::text
+        order by x.n limit ${limit} offset ${offset}) p), '[]'::jsonb) as items,
+      (select count(*) from jsonb_array_elements(r.report->'loans') as y(v)
+        where ${lender}::text is null or y.v->>'lenderOrgId' = ${lender}::text)::int as total
+    from credit_reports r where r.kind = 'subsidy' and r.county_code = ${countyCode} and r.period = ${quarter}`));
+  return row;
+}
+
+/** The stored reports of a county (kind and period). */
+export async function storedReports(db: Db, countyCode: string): Promise<Array<{ id: string; kind: ReportKind; period: string }>> {
+  return db.select({ id: creditReports.id, kind: creditReports.kind, period: creditReports.period }).from(creditReports)
+    .where(eq(creditReports.countyCode, countyCode));
+}
+
+export async function deleteReports(db: Db, ids: string[]): Promise<void> {
+  if (ids.length) await db.delete(creditReports).where(inArray(creditReports.id, ids));
 }
 
 /** Keep the workbook of a stored report (made when first asked for). */

@@ -16,6 +16,7 @@ import { getSettings, settingsResolver } from '../settings/service.ts';
 import { addMonths, addYears, daysBetween, endOfMonth, todayInShanghai } from '../shared/dates.ts';
 import { forbidden, unprocessable } from '../shared/errors.ts';
 import { applyBasisPoints } from '../shared/money.ts';
+import { type Page, type PageQuery, pageBounds, pageOf } from '../shared/pagination.ts';
 import * as rs from './report-store.ts';
 import { renderMonthly, renderSemiannual, renderSubsidy, spreadsheets } from './report-xlsx.ts';
 import { type AssessmentLine, type AssessmentWeights, assessInstitution, type InstitutionFacts, type SubsidyLine, subsidyFor } from './rules.ts';
@@ -188,14 +189,21 @@ async function computeSubsidy(deps: AppDeps, countyCode: string, quarter: string
   return { kind: 'subsidy', countyCode, quarter, from, to, asOf: today, generatedAt: deps.now().toISOString(), banks: [...banks.values()], total, loans };
 }
 
-function subsidyView(r: SubsidyReport, lenderOrgId: string | undefined): SubsidyReport {
+/** The totals a bank sees: its own (as the total too); everything for the others. */
+function subsidyHeadView<H extends Omit<SubsidyReport, 'loans'>>(r: H, lenderOrgId: string | undefined): H {
   if (!lenderOrgId) return r;
   const bank = r.banks.find((b) => b.lenderOrgId === lenderOrgId);
-  return { ...r, banks: bank ? [bank] : [], total: bank ? { ...bank, lenderOrgId: null, lenderName: '合计' } : emptyTotals(null, '合计'),
-    loans: r.loans.filter((l) => l.lenderOrgId === lenderOrgId) };
+  return { ...r, banks: bank ? [bank] : [], total: bank ? { ...bank, lenderOrgId: null, lenderName: '合计' } : emptyTotals(null, '合计') };
+}
+
+function subsidyView(r: SubsidyReport, lenderOrgId: string | undefined): SubsidyReport {
+  if (!lenderOrgId) return r;
+  return { ...subsidyHeadView(r, lenderOrgId), loans: r.loans.filter((l) => l.lenderOrgId === lenderOrgId) };
 }
 
 export interface SubsidyQuery { countyCode: string; quarter: string; lenderOrgId?: string | undefined; fresh?: boolean | undefined }
+/** The JSON list: the totals whole, the loans a page at a time (the workbook has them all). */
+export type SubsidyListPage = Omit<SubsidyReport, 'loans'> & { loans: Page<SubsidyLoan> };
 
 async function subsidyMade(deps: AppDeps, actor: Actor | null, q: SubsidyQuery, opts: MadeOpts = {}) {
   const lender = viewOf(actor, q.countyCode, q.lenderOrgId);
@@ -206,9 +214,24 @@ async function subsidyMade(deps: AppDeps, actor: Actor | null, q: SubsidyQuery, 
   return { made, lender, view: subsidyView(made.report, lender) };
 }
 
-/** 贴息清单 of a quarter ('2026-Q3'): per loan the instalments due, per bank and overall totals. */
-export async function subsidyList(deps: AppDeps, actor: Actor | null, q: SubsidyQuery): Promise<SubsidyReport> {
-  return (await subsidyMade(deps, actor, q)).view;
+/**
+ * 贴息清单 of a quarter ('2026-Q3'): per bank and overall totals, and per loan the instalments due,
+ * paginated (?page=&pageSize=, as every list). A stored list's page is cut out in the database.
+ */
+export async function subsidyList(deps: AppDeps, actor: Actor | null, q: SubsidyQuery & PageQuery): Promise<SubsidyListPage> {
+  const lender = viewOf(actor, q.countyCode, q.lenderOrgId);
+  assertEnded(quarterPeriod(q.quarter), `${q.quarter.replace('-Q', '年第')}季度`, todayInShanghai(deps.now()));
+  const { limit, offset } = pageBounds(q);
+  if (!q.fresh) {
+    const stored = await rs.subsidyPage(deps.db, q.countyCode, q.quarter, lender, limit, offset);
+    if (stored) {
+      const head = subsidyHeadView(stored.head as Omit<SubsidyReport, 'loans'>, lender);
+      return { ...head, loans: pageOf(stored.items as SubsidyLoan[], stored.total, q) };
+    }
+  }
+  const { view } = await subsidyMade(deps, actor, q);
+  const { loans, ...head } = view;
+  return { ...head, loans: pageOf(loans.slice(offset, offset + limit), loans.length, q) };
 }
 
 export async function subsidyXlsx(deps: AppDeps, actor: Actor | null, q: SubsidyQuery) {

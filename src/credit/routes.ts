@@ -20,7 +20,10 @@ const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const READERS = ['admin', 'county_office', 'joint_meeting', 'bank'] as const;
 const LENDERS = ['admin', 'bank'] as const;
 const COUNTY_STAFF = ['admin', 'county_office'] as const;
+/** Who may correct recorded repayments: the lending bank (its own loans) and the county office. */
+const CORRECTORS = ['admin', 'county_office', 'bank'] as const;
 const MAX_FILE = 50 * 1024 * 1024;
+const FILE_ERRORS_PURGED = 'BANK_FILE_ERRORS_PURGED：错误明细已按保存期限（设置 credit.bank_file_errors_retention_days，默认报送后 90 天）删除';
 
 const Fresh = { fresh: Bool.optional() };
 const SubsidyQuery = z.object({
@@ -61,6 +64,16 @@ export const creditRoutes = [
     handler: async (c, { params, body }) => c.json(await svc.renewLoan(c.var.deps, ctxOf(c), params.id, body), 201),
   }),
   route({
+    method: 'post', path: '/api/v1/credit/loans/:id/repayments/:repaymentId/reversal', tag: TAG, allow: CORRECTORS,
+    params: IdParam.extend({ repaymentId: z.coerce.number().int().positive('还款记录编号应为正整数') }), body: svc.ReversalInput, idempotent: true,
+    summary: '冲正一笔登记有误的还款（放贷银行或县级管理部门；须注明原因；原记录保留并标明已冲正，不再计入余额、逾期、报表和贴息）',
+    responses: {
+      200: '已冲正（返回贷款详情，逾期状态已重算）', 404: '贷款或还款记录不存在',
+      409: 'REPAYMENT_ALREADY_REVERSED 已冲正；REPAYMENT_NOT_REVERSIBLE 续贷归还原贷款的记录；REVERSAL_BREAKS_RENEWAL 贷款已续贷；LOAN_NOT_REVERSIBLE 已代偿或已核销',
+    },
+    handler: async (c, { params, body }) => c.json(await svc.reverseRepayment(c.var.deps, ctxOf(c), params.id, params.repaymentId, body)),
+  }),
+  route({
     method: 'get', path: '/api/v1/credit/arrears', tag: TAG, allow: READERS, summary: '逾期分档汇总（正常、1–30、31–90、91–180、180天以上）',
     query: z.object({ villageCode: RegionCode.optional() }),
     handler: async (c, { query }) => c.json(await svc.arrearsSummary(c.var.deps, c.var.actor!, query.villageCode)),
@@ -96,11 +109,13 @@ export const creditRoutes = [
     handler: async (c, { query }) => c.json(await svc.listFiles(c.var.deps, c.var.actor!, query)),
   }),
   route({
-    method: 'get', path: '/api/v1/credit/files/:id', tag: TAG, allow: READERS, params: IdParam, hideForbidden: true, summary: '报送文件的处理结果（错误行、对账差异）',
+    method: 'get', path: '/api/v1/credit/files/:id', tag: TAG, allow: READERS, params: IdParam, hideForbidden: true,
+    summary: '报送文件的处理结果（错误行、对账差异；超过保存期限后只保留统计数字，errorsPurgedAt 注明删除时间）',
     handler: async (c, { params }) => c.json(await svc.getFile(c.var.deps, c.var.actor!, params.id)),
   }),
   route({
     method: 'get', path: '/api/v1/credit/files/:id/errors.xlsx', tag: TAG, allow: READERS, params: IdParam, hideForbidden: true, summary: '下载报送文件的错误报告（Excel）',
+    responses: { 200: 'Excel 文件', 404: '报送文件不存在', 410: FILE_ERRORS_PURGED },
     handler: async (c, { params }) => {
       const r = await svc.fileErrorReport(c.var.deps, c.var.actor!, params.id);
       return c.body(r.bytes as Uint8Array<ArrayBuffer>, 200, {
@@ -146,8 +161,8 @@ export const creditRoutes = [
   }),
   // ---- reports (reports.ts): the stored report of a period unless fresh=true -----------------------
   route({
-    method: 'get', path: '/api/v1/credit/subsidies', tag: TAG, allow: READERS, query: SubsidyQuery,
-    summary: '季度贴息清单（按期还息的利息乘以到期日的贴息比例；逾期或未还的当期不予贴息并注明原因；银行只看本行）',
+    method: 'get', path: '/api/v1/credit/subsidies', tag: TAG, allow: READERS, query: SubsidyQuery.extend(PageQuery.shape),
+    summary: '季度贴息清单（按期还息的利息乘以到期日的贴息比例；逾期或未还的当期不予贴息并注明原因；银行只看本行；汇总完整，逐笔贷款 loans 分页：page、pageSize，Excel 下载为全部）',
     responses: { 200: '贴息清单', 422: '季度尚未结束' },
     handler: async (c, { query }) => c.json(await svc.subsidyList(c.var.deps, c.var.actor!, query)),
   }),

@@ -259,6 +259,43 @@ export function checkExtension(
 }
 
 // ---------------------------------------------------------------------------
+// Reversal of a recorded repayment (冲正)
+// ---------------------------------------------------------------------------
+
+export type LoanStatus = 'active' | 'settled' | 'compensated' | 'written_off';
+export type ReversalCode = 'REPAYMENT_ALREADY_REVERSED' | 'REPAYMENT_NOT_REVERSIBLE' | 'REVERSAL_BREAKS_RENEWAL' | 'LOAN_NOT_REVERSIBLE';
+export interface ReversalRefusal { code: ReversalCode; message: string }
+
+/** The repayment a renewal records on the loan it replaces: its ref names the new loan. */
+export const RENEWAL_REF_PREFIX = 'renewal:';
+
+/**
+ * Why a recorded repayment cannot be reversed (null: it can). Not twice. Not the repayment a renewal
+ * made of the old loan's balance, nor any repayment of a loan renewed since: the new loan took over
+ * the balance worked out from them, so the chain would no longer add up (correct the new loan
+ * instead). Not on a loan the risk compensation fund paid (its loss was fixed then) or one written
+ * off. An active loan may be corrected; so may a settled one that was not renewed — it is reopened,
+ * since it then owes what the reversed payment paid.
+ */
+export function checkReversal(
+  r: { reversed: boolean; ref: string }, loan: { status: LoanStatus; renewedAs: string | null },
+): ReversalRefusal | null {
+  if (r.reversed) return { code: 'REPAYMENT_ALREADY_REVERSED', message: '该笔还款已冲正，不能重复冲正' };
+  if (r.ref.startsWith(RENEWAL_REF_PREFIX)) {
+    return { code: 'REPAYMENT_NOT_REVERSIBLE', message: '这是续贷时由新贷款归还原贷款余额的记录，不能冲正；如续贷有误，请更正新贷款' };
+  }
+  if (loan.renewedAs !== null) {
+    return { code: 'REVERSAL_BREAKS_RENEWAL',
+      message: `该贷款已续贷为借据号 ${loan.renewedAs}，新贷款按当时的余额归还了原贷款；冲正此前的还款会使续贷前后的余额对不上，不能冲正` };
+  }
+  if (loan.status === 'compensated') {
+    return { code: 'LOAN_NOT_REVERSIBLE', message: '该贷款已由风险补偿金代偿，代偿金额按当时的余额确定，不能再冲正还款' };
+  }
+  if (loan.status === 'written_off') return { code: 'LOAN_NOT_REVERSIBLE', message: '该贷款已核销，不能再冲正还款' };
+  return null;
+}
+
+// ---------------------------------------------------------------------------
 // Interest subsidy and risk compensation
 // ---------------------------------------------------------------------------
 

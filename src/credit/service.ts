@@ -13,13 +13,19 @@ import { parseIdNumber } from '../shared/id-number.ts';
 import { formatYuan } from '../shared/money.ts';
 import { type Page, type PageQuery, pageBounds, pageOf } from '../shared/pagination.ts';
 import { refreshLoans } from './arrears.ts';
-import { checkExtension, checkLeverage, checkLoan, POLICY_RULE_NAMES, PURPOSES, type Purpose, splitExceptions, type Violation } from './rules.ts';
+import {
+  checkExtension, checkLeverage, checkLoan, POLICY_RULE_NAMES, PURPOSES, type Purpose, RENEWAL_REF_PREFIX, splitExceptions, type Violation,
+} from './rules.ts';
 import { allocate, arrearsOf, type Bucket, BUCKET_NAMES, buildSchedule, extensionSchedule, type Instalment, type Method, METHOD_NAMES } from './schedule.ts';
 import { type BankFileSummary, errorReportXlsx, importBankFile } from './bank-file.ts';
+import { assertFileErrorsKept } from './retention.ts';
+import { reverse, ReversalInput } from './reversal.ts';
 import * as store from './store.ts';
 
 export type Ctx = RequestCtx & { actor: Actor };
 export { refreshLoans } from './arrears.ts';
+export { purgeBankFileErrors } from './retention.ts';
+export { ReversalInput } from './reversal.ts';
 export * from './fund.ts';
 export { makeDueReports, monthlyReport, monthlyReportXlsx, semiannualAssessment, semiannualAssessmentXlsx, subsidyList, subsidyXlsx } from './reports.ts';
 
@@ -216,19 +222,24 @@ export async function getLoan(deps: AppDeps, actor: Actor, id: string) {
   const l = await readableLoan(deps, actor, id);
   const today = todayInShanghai(deps.now());
   const [schedule, superseded, repayments, events, status, borrower] = await Promise.all([
-    store.scheduleOf(deps.db, id), store.scheduleOf(deps.db, id, { all: true }), store.repaymentsOf(deps.db, id), store.eventsOf(deps.db, id),
+    store.scheduleOf(deps.db, id), store.scheduleOf(deps.db, id, { all: true }), store.repaymentsOf(deps.db, id, { all: true }), store.eventsOf(deps.db, id),
     store.statusOf(deps.db, id), store.personById(deps.db, l.personId),
   ]);
-  const states = allocate(schedule as Instalment[], repayments, today);
+  const inForce = repayments.filter((r) => r.reversedAt === null);
+  const states = allocate(schedule as Instalment[], inForce, today);
   // One loan: its arrears as of today, not as of the last daily pass (lists show the stored state).
-  const live = l.status === 'active' ? arrearsOf(schedule as Instalment[], repayments, today) : undefined;
+  const live = l.status === 'active' ? arrearsOf(schedule as Instalment[], inForce, today) : undefined;
   return {
     ...publicLoan(l),
     borrower: borrower ? { personId: borrower.id, name: borrower.name, idMasked: borrower.idMasked } : null,
     arrears: live ? publicStatus({ ...live, loanId: l.id, asOf: today, updatedAt: new Date() }, l) : publicStatus(status, l),
     schedule: states,
     supersededInstalments: superseded.filter((r) => r.superseded).map(({ seq, dueOn, principalFen, interestFen }) => ({ seq, dueOn, principalFen, interestFen })),
-    repayments: repayments.map((r) => ({ paidOn: r.paidOn, principalFen: r.principalFen, interestFen: r.interestFen, penaltyFen: r.penaltyFen, ref: r.ref, fileId: r.fileId })),
+    /** Every repayment recorded, those reversed (冲正) too, marked: they count for nothing. */
+    repayments: repayments.map((r) => ({
+      id: r.id, paidOn: r.paidOn, principalFen: r.principalFen, interestFen: r.interestFen, penaltyFen: r.penaltyFen, ref: r.ref, fileId: r.fileId,
+      reversal: r.reversedAt ? { at: r.reversedAt, by: r.reversedBy, reason: r.reversalReason } : null,
+    })),
     events: events.map((e) => ({ kind: e.kind, on: e.on, detail: e.detail, at: e.at })),
   };
 }
@@ -328,7 +339,7 @@ export async function renewLoan(deps: AppDeps, ctx: Ctx, id: string, input: z.in
     if (!row) throw conflict('LOAN_NO_EXISTS', `本行已登记借据号为 ${terms.loanNo} 的贷款`);
     await store.insertSchedule(tx, row.id, instalments);
     if (balance > 0) {
-      await store.insertRepayment(tx, { loanId: id, paidOn: terms.disbursedOn, principalFen: balance, interestFen: 0, ref: `renewal:${row.id}` });
+      await store.insertRepayment(tx, { loanId: id, paidOn: terms.disbursedOn, principalFen: balance, interestFen: 0, ref: `${RENEWAL_REF_PREFIX}${row.id}` });
     }
     await store.insertLoanEvent(tx, { loanId: id, kind: 'renewed', on: terms.disbursedOn, actorId: ctx.actor.userId, detail: { newLoanId: row.id, newLoanNo: row.loanNo, balanceFen: balance, note: input.note } });
     await store.insertLoanEvent(tx, { loanId: row.id, kind: 'registered', on: terms.disbursedOn, actorId: ctx.actor.userId, detail: { amountFen: row.amountFen, renewalOf: old.loanNo } });
@@ -337,6 +348,14 @@ export async function renewLoan(deps: AppDeps, ctx: Ctx, id: string, input: z.in
   });
   await refreshLoans(deps, todayInShanghai(deps.now()), { loanIds: [id, loan.id] });
   return getLoan(deps, ctx.actor, loan.id);
+}
+
+// ---- reversal of a repayment (冲正): reversal.ts --------------------------------------------------
+
+/** Reverse a repayment recorded wrongly (reversal.ts says how); the loan as it now stands. */
+export async function reverseRepayment(deps: AppDeps, ctx: Ctx, loanId: string, repaymentId: number, input: ReversalInput) {
+  await reverse(deps, ctx, await readableLoan(deps, ctx.actor, loanId), repaymentId, input);
+  return getLoan(deps, ctx.actor, loanId);
 }
 
 // ---- bank files ------------------------------------------------------------------------------
@@ -379,7 +398,10 @@ export async function listFiles(deps: AppDeps, actor: Actor, q: PageQuery) {
 
 export async function getFile(deps: AppDeps, actor: Actor, id: string) {
   const f = await readableFile(deps, actor, id);
-  return { id: f.id, lenderOrgId: f.lenderOrgId, kind: f.kind, month: f.month, fileName: f.fileName, status: f.status, createdAt: f.createdAt, summary: f.summary };
+  return {
+    id: f.id, lenderOrgId: f.lenderOrgId, kind: f.kind, month: f.month, fileName: f.fileName, status: f.status, createdAt: f.createdAt,
+    errorsPurgedAt: f.errorsPurgedAt, summary: f.summary,
+  };
 }
 
 /** The error report of an import's summary (the CLI writes it next to the file). */
@@ -389,6 +411,7 @@ export function fileErrorReportOf(deps: AppDeps, summary: BankFileSummary) {
 
 export async function fileErrorReport(deps: AppDeps, actor: Actor, id: string) {
   const f = await readableFile(deps, actor, id);
+  assertFileErrorsKept(f);
   return { fileName: `报送错误_${f.month}_${f.fileName.replace(/\.[^.]+$/, '')}.xlsx`, bytes: await errorReportXlsx(deps, f.summary as BankFileSummary) };
 }
 

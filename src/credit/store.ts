@@ -1,6 +1,6 @@
 // Queries of the credit module. Registry, cover and claims tables are only read (the borrower, its
 // cover and its paid claims); the domain event `loan_overdue` is written here for monitoring.
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import {
   creditCompensations, creditFiles, creditFundMovements, creditLoanEvents, creditLoans, creditLoanStatus, creditRepayments,
   creditSchedule,
@@ -103,8 +103,52 @@ export async function scheduleOf(db: Db, loanId: string, opts: { all?: boolean }
     .orderBy(asc(creditSchedule.seq));
 }
 
-export async function repaymentsOf(db: Db, loanId: string) {
-  return db.select().from(creditRepayments).where(eq(creditRepayments.loanId, loanId)).orderBy(asc(creditRepayments.paidOn), asc(creditRepayments.id));
+/** A loan's repayments, oldest first: those in force (not reversed), or `all` of them. */
+export async function repaymentsOf(db: Db, loanId: string, opts: { all?: boolean } = {}) {
+  return db.select().from(creditRepayments)
+    .where(opts.all ? eq(creditRepayments.loanId, loanId) : and(eq(creditRepayments.loanId, loanId), isNull(creditRepayments.reversedAt)))
+    .orderBy(asc(creditRepayments.paidOn), asc(creditRepayments.id));
+}
+
+/** The instalments in force of many loans, in one statement: per loan, in seq order. */
+export async function schedulesOf(db: Db, loanIds: string[]): Promise<Map<string, ScheduleRow[]>> {
+  const rows = loanIds.length ? await db.select().from(creditSchedule)
+    .where(and(inArray(creditSchedule.loanId, loanIds), eq(creditSchedule.superseded, false)))
+    .orderBy(asc(creditSchedule.loanId), asc(creditSchedule.seq)) : [];
+  return groupByLoan(loanIds, rows);
+}
+
+/** The repayments in force (not reversed) of many loans, in one statement: per loan, oldest first. */
+export async function repaymentsOfLoans(db: Db, loanIds: string[]): Promise<Map<string, RepaymentRow[]>> {
+  const rows = loanIds.length ? await db.select().from(creditRepayments)
+    .where(and(inArray(creditRepayments.loanId, loanIds), isNull(creditRepayments.reversedAt)))
+    .orderBy(asc(creditRepayments.loanId), asc(creditRepayments.paidOn), asc(creditRepayments.id)) : [];
+  return groupByLoan(loanIds, rows);
+}
+
+function groupByLoan<R extends { loanId: string }>(loanIds: string[], rows: R[]): Map<string, R[]> {
+  const out = new Map<string, R[]>(loanIds.map((id) => [id, []]));
+  for (const r of rows) out.get(r.loanId)?.push(r);
+  return out;
+}
+
+export async function repaymentById(db: Db, id: number, opts: { lock?: boolean } = {}) {
+  const q = db.select().from(creditRepayments).where(eq(creditRepayments.id, id));
+  const [row] = opts.lock ? await q.for('update') : await q;
+  return row;
+}
+
+/** Mark a repayment reversed (冲正): the row stays, with when, by whom and why; null when it already was. */
+export async function reverseRepayment(db: Db, id: number, v: { at: Date; by: string; reason: string }) {
+  const [row] = await db.update(creditRepayments).set({ reversedAt: v.at, reversedBy: v.by, reversalReason: v.reason })
+    .where(and(eq(creditRepayments.id, id), isNull(creditRepayments.reversedAt))).returning();
+  return row;
+}
+
+/** The loan that renewed this one (续贷), if any. */
+export async function renewalOf(db: Db, loanId: string) {
+  const [row] = await db.select({ id: creditLoans.id, loanNo: creditLoans.loanNo }).from(creditLoans).where(eq(creditLoans.renewalOfId, loanId)).limit(1);
+  return row;
 }
 
 export async function insertRepayment(db: Db, v: typeof creditRepayments.$inferInsert) {
@@ -155,6 +199,14 @@ function filterWhere(scope: LoanScope, f: LoanFilter): SQL {
   if (f.loanNo) parts.push(eq(creditLoans.loanNo, f.loanNo));
   if (f.bucket) parts.push(sql`coalesce(${creditLoanStatus.bucket}, 'current') = ${f.bucket}`);
   return and(...parts)!;
+}
+
+/** A household's loans within a scope, with their stored arrears state: one statement. */
+export async function householdLoans(db: Db, scope: LoanScope, householdId: string) {
+  return db.select({ loan: creditLoans, status: creditLoanStatus })
+    .from(creditLoans).leftJoin(creditLoanStatus, eq(creditLoanStatus.loanId, creditLoans.id))
+    .where(and(scopeWhere(scope), eq(creditLoans.householdId, householdId)))
+    .orderBy(desc(creditLoans.disbursedOn), asc(creditLoans.loanNo));
 }
 
 export async function listLoans(db: Db, scope: LoanScope, f: LoanFilter, limit: number, offset: number) {

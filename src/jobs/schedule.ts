@@ -6,7 +6,7 @@ import { consumeEvents, markOverdueSignals, scheduledLedgers } from '../monitori
 import { prepareDrafts } from '../review/drafts.ts';
 import { refreshFindings } from '../review/service.ts';
 import { failStaleImports, purgeRejectedRows } from '../registry/service.ts';
-import { makeDueReports, refreshLoans } from '../credit/service.ts';
+import { makeDueReports, purgeBankFileErrors, refreshLoans } from '../credit/service.ts';
 import { pruneRates } from '../http/rate-limit.ts';
 import { type JobDef, minuteSlot, shanghaiDay } from './runner.ts';
 import type { AppDeps } from '../http/context.ts';
@@ -49,6 +49,7 @@ export const JOBS: readonly JobDef[] = [
   {
     name: 'monitoring.ledgers',
     period: shanghaiDay,
+    needs: ['spreadsheets'],
     run: async (deps, now) => scheduledLedgers(deps, shanghaiDay(now)),
   },
   {
@@ -75,6 +76,14 @@ export const JOBS: readonly JobDef[] = [
     name: 'credit.monthly-reports',
     period: shanghaiDay,
     run: async (deps, now) => makeDueReports(deps, shanghaiDay(now)),
+  },
+  {
+    // Retention: a bank file's row errors and reconciliation lines (loan numbers, ID numbers as read)
+    // are stripped from its summary 'credit.bank_file_errors_retention_days' (default 90) after it
+    // arrived; the counts and the status stay.
+    name: 'credit.purge-bank-file-errors',
+    period: shanghaiDay,
+    run: async (deps, now) => purgeBankFileErrors(deps, shanghaiDay(now)),
   },
   {
     name: 'ops.prune-rate-limits',

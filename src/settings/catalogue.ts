@@ -246,6 +246,12 @@ export const CATALOGUE = {
     schema: z.number().int().min(1).max(28), unit: '日', description: '每月几日生成上月小额信贷月报（银行应在此前报送上月文件）',
     defaults: [{ validFrom: '2016-01-01', value: 10 }], source: '第六篇：各金融机构每月报送；日期为本系统默认',
   }),
+  'credit.bank_file_errors_retention_days': def({
+    schema: Days, unit: '天',
+    description: '银行报送文件的错误明细和对账差异明细（含借据号、读到的身份证号等逐行内容）自报送之日起保存的天数；到期由每日任务删除，文件记录、行数统计和处理状态保留',
+    defaults: [{ validFrom: '2016-01-01', value: 90 }],
+    source: '本系统默认 90 天：个人信息保存期限应为实现处理目的所必要的最短时间（个人信息保护法第十九条），足够银行据错误报告改正并重新报送',
+  }),
 } satisfies Record<string, SettingDef<any>>;
 
 export type SettingKey = keyof typeof CATALOGUE;

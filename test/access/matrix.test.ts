@@ -106,6 +106,7 @@ const EXPECTED: Record<string, Allow> = {
   'GET /api/v1/credit/loans/:id': CREDIT,
   'POST /api/v1/credit/loans/:id/extensions': LENDERS,
   'POST /api/v1/credit/loans/:id/renewal': LENDERS,
+  'POST /api/v1/credit/loans/:id/repayments/:repaymentId/reversal': ['admin', 'county_office', 'bank'],
   'GET /api/v1/credit/arrears': CREDIT,
   'POST /api/v1/credit/files': LENDERS,
   'GET /api/v1/credit/files': CREDIT,

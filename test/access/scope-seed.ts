@@ -34,6 +34,8 @@ export interface County {
   signalId: string;
   loanId: string;
   loanNo: string;
+  /** A repayment of that loan (from the bank's file). */
+  repaymentId: number;
   fileId: string;
   compensationId: string;
   findingId: string;
@@ -124,12 +126,15 @@ export async function seedCounty(t: TestApp, setDay: (day: string) => void, coun
   await t.drain();
   expect((await get(county.token, `/api/v1/cards/batches/${batch.id}`)).status).toBe('done');
 
-  // The bank's monthly file: one row for an unknown loan, so it has an error report.
+  // The bank's monthly file: one row for an unknown loan, so it has an error report, and a small
+  // repayment of the loan (too small to keep it out of arrears).
   const fileForm = new FormData();
-  fileForm.set('file', new File([new TextEncoder().encode(`借据号,还款日期,归还本金,归还利息,交易流水号\nNOPE-${county6},2026-02-05,10.00,1.00,T-${county6}\n`)], '还款明细.csv'));
+  fileForm.set('file', new File([new TextEncoder().encode(`借据号,还款日期,归还本金,归还利息,交易流水号\nNOPE-${county6},2026-02-05,10.00,1.00,T-${county6}\n` +
+    `${loanNo},2026-02-05,10.00,1.00,R-${county6}\n`)], '还款明细.csv'));
   fileForm.set('kind', 'repayments');
   fileForm.set('month', '2026-02');
   const file = await ok(await t.app.request('/api/v1/credit/files', { method: 'POST', body: fileForm, headers: { authorization: `Bearer ${bank.token}` } }));
+  const repaymentId: number = (await get(bank.token, `/api/v1/credit/loans/${loan.id}`)).repayments[0].id;
 
   // Day 94 of arrears: a compensation case opens (and a second signal, from loan_overdue).
   setDay('2026-05-10');
@@ -146,7 +151,7 @@ export async function seedCounty(t: TestApp, setDay: (day: string) => void, coun
   return {
     code, village: `${county6}001001`, county, joint, insurer, bank, clerk, importId: imp.importId, householdId, personId,
     agreementId: a.id, claimId: claim.id, docId: doc.id ?? doc.document?.id, batchId: batch.id, signalId: signals[0].id,
-    loanId: loan.id, loanNo, fileId: file.id ?? file.fileId, compensationId: cases[0].id, findingId: finding!.id,
+    loanId: loan.id, loanNo, repaymentId, fileId: file.id ?? file.fileId, compensationId: cases[0].id, findingId: finding!.id,
   };
 }
 

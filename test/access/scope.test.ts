@@ -115,6 +115,10 @@ const CASES: Record<string, Case> = {
     path: (a) => `/api/v1/credit/loans/${a.loanId}/renewal`,
     body: (a) => ({ loanNo: `${a.loanNo}-R`, termMonths: 12, rateBp: 300, method: 'equal_instalment', disbursedOn: DAY, note: '续贷测试' }),
   },
+  // County A's office reverses A's repayment (200), A's bank then meets the reversal (409); others: 404.
+  'POST /api/v1/credit/loans/:id/repayments/:repaymentId/reversal': {
+    path: (a) => `/api/v1/credit/loans/${a.loanId}/repayments/${a.repaymentId}/reversal`, body: () => ({ reason: '范围测试冲正' }),
+  },
   'GET /api/v1/credit/files/:id': { path: (a) => `/api/v1/credit/files/${a.fileId}` },
   'GET /api/v1/credit/files/:id/errors.xlsx': { path: (a) => `/api/v1/credit/files/${a.fileId}/errors.xlsx` },
   'GET /api/v1/credit/funds/:countyCode': { path: (a) => `/api/v1/credit/funds/${a.code}`, other: 403 },

@@ -162,20 +162,20 @@ describe('interest subsidy (贴息)', () => {
     const q4 = await get(ic.county.token, `/api/v1/credit/subsidies?countyCode=${COUNTY}&quarter=2023-Q4`);
     expect(q4.status, JSON.stringify(q4.body)).toBe(200);
     // A1: 2023-11-15 and 2023-12-15, 30元 each, on time at 100%.
-    expect(q4.body.loans).toHaveLength(1);
-    expect(q4.body.loans[0].lines.map((l: { dueOn: string; ratioBp: number; subsidyFen: number }) => [l.dueOn, l.ratioBp, l.subsidyFen]))
+    expect(q4.body.loans.items).toHaveLength(1);
+    expect(q4.body.loans.items[0].lines.map((l: { dueOn: string; ratioBp: number; subsidyFen: number }) => [l.dueOn, l.ratioBp, l.subsidyFen]))
       .toEqual([['2023-11-15', 10_000, 3_000], ['2023-12-15', 10_000, 3_000]]);
     expect(q4.body.total).toMatchObject({ loans: 1, instalments: 2, interestFen: 6_000, subsidyFen: 6_000, lostInstalments: 0 });
 
     const q1 = await get(ic.county.token, `/api/v1/credit/subsidies?countyCode=${COUNTY}&quarter=2024-Q1`);
     // 2024-01-15 repaid on 01-20: nothing; 02-15 and 03-15: 30元 × 70% = 21元.
-    const lines = q1.body.loans[0].lines;
+    const lines = q1.body.loans.items[0].lines;
     expect(lines.map((l: { dueOn: string; onTime: boolean; ratioBp: number; subsidyFen: number }) => [l.dueOn, l.onTime, l.ratioBp, l.subsidyFen]))
       .toEqual([['2024-01-15', false, 7_000, 0], ['2024-02-15', true, 7_000, 2_100], ['2024-03-15', true, 7_000, 2_100]]);
     expect(lines[0].reason).toBe('本期本息逾期 5 天归还，不予贴息');
     expect(q1.body.total).toMatchObject({ interestFen: 9_000, onTimeInterestFen: 6_000, subsidyFen: 4_200, lostInstalments: 1 });
-    expect(q1.body.loans[0]).toMatchObject({ loanNo: 'A1', borrowerName: '张德明' });
-    expect(q1.body.loans[0].borrowerIdMasked).toMatch(/\*{4}/);
+    expect(q1.body.loans.items[0]).toMatchObject({ loanNo: 'A1', borrowerName: '张德明' });
+    expect(q1.body.loans.items[0].borrowerIdMasked).toMatch(/\*{4}/);
   });
 
   it('lists 2026-Q1 per bank: late and unpaid interest earn nothing', async () => {
@@ -186,9 +186,9 @@ describe('interest subsidy (贴息)', () => {
     // B1: 3 × 17.50元; B2: 01-01 paid 01-15, then 2 × 87.50元; B3: 3 × 7.50元 unpaid.
     expect(byBank[bankB.orgId]).toMatchObject({ loans: 3, instalments: 9, interestFen: 47_250, onTimeInterestFen: 32_500, lostInstalments: 4, subsidyFen: 22_750 });
     expect(r.total).toMatchObject({ loans: 4, instalments: 12, interestFen: 65_250, subsidyFen: 26_950 });
-    const b3 = r.loans.find((l: { loanNo: string }) => l.loanNo === 'B3');
+    const b3 = r.loans.items.find((l: { loanNo: string }) => l.loanNo === 'B3');
     expect(b3.lines.map((l: { reason: string }) => l.reason)).toEqual(Array(3).fill('本期利息未归还，不予贴息'));
-    const a2 = r.loans.find((l: { loanNo: string }) => l.loanNo === 'A2');
+    const a2 = r.loans.items.find((l: { loanNo: string }) => l.loanNo === 'A2');
     expect(a2.lines.map((l: { reason: string | null }) => l.reason)).toEqual([null, '本期本息逾期 64 天归还，不予贴息', '本期本息逾期 36 天归还，不予贴息']);
   });
 
@@ -199,17 +199,17 @@ describe('interest subsidy (贴息)', () => {
     for (const l of Object.values(loans)) {
       const [schedule, repayments] = await Promise.all([store.scheduleOf(t.deps.db, l.id), store.repaymentsOf(t.deps.db, l.id)]);
       const lines = subsidyFor(allocate(schedule, repayments, r.asOf), from, to, (day) => (day < '2024-01-01' ? 10_000 : 7_000));
-      const got = r.loans.find((x: { loanId: string }) => x.loanId === l.id);
+      const got = r.loans.items.find((x: { loanId: string }) => x.loanId === l.id);
       expect(got?.lines ?? [], `${l.loanNo} in ${quarter}`).toEqual(lines);
       expected += lines.length ? 1 : 0;
     }
-    expect(r.loans).toHaveLength(expected);
+    expect(r.loans.items).toHaveLength(expected);
   });
 
   it('shows a bank only its own loans, refuses another bank’s, and refuses a quarter not yet ended', async () => {
     const mine = (await get(bankB.token, `/api/v1/credit/subsidies?countyCode=${COUNTY}&quarter=2026-Q1`)).body;
     expect(mine.banks.map((b: { lenderOrgId: string }) => b.lenderOrgId)).toEqual([bankB.orgId]);
-    expect(mine.loans.every((l: { lenderOrgId: string }) => l.lenderOrgId === bankB.orgId)).toBe(true);
+    expect(mine.loans.items.every((l: { lenderOrgId: string }) => l.lenderOrgId === bankB.orgId)).toBe(true);
     expect(mine.total).toMatchObject({ lenderName: '合计', subsidyFen: 22_750 });
     const theirs = await get(bankB.token, `/api/v1/credit/subsidies?countyCode=${COUNTY}&quarter=2026-Q1&lenderOrgId=${bankA.orgId}`);
     expect([theirs.status, theirs.body.code]).toEqual([403, 'NOT_LENDER']);
@@ -219,6 +219,40 @@ describe('interest subsidy (贴息)', () => {
     expect([open.status, open.body.code]).toEqual([422, 'PERIOD_NOT_ENDED']);
     const other = await get(bankA.token, `/api/v1/credit/subsidies?countyCode=500102000000&quarter=2026-Q1`);
     expect([other.status, other.body.code]).toEqual([403, 'OUT_OF_SCOPE']);
+  });
+
+  it('pages the loans (page, pageSize) with the totals whole, for a bank too; the workbook keeps them all', async () => {
+    const base = `/api/v1/credit/subsidies?countyCode=${COUNTY}&quarter=2026-Q1`;
+    const whole = (await get(ic.county.token, `${base}&pageSize=200`)).body;
+    expect(whole.loans).toMatchObject({ page: 1, pageSize: 200, total: 4 });
+    expect(whole.loans.items).toHaveLength(4);
+    expect((await get(ic.county.token, base)).body.loans).toMatchObject({ page: 1, pageSize: 20, total: 4 });
+    const seen: unknown[] = [];
+    for (const page of [1, 2, 3]) {
+      const p = (await get(ic.county.token, `${base}&page=${page}&pageSize=2`)).body;
+      expect(p.loans).toMatchObject({ page, pageSize: 2, total: 4 });
+      expect([p.total, p.banks]).toEqual([whole.total, whole.banks]);
+      seen.push(...p.loans.items);
+    }
+    expect(seen).toEqual(whole.loans.items);
+    // Recomputed, the same page.
+    const fresh = (await get(ic.county.token, `${base}&page=2&pageSize=2&fresh=true`)).body;
+    expect(fresh.loans).toEqual({ items: whole.loans.items.slice(2, 4), page: 2, pageSize: 2, total: 4 });
+    // A bank pages through its own loans; its totals are its own.
+    const b1 = (await get(bankB.token, `${base}&pageSize=2`)).body;
+    const b2 = (await get(bankB.token, `${base}&page=2&pageSize=2`)).body;
+    expect([b1.loans.total, b1.loans.items.length, b2.loans.items.length]).toEqual([3, 2, 1]);
+    expect([...b1.loans.items, ...b2.loans.items]).toEqual(whole.loans.items.filter((l: { lenderOrgId: string }) => l.lenderOrgId === bankB.orgId));
+    expect(b2.total).toMatchObject({ subsidyFen: 22_750 });
+    const bad = await get(ic.county.token, `${base}&pageSize=201`);
+    expect([bad.status, bad.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    // The workbook is the whole list whatever page is asked for.
+    const res = await t.call(ic.county.token, 'GET', `/api/v1/credit/subsidies.xlsx?countyCode=${COUNTY}&quarter=2026-Q1&page=2&pageSize=1`);
+    expect(res.status).toBe(200);
+    const wb = await workbookOf(await res.arrayBuffer());
+    const loanNos = new Set(wb.worksheets.filter((w) => w.name !== '汇总')
+      .flatMap((w) => Array.from({ length: w.rowCount - 1 }, (_, i) => String(rowValues(w, i + 2)[0]))).filter((v) => v !== '合计'));
+    expect(loanNos).toEqual(new Set(whole.loans.items.map((l: { loanNo: string }) => l.loanNo)));
   });
 
   it('writes one sheet per bank with exact 元 text, and a summary', async () => {

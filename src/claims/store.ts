@@ -5,7 +5,7 @@ import { coverAgreements } from '../../db/schema/cover.ts';
 import { domainEvents } from '../../db/schema/events.ts';
 import { households, persons } from '../../db/schema/registry.ts';
 import { auditLog } from '../../db/schema/access.ts';
-import { type Db, rowsOf, tableRow } from '../../db/types.ts';
+import { type Db, insertSql, rowsOf, tableRow } from '../../db/types.ts';
 import type { NewAudit } from '../access/store.ts';
 import { perDb } from '../shared/per-db.ts';
 
@@ -26,14 +26,14 @@ function claimNumber(year: string): SQL {
  */
 export async function insertReportedClaim(db: Db, year: string, v: Omit<NewClaim, 'claimNo'>,
   event: Omit<typeof claimEvents.$inferInsert, 'claimId'>, auditRow: NewAudit & { summary: Record<string, unknown> }): Promise<ClaimRow> {
-  const claimQ = db.insert(claims).values({ ...v, claimNo: claimNumber(year) as unknown as string }).returning();
-  const eventQ = db.insert(claimEvents).values({ ...event, claimId: sql`(select id from c)` as unknown as string });
+  const claimQ = insertSql(claims, { ...v, claimNo: claimNumber(year) });
+  const eventQ = insertSql(claimEvents, { ...event, claimId: sql`(select id from c)` });
   // The audit summary names the claim number drawn by the claim's own insert.
-  const auditQ = db.insert(auditLog).values({
-    ...auditRow, entityId: sql`(select id from c)` as unknown as string,
-    summary: sql`(select ${JSON.stringify(auditRow.summary)}::jsonb || jsonb_build_object('claimNo', claim_no) from c)` as unknown as Record<string, unknown>,
+  const auditQ = insertSql(auditLog, {
+    ...auditRow, entityId: sql`(select id from c)`,
+    summary: sql`(select ${JSON.stringify(auditRow.summary)}::jsonb || jsonb_build_object('claimNo', claim_no) from c)`,
   });
-  const [raw] = rowsOf<Record<string, unknown>>(await db.execute(sql`with c as (${claimQ.getSQL()}), e as (${eventQ.getSQL()}), a as (${auditQ.getSQL()}) select * from c`));
+  const [raw] = rowsOf<Record<string, unknown>>(await db.execute(sql`with c as (${claimQ} returning *), e as (${eventQ}), a as (${auditQ}) select * from c`));
   return tableRow(claims, raw!);
 }
 

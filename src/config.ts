@@ -31,6 +31,11 @@ const EnvSchema = z.object({
   LOOKUPS_PER_ID_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(5),
   /** Folder for uploads while they stream in and until their import has read them; unset = DATA_DIR/upload-tmp. */
   UPLOAD_TMP_DIR: z.string().min(1).optional(),
+  /**
+   * Hours an Idempotency-Key's answer is kept for replay; after that the key counts as unused and the
+   * daily job ops.prune-idempotency-keys deletes it (the answers can hold personal data).
+   */
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
   /** Server processes sharing the port (PostgreSQL only): a number, or `auto` for one per core. */
   WORKERS: z.string().regex(/^(auto|[1-9][0-9]?)$/, 'must be a number from 1 to 99, or auto').default('1'),
 });
@@ -57,6 +62,8 @@ export type AppConfig = {
   uploadTmpDir: string;
   /** Server processes on this machine (src/cluster.ts); 1 = this process serves; 'auto' = one per core. */
   workers: number | 'auto';
+  /** Hours an Idempotency-Key is replayed (src/http/idempotency.ts). */
+  idempotencyKeyTtlHours: number;
 };
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -85,5 +92,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     lookupsPerIdPerHour: e.LOOKUPS_PER_ID_PER_HOUR,
     uploadTmpDir: e.UPLOAD_TMP_DIR ?? `${e.DATA_DIR.replace(/[\\/]+$/, '')}/upload-tmp`,
     workers: e.WORKERS === 'auto' ? 'auto' : Number(e.WORKERS),
+    idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
   };
 }

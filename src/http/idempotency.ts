@@ -1,6 +1,8 @@
 // Idempotency-Key: a client that retries a creation (an import, a claim, a payment) with the same
 // key gets the first answer again and creates nothing. Keys are per caller, stored in PostgreSQL,
-// so they hold across instances. The same key with a different body is refused (422).
+// so they hold across instances. The same key with a different body is refused (422). A key is kept
+// IDEMPOTENCY_KEY_TTL_HOURS (default 72) from its first use: after that it counts as unused (a new
+// request under it runs and takes it over), and the daily job deletes it with its stored answer.
 import { createHash } from 'node:crypto';
 import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
@@ -53,11 +55,16 @@ export async function withIdempotency(c: Context<AppEnv>, run: () => Promise<Res
   const requestHash = createHash('sha256').update(c.req.method).update(c.req.path).update(body).digest('hex');
   const where = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
 
+  // A new key, or one whose answer is past its time (taken over as if new, in the same statement).
   const inserted = rowsOf(await db.execute(sql`
     with no_flush as (select ${flush(c)})
     insert into idempotency_keys (scope, key, method, path, request_hash)
     select ${scope}, ${key}, ${c.req.method}, ${c.req.path}, ${requestHash} from no_flush
-    on conflict do nothing returning key`));
+    on conflict (scope, key) do update set method = excluded.method, path = excluded.path,
+      request_hash = excluded.request_hash, status = null, response = null, created_at = now()
+    where idempotency_keys.status is not null
+      and idempotency_keys.created_at < now() - make_interval(hours => ${c.var.deps.config.idempotencyKeyTtlHours})
+    returning key`));
   if (!inserted.length) {
     const [prior] = await db.select().from(idempotencyKeys).where(where);
     if (prior && prior.requestHash !== requestHash) {
@@ -99,4 +106,14 @@ async function storeAnswer(db: Db, noFlush: SQL, scope: string, key: string, sta
     with no_flush as (select ${noFlush})
     update idempotency_keys set status = ${status}, response = ${JSON.stringify(response)}::jsonb
     from no_flush where scope = ${scope} and key = ${key}`);
+}
+
+/**
+ * Keys first used more than `ttlHours` ago, with their stored answers (the daily job
+ * ops.prune-idempotency-keys). A pending key that old belongs to a process long gone.
+ */
+export async function pruneIdempotencyKeys(db: Db, now: Date, ttlHours: number): Promise<number> {
+  return rowsOf(await db.execute(sql`
+    delete from idempotency_keys where created_at < ${new Date(now.getTime() - ttlHours * 3_600_000).toISOString()}::timestamptz
+    returning 1`)).length;
 }

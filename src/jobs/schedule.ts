@@ -7,6 +7,7 @@ import { prepareDrafts } from '../review/drafts.ts';
 import { refreshFindings } from '../review/service.ts';
 import { failStaleImports, purgeRejectedRows } from '../registry/service.ts';
 import { makeDueReports, purgeBankFileErrors, refreshLoans } from '../credit/service.ts';
+import { pruneIdempotencyKeys } from '../http/idempotency.ts';
 import { pruneRates } from '../http/rate-limit.ts';
 import { type JobDef, minuteSlot, shanghaiDay } from './runner.ts';
 import type { AppDeps } from '../http/context.ts';
@@ -89,6 +90,12 @@ export const JOBS: readonly JobDef[] = [
     name: 'ops.prune-rate-limits',
     period: shanghaiDay,
     run: async (deps, now) => ({ pruned: await pruneRates(deps.db, now) }),
+  },
+  {
+    // Idempotency keys past IDEMPOTENCY_KEY_TTL_HOURS, with their stored answers (personal data).
+    name: 'ops.prune-idempotency-keys',
+    period: shanghaiDay,
+    run: async (deps, now) => ({ pruned: await pruneIdempotencyKeys(deps.db, now, deps.config.idempotencyKeyTtlHours) }),
   },
 ];
 

@@ -103,15 +103,17 @@ async function drawBlocks(fonts: FontSet, t: CardTemplate, c: Canvas, values: Va
 }
 
 /**
- * Saved agreement-wide layers, shared across documents (a household's card on demand reuses the
- * layer drawn for the previous card of the same agreement). Bounded: oldest out first.
+ * Agreement-wide layers, drawn and saved once and kept parsed, shared across documents (a
+ * household's card on demand embeds the layer drawn for the previous card of the same agreement;
+ * embedding only reads the layer's document). Bounded: oldest out first.
  */
 export class LayerCache {
-  private readonly map = new Map<string, Uint8Array>();
+  private readonly map = new Map<string, Promise<PDFDocument>>();
   constructor(private readonly max = 64) {}
   get(key: string) { return this.map.get(key); }
-  set(key: string, bytes: Uint8Array) {
-    this.map.set(key, bytes);
+  set(key: string, doc: Promise<PDFDocument>) {
+    this.map.set(key, doc);
+    doc.catch(() => { if (this.map.get(key) === doc) this.map.delete(key); });
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
   }
 }
@@ -139,21 +141,26 @@ export class CardPdf {
     const key = this.t.name + JSON.stringify(this.t.layout.blocks.map((b, i) => (staticIdx[i] && b.kind === 'text' ? fill(b.text, values) : '')));
     let l = this.layers.get(key);
     if (!l) {
-      let bytes = this.cache?.get(key);
-      if (!bytes) {
-        const { card } = this.t.layout;
-        const doc = await newDoc(this.fonts, 'layer');
-        const page = doc.addPage([card.width, card.height]);
-        page.pushOperators(); // contents even when every block is per household: pdf-lib cannot embed a page without
-        await drawBlocks(this.fonts, this.t, { page, font: fontCache(doc, this.fonts) }, values, '', (i) => staticIdx[i]!, 0, 0);
-        bytes = await doc.save();
-        this.cache?.set(key, bytes);
+      let source = this.cache?.get(key);
+      if (!source) {
+        source = this.drawLayer(values, staticIdx);
+        this.cache?.set(key, source);
       }
-      const [embedded] = await this.doc.embedPdf(bytes);
+      const [embedded] = await this.doc.embedPdf(await source);
       l = embedded!;
       this.layers.set(key, l);
     }
     return l;
+  }
+
+  /** The agreement-wide blocks on a page of their own, saved and loaded back as the layer's source. */
+  private async drawLayer(values: Values, staticIdx: boolean[]): Promise<PDFDocument> {
+    const { card } = this.t.layout;
+    const doc = await newDoc(this.fonts, 'layer');
+    const page = doc.addPage([card.width, card.height]);
+    page.pushOperators(); // contents even when every block is per household: pdf-lib cannot embed a page without
+    await drawBlocks(this.fonts, this.t, { page, font: fontCache(doc, this.fonts) }, values, '', (i) => staticIdx[i]!, 0, 0);
+    return PDFDocument.load(await doc.save());
   }
 
   async add(data: CardData): Promise<void> {

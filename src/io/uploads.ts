@@ -11,7 +11,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
 import Busboy, { type Busboy as BusboyParser } from '@fastify/busboy';
 import { AppError } from '../shared/errors.ts';
 import {
@@ -64,6 +64,9 @@ async function diskSink(dir: string): Promise<Sink> {
         stream() {
           check();
           const s = createReadStream(path, { highWaterMark: 1024 * 1024 });
+          // A reader closed by discard() before it had opened would report ENOENT with nobody
+          // listening — an uncaught exception. Its consumer still gets errors through its own listener.
+          s.on('error', () => {});
           readers.add(s);
           s.once('close', () => readers.delete(s));
           return s;
@@ -71,7 +74,8 @@ async function diskSink(dir: string): Promise<Sink> {
         async bytes() { check(); return readFile(path); },
         async discard() {
           discarded = true;
-          for (const s of readers) s.destroy();
+          // Closed first, removed after: no reader opens a file that is gone.
+          await Promise.all([...readers].map((s) => new Promise<void>((resolve) => { finished(s, () => resolve()); s.destroy(); })));
           await rm(path, { force: true });
         },
       };

@@ -252,6 +252,26 @@ describe('the temporary file', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('discards with readers not yet opened or never read, raising nothing', async () => {
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => { errors.push(e); };
+    process.on('uncaughtException', onError);
+    try {
+      for (let i = 0; i < 30; i++) {
+        const dir = spoolDir();
+        const u = await read(streamOf(body, [64]), B, { spool: dir });
+        u.file!.stream(); // handed out, never iterated
+        u.file!.stream();
+        await u.discard();
+        expect(readdirSync(dir)).toEqual([]);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      expect(errors).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+  });
+
   it('is swept when older than a day, and only files of this module', async () => {
     const dir = spoolDir();
     const now = Date.now();

@@ -91,6 +91,16 @@ export async function startServer(env: Record<string, string | undefined> = proc
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // An error no code path caught leaves the process in a state nobody knows: it is logged as one JSON
+  // line (with its stack; the log is flushed on exit) and the process ends with 1, for its supervisor
+  // (systemd, a container, the cluster's primary) to start a fresh one. Without these, Node printed
+  // the stack to stderr outside the JSON log.
+  const fatal = (what: string) => (e: unknown) => {
+    log.error(what, { err: String((e as Error)?.stack ?? e) });
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal('uncaught exception, exiting'));
+  process.on('unhandledRejection', fatal('unhandled rejection, exiting'));
   return { server, rt };
 }
 

@@ -35,9 +35,9 @@ export function run(args: string[], env: Record<string, string>): Promise<{ code
 export interface Server { child: ChildProcess; port: number; stdout: () => string; stop(signal?: NodeJS.Signals): Promise<number | null> }
 
 /** Start src/node.ts on a free port and wait for its "listening" log line. */
-export function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<Server> {
+export function startServer(env: Record<string, string>, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], { env: { ...env, PORT: '0', HOST: '127.0.0.1' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, 'src/node.ts'], { env: { ...env, PORT: '0', HOST: '127.0.0.1' } });
     let out = '';
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start:\n${out}`)); }, timeoutMs);
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));

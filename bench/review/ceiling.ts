@@ -68,7 +68,7 @@ export async function ceiling(db: Db, from: string, to: string) {
   // before the day is not fully repaid by it (cumulative due against cumulative repaid).
   const [credit] = rowsOf<{ loans: number; balance: number; overdue_balance: number; new_loans: number }>(await db.execute(sql`
     with paid as (
-      select loan_id, sum(principal_fen) as p, sum(interest_fen) as i from credit_repayments where paid_on <= ${to}::date group by loan_id
+      select loan_id, sum(principal_fen) as p, sum(interest_fen) as i from credit_repayments where paid_on <= ${to}::date and reversed_at is null group by loan_id
     ), due as (
       select loan_id, sum(principal_fen) as p, sum(interest_fen) as i from credit_schedule
       where not superseded and due_on < ${to}::date group by loan_id

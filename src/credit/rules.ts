@@ -334,6 +334,16 @@ export function compensationSplit(lossFen: Fen, fundShareBp: number): { fundFen:
   return { fundFen, bankFen: lossFen - fundFen };
 }
 
+/**
+ * An open case follows its loan until the county pays it: the loss becomes the loan's balance now,
+ * split again with the share fixed when the case opened (a later setting does not reprice it). Null
+ * when nothing changes: the loss is the balance already, or the case is paid or closed.
+ */
+export function adjustedCase(c: { status: string; lossFen: Fen; fundShareBp: number }, balanceFen: Fen): { lossFen: Fen; fundFen: Fen; bankFen: Fen } | null {
+  if (c.status !== 'open' || c.lossFen === balanceFen) return null;
+  return { lossFen: balanceFen, ...compensationSplit(balanceFen, c.fundShareBp) };
+}
+
 // ---------------------------------------------------------------------------
 // Household credit rating (信用等级评定)
 // ---------------------------------------------------------------------------

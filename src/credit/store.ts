@@ -160,6 +160,18 @@ export async function insertLoanEvent(db: Db, v: typeof creditLoanEvents.$inferI
   await db.insert(creditLoanEvents).values(v);
 }
 
+/** Many loan events in one statement (the arrears pass writes one per loan it opens, adjusts or settles). */
+export async function insertLoanEvents(db: Db, rows: Array<{ loanId: string; kind: string; on: string; detail?: unknown }>) {
+  if (!rows.length) return;
+  await db.execute(sql`
+    insert into credit_loan_events (loan_id, kind, "on", detail)
+    select u.loan_id, u.kind, u.day, u.detail
+    from unnest(${pgArray(rows.map((r) => r.loanId))}::uuid[], ${pgArray(rows.map((r) => r.kind))}::text[],
+      ${pgArray(rows.map((r) => r.on))}::date[], ${pgArray(rows.map((r) => (r.detail === undefined ? null : JSON.stringify(r.detail))))}::jsonb[])
+      with ordinality as u(loan_id, kind, day, detail, n)
+    order by u.n`);
+}
+
 export async function eventsOf(db: Db, loanId: string) {
   return db.select().from(creditLoanEvents).where(eq(creditLoanEvents.loanId, loanId)).orderBy(asc(creditLoanEvents.id));
 }
@@ -283,7 +295,46 @@ export async function insertCompensations(db: Db, rows: Array<typeof creditCompe
   return db.insert(creditCompensations).values(rows).onConflictDoNothing({ target: creditCompensations.loanId }).returning();
 }
 
-/** Open cases whose loan is no longer 90+ days overdue before the fund paid: cured. */
+/** The open cases of some loans, in one statement. */
+export async function openCasesOf(db: Db, loanIds: string[]): Promise<CompensationRow[]> {
+  if (!loanIds.length) return [];
+  return db.select().from(creditCompensations)
+    .where(and(eq(creditCompensations.status, 'open'), sql`${creditCompensations.loanId} = any(${pgArray(loanIds)}::uuid[])`));
+}
+
+export interface CaseFigures { lossFen: number; fundFen: number; bankFen: number }
+export interface CaseAdjustment { caseId: string; before: CaseFigures; after: CaseFigures }
+
+/**
+ * Open cases given a new loss and split, in one statement, with a 'compensation_adjusted' loan event
+ * (case, share, before and after) for each. A case changes only while it is still open and still
+ * as it was read (`before`): one the county paid in the meantime keeps what it was paid on. The
+ * loans whose case changed.
+ */
+export async function adjustCompensations(db: Db, on: string, rows: CaseAdjustment[]): Promise<string[]> {
+  if (!rows.length) return [];
+  const col = (f: (r: CaseAdjustment) => string | number) => pgArray(rows.map(f));
+  const fig = (p: string) => sql.raw(`jsonb_build_object('lossFen', ${p}loss, 'fundFen', ${p}fund, 'bankFen', ${p}bank)`);
+  return rowsOf<{ loan_id: string }>(await db.execute(sql`
+    with u as (
+      select * from unnest(${col((r) => r.caseId)}::uuid[],
+        ${col((r) => r.before.lossFen)}::bigint[], ${col((r) => r.before.fundFen)}::bigint[], ${col((r) => r.before.bankFen)}::bigint[],
+        ${col((r) => r.after.lossFen)}::bigint[], ${col((r) => r.after.fundFen)}::bigint[], ${col((r) => r.after.bankFen)}::bigint[])
+        as u(id, old_loss, old_fund, old_bank, new_loss, new_fund, new_bank)
+    ), c as (
+      update credit_compensations c set loss_fen = u.new_loss, fund_fen = u.new_fund, bank_fen = u.new_bank, updated_at = now()
+      from u
+      where c.id = u.id and c.status = 'open' and c.loss_fen = u.old_loss and c.fund_fen = u.old_fund and c.bank_fen = u.old_bank
+      returning c.id, c.loan_id, c.fund_share_bp, u.old_loss, u.old_fund, u.old_bank, u.new_loss, u.new_fund, u.new_bank
+    )
+    insert into credit_loan_events (loan_id, kind, "on", detail)
+    select c.loan_id, 'compensation_adjusted', ${on}::date,
+      jsonb_build_object('caseId', c.id, 'fundShareBp', c.fund_share_bp, 'before', ${fig('c.old_')}, 'after', ${fig('c.new_')})
+    from c order by c.loan_id
+    returning loan_id`)).map((r) => r.loan_id);
+}
+
+/** Open cases whose loan is no longer 90+ days overdue (or is paid off) before the fund paid: cured. */
 export async function closeCuredCases(db: Db, loanIds: string[]) {
   if (!loanIds.length) return;
   await db.execute(sql`update credit_compensations set status = 'closed', updated_at = now()

@@ -52,7 +52,7 @@ describe('the schedule', () => {
     await t.call(insurer.token, 'POST', `/api/v1/cover/agreements/${a.id}/issue`, { policyNo: 'OLD-POLICY-1' });
     const outcomes = await runDueJobs(t.deps, JOBS, new Date('2025-01-02T02:00:00Z'));
     expect(outcomes.map((o) => o.status)).toEqual(JOBS.map(() => 'done'));
-    expect(outcomes.find((o) => o.name === 'credit.refresh-arrears')?.detail).toEqual({ loans: 0, overdue: 0, events: 0, compensations: 0, settled: 0 });
+    expect(outcomes.find((o) => o.name === 'credit.refresh-arrears')?.detail).toEqual({ loans: 0, overdue: 0, events: 0, compensations: 0, adjusted: 0, settled: 0 });
     expect(outcomes.find((o) => o.name === 'claims.mark-overdue')?.detail).toEqual({ scanned: 0, overdue: 0 });
     expect(outcomes.find((o) => o.name === 'monitoring.consume-events')?.detail).toEqual({ consumed: 0, signals: 0 });
     expect(outcomes.find((o) => o.name === 'cover.expire-agreements')?.detail).toEqual({ expired: 1 });

@@ -9,8 +9,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/types.ts';
 import { audit } from '../access/service.ts';
 import type { AppDeps } from '../http/context.ts';
-import { settingsResolver } from '../settings/service.ts';
-import { addDays, type IsoDate, todayInShanghai } from '../shared/dates.ts';
+import { purgePastRetention } from '../settings/retention.ts';
+import { type IsoDate, todayInShanghai } from '../shared/dates.ts';
 import { AppError } from '../shared/errors.ts';
 import type { FileRow } from './store.ts';
 
@@ -87,14 +87,9 @@ export interface FilePurgeReport {
  * and one audit row per file. Idempotent: a stripped file is stamped and not read again.
  */
 export async function purgeBankFileErrors(deps: AppDeps, today: IsoDate): Promise<FilePurgeReport> {
-  const report: FilePurgeReport = { files: 0, errors: 0, reconciliation: 0, answers: 0 };
-  const candidates = await filesWithErrorsKept(deps.db);
-  if (!candidates.length) return report;
-  const settingsOn = await settingsResolver(deps.db, [RETENTION]);
-  for (const f of candidates) {
-    const days = settingsOn(f.region_code, today)[RETENTION].value;
-    if (addDays(f.received_on, days) > today) continue;
-    const done = await deps.db.transaction(async (tx) => {
+  const done = await purgePastRetention(deps, today, {
+    setting: RETENTION, candidates: await filesWithErrorsKept(deps.db), regionOf: (f) => f.region_code, since: (f) => f.received_on,
+    async purge(tx, f, days) {
       const r = await purgeFileErrors(tx, f.id, deps.now());
       if (r) {
         await audit(tx, JOB_CTX, {
@@ -103,12 +98,13 @@ export async function purgeBankFileErrors(deps: AppDeps, today: IsoDate): Promis
         });
       }
       return r;
-    });
-    if (!done) continue;
-    report.files += 1;
-    report.errors += done.errors;
-    report.reconciliation += done.reconciliation;
-    report.answers += done.answers;
+    },
+  });
+  const report: FilePurgeReport = { files: done.length, errors: 0, reconciliation: 0, answers: 0 };
+  for (const r of done) {
+    report.errors += r.errors;
+    report.reconciliation += r.reconciliation;
+    report.answers += r.answers;
   }
   return report;
 }

@@ -5,10 +5,10 @@
 // the same job seals them (as does `znb pii rotate`).
 import { audit } from '../access/service.ts';
 import type { AppDeps } from '../http/context.ts';
-import { addDays, type IsoDate, todayInShanghai } from '../shared/dates.ts';
+import { type IsoDate, todayInShanghai } from '../shared/dates.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Pii } from '../shared/pii.ts';
-import { settingsResolver } from '../settings/service.ts';
+import { purgePastRetention } from '../settings/retention.ts';
 import * as store from './store.ts';
 
 const RETENTION = 'registry.rejected_rows_retention_days';
@@ -58,14 +58,9 @@ export async function purgeRejectedRows(deps: AppDeps, today: IsoDate): Promise<
   if (sealed) {
     await audit(deps.db, JOB_CTX, { action: 'registry.rejected_rows_seal', entityType: 'registry_import', summary: { rows: sealed } });
   }
-  const report: PurgeReport = { sealed, imports: 0, rejectedRows: 0, errors: 0 };
-  const candidates = await store.importsWithErrorsKept(deps.db);
-  if (!candidates.length) return report;
-  const settingsOn = await settingsResolver(deps.db, [RETENTION]);
-  for (const c of candidates) {
-    const days = settingsOn(c.county_code, today)[RETENTION].value;
-    if (addDays(c.finished_on, days) > today) continue;
-    const done = await deps.db.transaction(async (tx) => {
+  const done = await purgePastRetention(deps, today, {
+    setting: RETENTION, candidates: await store.importsWithErrorsKept(deps.db), regionOf: (c) => c.county_code, since: (c) => c.finished_on,
+    async purge(tx, c, days) {
       const r = await store.purgeImportErrors(tx, c.id, deps.now());
       if (r) {
         await audit(tx, JOB_CTX, {
@@ -74,11 +69,12 @@ export async function purgeRejectedRows(deps: AppDeps, today: IsoDate): Promise<
         });
       }
       return r;
-    });
-    if (!done) continue;
-    report.imports += 1;
-    report.rejectedRows += done.rejectedRows;
-    report.errors += done.errors;
+    },
+  });
+  const report: PurgeReport = { sealed, imports: done.length, rejectedRows: 0, errors: 0 };
+  for (const r of done) {
+    report.rejectedRows += r.rejectedRows;
+    report.errors += r.errors;
   }
   return report;
 }

@@ -1,5 +1,5 @@
 // Node: PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite in DATA_DIR.
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
@@ -58,28 +58,47 @@ export function lockDataDir(dataDir: string): () => void {
   }
 }
 
-export async function connectPglite(dataDir: string): Promise<Database> {
+/** chmod a folder 0700 and what is in it 0700 (folders) / 0600 (files), made before the umask was set. */
+export function restrictTree(dir: string): void {
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) restrictTree(path);
+    else if (entry.isFile()) chmodSync(path, 0o600);
+  }
+}
+
+/** `loadDataDir`: start from a dumped data folder (PGlite's dumpDataDir) instead of an empty one. */
+export async function connectPglite(dataDir: string, opts: { loadDataDir?: Blob } = {}): Promise<Database> {
   let dir: string | undefined = dataDir;
   let unlock = () => {};
   if (dataDir === 'memory://') dir = undefined;
   else {
-    mkdirSync(dataDir, { recursive: true });
+    // The folder holds every person's data (and pii.key): the owner's alone — folders 0700, files 0600.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    restrictTree(dataDir);
     unlock = lockDataDir(dataDir);
   }
   // A small buffer cache keeps the embedded database's memory modest (its WebAssembly heap never
   // shrinks); the operating system's file cache does the rest.
-  const options = { postgresqlconf: ['shared_buffers=32MB'] };
+  const options = { postgresqlconf: ['shared_buffers=32MB'], ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}) };
   let client: PGlite;
   try {
     client = dir ? new PGlite(`${dir}/pgdata`, options) : new PGlite(options);
     await client.waitReady;
+    // PGlite creates its files 0666 whatever the umask: narrowed here and at close; meanwhile the
+    // folder's 0700 keeps other users out of the files it adds.
+    if (dir) restrictTree(dir);
   } catch (e) {
     unlock();
     throw e;
   }
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
-    db, kind: 'pglite', close: () => client.close().finally(unlock),
+    db, kind: 'pglite', close: () => client.close().finally(() => {
+      unlock();
+      if (dir) { try { restrictTree(dir); } catch { /* removed meanwhile */ } }
+    }),
     async copyIn(table, columns, text) {
       await client.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([text]) });
     },

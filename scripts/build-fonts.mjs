@@ -47,6 +47,10 @@ function range(from, to) {
   return s;
 }
 
+// HanaMin is a Mincho face (stems ~0.039 em measured on 䶮 𠮷 㐂 𪚥 rendered at 200 pt) beside
+// WenQuanYi Micro Hei (~0.073 em on 王 吉 堃 龚): a stroke of 0.025 em around each fallback glyph
+// brings it to ~0.064 em. A wider stroke would close the counters of dense glyphs (𪚥).
+const EMBOLDEN = 0.025;
 const manifest = { primary: 'wqy-microhei.ttf', fallbacks: [] };
 writeFileSync(new URL('wqy-microhei.ttf', OUT), fontFromCollection(readFileSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'), 0));
 
@@ -55,13 +59,13 @@ const hanaA = readFileSync('/usr/share/fonts/truetype/hanazono/HanaMinA.ttf');
 const blocksA = [[0x3400, 0x4dbf], [0x9fa6, 0x9fff]];
 writeFileSync(new URL('hanamin-ext-a.ttf', OUT),
   await subsetFont(hanaA, blocksA.map(([a, b]) => range(a, b)).join(''), { targetFormat: 'truetype' }));
-manifest.fallbacks.push({ file: 'hanamin-ext-a.ttf', ranges: blocksA });
+manifest.fallbacks.push({ file: 'hanamin-ext-a.ttf', ranges: blocksA, embolden: EMBOLDEN });
 const hanaB = readFileSync('/usr/share/fonts/truetype/hanazono/HanaMinB.ttf');
 for (let from = 0x20000; from <= 0x2fa1f; from += 0x2000) {
   const to = Math.min(from + 0x1fff, 0x2fa1f);
   const file = `hanamin-ext-b-${from.toString(16)}.ttf`;
   writeFileSync(new URL(file, OUT), await subsetFont(hanaB, range(from, to), { targetFormat: 'truetype' }));
-  manifest.fallbacks.push({ file, ranges: [[from, to]] });
+  manifest.fallbacks.push({ file, ranges: [[from, to]], embolden: EMBOLDEN });
 }
-writeFileSync(new URL('fonts.json', OUT), JSON.stringify(manifest, null, 2) + '\n');
+writeFileSync(new URL('fonts.json', OUT), `${JSON.stringify(manifest, null, 2)}\n`);
 console.log('fonts written to templates/fonts/');

@@ -5,10 +5,11 @@ import { openRuntime } from './runtime.ts';
 import { createLogger } from './shared/log.ts';
 import { formatBasisPoints, formatYuan } from './shared/money.ts';
 import { isValidIsoDate } from './shared/dates.ts';
-import { ORG_KINDS, ROLES, type OrgKind, type Role } from './access/roles.ts';
+import { ORG_KINDS, ROLES, type OrgKind, type Role } from './shared/roles.ts';
 import * as access from './access/service.ts';
 import { isAppError } from './shared/errors.ts';
 import type { RequestCtx } from './http/context.ts';
+import { toCountyCode } from './shared/fields.ts';
 
 class UsageError extends Error {}
 
@@ -19,6 +20,7 @@ interface Command {
   /** Names of required positional arguments, in order. */
   positionals?: string[];
   /** Returns the exit code (0 when omitted). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a command that returns nothing exits 0; `undefined` would make every such command say so
   run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number | void>;
 }
 
@@ -27,7 +29,7 @@ const SYSTEM: RequestCtx = { actor: null, requestId: 'cli' };
 async function withRuntime<T>(fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<T>, migrate = true): Promise<T> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   // Logs go to stderr: stdout is for the command's own output (`--json` prints one object there).
-  const log = createLogger(config.logLevel, (line) => process.stderr.write(line + '\n'));
+  const log = createLogger(config.logLevel, (line) => process.stderr.write(`${line}\n`));
   const rt = await openRuntime(config, { migrate, log });
   try {
     return await fn(rt);
@@ -59,17 +61,18 @@ function monthOpt(v: string | boolean | undefined): string {
   return s;
 }
 
-/** --county: a 12-digit county code (last six digits 0), else a usage error (exit 2). */
+/** --county: the 6-digit (500101) or 12-digit (500101000000) county code → 12 digits, else a usage error (exit 2). */
 function countyOpt(v: string | boolean | undefined): string {
   const s = str(v) ?? '';
-  if (!/^[0-9]{6}0{6}$/.test(s)) throw new UsageError(`--county 应为12位县级区划代码（后6位为0），收到：${s}`);
-  return s;
+  const code = toCountyCode(s);
+  if (!code) throw new UsageError(`--county 应为6位（如 500101）或12位（如 500101000000）县级代码，收到：${s}`);
+  return code;
 }
 
 const COMMANDS: Record<string, Command> = {
   migrate: {
     usage: 'znb migrate',
-    help: '执行数据库迁移（DATABASE_URL 指向 PostgreSQL；未设置时为 DATA_DIR 中的内置数据库）。',
+    help: '执行数据库迁移（PostgreSQL：以 MIGRATION_DATABASE_URL 的属主角色执行，未设置时用 DATABASE_URL，并为 DATABASE_URL 的运行角色授权；未设置 DATABASE_URL 时为 DATA_DIR 中的内置数据库）。',
     options: {},
     run: () => withRuntime(async (rt) => { console.log(`迁移完成（${rt.database.kind}）`); }),
   },
@@ -135,6 +138,21 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  'user password': {
+    usage: 'znb user password USERNAME',
+    help: '设置用户的工作台登录密码：从标准输入读取（终端上输入两次、不回显；管道输入读第一行）。该用户已有的登录全部结束。',
+    options: {},
+    positionals: ['USERNAME'],
+    run: async (_v, [username]) => {
+      const { readNewPassword } = await import('./access/password-input.ts');
+      const { setPassword } = await import('./access/sessions.ts');
+      const password = await readNewPassword();
+      await withRuntime(async (rt) => {
+        await setPassword(rt.deps, SYSTEM, username!, password, { mustChange: false });
+        console.log(`已设置用户 ${username} 的密码；可在 /login 登录工作台`);
+      });
+    },
+  },
   'import households': {
     usage: 'znb import households FILE --county 县级代码 [--list-date YYYY-MM-DD] [--dry-run] [--errors OUT.xlsx] [--json]',
     help: '导入户籍名单（xlsx/csv）。已导入（含部分行被拒）退出码 0；未导入任何内容退出码 1；用法错误 2。',
@@ -147,7 +165,12 @@ const COMMANDS: Record<string, Command> = {
       json: { type: 'boolean', help: '在标准输出打印一个 JSON 结果对象' },
     },
     run: async (v, [file]) => {
-      const { runImportCommand } = await import('./registry/cli.ts');
+      const { runImportCommand, usageError } = await import('./registry/cli.ts');
+      const wrong = usageError({ file: file!, countyCode: str(v.county)! });
+      if (wrong) {
+        console.error(wrong);
+        return 2;
+      }
       return withRuntime((rt) => runImportCommand(rt.deps, {
         file: file!, countyCode: str(v.county)!, listDate: dateOpt(v['list-date'], 'list-date'), dryRun: v['dry-run'] === true,
         errorsOut: str(v.errors), json: v.json === true,
@@ -226,11 +249,12 @@ const COMMANDS: Record<string, Command> = {
         const { bar } = await import('./shared/progress.ts');
         const { writeFileSync } = await import('node:fs');
         const started = Date.now();
-        const r = await printRegion(rt.deps, idOpt(v.agreement, 'agreement'), region, (done, total) => {
+        const r = await printRegion({ ...rt.deps, cards: rt.modules.cards }, idOpt(v.agreement, 'agreement'), region, (done, total) => {
           if (process.stderr.isTTY) process.stderr.write(`\r打印中 ${bar(done / Math.max(total, 1))} ${done}/${total} 张  `);
         });
         if (process.stderr.isTTY) process.stderr.write('\n');
         writeFileSync(str(v.out)!, r.bytes);
+        for (const h of r.skipped) console.error(`未能打印：户编号 ${h.householdNo}（${h.village}）：${h.message}`);
         console.log(`已打印 ${r.total} 张明白卡（${(r.bytes.byteLength / 1024 / 1024).toFixed(1)} MB，${((Date.now() - started) / 1000).toFixed(1)} 秒），已写入 ${str(v.out)}`);
       });
     },
@@ -253,6 +277,30 @@ const COMMANDS: Record<string, Command> = {
         const r = await ledgerXlsx(rt.deps, SYSTEM, county, month, { fullIds: v['full-ids'] === true });
         writeFileSync(str(v.out)!, r.bytes);
         console.log(`${month} 监测台账 ${r.rows} 行，已写入 ${str(v.out)}`);
+      });
+    },
+  },
+  'monitoring intake': {
+    usage: 'znb monitoring intake FILE --county 县级代码 --department 部门简称 [--month YYYY-MM] [--json]',
+    help: '导入行业部门的防返贫预警名单（xlsx/csv）：按身份证号码与名单比对，名单内的人生成预警，名单外的农村人口转村核实线索；同一名单重复导入不重复生成。部门简称：网信办、教委、民政局、人力社保局、住房城乡建委、水利局、农业农村委、卫生健康委、应急局、医保局、残联。',
+    positionals: ['FILE'],
+    options: {
+      county: { type: 'string', required: true, help: '12位县级区划代码' },
+      department: { type: 'string', required: true, help: '部门简称，例如 医保局' },
+      month: { type: 'string', help: '名单月份，例如 2026-06（默认本月）' },
+      json: { type: 'boolean', help: '在标准输出打印一个 JSON 结果' },
+    },
+    run: async (v, [file]) => {
+      const county = countyOpt(v.county);
+      const month = v.month === undefined ? undefined : monthOpt(v.month);
+      const { DEPARTMENT_NAMES } = await import('./monitoring/departments.ts');
+      const department = str(v.department) ?? '';
+      if (!DEPARTMENT_NAMES.includes(department)) throw new UsageError(`--department 应为 ${DEPARTMENT_NAMES.join('、')} 之一，收到：${department}`);
+      const { statSync } = await import('node:fs');
+      try { if (!statSync(file!).isFile()) throw new Error('not a file'); } catch { throw new UsageError(`找不到文件：${file}`); }
+      return withRuntime(async (rt) => {
+        const { runIntakeCommand } = await import('./monitoring/cli.ts');
+        return runIntakeCommand(rt.deps, { file: file!, countyCode: county, department, month, json: v.json === true });
       });
     },
   },

@@ -5,19 +5,31 @@ import { serve } from '@hono/node-server';
 import { bootstrapAdmin } from './access/service.ts';
 import { createApp } from './app.ts';
 import { runPrimary, workerCount, workerNumber } from './cluster.ts';
-import { type AppConfig, loadConfig } from './config.ts';
+import { type AppConfig, loadConfig, proxyConfigProblem, publicAddressProblem } from './config.ts';
 import { keyMismatch } from './ops/pii-rotation.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import cron from 'node-cron';
 import { runDueJobs } from './jobs/runner.ts';
 import { JOBS } from './jobs/schedule.ts';
-import { sweepUploadTmp } from './io/uploads.ts';
+import { removeUpload, sweepUploadTmp } from './io/uploads.ts';
+import { failInterruptedImports } from './registry/service.ts';
+import type { AppDeps } from './http/context.ts';
+
+/**
+ * Imports a killed process left queued or running are failed at the next start, and their spooled
+ * uploads (ID numbers in clear) deleted, instead of waiting for the stale-import job and the day-old sweep.
+ */
+export async function failImportsOfKilledProcess(deps: AppDeps, uploadTmpDir: string, before = new Date()) {
+  const failed = await failInterruptedImports(deps, before, async (fileName) => { await removeUpload(uploadTmpDir, fileName); });
+  if (failed) deps.log.warn('imports interrupted by a stop failed at start', { failed });
+  return failed;
+}
 
 /**
  * Before serving: the configured PII keys must open what is stored (a new PII_KEY without the
  * rotation), and on a fresh database the first administrator is created and its token printed.
  */
-async function prepare(rt: Runtime): Promise<void> {
+async function prepare(rt: Runtime, env: Record<string, string | undefined>): Promise<void> {
   const { log } = rt.deps;
   const mismatch = await keyMismatch(rt.deps);
   if (mismatch) {
@@ -26,24 +38,34 @@ async function prepare(rt: Runtime): Promise<void> {
     await rt.close();
     process.exit(1);
   }
+  const publicProblem = publicAddressProblem(env);
+  if (publicProblem) {
+    log.warn('public base url unusable on cards', { publicBaseUrl: rt.deps.config.publicBaseUrl });
+    process.stderr.write(`警告：${publicProblem}\n`);
+  }
+  await failImportsOfKilledProcess(rt.deps, rt.deps.config.uploadTmpDir);
   const admin = await bootstrapAdmin(rt.deps);
   if (admin) {
     // Printed once, on the console only: the token is stored hashed and cannot be shown again.
     process.stdout.write(
       `\n首次启动：已创建管理员账户 "${admin.username}"。请妥善保存以下访问令牌（只显示这一次）：\n` +
-      `ADMIN_TOKEN=${admin.token}\n\n`,
+      `ADMIN_TOKEN=${admin.token}\n\n` +
+      `设置管理员的工作台登录密码（之后在浏览器打开 /login 登录）：\n` +
+      `  npx znb user password ${admin.username}\n\n`,
     );
   }
 }
 
 export async function startServer(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env);
+  const problem = proxyConfigProblem(config);
+  if (problem) throw new Error(problem);
   const started = performance.now();
   // A cluster's worker: its primary has migrated, checked the keys and made the administrator.
   const worker = workerNumber(env);
   const rt = await openRuntime(config, { migrate: worker === 0 });
   const { log } = rt.deps;
-  if (worker === 0) await prepare(rt);
+  if (worker === 0) await prepare(rt, env);
   // Scheduled jobs: a tick every minute (and one now); job_runs makes each period run once,
   // however many instances tick. In a cluster, worker 1 ticks for the machine.
   const ticks = worker <= 1;
@@ -58,7 +80,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
   if (ticks) sweep();
   const sweeper = ticks ? setInterval(sweep, 6 * 3600_000) : undefined;
   sweeper?.unref();
-  const app = createApp(rt.deps);
+  const app = createApp(rt.deps, rt.modules);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info('listening', {
       host: config.host, port: info.port, database: rt.database.kind, ...(worker ? { pid: process.pid } : {}),
@@ -107,6 +129,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
 /** WORKERS > 1: the primary prepares once (migrations, keys, first administrator), then forks. */
 async function main() {
   const config: AppConfig = loadConfig(process.env);
+  const problem = proxyConfigProblem(config);
+  if (problem) throw new Error(problem);
   if (workerCount(config.workers) > 1 && cluster.isPrimary) {
     if (!config.databaseUrl) {
       process.stderr.write('WORKERS 大于 1 需要 PostgreSQL（DATABASE_URL）：内置数据库只能由一个进程打开\n');
@@ -114,7 +138,7 @@ async function main() {
     }
     await runPrimary(config, async () => {
       const rt = await openRuntime(config);
-      try { await prepare(rt); } finally { await rt.close(); }
+      try { await prepare(rt, process.env); } finally { await rt.close(); }
     });
     return;
   }

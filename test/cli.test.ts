@@ -2,14 +2,24 @@
 // organisation → user → token revocation on a fresh database.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processEnv, run } from './helpers/spawn.ts';
+import { processEnv, run, ZNB } from './helpers/spawn.ts';
 
-const ZNB = 'bin/znb.mjs';
 let pe: Awaited<ReturnType<typeof processEnv>>;
-beforeAll(async () => { pe = await processEnv(); });
+// An empty database: `znb migrate` is under test here.
+beforeAll(async () => { pe = await processEnv({ fresh: true }); });
 afterAll(() => pe?.close());
 
 describe('znb', () => {
+  it('runs as `npx znb` runs it: bin/znb.mjs through tsx, from the TypeScript sources', async () => {
+    // Every other test here runs the prebuilt bundle (test/helpers/bundle.ts); this one runs the real
+    // entry, so that the bundle never hides a break in it.
+    const help = await run(['bin/znb.mjs', '--help'], pe.env);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain('znb migrate');
+    const usage = await run(['bin/znb.mjs', 'frobnicate'], pe.env);
+    expect(usage.code).toBe(2);
+  }, 60_000);
+
   it('prints help with exit 0, and refuses unknown commands and bad options with exit 2', async () => {
     const help = await run([ZNB, '--help'], pe.env);
     expect(help.code).toBe(0);

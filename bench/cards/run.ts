@@ -8,10 +8,9 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { scratchDatabase } from '../../db/scratch.ts';
 import { rowsOf } from '../../db/types.ts';
-import { householdCard, printRegion } from '../../src/cards/service.ts';
+import { type CardsDeps, householdCard, printRegion } from '../../src/cards/service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
-import type { AppDeps } from '../../src/http/context.ts';
 import { nodeCardsRuntime } from '../../src/io/card-files.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createPii, decodeMasterKey } from '../../src/shared/pii.ts';
@@ -25,7 +24,7 @@ const VILLAGE = '500101001001';
 const database = await scratchDatabase(kind === 'postgres'
   ? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined, { prefix: 'znb_bench_cards' });
 const db = database.db;
-const deps: AppDeps = {
+const deps: CardsDeps = {
   db, dbKind: database.kind, pii: createPii(decodeMasterKey('00'.repeat(32))), config: loadConfig({ LOG_LEVEL: 'silent' }),
   log: createLogger('silent'), now: () => new Date('2026-03-01T10:00:00+08:00'), background: () => {},
   cards: nodeCardsRuntime(),

@@ -13,10 +13,10 @@ import { rowsOf } from '../../db/types.ts';
 import * as access from '../../src/access/service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLoan, importFile, refreshLoans } from '../../src/credit/service.ts';
-import { buildSchedule, type Instalment } from '../../src/credit/schedule.ts';
+import { buildSchedule, type Instalment } from '../../src/credit/loans/schedule.ts';
 import type { AppDeps } from '../../src/http/context.ts';
 import { nodeSpreadsheets } from '../../src/io/spreadsheets.ts';
-import type { Actor } from '../../src/access/roles.ts';
+import type { Actor } from '../../src/shared/roles.ts';
 import { addMonths, endOfMonth } from '../../src/shared/dates.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { fenToYuanString } from '../../src/shared/money.ts';
@@ -90,7 +90,10 @@ await time('fill cover (agreement, 90% of households)', async () => {
 interface Gen { id: string; no: string; bank: string; schedule: Instalment[]; defaultsFrom: number | null }
 const loans: Gen[] = [];
 let rnd = 42;
-const rand = () => ((rnd = (rnd * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rand = () => {
+  rnd = (rnd * 1103515245 + 12345) & 0x7fffffff;
+  return rnd / 0x7fffffff;
+};
 await time(`fill ${N} loans with schedules and repayments`, async () => {
   const loanLines: string[] = [];
   const scheduleLines: string[] = [];
@@ -120,11 +123,11 @@ await time(`fill ${N} loans with schedules and repayments`, async () => {
     }
   }
   await deps.copyIn!('credit_loans', ['id', 'lender_org_id', 'loan_no', 'county_code', 'village_code', 'household_id', 'person_id', 'amount_fen', 'term_months',
-    'rate_bp', 'purpose', 'guarantee', 'method', 'interest_period_months', 'disbursed_on', 'maturity_on', 'original_maturity_on'], loanLines.join('\n') + '\n');
+    'rate_bp', 'purpose', 'guarantee', 'method', 'interest_period_months', 'disbursed_on', 'maturity_on', 'original_maturity_on'], `${loanLines.join('\n')}\n`);
   // The village code above is a placeholder: take the borrower's own.
   await db.execute(sql`update credit_loans l set village_code = p.village_code from persons p where p.id = l.person_id`);
-  await deps.copyIn!('credit_schedule', ['loan_id', 'seq', 'due_on', 'principal_fen', 'interest_fen'], scheduleLines.join('\n') + '\n');
-  await deps.copyIn!('credit_repayments', ['loan_id', 'paid_on', 'principal_fen', 'interest_fen', 'ref'], repaymentLines.join('\n') + '\n');
+  await deps.copyIn!('credit_schedule', ['loan_id', 'seq', 'due_on', 'principal_fen', 'interest_fen'], `${scheduleLines.join('\n')}\n`);
+  await deps.copyIn!('credit_repayments', ['loan_id', 'paid_on', 'principal_fen', 'interest_fen', 'ref'], `${repaymentLines.join('\n')}\n`);
   await db.execute(sql`analyze`);
   console.log(`  ${loanLines.length} loans, ${scheduleLines.length} instalments, ${repaymentLines.length} repayments`);
 });
@@ -153,7 +156,7 @@ await time('daily arrears pass, first (all loans, as of 2026-10-01)', () => refr
 const bankUser = await access.createUser(deps, { actor: null, requestId: 'bench' }, { orgId: banks[0]!, username: 'bench_bank', displayName: '银行' });
 const actor: Actor = { userId: bankUser.user.id, username: 'bench_bank', orgId: banks[0]!, orgKind: 'bank', role: 'bank', regionCode: '500101000000', scopePrefix: '500101', tokenId: 'bench' };
 const ctx = { actor, requestId: 'bench' };
-const bytesOf = (lines: string[]) => new TextEncoder().encode(lines.join('\r\n') + '\r\n');
+const bytesOf = (lines: string[]) => new TextEncoder().encode(`${lines.join('\r\n')}\r\n`);
 async function* once(b: Uint8Array) { yield b; }
 const rep = bytesOf(repayCsv);
 const r1 = await time(`repayment file (${repayCsv.length - 1} rows, ${(rep.length / 1e6).toFixed(1)} MB)`, () =>

@@ -17,7 +17,10 @@ const GIVEN = '德明秀英建国桂兰小龙芳华军伟强丽娟敏静磊洋�
 /** A small deterministic PRNG so runs are comparable. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 export function* personRows(n: number, countyCode = '500101', seed = 42): Generator<string[]> {
@@ -47,7 +50,7 @@ export function* personRows(n: number, countyCode = '500101', seed = 42): Genera
       const id = body + checkDigit(body);
       const rel = m === 0 ? '户主' : m === 1 ? '配偶' : r() < 0.5 ? '子' : '女';
       yield [
-        `5001${String(h).padStart(10, '0')}`, `P${String(made).padStart(12, '0')}`,
+        `${countyCode.slice(0, 4)}${String(h).padStart(10, '0')}`, `P${String(made).padStart(12, '0')}`,
         surname + pick(GIVEN) + (r() < 0.6 ? pick(GIVEN) : ''), id, rel, '某县', `第${town}镇`, `第${village}村`,
         villageCode, type, monitoring ? '脱贫不稳定户' : '', monitoring ? '否' : '', monitoring ? '202304' : '',
         income, r() < 0.7 ? '普通劳动力' : '弱劳动力或半劳动力', '健康', '否', stable,
@@ -59,25 +62,25 @@ export function* personRows(n: number, countyCode = '500101', seed = 42): Genera
 
 const esc = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
-export async function writeCsv(path: string, n: number) {
+export async function writeCsv(path: string, n: number, countyCode = '500101') {
   const out = createWriteStream(path);
   out.write(`全国防返贫监测信息系统 脱贫户家庭成员信息表\r\n导出时间：2026-11-01\r\n${HEADER.join(',')}\r\n`);
   let buf = '';
-  for (const row of personRows(n)) {
-    buf += row.map(esc).join(',') + '\r\n';
+  for (const row of personRows(n, countyCode)) {
+    buf += `${row.map(esc).join(',')}\r\n`;
     if (buf.length > 1 << 20) { if (!out.write(buf)) await once(out, 'drain'); buf = ''; }
   }
   out.end(buf);
   await once(out, 'finish');
 }
 
-export async function writeXlsx(path: string, n: number) {
+export async function writeXlsx(path: string, n: number, countyCode = '500101') {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: false });
   const ws = wb.addWorksheet('脱贫户信息');
   ws.addRow(['全国防返贫监测信息系统 脱贫户家庭成员信息表']).commit();
   ws.addRow(['导出时间：2026-11-01']).commit();
   ws.addRow(HEADER).commit();
-  for (const row of personRows(n)) ws.addRow(row).commit();
+  for (const row of personRows(n, countyCode)) ws.addRow(row).commit();
   ws.commit();
   await wb.commit();
 }

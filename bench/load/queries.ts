@@ -47,11 +47,11 @@ try {
   const deps: AppDeps = {
     db, dbKind: 'postgres', pii: createPii(decodeMasterKey(piiKey)),
     config: loadConfig({ LOG_LEVEL: 'silent', LOOKUPS_PER_MINUTE: '100000', LOOKUPS_PER_ID_PER_HOUR: '100000' }),
-    log: createLogger('silent'), now: () => new Date(), background: () => {}, cards: nodeCardsRuntime(),
+    log: createLogger('silent'), now: () => new Date(), background: () => {},
   };
   const repeat = Number(values.repeat ?? 0);
   const f = await prepare(deps, agreementId, { heads: 10, sample: 10 + repeat });
-  const app = createApp(deps);
+  const app = createApp(deps, { cards: nodeCardsRuntime() });
   const auth = { authorization: `Bearer ${f.insurerToken}` };
   const calls: Array<[string, (i: number) => Request]> = [
     ['household look-up POST /card', (i) => new Request('http://x/card', {

@@ -4,18 +4,18 @@ import { sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/types.ts';
 import { COUNTY } from './fill.ts';
 
-export async function ceiling(db: Db, from: string, to: string) {
+export async function ceiling(db: Db, from: string, to: string, county = COUNTY) {
   const [cover] = rowsOf<{ villages: number; eligible: number; enrolled: number; eligible_h: number; enrolled_h: number }>(await db.execute(sql`
     with el as (
       select village_code, sum(n) as persons, count(*) as households from (
         select village_code, household_id, count(*) as n from persons
-        where county_code = ${COUNTY} and eligible and listed_on <= ${to}::date and (delisted_on is null or delisted_on >= ${from}::date)
+        where county_code = ${county} and eligible and listed_on <= ${to}::date and (delisted_on is null or delisted_on >= ${from}::date)
         group by 1, 2) h
       group by village_code
     ), en as (
       select e.village_code, count(distinct e.person_id) as persons, count(distinct e.household_id) as households
       from cover_enrolments e join cover_agreements a on a.id = e.agreement_id
-      where a.county_code = ${COUNTY} and a.status in ('active', 'expired', 'terminated') and a.period_start <= ${to}::date and a.period_end >= ${from}::date
+      where a.county_code = ${county} and a.status in ('active', 'expired', 'terminated') and a.period_start <= ${to}::date and a.period_end >= ${from}::date
         and e.cover_start <= ${to}::date and e.cover_end >= ${from}::date
       group by e.village_code
     )
@@ -26,7 +26,7 @@ export async function ceiling(db: Db, from: string, to: string) {
   const [money] = rowsOf<{ premium: string; paid: string; by_line: Record<string, string> }>(await db.execute(sql`
     with a as (
       select id, period_start, period_end, (period_end - period_start + 1) as days, schedule from cover_agreements
-      where county_code = ${COUNTY} and status in ('active', 'expired', 'terminated') and period_start <= ${to}::date and period_end >= ${from}::date
+      where county_code = ${county} and status in ('active', 'expired', 'terminated') and period_start <= ${to}::date and period_end >= ${from}::date
     ), units as (
       select a.id, p.value->>'basis' as basis, (p.value->>'amountFen')::bigint as fen
       from a cross join jsonb_each(a.schedule->'premiums') p
@@ -58,12 +58,12 @@ export async function ceiling(db: Db, from: string, to: string) {
       percentile_cont(0.5) within group (order by final_paid_on - decided_on) filter (where final_paid_on between ${from}::date and ${to}::date) as payment_median,
       percentile_disc(0.9) within group (order by final_paid_on - decided_on) filter (where final_paid_on between ${from}::date and ${to}::date) as payment_p90
     from claims c where c.agreement_id in (
-      select id from cover_agreements where county_code = ${COUNTY} and status in ('active', 'expired', 'terminated')
+      select id from cover_agreements where county_code = ${county} and status in ('active', 'expired', 'terminated')
         and period_start <= ${to}::date and period_end >= ${from}::date)`));
   const [effect] = rowsOf<Record<string, number>>(await db.execute(sql`
     select count(*)::int as raised, count(*) filter (where jsonb_array_length(visits) > 0)::int as verified,
       count(*) filter (where status = 'confirmed')::int as confirmed, count(*) filter (where status = 'dismissed')::int as dismissed
-    from monitoring_signals where county_code = ${COUNTY} and created_on between ${from}::date and ${to}::date`));
+    from monitoring_signals where county_code = ${county} and created_on between ${from}::date and ${to}::date`));
   // Credit at the figures' day: each loan's principal not repaid, and whether an instalment due
   // before the day is not fully repaid by it (cumulative due against cumulative repaid).
   const [credit] = rowsOf<{ loans: number; balance: number; overdue_balance: number; new_loans: number }>(await db.execute(sql`
@@ -76,11 +76,11 @@ export async function ceiling(db: Db, from: string, to: string) {
       select l.id, l.amount_fen - coalesce(pd.p, 0) as balance,
         (coalesce(d.p, 0) > coalesce(pd.p, 0) or coalesce(d.i, 0) > coalesce(pd.i, 0)) as late
       from credit_loans l left join paid pd on pd.loan_id = l.id left join due d on d.loan_id = l.id
-      where l.county_code = ${COUNTY} and l.disbursed_on <= ${to}::date and l.status <> 'written_off'
+      where l.county_code = ${county} and l.disbursed_on <= ${to}::date and l.status <> 'written_off'
     )
     select count(*) filter (where balance > 0 or late)::int as loans, coalesce(sum(balance), 0)::float8 as balance,
       coalesce(sum(balance) filter (where late), 0)::float8 as overdue_balance,
-      (select count(*)::int from credit_loans where county_code = ${COUNTY} and disbursed_on between ${from}::date and ${to}::date) as new_loans
+      (select count(*)::int from credit_loans where county_code = ${county} and disbursed_on between ${from}::date and ${to}::date) as new_loans
     from s`));
   return { cover: cover!, money: money!, service: service!, effect: effect!, credit: credit! };
 }

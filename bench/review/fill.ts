@@ -9,8 +9,12 @@ import { DECISION_REASONS } from '../../src/claims/reasons.ts';
 import { AGRI_CAUSES, DEFAULT_SCHEDULE, PROPERTY_CAUSES } from '../../src/cover/schedule.ts';
 
 export const COUNTY = '500101000000';
+const DEFAULT = COUNTY;
 export const TODAY = '2026-09-30';
 
+/** The village of household h: 20 towns × 15 villages of the county. */
+const villageIn = (county: string) => (h: string) =>
+  sql.raw(`'${county.slice(0, 6)}' || lpad((1 + ((${h}) + (${h}) / 10) % 300 / 15)::text, 3, '0') || lpad((1 + ((${h}) + (${h}) / 10) % 15)::text, 3, '0')`);
 const arr = (xs: readonly string[]) => sql.raw(`array[${xs.map((x) => `'${x}'`).join(',')}]`);
 /**
  * A deterministic id from a text: its md5 with the version nibble set to 4 and the variant nibble to
@@ -19,32 +23,39 @@ const arr = (xs: readonly string[]) => sql.raw(`array[${xs.map((x) => `'${x}'`).
  */
 const uuidOf = (text: string) => sql.raw(`overlay(overlay(md5(${text}) placing '4' from 13) placing '8' from 17)::uuid`);
 
-export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<string> {
+/**
+ * `county`: the county to fill (default 500101, 示范县); another county's rows get ids, hashes and
+ * numbers of their own, so that several counties fill one database (bench/review --counties).
+ */
+export async function fill(db: Db, N: number, C: number, L = 50_000, county = COUNTY): Promise<string> {
+  const COUNTY = county;
+  const c = county === DEFAULT ? '' : county.slice(0, 6);
+  const name = county === DEFAULT ? '示范县' : `第${county.slice(4, 6)}区县`;
   // Households h = 1..H of ~3 persons (person p is in household 1 + (p-1)/3); every 10th household is
   // stably lifted and so not eligible: eligible household k = 0..K-1 is h = 10·(k/9) + k%9 + 1.
   // Village of household h: v = (h + h/10) % 300, town 1 + v/15, village 1 + v%15 of that town (20
   // towns, 300 villages, every village with its stably lifted households).
   const H = Math.ceil(N / 3);
   const K = H - Math.floor(H / 10);
-  const villageOf = (h: string) => sql.raw(`'500101' || lpad((1 + ((${h}) + (${h}) / 10) % 300 / 15)::text, 3, '0') || lpad((1 + ((${h}) + (${h}) / 10) % 15)::text, 3, '0')`);
+  const villageOf = villageIn(county);
   const eligibleHousehold = (k: string) => sql.raw(`(10 * ((${k}) / 9) + (${k}) % 9 + 1)`);
 
   await db.execute(sql`
-    insert into regions (code, name, parent_code, level) values (${COUNTY}, '示范县', '500100000000', 'county')`);
+    insert into regions (code, name, parent_code, level) values (${COUNTY}, ${name}, ${`${COUNTY.slice(0, 4)}00000000`}, 'county')`);
   await db.execute(sql`
     insert into regions (code, name, parent_code, level)
-    select '500101' || lpad(t::text, 3, '0') || '000', '第' || t || '镇', ${COUNTY}, 'town' from generate_series(1, 20) t`);
+    select ${COUNTY.slice(0, 6)} || lpad(t::text, 3, '0') || '000', '第' || t || '镇', ${COUNTY}, 'town' from generate_series(1, 20) t`);
   await db.execute(sql`
     insert into regions (code, name, parent_code, level)
-    select '500101' || lpad(t::text, 3, '0') || lpad(v::text, 3, '0'), '第' || t || '镇第' || v || '村',
-      '500101' || lpad(t::text, 3, '0') || '000', 'village'
+    select ${COUNTY.slice(0, 6)} || lpad(t::text, 3, '0') || lpad(v::text, 3, '0'), '第' || t || '镇第' || v || '村',
+      ${COUNTY.slice(0, 6)} || lpad(t::text, 3, '0') || '000', 'village'
     from generate_series(1, 20) t, generate_series(1, 15) v`);
 
   // Households: 3% monitoring objects (a third of those with the risk eliminated).
   await db.execute(sql`
     insert into households (id, county_code, household_no, village_code, head_name, household_type, member_count,
       monitoring_category, risk_eliminated, eligible, eligibility_reasons, listed_on, fingerprint)
-    select ${uuidOf(`'h' || g`)}, ${COUNTY}, 'H' || g, ${villageOf('g')}, '户主' || g, '脱贫户', 3,
+    select ${uuidOf(`'${c}h' || g`)}, ${COUNTY}, 'H' || g, ${villageOf('g')}, '户主' || g, '脱贫户', 3,
       case when g % 33 = 0 then '突发严重困难户' end, case when g % 33 = 0 then g % 99 = 0 end,
       (g % 10) <> 0,
       case when (g % 10) <> 0 then '[{"code":"ELIGIBLE_LIFTED","message":"脱贫户"}]'::jsonb
@@ -57,8 +68,8 @@ export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<st
   await db.execute(sql`
     insert into persons (id, household_id, county_code, village_code, name, id_hash, id_enc, id_masked, birth_date, sex,
       relationship_code, relationship_label, is_head, eligible, eligibility_reasons, status, listed_on, delisted_on, fingerprint)
-    select ${uuidOf(`'p' || g`)}, ${uuidOf(`'h' || (1 + (g - 1) / 3)`)}, ${COUNTY}, ${villageOf('1 + (g - 1) / 3')},
-      '成员' || g, md5('p' || g), 'enc', '500101********0000',
+    select ${uuidOf(`'${c}p' || g`)}, ${uuidOf(`'${c}h' || (1 + (g - 1) / 3)`)}, ${COUNTY}, ${villageOf('1 + (g - 1) / 3')},
+      '成员' || g, md5(${c} || 'p' || g), 'enc', ${`${COUNTY.slice(0, 6)}********0000`},
       '1970-01-01'::date + (g % 15000), case when g % 2 = 0 then 'M' else 'F' end,
       case when g % 3 = 1 then '01' else '20' end, case when g % 3 = 1 then '户主' else '子' end, g % 3 = 1,
       ((1 + (g - 1) / 3) % 10) <> 0 and g % 7919 <> 1, '[]'::jsonb,
@@ -68,14 +79,14 @@ export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<st
     from generate_series(1, ${N}) g`);
 
   const orgId = rowsOf<{ id: string }>(await db.execute(sql`
-    insert into organisations (kind, name, region_code) values ('insurer', '中国人民财产保险股份有限公司示范县支公司', ${COUNTY}) returning id`))[0]!.id;
+    insert into organisations (kind, name, region_code) values ('insurer', ${`中国人民财产保险股份有限公司${name}支公司`}, ${COUNTY}) returning id`))[0]!.id;
   const countyOrgId = rowsOf<{ id: string }>(await db.execute(sql`
-    insert into organisations (kind, name, region_code) values ('county_office', '示范县乡村振兴局', ${COUNTY}) returning id`))[0]!.id;
+    insert into organisations (kind, name, region_code) values ('county_office', ${`${name}乡村振兴局`}, ${COUNTY}) returning id`))[0]!.id;
   const agreementId = rowsOf<{ id: string }>(await db.execute(sql`
     insert into cover_agreements (agreement_no, county_code, county_org_id, insurer_org_id, period_start, period_end,
       status, premium_rule, schedule, claim_terms, policy_no)
-    values ('BENCH-REVIEW-2026', ${COUNTY}, ${countyOrgId}, ${orgId}, '2026-01-01', '2026-12-31', 'active', 'pro_rata_days',
-      ${JSON.stringify(DEFAULT_SCHEDULE)}::jsonb, '{"decisionDays":10,"decisionWorkingDays":true}'::jsonb, 'PICC-2026-REVIEW') returning id`))[0]!.id;
+    values (${`BENCH-REVIEW-2026${c}`}, ${COUNTY}, ${countyOrgId}, ${orgId}, '2026-01-01', '2026-12-31', 'active', 'pro_rata_days',
+      ${JSON.stringify(DEFAULT_SCHEDULE)}::jsonb, '{"decisionDays":10,"decisionWorkingDays":true}'::jsonb, ${`PICC-2026-REVIEW${c}`}) returning id`))[0]!.id;
 
   // Cover: every person of an eligible household, from the later of the period start and the listing;
   // ended on the delisting day (except the every-5 000th, left running: a finding).
@@ -85,7 +96,7 @@ export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<st
       case when p.delisted_on is not null and g % 5000 <> 7 then p.delisted_on else '2026-12-31'::date end,
       case when p.delisted_on is not null and g % 5000 <> 7 then 'delisted' end, '[]'::jsonb,
       case when p.delisted_on is not null and g % 5000 <> 7 then p.delisted_on::timestamptz end
-    from generate_series(1, ${N}) g join persons p on p.id = ${uuidOf(`'p' || g`)}
+    from generate_series(1, ${N}) g join persons p on p.id = ${uuidOf(`'${c}p' || g`)}
     where ((1 + (g - 1) / 3) % 10) <> 0`);
 
   // Claims of the year so far: 35% agriculture, 40% accident medical, 10% accident injury, 15%
@@ -134,8 +145,8 @@ export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<st
              else 'closed' end as st
       from w
     )
-    select 'LP2026' || lpad(g::text, 7, '0'), ${agreementId}, ${COUNTY}, ${villageOf('hn')}, ${uuidOf(`'h' || hn`)},
-      case when line in ('accidentMedical', 'accidentInjury') then ${uuidOf(`'p' || pn`)} end,
+    select 'LP2026' || ${c} || lpad(g::text, 7, '0'), ${agreementId}, ${COUNTY}, ${villageOf('hn')}, ${uuidOf(`'${c}h' || hn`)},
+      case when line in ('accidentMedical', 'accidentInjury') then ${uuidOf(`'${c}p' || pn`)} end,
       line,
       case line when 'agriculture' then (${arr(AGRI_CAUSES)})[(1 + j % ${AGRI_CAUSES.length})::int]
         when 'householdProperty' then (${arr(PROPERTY_CAUSES)})[(1 + j % ${PROPERTY_CAUSES.length})::int] else 'accident' end,
@@ -159,33 +170,33 @@ export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<st
     insert into claim_payments (claim_id, kind, amount_fen, payee_name, payee_relation, bank_name, account_hash, account_enc,
       account_masked, reference, paid_on)
     select id, 'advance', approved_fen / 2, '户主', 'household_head', '农商银行', md5(claim_no), 'enc', '6228****0000', 'A-' || claim_no, first_advance_paid_on
-    from claims where first_advance_paid_on is not null
+    from claims where first_advance_paid_on is not null and county_code = ${COUNTY}
     union all
     select id, 'final', approved_fen - case when first_advance_paid_on is not null then approved_fen / 2 else 0 end, '户主', 'household_head', '农商银行',
       md5(claim_no), 'enc', '6228****0000', 'F-' || claim_no, final_paid_on
-    from claims where final_paid_on is not null`);
+    from claims where final_paid_on is not null and county_code = ${COUNTY}`);
   // What the daily job marked overdue (statutory terms): decisions more than 30 days after the
   // documents, payments more than 10 days after the agreement; open ones for claims still waiting.
   await db.execute(sql`
     insert into claim_overdue (claim_id, kind, due_on, marked_on, resolved_on, open)
     select id, 'decision', documents_complete_on + 30, documents_complete_on + 31, decided_on, decided_on is null from claims
-    where documents_complete_on is not null and coalesce(decided_on, ${TODAY}::date) > documents_complete_on + 30
+    where county_code = ${COUNTY} and documents_complete_on is not null and coalesce(decided_on, ${TODAY}::date) > documents_complete_on + 30
       and withdrawn_on is null
     union all
     select id, 'payment', agreed_on + 10, agreed_on + 11, final_paid_on, final_paid_on is null from claims
-    where agreed_on is not null and coalesce(final_paid_on, ${TODAY}::date) > agreed_on + 10`);
+    where county_code = ${COUNTY} and agreed_on is not null and coalesce(final_paid_on, ${TODAY}::date) > agreed_on + 10`);
   // Monitoring signals: a few thousand, over the year, in every state.
   await db.execute(sql`
     insert into monitoring_signals (household_id, county_code, village_code, risk_type, risk_types, severity, status,
       case_relation, window_start, window_end, evidence, created_on, visits, closed_on)
-    select ${uuidOf(`'h' || hn`)}, ${COUNTY}, ${villageOf('hn')}, '05', array['05', '01'], case when g % 3 = 0 then 'high' else 'medium' end,
+    select ${uuidOf(`'${c}h' || hn`)}, ${COUNTY}, ${villageOf('hn')}, '05', array['05', '01'], case when g % 3 = 0 then 'high' else 'medium' end,
       (array['new', 'assigned', 'verifying', 'confirmed', 'dismissed'])[1 + g % 5], 'none',
       '2026-01-05'::date + (g % 250), '2026-01-05'::date + (g % 250) + 90, '{"rule":"medical_single"}'::jsonb,
       '2026-01-05'::date + (g % 250),
       case when g % 5 >= 2 then jsonb_build_array(jsonb_build_object('visitedOn', ('2026-01-05'::date + (g % 250) + 5)::text, 'visitors', jsonb_build_array('驻村工作队'), 'findings', '走访')) else '[]'::jsonb end,
       case when g % 5 >= 3 then '2026-01-05'::date + (g % 250) + 20 end
     from (select g, ${eligibleHousehold(`(g::bigint * 7919) % ${K}`)} as hn from generate_series(1, ${Math.max(1, Math.round(C * 0.02))}) g) x`);
-  await fillLoans(db, K, L);
+  await fillLoans(db, K, L, county, c, name);
   await db.execute(sql`analyze`);
   return agreementId;
 }
@@ -195,15 +206,15 @@ export async function fill(db: Db, N: number, C: number, L = 50_000): Promise<st
  * 36 equal-principal monthly instalments at 3.5%), repaid on their due dates up to TODAY except
  * every 16th loan, which stops after its 12th instalment.
  */
-async function fillLoans(db: Db, K: number, L: number) {
+async function fillLoans(db: Db, K: number, L: number, COUNTY: string, c: string, name: string) {
   if (L <= 0) return;
   const [bank] = rowsOf<{ id: string }>(await db.execute(sql`
-    insert into organisations (kind, name, region_code) values ('bank', '示范县农村商业银行', ${COUNTY}) returning id`));
-  const villageOf = (h: string) => sql.raw(`'500101' || lpad((1 + ((${h}) + (${h}) / 10) % 300 / 15)::text, 3, '0') || lpad((1 + ((${h}) + (${h}) / 10) % 15)::text, 3, '0')`);
+    insert into organisations (kind, name, region_code) values ('bank', ${`${name}农村商业银行`}, ${COUNTY}) returning id`));
+  const villageOf = villageIn(COUNTY);
   await db.execute(sql`
     insert into credit_loans (id, lender_org_id, loan_no, county_code, village_code, household_id, person_id, amount_fen, term_months, rate_bp,
       purpose, guarantee, method, interest_period_months, disbursed_on, maturity_on, original_maturity_on)
-    select ${uuidOf(`'loan' || g`)}, ${bank!.id}, 'JJ' || g, ${COUNTY}, ${villageOf('hn')}, ${uuidOf(`'h' || hn`)}, ${uuidOf(`'p' || (3 * (hn - 1) + 1)`)},
+    select ${uuidOf(`'${c}loan' || g`)}, ${bank!.id}, 'JJ' || ${c} || g, ${COUNTY}, ${villageOf('hn')}, ${uuidOf(`'${c}h' || hn`)}, ${uuidOf(`'${c}p' || (3 * (hn - 1) + 1)`)},
       (10 + g % 41) * 100000, 36, 350, 'livestock', 'none', 'equal_instalment', 1, d, d + interval '36 months', d + interval '36 months'
     from (select g, (10 * (((g::bigint * 104729) % ${K}) / 9) + ((g::bigint * 104729) % ${K}) % 9 + 1) as hn,
       ('2024-01-10'::date + (g % 32) * interval '1 month')::date as d from generate_series(1, ${L}) g) x`);
@@ -212,10 +223,10 @@ async function fillLoans(db: Db, K: number, L: number) {
     select l.id, k, (l.disbursed_on + k * interval '1 month')::date,
       case when k < 36 then l.amount_fen / 36 else l.amount_fen - 35 * (l.amount_fen / 36) end,
       round((l.amount_fen - (k - 1) * (l.amount_fen / 36)) * 350 / 120000.0)
-    from credit_loans l cross join generate_series(1, 36) k`);
+    from credit_loans l cross join generate_series(1, 36) k where l.county_code = ${COUNTY}`);
   await db.execute(sql`
     insert into credit_repayments (loan_id, paid_on, principal_fen, interest_fen, ref)
     select s.loan_id, s.due_on, s.principal_fen, s.interest_fen, 'R' || s.seq
     from credit_schedule s join credit_loans l on l.id = s.loan_id
-    where s.due_on <= ${TODAY}::date and (substr(l.loan_no, 3)::int % 16 <> 0 or s.seq <= 12)`);
+    where l.county_code = ${COUNTY} and s.due_on <= ${TODAY}::date and (substr(l.loan_no, ${3 + c.length})::int % 16 <> 0 or s.seq <= 12)`);
 }

@@ -1,6 +1,7 @@
 // bench/review: the annual joint-meeting review of a county of 1 000 000 persons and 200 000 claims,
 // against the same headline figures computed by hand-written SQL in the same run (the ceiling).
 //   npx tsx bench/review/run.ts [--persons 1000000] [--claims 200000] [--db postgres|pglite] [--keep] [--url postgres://…]
+//   npx tsx bench/review/run.ts --counties 10 [--persons 1000000 --claims 200000 --loans 50000]: a city (bench/review/city.ts)
 // (--keep leaves the PostgreSQL database in place and prints its URL; --url runs on such a database
 // again without filling it: for working on the review. Drop it afterwards.)
 // The registry, the cover, the claims (with their payments and overdue marks) and the monitoring
@@ -11,72 +12,44 @@
 // after another, to show where its time goes; then a claim is added and the review must find its
 // recorded findings stale. The clock is 2026-09-30, so the 2026 figures stand at that day. Peak RSS
 // is this process's. The county also has 50 000 poverty-relief loans (the review's credit section).
-import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { connectPostgres } from '../../db/connect-postgres.ts';
-import { runMigrations } from '../../db/migrate.ts';
-import { scratchDatabase } from '../../db/scratch.ts';
-import { type Database, rowsOf } from '../../db/types.ts';
-import type { Actor } from '../../src/access/roles.ts';
-import { loadConfig } from '../../src/config.ts';
+import { rowsOf } from '../../db/types.ts';
 import { agreementById, bill } from '../../src/cover/service.ts';
-import type { AppDeps } from '../../src/http/context.ts';
-import { creditFigures } from '../../src/credit/figures.ts';
-import * as creditStore from '../../src/credit/report-store.ts';
-import * as checks from '../../src/review/checks.ts';
+import { creditFigures } from '../../src/credit/reports/figures.ts';
+import * as creditStore from '../../src/credit/reports/store.ts';
+import * as checks from '../../src/review/checks-store.ts';
 import { findingsOf } from '../../src/review/findings.ts';
 import { review } from '../../src/review/service.ts';
 import * as store from '../../src/review/store.ts';
 import { inTime } from '../../src/review/timely.ts';
 import type { Review } from '../../src/review/types.ts';
-import { createLogger } from '../../src/shared/log.ts';
 import { formatYuan } from '../../src/shared/money.ts';
-import { createPii, decodeMasterKey } from '../../src/shared/pii.ts';
 import { inTimeClaimByClaim } from './by-claim.ts';
+import { benchAdmin, benchDeps, openBenchDatabase } from './setup.ts';
 import { ceiling } from './ceiling.ts';
-import { COUNTY, fill, TODAY } from './fill.ts';
+import { COUNTY, fill } from './fill.ts';
 
 const { values } = parseArgs({ options: {
   persons: { type: 'string' }, claims: { type: 'string' }, db: { type: 'string' }, keep: { type: 'boolean' }, url: { type: 'string' },
+  counties: { type: 'string' }, loans: { type: 'string' },
 } });
+// A city of several counties: bench/review/city.ts.
+if (Number(values.counties ?? 1) > 1) {
+  const { runCity } = await import('./city.ts');
+  await runCity({ counties: Number(values.counties), persons: Number(values.persons ?? 1_000_000), claims: Number(values.claims ?? 200_000),
+    loans: Number(values.loans ?? 50_000), url: values.url, keep: !!values.keep });
+  process.exit(0);
+}
 const N = Number(values.persons ?? 1_000_000);
 const C = Number(values.claims ?? 200_000);
 const kind = values.db ?? 'postgres';
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const reuse = !!values.url;
-
-/** A scratch database (dropped at the end), or a kept one (--keep), or the one at --url. */
-async function open(): Promise<Database> {
-  if (kind !== 'postgres') return scratchDatabase(undefined);
-  if (!values.url && !values.keep) return scratchDatabase(adminUrl, { prefix: 'znb_bench_review' });
-  let url = values.url;
-  if (!url) {
-    const name = `znb_bench_review_kept_${Date.now().toString(36)}`;
-    const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await a.unsafe(`create database ${name}`);
-    await a.end();
-    const u = new URL(adminUrl);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    console.log(`kept database: ${url}`);
-  }
-  const d = connectPostgres(url, { max: 5 });
-  if (!values.url) await runMigrations(d, url);
-  return d;
-}
-const database = await open();
+const database = await openBenchDatabase({ kind, prefix: 'znb_bench_review', url: values.url, keep: values.keep });
 const db = database.db;
-const deps: AppDeps = {
-  db, dbKind: database.kind, pii: createPii(decodeMasterKey('00'.repeat(32))), config: loadConfig({ LOG_LEVEL: 'silent' }),
-  log: createLogger('silent'), now: () => new Date(`${TODAY}T10:00:00+08:00`), background: () => {},
-};
-const admin: Actor = {
-  userId: randomUUID(), username: 'bench-admin', orgId: randomUUID(), orgKind: 'admin', role: 'admin',
-  regionCode: '000000000000', scopePrefix: '', tokenId: randomUUID(),
-};
+const deps = benchDeps(database);
+const admin = benchAdmin();
 
 let peak = 0;
 const sample = () => { peak = Math.max(peak, process.memoryUsage.rss()); };

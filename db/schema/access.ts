@@ -6,7 +6,7 @@ import {
 
 export const organisations = pgTable('organisations', {
   id: uuid('id').primaryKey().defaultRandom(),
-  kind: text('kind', { enum: ['admin', 'county_office', 'insurer', 'joint_meeting', 'bank'] }).notNull(),
+  kind: text('kind', { enum: ['admin', 'county_office', 'insurer', 'joint_meeting', 'bank', 'department', 'pboc', 'finance_office'] }).notNull(),
   name: text('name').notNull(),
   /** 12-digit statistical division code of the area the organisation serves; '000000000000' = nationwide. */
   regionCode: text('region_code').notNull(),
@@ -24,11 +24,15 @@ export const users = pgTable('users', {
   /** Login name, unique. */
   username: text('username').notNull(),
   displayName: text('display_name').notNull(),
-  role: text('role', { enum: ['admin', 'county_office', 'insurer', 'joint_meeting', 'bank'] }).notNull(),
+  role: text('role', { enum: ['admin', 'county_office', 'insurer', 'joint_meeting', 'bank', 'department', 'pboc', 'finance_office'] }).notNull(),
   /** Region scope as a 12-digit code; the effective prefix strips trailing zero levels. */
   regionCode: text('region_code').notNull(),
   disabled: boolean('disabled').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** scrypt$N$r$p$salt$hash (src/access/password.ts); null = no password, API tokens only. */
+  passwordHash: text('password_hash'),
+  /** Set when someone else chose the password (a reset): the user must change it at sign-in. */
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
 }, (t) => [
   uniqueIndex('users_username_uq').on(t.username),
   check('users_region_code_ck', sql`${t.regionCode} ~ '^[0-9]{12}$'`),
@@ -46,9 +50,15 @@ export const apiTokens = pgTable('api_tokens', {
   expiresAt: timestamp('expires_at', { withTimezone: true }),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  /**
+   * The token whose request minted this one (issue, rotation, a new user's first token); null when
+   * minted without a token (bootstrap, the command line). Revoking a token revokes its descendants.
+   */
+  parentTokenId: uuid('parent_token_id'),
 }, (t) => [
   uniqueIndex('api_tokens_hash_uq').on(t.tokenHash),
   index('api_tokens_user_idx').on(t.userId),
+  index('api_tokens_parent_idx').on(t.parentTokenId),
 ]);
 
 export const auditLog = pgTable('audit_log', {

@@ -39,6 +39,8 @@ export const cardBatches = pgTable('card_batches', {
   sizeBytes: bigint('size_bytes', { mode: 'number' }),
   fileName: text('file_name').notNull(),
   error: jsonb('error'),
+  /** Households whose card could not be drawn, left out of a done batch: [{householdId, householdNo, village, code, message}]. */
+  skipped: jsonb('skipped'),
   createdBy: uuid('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   startedAt: timestamp('started_at', { withTimezone: true }),

@@ -31,8 +31,13 @@ export const claims = pgTable('claims', {
   reporterName: text('reporter_name'),
   reporterPhoneEnc: text('reporter_phone_enc'),
   reportedVia: text('reported_via', { enum: ['staff', 'household'] }).notNull(),
+  /** How the claim reached the insurer (src/claims/reasons.ts REPORT_CHANNELS): phone, 村联络员, paper form, /card… */
+  reportChannel: text('report_channel', { enum: ['system', 'phone', 'village_liaison', 'paper_form', 'card'] }).notNull().default('system'),
   reportedBy: uuid('reported_by'),
+  /** The real report day (a paper or phone claim entered later keeps the day it was made). */
   reportedOn: date('reported_on', { mode: 'string' }).notNull(),
+  /** Why a claim was entered after its report day (required then; null when entered the same day). */
+  lateEntryReason: text('late_entry_reason'),
   status: text('status').notNull().default('reported'),
   /** The complete list asked for once (art. 22), and when. */
   documentsRequested: jsonb('documents_requested'),
@@ -54,8 +59,15 @@ export const claims = pgTable('claims', {
   closedOn: date('closed_on', { mode: 'string' }),
   withdrawnOn: date('withdrawn_on', { mode: 'string' }),
   reopenCount: integer('reopen_count').notNull().default(0),
-  /** Deadline kinds overdue as last marked by the daily job (for lists and the summary). */
+  /** Deadline kinds overdue as last marked (by the daily job, and by every step of the claim). */
   overdueKinds: text('overdue_kinds').array().notNull().default(sql`'{}'::text[]`),
+  /**
+   * The deadlines not yet met ([{kind, dueOn}], src/claims/deadlines.ts), written with every step,
+   * and the earliest of their due days: the queue sorts by it and a claim is overdue while it is
+   * before today — live, without waiting for the daily job.
+   */
+  openDeadlines: jsonb('open_deadlines').notNull().default(sql`'[]'::jsonb`),
+  nextDueOn: date('next_due_on', { mode: 'string' }),
   version: integer('version').notNull().default(1),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -66,6 +78,7 @@ export const claims = pgTable('claims', {
   index('claims_person_idx').on(t.personId, t.line),
   index('claims_village_idx').on(t.villageCode),
   index('claims_open_idx').on(t.status).where(sql`${t.status} not in ('closed', 'withdrawn')`),
+  index('claims_next_due_idx').on(t.nextDueOn).where(sql`${t.nextDueOn} is not null`),
   check('claims_paid_ck', sql`${t.paidFen} >= 0 and (${t.approvedFen} is null or ${t.paidFen} <= ${t.approvedFen} or ${t.decision} is null)`),
 ]);
 

@@ -126,6 +126,19 @@ export const creditBalances = pgTable('credit_balances', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.loanId, t.month] })]);
 
+/**
+ * A bank's balance of all its agricultural loans (涉农贷款余额) at a month's end, as its balances file
+ * gave it (optional column): the half-year assessment's growth item is measured on it when the bank
+ * gave it for the half's last month and the same month one and two years before.
+ */
+export const creditAgriculturalBalances = pgTable('credit_agricultural_balances', {
+  lenderOrgId: uuid('lender_org_id').notNull().references(() => organisations.id),
+  month: text('month').notNull(),
+  balanceFen: bigint('balance_fen', { mode: 'number' }).notNull(),
+  fileId: uuid('file_id'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.lenderOrgId, t.month] })]);
+
 /** Everything that happened to a loan: registration, exception, extension, renewal, arrears, compensation. */
 export const creditLoanEvents = pgTable('credit_loan_events', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

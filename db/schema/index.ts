@@ -9,3 +9,4 @@ export * from './cards.ts';
 export * from './monitoring.ts';
 export * from './review.ts';
 export * from './credit.ts';
+export * from './sessions.ts';

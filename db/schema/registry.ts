@@ -35,6 +35,11 @@ export const registryImports = pgTable('registry_imports', {
   startedAt: timestamp('started_at', { withTimezone: true }),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
   heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+  /**
+   * The spooled upload's file name in UPLOAD_TMP_DIR (upload-<uuid>.part) while the import holds it:
+   * a start-up after a killed process fails the import and deletes this file (it holds IDs in clear).
+   */
+  uploadFile: text('upload_file'),
   rowsRead: integer('rows_read').notNull().default(0),
   rowsPerSecond: integer('rows_per_second'),
   summary: jsonb('summary'),
@@ -106,6 +111,9 @@ export const registryStaging = pgTable('registry_staging', {
   phoneEnc: text('phone_enc'),
   extra: jsonb('extra'),
   fingerprint: text('fingerprint'),
+  /** The list's own stable mark: 'list_type' (户类型) or 'list_column' (稳定脱贫). */
+  stableSource: text('stable_source'),
+  riskEliminatedMonth: text('risk_eliminated_month'),
 }, (t) => [
   primaryKey({ columns: [t.importId, t.row] }),
   index('registry_staging_household_idx').on(t.importId, t.householdNo),
@@ -127,6 +135,8 @@ export const registryStagingHouseholds = pgTable('registry_staging_households', 
   csMemberEligible: boolean('cs_member_eligible').notNull(),
   csMemberReasons: jsonb('cs_member_reasons').notNull(),
   fingerprint: text('fingerprint').notNull(),
+  /** Where the household's stable mark came from (list_type, list_column, county_mark), or null. */
+  stableSource: text('stable_source'),
 }, (t) => [primaryKey({ columns: [t.importId, t.householdNo] })]);
 
 const listing = {
@@ -153,14 +163,23 @@ export const households = pgTable('households', {
   identifiedMonth: text('identified_month'),
   incomePerCapitaFen: bigint('income_per_capita_fen', { mode: 'number' }),
   stablyLifted: boolean('stably_lifted').notNull().default(false),
+  /** Where the stable mark came from: 'list_type', 'list_column' or 'county_mark' (null: not marked). */
+  stablyLiftedSource: text('stably_lifted_source'),
+  /** 风险消除时间 'YYYY-MM', when the list gives it. */
+  riskEliminatedMonth: text('risk_eliminated_month'),
   memberCount: integer('member_count').notNull(),
   eligible: boolean('eligible').notNull(),
   eligibilityReasons: jsonb('eligibility_reasons').notNull(),
   ...listing,
 }, (t) => [
   uniqueIndex('households_county_no_uq').on(t.countyCode, t.householdNo),
-  index('households_village_idx').on(t.villageCode),
+  // The household lists' keyset order (village, household number, id); also serves look-ups by village.
+  index('households_village_no_id_idx').on(t.villageCode, t.householdNo, t.id),
   index('households_head_name_idx').on(t.headName),
+  // Household search by number (the county's unique index leads with the county, which a search by scope does not give)
+  // and by monitoring category (3% of households), without walking the county.
+  index('households_no_idx').on(t.householdNo),
+  index('households_monitoring_idx').on(t.monitoringCategory, t.villageCode).where(sql`monitoring_category is not null`),
 ]);
 
 export const persons = pgTable('persons', {
@@ -192,7 +211,9 @@ export const persons = pgTable('persons', {
   index('persons_household_idx').on(t.householdId),
   index('persons_county_status_idx').on(t.countyCode, t.status),
   index('persons_village_idx').on(t.villageCode),
-  index('persons_name_idx').on(t.name),
+  // text_pattern_ops: name searches are LIKE 'prefix%', which a default-class index serves only in the "C" collation;
+  // with the household and village, households are found (and counted) by name from the index alone.
+  index('persons_name_household_idx').on(t.name.op('text_pattern_ops'), t.householdId, t.villageCode),
 ]);
 
 export const registryChanges = pgTable('registry_changes', {
@@ -209,3 +230,18 @@ export const registryChanges = pgTable('registry_changes', {
   index('registry_changes_entity_idx').on(t.entityId),
   index('registry_changes_import_idx').on(t.importId),
 ]);
+
+/**
+ * The county's own 稳定脱贫 marks, for lists that carry none (a standard national export has no such
+ * column): a household number marked by an uploaded list or on the household. Applied at every
+ * import and at once to the household in the registry; unmarking deletes the row (audited).
+ */
+export const registryStableMarks = pgTable('registry_stable_marks', {
+  countyCode: text('county_code').notNull(),
+  householdNo: text('household_no').notNull(),
+  via: text('via', { enum: ['upload', 'household'] }).notNull(),
+  /** The uploaded file's name, or the note given on the household. */
+  note: text('note'),
+  markedBy: uuid('marked_by'),
+  markedAt: timestamp('marked_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.countyCode, t.householdNo] })]);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ctxOf } from '../http/context.ts';
 import { route } from '../http/route.ts';
 import { PageQuery } from '../shared/pagination.ts';
-import { ORG_KINDS, ROLES } from './roles.ts';
+import { ORG_KINDS, ROLES } from '../shared/roles.ts';
 import * as svc from './service.ts';
 
 const RegionCode = z.string().regex(/^[0-9]{12}$/, '地区代码应为12位数字');

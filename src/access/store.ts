@@ -1,8 +1,8 @@
 // Queries of the access module. Every function takes a Db (or a transaction) first.
 import { and, count, desc, eq, gte, like, lte, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/types.ts';
-import { apiTokens, auditLog, organisations, users } from '../../db/schema/index.ts';
-import type { OrgKind, Role } from './roles.ts';
+import { type Db, insertSql, pgArray, rowsOf } from '../../db/types.ts';
+import { apiTokens, auditLog, organisations, users } from '../../db/schema/access.ts';
+import type { OrgKind, Role } from '../shared/roles.ts';
 import { likePrefix } from '../shared/text.ts';
 import { perDb } from '../shared/per-db.ts';
 
@@ -33,9 +33,14 @@ export async function listOrgs(db: Db, where: { id?: string }, limit: number, of
   return { items, total: total!.n };
 }
 
+/** Every organisation of one kind, by name. */
+export function orgsOfKind(db: Db, kind: OrgKind) {
+  return db.select().from(organisations).where(eq(organisations.kind, kind)).orderBy(organisations.name);
+}
+
 export async function insertUser(
   db: Db,
-  v: { orgId: string; username: string; displayName: string; role: Role; regionCode: string },
+  v: { orgId: string; username: string; displayName: string; role: Role; regionCode: string; passwordHash?: string; mustChangePassword?: boolean },
 ) {
   const [row] = await db.insert(users).values(v).returning();
   return row!;
@@ -63,6 +68,23 @@ export async function listUsers(db: Db, where: { orgId?: string }, limit: number
   return { items, total: total!.n };
 }
 
+/** Users with their organisation's name and kind, by username (the users page). */
+export async function listUsersWithOrg(db: Db, where: { orgId?: string }, limit: number, offset: number) {
+  const cond = where.orgId ? eq(users.orgId, where.orgId) : undefined;
+  const items = await db.select({ user: users, orgName: organisations.name, orgKind: organisations.kind }).from(users)
+    .innerJoin(organisations, eq(organisations.id, users.orgId))
+    .where(cond).orderBy(users.username).limit(limit).offset(offset);
+  const [total] = await db.select({ n: count() }).from(users).where(cond);
+  return { items, total: total!.n };
+}
+
+/** Revoke every live token of a user; the ids revoked. */
+export async function revokeUserTokens(db: Db, userId: string, at: Date): Promise<string[]> {
+  const rows = await db.update(apiTokens).set({ revokedAt: at })
+    .where(and(eq(apiTokens.userId, userId), sql`${apiTokens.revokedAt} is null`)).returning({ id: apiTokens.id });
+  return rows.map((r) => r.id);
+}
+
 export async function setUserDisabled(db: Db, id: string, disabled: boolean) {
   const [row] = await db.update(users).set({ disabled }).where(eq(users.id, id)).returning();
   return row;
@@ -70,7 +92,7 @@ export async function setUserDisabled(db: Db, id: string, disabled: boolean) {
 
 export async function insertToken(
   db: Db,
-  v: { userId: string; tokenHash: string; prefix: string; label: string | null; expiresAt: Date | null },
+  v: { userId: string; tokenHash: string; prefix: string; label: string | null; expiresAt: Date | null; parentTokenId: string | null },
 ) {
   const [row] = await db.insert(apiTokens).values(v).returning();
   return row!;
@@ -92,6 +114,25 @@ export async function revokeToken(db: Db, id: string, at: Date) {
     .where(and(eq(apiTokens.id, id), sql`${apiTokens.revokedAt} is null`))
     .returning();
   return row;
+}
+
+/**
+ * Revoke the not yet revoked tokens minted through `id` (its children, their children …), not `id`
+ * itself, and not `keep` (the revoking request's own token) nor what was minted through it. Returns
+ * their ids.
+ */
+export async function revokeDescendants(db: Db, id: string, at: Date, keep: string | null): Promise<string[]> {
+  const kept = keep ?? '00000000-0000-0000-0000-000000000000';
+  const rows = rowsOf<{ id: string }>(await db.execute(sql`
+    with recursive tree(id) as (
+      select t.id from api_tokens t where t.parent_token_id = ${id} and t.id <> ${kept}
+      union
+      select t.id from api_tokens t join tree on t.parent_token_id = tree.id where t.id <> ${kept}
+    )
+    update api_tokens set revoked_at = ${at.toISOString()}::timestamptz
+    where id in (select id from tree) and revoked_at is null
+    returning id`));
+  return rows.map((r) => r.id);
 }
 
 /** Bring a token's expiry forward (rotation); never extends it, never touches a revoked one. */
@@ -153,4 +194,20 @@ export async function listAudit(db: Db, f: AuditFilter, limit: number, offset: n
   const items = await db.select().from(auditLog).where(cond).orderBy(desc(auditLog.id)).limit(limit).offset(offset);
   const [total] = await db.select({ n: count() }).from(auditLog).where(cond);
   return { items, total: total!.n };
+}
+
+/**
+ * The INSERT of an audit row as part of another module's statement (a data-modifying WITH): its row
+ * and the audit row are written at once, all or nothing. Values may be SQL (the other row's id).
+ */
+export function auditInsert(v: { [K in keyof NewAudit]?: NewAudit[K] | SQL }): SQL {
+  return insertSql(auditLog, v);
+}
+
+/** Users' display names with their organisation's name, by user id (a timeline names who took each step). */
+export async function actorNames(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return rowsOf<{ id: string; display_name: string | null; org_name: string | null }>(await db.execute(sql`
+    select u.id, u.display_name, o.name as org_name from users u left join organisations o on o.id = u.org_id
+    where u.id = any(${pgArray(ids)}::uuid[])`));
 }

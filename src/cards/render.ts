@@ -6,10 +6,11 @@
 // vector paths. Fonts are embedded as subsets, once per file, only when used.
 import {
   drawObject, PDFDocument, type PDFEmbeddedPage, type PDFFont, type PDFPage, popGraphicsState, pushGraphicsState, rgb,
+  setLineWidth, setStrokingRgbColor, setTextRenderingMode, TextRenderingMode,
 } from 'pdf-lib';
 import QRCode from 'qrcode';
 import subsetFont from 'subset-font';
-import { type FontSet, runsOf, widthOf } from './fonts.ts';
+import { type FontSet, runsOf, widthOf } from '../shared/fonts.ts';
 import { fill } from './layout.ts';
 import { type CardData, cardValues } from './rules.ts';
 import { type CardTemplate, layoutBlock } from './template.ts';
@@ -94,7 +95,16 @@ async function drawBlocks(fonts: FontSet, t: CardTemplate, c: Canvas, values: Va
         const w = b.align === 'left' ? 0 : widthOf(fonts, line, b.size);
         let x = ox + b.x + (b.align === 'center' ? (b.w - w) / 2 : b.align === 'right' ? b.w - w : 0);
         for (const run of runsOf(fonts, line, '明白卡')) {
+          // A thin fallback face (rare characters) is drawn with an outline in the text's colour, so
+          // that 䶮 or 𠮷 in a name is as heavy as the characters beside it (fonts.json `embolden`).
+          const embolden = fonts.embolden(run.file);
+          if (embolden > 0) {
+            const [r, g, bl] = layout.color[b.color];
+            page.pushOperators(pushGraphicsState(), setTextRenderingMode(TextRenderingMode.FillAndOutline),
+              setLineWidth(embolden * b.size), setStrokingRgbColor(r, g, bl));
+          }
           page.drawText(run.text, { x, y: baseline, size: b.size, font: used.get(run.file)!, color: color(b.color) });
+          if (embolden > 0) page.pushOperators(popGraphicsState());
           x += widthOf(fonts, run.text, b.size);
         }
       });

@@ -6,12 +6,23 @@ import { type AppEnv, ctxOf } from '../http/context.ts';
 import { clientAddress, consumeRate } from '../http/rate-limit.ts';
 import { formFields } from '../http/forms.ts';
 import { route } from '../http/route.ts';
-import { LimitedPage, LookupPage, NOT_FOUND_NOTICE, ReportedPage, ReportRefusedPage, ResultPage, VerifyFormPage, VerifyPage } from '../web/card.tsx';
+import { LimitedPage, LookupPage, NOT_FOUND_NOTICE, ReportedPage, ReportRefusedPage, ResultPage, VerifyFormPage, VerifyPage } from './pages.tsx';
 import { reportClaim } from '../claims/service.ts';
 import { LINE_NAMES, LINES, type Line } from '../cover/schedule.ts';
 import { isAppError } from '../shared/errors.ts';
 import * as svc from './service.ts';
+import type { CardsDeps, CardsRuntime } from './service.ts';
 import { attachment } from '../http/download.ts';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The card renderer, given to createApp by the runtime (src/app.ts `modules`); absent → 501. */
+    cards: CardsRuntime | undefined;
+  }
+}
+
+/** The request's deps with the card runtime the app was built with. */
+const cardsDeps = (c: Context<AppEnv>): CardsDeps => ({ ...c.var.deps, cards: c.var.cards });
 
 const TAG = '明白卡';
 const PAGES = '农户自助查询';
@@ -60,20 +71,20 @@ export const cardRoutes = [
     params: z.object({ id: z.uuid('编号格式不正确') }), query: z.object({ agreementId: z.uuid().optional() }),
     responses: { 200: 'PDF', 404: '不在辖区或未参保', 422: '姓名中有字库缺少的字或内容超出版式' },
     handler: async (c, { params, query }) => {
-      const r = await svc.householdCard(c.var.deps, ctxOf(c), params.id, query.agreementId);
+      const r = await svc.householdCard(cardsDeps(c), ctxOf(c), params.id, query.agreementId);
       return pdf(r.bytes, r.fileName);
     },
   }),
   route({
     method: 'post', path: '/api/v1/cards/batches', tag: TAG, summary: '批量打印一个乡镇或村的明白卡（每张 A4 两张卡），返回 202 及任务编号',
     allow: STAFF, body: z.object({ agreementId: z.uuid(), regionCode: RegionCode }), idempotent: true,
-    responses: { 202: '已受理，按 GET /api/v1/cards/batches/{id} 查看进度' },
-    handler: async (c, { body }) => c.json(await svc.startBatch(c.var.deps, ctxOf(c), body), 202),
+    responses: { 202: '已受理，按 GET /api/v1/cards/batches/{id} 查看进度；warnings 列出卡上将缺少的内容（报案电话、未设联络员的村、公网地址）' },
+    handler: async (c, { body }) => c.json(await svc.startBatch(cardsDeps(c), ctxOf(c), body), 202),
   }),
   route({
     method: 'get', path: '/api/v1/cards/batches/:id', tag: TAG, summary: '打印任务进度', allow: STAFF,
     params: z.object({ id: z.uuid('编号格式不正确') }),
-    handler: async (c, { params }) => c.json(svc.publicBatch(await svc.readableBatch(c.var.deps, c.var.actor!, params.id))),
+    handler: async (c, { params }) => c.json(await svc.batchAnswer(c.var.deps, await svc.readableBatch(c.var.deps, c.var.actor!, params.id))),
   }),
   route({
     method: 'get', path: '/api/v1/cards/batches/:id/file', tag: TAG, summary: '下载打印文件（PDF）', allow: STAFF,
@@ -97,7 +108,7 @@ export const cardRoutes = [
     method: 'post', path: '/card', tag: PAGES, summary: '农户自助查询（表单：name、idNumber；按客户端和证件号限流）', allow: 'public',
     maxBodyBytes: 4096, rawBody: { contentType: 'application/x-www-form-urlencoded', description: 'name：户主姓名；idNumber：户主身份证号码' },
     handler: async (c) => {
-      const { deps } = c.var;
+      const deps = cardsDeps(c);
       const form = await formFields(c);
       const name = typeof form.name === 'string' ? form.name.slice(0, 30) : '';
       const idNumber = typeof form.idNumber === 'string' ? form.idNumber.slice(0, 30) : '';
@@ -105,7 +116,8 @@ export const cardRoutes = [
       if (r.limited) return c.html(<LimitedPage seconds={r.limited.retryAfterSeconds} />, 429, { 'retry-after': String(r.limited.retryAfterSeconds) });
       const v = r.view;
       c.header('cache-control', 'no-store');
-      if (!v) return c.html(<LookupPage notice={NOT_FOUND_NOTICE} />);
+      // What was typed goes back into the form's fields only (not logged; the answer is not cached).
+      if (!v) return c.html(<LookupPage notice={NOT_FOUND_NOTICE} name={name.slice(0, 30)} idNumber={idNumber.slice(0, 20)} />);
       return c.html(<ResultPage v={v} minutes={svc.LINK_SECONDS / 60} />);
     },
   }),
@@ -145,7 +157,7 @@ export const cardRoutes = [
       if (!svc.checkLink(c.var.deps, params.householdId, query.expires, query.sig)) {
         return c.json({ code: 'LINK_EXPIRED', message: '下载链接无效或已过期，请重新查询', requestId: c.var.requestId }, 403);
       }
-      const r = await svc.householdCard(c.var.deps, { actor: null, requestId: c.var.requestId }, params.householdId);
+      const r = await svc.householdCard(cardsDeps(c), { actor: null, requestId: c.var.requestId }, params.householdId);
       return pdf(r.bytes, r.fileName);
     },
   }),

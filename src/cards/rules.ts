@@ -1,7 +1,7 @@
 // Pure rules of the coverage card: the card number and its check character, and the values that
 // fill the template's texts (scope, sums insured, how to claim) from the schedule and the data.
 import {
-  AGRI_KIND_NAMES, CAUSE_NAMES, type Cause, type CoverageSchedule, LINE_NAMES, LINES, UNIT_NAMES,
+  AGRI_KIND_NAMES, CAUSE_NAMES, type Cause, type CoverageSchedule, LINE_NAMES, LINES, UNIT_NAMES, DEDUCTIBLE_BASIS_NAMES,
 } from '../cover/schedule.ts';
 import { applyBasisPoints, formatBasisPoints, formatYuan } from '../shared/money.ts';
 import { fill } from './layout.ts';
@@ -79,12 +79,20 @@ export interface CardData {
   county: string;
   insurer: string;
   policyNo: string;
+  /** The agreement's period (保险期间). */
   periodStart: string;
   periodEnd: string;
+  /**
+   * The household's own cover (本户保障期间): from its members' enrolment date (the earliest, when
+   * they differ) to the end of their cover — someone enrolled on 12-07 is not covered from 01-01.
+   */
+  coverStart: string;
+  coverEnd: string;
   headName: string;
   headIdMasked: string;
   village: string;
-  members: Array<{ name: string; relationship: string }>;
+  /** `coverStart`: the member's own, when later than the household's (enrolled later, a newborn). */
+  members: Array<{ name: string; relationship: string; coverStart?: string | undefined }>;
   schedule: CoverageSchedule;
   hotline: string | null;
   reportHours: number;
@@ -134,7 +142,7 @@ export function coverLines(texts: CardTexts, s: CoverageSchedule): string {
     }
     if (line === 'accidentMedical' && s.accidentMedical) {
       const m = s.accidentMedical;
-      out.push(fill(tpl, { deductible: yuan(m.deductibleFen), ratio: formatBasisPoints(m.reimbursementBp).replace('.00%', '%'), limit: yuan(m.annualLimitPerPersonFen) }));
+      out.push(fill(tpl, { deductible: yuan(m.deductibleFen), deductibleBasis: DEDUCTIBLE_BASIS_NAMES[m.deductibleBasis], ratio: formatBasisPoints(m.reimbursementBp).replace('.00%', '%'), limit: yuan(m.annualLimitPerPersonFen) }));
     }
     if (line === 'householdProperty' && s.householdProperty) {
       const p = s.householdProperty;
@@ -160,14 +168,20 @@ export function documentLines(texts: CardTexts, s: CoverageSchedule): string {
 }
 
 /** Values that differ from household to household (the rest is the same for every card of an agreement). */
-export const HOUSEHOLD_VALUES = ['headName', 'headIdMasked', 'village', 'memberCount', 'members', 'contactName', 'contactPhone', 'cardNo', 'verifyCode'];
+export const HOUSEHOLD_VALUES = ['coverStart', 'coverEnd', 'headName', 'headIdMasked', 'village', 'memberCount', 'members', 'contactName', 'contactPhone', 'cardNo', 'verifyCode'];
+
+/** 张三（户主）; one enrolled later than the household: 李四（之子，2026-12-07 起保）. */
+export function memberText(m: CardData['members'][number]): string {
+  return `${m.name}（${m.relationship}${m.coverStart ? `，${m.coverStart} 起保` : ''}）`;
+}
 
 /** Every placeholder value of a card: the texts' entries resolved with the data. */
 export function cardValues(texts: CardTexts, d: CardData): Record<string, string> {
   const base: Record<string, string> = {
     county: d.county, insurer: d.insurer, policyNo: d.policyNo, periodStart: d.periodStart, periodEnd: d.periodEnd,
+    coverStart: d.coverStart, coverEnd: d.coverEnd,
     headName: d.headName, headIdMasked: d.headIdMasked, village: d.village, memberCount: String(d.members.length),
-    members: d.members.map((m) => `${m.name}（${m.relationship}）`).join('、'),
+    members: d.members.map(memberText).join('、'),
     hotline: d.hotline ?? String(texts.noHotline ?? ''), reportHours: String(d.reportHours),
     decisionDays: d.decisionWorkingDays ? `${d.decisionDays} 个工作日` : String(d.decisionDays),
     paymentDays: String(d.paymentDays),

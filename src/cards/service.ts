@@ -2,23 +2,31 @@
 // print batches per town or village, the household's own look-up (/card) with a short-lived signed
 // download link, and verification of a card by its number and code (/verify, the QR code's target).
 import { type Actor, audit, findOrganisation, inScope } from '../access/service.ts';
-import { agreementById, canRead as canReadAgreement } from '../cover/service.ts';
-import { regionNames } from '../registry/service.ts';
+import {
+  agreementById, agreementsByIds, canRead as canReadAgreement, coveredOn, type CoverSpan, householdSpan, latestAgreementOf, personCover,
+} from '../cover/service.ts';
+import { householdsByIds, membersInPrintOrder, regionNames } from '../registry/service.ts';
 import type { CoverageSchedule } from '../cover/schedule.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { getSetting, getSettings } from '../settings/service.ts';
 import { todayInShanghai } from '../shared/dates.ts';
 import { AppError, notFound } from '../shared/errors.ts';
-import { rateResults, rateUpsert, rateWindows } from '../http/rate-limit.ts';
+import { rateResults, rateWindows } from '../http/rate-limit.ts';
+import { addressGroup } from '../shared/ip.ts';
 import { parseIdNumber } from '../shared/id-number.ts';
 import { maskName } from '../shared/pii.ts';
 import { ttlCache } from '../shared/ttl-cache.ts';
 import { timingSafeEqual } from 'node:crypto';
-import type { FontSet } from './fonts.ts';
+import type { FontSet } from '../shared/fonts.ts';
 import { type CardData, isValidCardNo, makeCardNo, normalizeVerifyCode, VERIFY_CODE_LENGTH, verifyCodeFrom } from './rules.ts';
 import * as store from './store.ts';
 import { type CardTemplate, loadTemplate, type TemplateFiles } from './template.ts';
+import { errorFields } from '../shared/log.ts';
 
+
+import { batchWarnings, type CardWarning } from './warnings.ts';
+
+export { cardWarnings } from './warnings.ts';
 export type Mode = 'single' | 'sheet';
 
 /** A PDF being filled with cards (render.ts). */
@@ -35,12 +43,20 @@ export interface CardsRuntime {
   createPdf(t: CardTemplate, mode: Mode): Promise<CardDocument>;
 }
 
-function runtime(deps: AppDeps): CardsRuntime {
+/**
+ * The kernel's deps with the card runtime, for the use cases that render (the app passes the runtime
+ * to the card routes: createApp's `modules`; the CLI from its runtime). `undefined` → 501.
+ */
+export interface CardsDeps extends AppDeps {
+  cards: CardsRuntime | undefined;
+}
+
+function runtime(deps: CardsDeps): CardsRuntime {
   if (!deps.cards) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成明白卡 PDF');
   return deps.cards;
 }
 
-export function template(deps: AppDeps, name: string): CardTemplate {
+export function template(deps: CardsDeps, name: string): CardTemplate {
   const rt = runtime(deps);
   let t = rt.loaded.get(name);
   if (!t) {
@@ -77,22 +93,43 @@ export function newVerifyCode(): string {
   return verifyCodeFrom(crypto.getRandomValues(new Uint8Array(VERIFY_CODE_LENGTH)));
 }
 
-/** Everything on the cards of some households of an agreement, in print order. */
-async function cardData(deps: AppDeps, a: store.CardAgreement, rows: store.MemberRow[]): Promise<{ cards: CardData[]; template: CardTemplate }> {
+/**
+ * The members an agreement covers on a day, household by household (village, household number,
+ * head first), each with their own cover span (the enrolment date, not the agreement's start):
+ * cover's enrolments, then the registry's persons and households in print order — two statements
+ * whatever the number of cards (a town's batch: 10 000). Card numbers are not read here (cardData).
+ */
+async function coveredMembers(deps: AppDeps, agreementId: string, day: string, where: { regionPrefix?: string; householdId?: string }) {
+  const covered = await coveredOn(deps, agreementId, day, where);
+  const members = await membersInPrintOrder(deps, covered.map((e) => ({ personId: e.person_id, householdId: e.household_id })));
+  return {
+    rows: members.map((m): store.MemberRow => ({ ...m, card_no: null, verify_code: null })),
+    spans: new Map<string, CoverSpan>(covered.map((e) => [e.person_id, { coverStart: e.cover_start, coverEnd: e.cover_end }])),
+  };
+}
+
+/**
+ * Everything on the cards of some households of an agreement, in print order. `spans`: the members'
+ * cover spans when the caller has read them (coveredMembers), else read here from the cover module.
+ */
+async function cardData(deps: CardsDeps, a: store.CardAgreement, rows: store.MemberRow[], knownSpans?: Map<string, CoverSpan>): Promise<{ cards: CardData[]; households: CardHousehold[]; template: CardTemplate }> {
   const day = cardDay(a, todayInShanghai(deps.now()));
   const s = await getSettings(deps.db, ['cards.template', 'cards.claim_hotline', 'cards.report_within_hours',
     'claims.decision_days', 'claims.payment_days'], a.countyCode, day);
   const t = template(deps, s['cards.template'].value);
   const terms = (a.claimTerms ?? {}) as { decisionDays?: number; decisionWorkingDays?: boolean; paymentDays?: number };
-  const households = new Map<string, { row: store.MemberRow; members: Array<{ name: string; relationship: string }> }>();
+  // Each member's own cover (the enrolment date, not the agreement's start), from the cover module.
+  const spans = knownSpans ?? await personCover(deps, a.id, [...new Set(rows.map((r) => r.household_id))], day);
+  const households = new Map<string, { row: store.MemberRow; members: Array<{ name: string; relationship: string; span: CoverSpan | undefined }> }>();
   for (const r of rows) {
     const h = households.get(r.household_id) ?? { row: r, members: [] };
-    h.members.push({ name: r.name, relationship: r.relationship_label });
+    h.members.push({ name: r.name, relationship: r.relationship_label, span: spans.get(r.person_id) });
     households.set(r.household_id, h);
   }
   const year = Number(a.periodStart.slice(0, 4));
-  // Card numbers and codes come with the members (coveredMembers); only households without a card
-  // yet are issued one here (and those of a query that reads no code: the look-up's, store.lookUpHousehold).
+  // Card numbers and codes come with the look-up's members (store.lookUpHousehold); the others are
+  // read here, and households without a card yet are issued one (store.ensureCards: a bounded number
+  // of statements, 5 000 households each).
   const numbers = new Map<string, store.IssuedCard>();
   for (const h of households.values()) {
     if (h.row.card_no && h.row.verify_code) numbers.set(h.row.household_id, { cardNo: h.row.card_no, verifyCode: h.row.verify_code });
@@ -115,10 +152,16 @@ async function cardData(deps: AppDeps, a: store.CardAgreement, rows: store.Membe
   };
   const cards = [...households.values()].map(({ row, members }): CardData => {
     const { cardNo, verifyCode } = numbers.get(row.household_id)!;
+    const cover = householdSpan(members.flatMap((m) => (m.span ? [m.span] : []))) ?? { coverStart: a.periodStart, coverEnd: a.periodEnd };
     return {
       cardNo, county: names.get(a.countyCode) ?? a.countyCode, insurer, policyNo: a.policyNo ?? a.agreementNo,
-      periodStart: a.periodStart, periodEnd: a.periodEnd, headName: row.head_name, headIdMasked: row.head_id_masked ?? '',
-      village: villageName(row.village_code), members, schedule: a.schedule as CoverageSchedule,
+      periodStart: a.periodStart, periodEnd: a.periodEnd, ...cover, headName: row.head_name, headIdMasked: row.head_id_masked ?? '',
+      village: villageName(row.village_code),
+      members: members.map((m) => ({
+        name: m.name, relationship: m.relationship,
+        ...(m.span && m.span.coverStart > cover.coverStart ? { coverStart: m.span.coverStart } : {}),
+      })),
+      schedule: a.schedule as CoverageSchedule,
       hotline: s['cards.claim_hotline'].value || null, reportHours: s['cards.report_within_hours'].value,
       decisionDays: Math.min(terms.decisionDays ?? Infinity, s['claims.decision_days'].value),
       decisionWorkingDays: terms.decisionDays !== undefined && terms.decisionDays <= s['claims.decision_days'].value && terms.decisionWorkingDays === true,
@@ -126,10 +169,19 @@ async function cardData(deps: AppDeps, a: store.CardAgreement, rows: store.Membe
       contact: contacts.get(row.village_code) ?? null, verifyCode, verifyUrl: verifyUrl(deps, cardNo, verifyCode),
     };
   });
-  return { cards, template: t };
+  const owners = [...households.values()].map(({ row }) => ({
+    householdId: row.household_id, householdNo: row.household_no, villageCode: row.village_code, village: villageName(row.village_code),
+  }));
+  return { cards, households: owners, template: t };
 }
 
-async function render(deps: AppDeps, t: CardTemplate, cards: CardData[], mode: Mode, onCard?: (n: number) => Promise<void> | void) {
+/** Whose card a CardData is (same order as cardData's cards): what a batch names when it cannot draw one. */
+export interface CardHousehold { householdId: string; householdNo: string; villageCode: string; village: string }
+
+/** A household a batch could not draw, with the reason (the card's own refusal: a missing glyph, an overflow). */
+export interface SkippedCard extends CardHousehold { code: string; message: string }
+
+async function render(deps: CardsDeps, t: CardTemplate, cards: CardData[], mode: Mode, onCard?: (n: number) => Promise<void> | void) {
   const pdf = await runtime(deps).createPdf(t, mode);
   for (const c of cards) {
     await pdf.add(c);
@@ -151,18 +203,18 @@ function assertCardReader(actor: Actor, a: Agreement, villageCode: string) {
 
 /** The agreement a household's card is for: the one given, or the latest that covers the household. */
 async function agreementFor(deps: AppDeps, householdId: string, agreementId?: string) {
-  const id = agreementId ?? (await store.latestAgreementOf(deps.db, householdId));
-  const a = id ? await store.findAgreement(deps.db, id) : undefined;
+  const id = agreementId ?? (await latestAgreementOf(deps, householdId));
+  const a = id ? await agreementById(deps, id) : undefined;
   if (!a) throw notFound('该户没有参保记录', 'NOT_INSURED');
   return a;
 }
 
-export async function householdCard(deps: AppDeps, ctx: RequestCtx, householdId: string, agreementId?: string) {
+export async function householdCard(deps: CardsDeps, ctx: RequestCtx, householdId: string, agreementId?: string) {
   const a = await agreementFor(deps, householdId, agreementId);
-  const rows = await store.coveredMembers(deps.db, a.id, cardDay(a, todayInShanghai(deps.now())), { householdId });
+  const { rows, spans } = await coveredMembers(deps, a.id, cardDay(a, todayInShanghai(deps.now())), { householdId });
   if (ctx.actor) assertCardReader(ctx.actor, a, rows[0]?.village_code ?? '');
   if (!rows.length) throw notFound('该户在此协议下没有参保成员', 'NOT_INSURED');
-  const { cards, template: t } = await cardData(deps, a, rows);
+  const { cards, template: t } = await cardData(deps, a, rows, spans);
   const bytes = await render(deps, t, cards, 'single');
   return { bytes, cardNo: cards[0]!.cardNo, fileName: `明白卡_${rows[0]!.household_no}.pdf` };
 }
@@ -174,7 +226,13 @@ export async function householdCard(deps: AppDeps, ctx: RequestCtx, householdId:
  * agreements; anyone else, or a household not found, gets one 404.
  */
 export async function householdCards(deps: AppDeps, actor: Actor, householdId: string) {
-  const { village, cards } = await store.cardsOfHousehold(deps.db, householdId);
+  const [household, owned] = await Promise.all([householdsByIds(deps, [householdId]), store.cardsOfHousehold(deps.db, householdId)]);
+  const village = household.get(householdId)?.villageCode ?? null;
+  const agreements = await agreementsByIds(deps, owned.map((c) => c.agreementId));
+  const cards = owned.flatMap((c) => {
+    const a = agreements.get(c.agreementId);
+    return a ? [{ ...c, agreement: a }] : [];
+  });
   const hidden = () => notFound('该户不存在或不在您的辖区', 'HOUSEHOLD_NOT_FOUND');
   if (village === null) throw hidden();
   if (actor.role === 'county_office' && !inScope(actor.scopePrefix, village)) throw hidden();
@@ -203,7 +261,7 @@ function mayPrint(actor: Actor, a: Agreement): boolean {
   return actor.role === 'county_office' && (county.startsWith(actor.scopePrefix) || actor.scopePrefix.startsWith(county));
 }
 
-export async function startBatch(deps: AppDeps, ctx: RequestCtx & { actor: Actor }, input: { agreementId: string; regionCode: string }) {
+export async function startBatch(deps: CardsDeps, ctx: RequestCtx & { actor: Actor }, input: { agreementId: string; regionCode: string }) {
   runtime(deps);
   const a = await agreementById(deps, input.agreementId);
   if (!a || !mayPrint(ctx.actor, a)) throw notFound('协议不存在');
@@ -220,22 +278,58 @@ export async function startBatch(deps: AppDeps, ctx: RequestCtx & { actor: Actor
     return b;
   });
   deps.background(() => runBatch(deps, batch.id));
-  return publicBatch(batch);
+  return { ...publicBatch(batch), warnings: await batchWarnings(deps, a, regionPrefix(input.regionCode), cardDay(a, todayInShanghai(deps.now()))) };
+}
+
+/** 500101001000 (a town) → 500101001; 500101001002 (a village) stays whole. */
+function regionPrefix(regionCode: string): string {
+  return regionCode.replace(/(000)+$/, '').replace(/0{6}$/, '');
+}
+
+/**
+ * A batch as the API and the page answer it, with what its cards lack (no hotline, villages of its
+ * region without a contact, QR codes pointing at this machine), as things stand now.
+ */
+export async function batchAnswer(deps: AppDeps, b: store.BatchRow): Promise<ReturnType<typeof publicBatch> & { warnings: CardWarning[] }> {
+  const a = await agreementById(deps, b.agreementId);
+  const warnings = a ? await batchWarnings(deps, a, regionPrefix(b.regionCode), cardDay(a, todayInShanghai(deps.now()))) : [];
+  return { ...publicBatch(b), warnings };
 }
 
 /** Prints the cards of a region into bytes (the batch job and the CLI). */
-export async function printRegion(deps: AppDeps, agreementId: string, regionCode: string, onProgress?: (done: number, total: number) => Promise<void> | void) {
+export async function printRegion(deps: CardsDeps, agreementId: string, regionCode: string, onProgress?: (done: number, total: number) => Promise<void> | void) {
   const a = await agreementById(deps, agreementId);
   if (!a) throw notFound('协议不存在');
-  const prefix = regionCode.replace(/(000)+$/, '').replace(/0{6}$/, '');
-  const rows = await store.coveredMembers(deps.db, a.id, cardDay(a, todayInShanghai(deps.now())), { regionPrefix: prefix });
-  const { cards, template: t } = await cardData(deps, a, rows);
+  const { rows, spans } = await coveredMembers(deps, a.id, cardDay(a, todayInShanghai(deps.now())), { regionPrefix: regionPrefix(regionCode) });
+  const { cards, households, template: t } = await cardData(deps, a, rows, spans);
   await onProgress?.(0, cards.length);
   if (!cards.length) throw notFound('该地区在此协议下没有参保户', 'NO_CARDS');
-  return { total: cards.length, bytes: await render(deps, t, cards, 'sheet', (n) => onProgress?.(n, cards.length)) };
+  // One household whose card cannot be drawn (a character no font has, a name too long for its box)
+  // is named and left out; the others print. Anything but a card's own refusal fails the batch.
+  const pdf = await runtime(deps).createPdf(t, 'sheet');
+  const skipped: SkippedCard[] = [];
+  for (const [i, c] of cards.entries()) {
+    try {
+      await pdf.add(c);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      skipped.push({ ...households[i]!, code: e.code, message: e.message });
+    }
+    await onProgress?.(i + 1, cards.length);
+  }
+  if (skipped.length === cards.length) {
+    throw new AppError(422, 'NO_CARD_DRAWN', `该地区的 ${cards.length} 户明白卡都无法打印：${skippedText(skipped)}`, { skipped });
+  }
+  return { total: pdf.count, skipped, bytes: await pdf.save() };
 }
 
-export async function runBatch(deps: AppDeps, batchId: string) {
+/** '户编号 H001（城关镇东村）：reason；…', the first few. */
+function skippedText(skipped: SkippedCard[]): string {
+  const shown = skipped.slice(0, 5).map((h) => `户编号 ${h.householdNo}（${h.village}）：${h.message}`).join('；');
+  return skipped.length > 5 ? `${shown}；等共 ${skipped.length} 户` : shown;
+}
+
+export async function runBatch(deps: CardsDeps, batchId: string) {
   const b = await store.findBatch(deps.db, batchId);
   if (!b) return;
   await store.updateBatch(deps.db, batchId, { status: 'running', startedAt: new Date(), heartbeatAt: new Date() });
@@ -249,11 +343,13 @@ export async function runBatch(deps: AppDeps, batchId: string) {
     });
     await deps.db.transaction(async (tx) => {
       for (let i = 0, seq = 0; i < r.bytes.byteLength; i += CHUNK, seq++) await store.insertChunk(tx, batchId, seq, r.bytes.subarray(i, i + CHUNK));
-      await store.updateBatch(tx, batchId, { status: 'done', done: r.total, total: r.total, sizeBytes: r.bytes.byteLength, finishedAt: new Date() });
+      await store.updateBatch(tx, batchId, {
+        status: 'done', done: r.total, total: r.total, sizeBytes: r.bytes.byteLength, finishedAt: new Date(), skipped: r.skipped,
+      });
     });
   } catch (e) {
     const error = e instanceof AppError ? e.toBody() : { code: 'INTERNAL', message: '打印失败，请稍后重试' };
-    if (!(e instanceof AppError)) deps.log.error('card batch failed', { batchId, err: String((e as Error)?.stack ?? e) });
+    if (!(e instanceof AppError)) deps.log.error('card batch failed', { batchId, ...errorFields(e) });
     await store.deleteChunks(deps.db, batchId);
     await store.updateBatch(deps.db, batchId, { status: 'failed', error, finishedAt: new Date() });
   }
@@ -263,6 +359,8 @@ export function publicBatch(b: store.BatchRow) {
   return {
     id: b.id, agreementId: b.agreementId, regionCode: b.regionCode, status: b.status, total: b.total, done: b.done,
     sizeBytes: b.sizeBytes, fileName: b.fileName, error: b.error, createdAt: b.createdAt, finishedAt: b.finishedAt,
+    /** Households whose card could not be drawn (left out of the file), each with its reason. */
+    skipped: (b.skipped ?? []) as SkippedCard[],
     links: { self: `/api/v1/cards/batches/${b.id}`, ...(b.status === 'done' ? { file: `/api/v1/cards/batches/${b.id}/file` } : {}) },
   };
 }
@@ -331,19 +429,27 @@ const NO_HOUSEHOLD = '00000000-0000-0000-0000-000000000000';
  * claims: store.lookUpHousehold), so the time taken does not tell them apart either; only a
  * household with something to show costs more.
  */
-export async function lookUp(deps: AppDeps, name: string, idNumber: string, clientAddress: string) {
+export async function lookUp(deps: CardsDeps, name: string, idNumber: string, clientAddress: string) {
   const now = deps.now();
   const id = parseIdNumber(idNumber.trim());
   // Hash even a malformed number, so both paths cost the same.
   const hash = deps.pii.hash(id.ok ? id.value.id18 : `invalid:${idNumber}`);
   // Both counters (the client's first: one lock order for every look-up) in the look-up's statement.
+  // The client's counts every look-up, by its IPv6 /64 (one customer's prefix: counting single
+  // addresses would let it walk through 2^64 of them). The ID number's counts only the look-ups
+  // with nothing to show (wrong name, not the head, …): a family checking its card again and again
+  // is not locked out, while names guessed against one number still are — and once they are, the
+  // right name is refused too (letting it through would tell which guess was right).
   const windows = rateWindows([
-    { bucket: `card-lookup:ip:${clientAddress}`, limit: deps.config.lookupsPerMinute, windowSeconds: 60 },
-    { bucket: `card-lookup:id:${id.ok ? hash : deps.pii.hash('invalid')}`, limit: deps.config.lookupsPerIdPerHour, windowSeconds: 3600 },
+    { bucket: `card-lookup:ip:${addressGroup(clientAddress)}`, limit: deps.config.lookupsPerMinute, windowSeconds: 60 },
+    { bucket: `card-lookup:id:${id.ok ? hash : deps.pii.hash('invalid')}`, limit: deps.config.lookupsPerIdPerHour, windowSeconds: 3600, failuresOnly: true },
   ], now);
   const today = todayInShanghai(now);
-  const found = await store.lookUpHousehold(deps.db, { idHash: hash, name: name.trim(), noHousehold: NO_HOUSEHOLD, today, limits: rateUpsert(windows) });
-  const limited = rateResults(windows, found.hits, now).find((r) => !r.allowed);
+  const found = await store.lookUpHousehold(deps.db, {
+    idHash: hash, name: name.trim(), noHousehold: NO_HOUSEHOLD, today,
+    windows,
+  });
+  const limited = rateResults(windows, [...found.seen, ...found.hits], now).find((r) => !r.allowed);
   if (limited) return { limited, view: null };
   if (!id.ok || !found.household_id) return { limited, view: null };
   const householdId = found.household_id;
@@ -360,8 +466,8 @@ export async function lookUp(deps: AppDeps, name: string, idNumber: string, clie
     } : null,
     card: data && {
       cardNo: data.cardNo, county: data.county, insurer: data.insurer, policyNo: data.policyNo, periodStart: data.periodStart,
-      periodEnd: data.periodEnd, village: data.village, schedule: data.schedule, hotline: data.hotline, reportHours: data.reportHours,
-      members: data.members.map((m) => ({ name: maskName(m.name), relationship: m.relationship })),
+      periodEnd: data.periodEnd, coverStart: data.coverStart, coverEnd: data.coverEnd, village: data.village, schedule: data.schedule, hotline: data.hotline, reportHours: data.reportHours,
+      members: data.members.map((m) => ({ name: maskName(m.name), relationship: m.relationship, coverStart: m.coverStart })),
       link: `/card/pdf/${householdId}?expires=${expires}&sig=${signLink(deps, householdId, expires)}`,
     },
     claims,
@@ -397,15 +503,18 @@ export async function verify(deps: AppDeps, cardNoInput: string, codeInput: stri
   const today = todayInShanghai(deps.now());
   // The card's day is today inside the period; outside it the card is not in force anyway, and the
   // members of its nearest day name the head — so one read serves both.
-  const members = await store.coveredMembers(deps.db, a.id, cardDay(a, today), { householdId: card.householdId });
+  const { rows: members, spans } = await coveredMembers(deps, a.id, cardDay(a, today), { householdId: card.householdId });
   const [head] = members;
   const inForce = members.length > 0 && a.status === 'active' && a.periodStart <= today && today <= a.periodEnd;
   const names = await regionNames(deps, [a.countyCode, card.villageCode]);
   const insurer = await insurerName(deps, a.insurerOrgId);
+  const cover = householdSpan(members.flatMap((m) => { const sp = spans.get(m.person_id); return sp ? [sp] : []; }));
   return {
     state: inForce ? 'in_force' as const : 'not_in_force' as const, cardNo,
     headName: head ? maskName(head.head_name) : '', county: names.get(a.countyCode) ?? a.countyCode,
     village: names.get(card.villageCode) ?? card.villageCode, insurer, policyNo: a.policyNo ?? '',
     periodStart: a.periodStart, periodEnd: a.periodEnd,
+    /** The household's own cover (its members' enrolment dates), null when no member is covered on the card's day. */
+    coverStart: cover?.coverStart ?? null, coverEnd: cover?.coverEnd ?? null,
   };
 }

@@ -1,10 +1,9 @@
 // Queries of the cards module.
-import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { cardBatchChunks, cardBatches, cards, cardSeq } from '../../db/schema/cards.ts';
-import { coverAgreements } from '../../db/schema/cover.ts';
-import { households as householdTable } from '../../db/schema/registry.ts';
 import { type Db, rowsOf } from '../../db/types.ts';
 import { perDb } from '../shared/per-db.ts';
+import { rateCurrent, rateUpsert, type RateWindow } from '../http/rate-limit-store.ts';
 
 export type CardRow = typeof cards.$inferSelect;
 export type BatchRow = typeof cardBatches.$inferSelect;
@@ -22,26 +21,6 @@ export interface MemberRow {
   card_no: string | null;
   /** Its verification code (核验码), with the number. */
   verify_code: string | null;
-}
-
-/**
- * Covered members of an agreement on a day, household by household (village, household number,
- * head first): what the cards of a village or town print.
- */
-export async function coveredMembers(db: Db, agreementId: string, day: string, where: { regionPrefix?: string; householdId?: string }) {
-  const region = where.regionPrefix !== undefined ? sql`and e.village_code like ${where.regionPrefix + '%'}` : sql``;
-  const household = where.householdId ? sql`and e.household_id = ${where.householdId}` : sql``;
-  return rowsOf<MemberRow>(await db.execute(sql`
-    select h.id as household_id, h.household_no, h.head_name, h.village_code,
-           (select hp.id_masked from persons hp where hp.household_id = h.id and hp.is_head limit 1) as head_id_masked,
-           p.id as person_id, p.name, p.relationship_label,
-           c.card_no, c.verify_code
-    from cover_enrolments e
-    join persons p on p.id = e.person_id
-    join households h on h.id = e.household_id
-    left join cards c on c.agreement_id = e.agreement_id and c.household_id = h.id
-    where e.agreement_id = ${agreementId} and e.cover_start <= ${day}::date and e.cover_end >= ${day}::date ${region} ${household}
-    order by h.village_code, h.household_no, p.is_head desc, p.relationship_code, p.name`));
 }
 
 const CARD_KEY = { h: cards.householdId, no: cards.cardNo, code: cards.verifyCode };
@@ -84,28 +63,10 @@ export async function findCard(db: Db, cardNo: string) {
   return row;
 }
 
-/**
- * A household's village and its cards (one per agreement) with what staff need of their agreements,
- * oldest first: `village` is null when no household has this id; `cards` is empty before any is issued.
- */
+/** A household's cards (one per agreement), oldest first. */
 export async function cardsOfHousehold(db: Db, householdId: string) {
-  const rows = await db.select({
-    village: householdTable.villageCode, card: cards,
-    agreement: {
-      agreementNo: coverAgreements.agreementNo, policyNo: coverAgreements.policyNo, periodStart: coverAgreements.periodStart,
-      periodEnd: coverAgreements.periodEnd, insurerOrgId: coverAgreements.insurerOrgId, countyCode: coverAgreements.countyCode,
-    },
-  }).from(householdTable)
-    .leftJoin(cards, eq(cards.householdId, householdTable.id))
-    .leftJoin(coverAgreements, eq(coverAgreements.id, cards.agreementId))
-    .where(eq(householdTable.id, householdId))
-    .orderBy(asc(cards.issuedAt), asc(cards.cardNo));
-  return {
-    village: rows[0]?.village ?? null,
-    cards: rows.flatMap((r) => (r.card && r.agreement ? [{ ...r.card, agreement: r.agreement }] : [])),
-  };
+  return db.select().from(cards).where(eq(cards.householdId, householdId)).orderBy(asc(cards.issuedAt), asc(cards.cardNo));
 }
-
 
 export interface HouseholdClaim {
   claim_no: string; line: string; loss_date: string; reported_on: string; status: string; decision: string | null;
@@ -124,22 +85,29 @@ export interface LookUpRow {
   /** Covered members on the card's day (today within the agreement's period), head first. */
   members: MemberRow[];
   claims: HouseholdClaim[];
-  /** The rate counters' new counts (the `limits` statement's rows). */
+  /** The rate counters' new counts (the `limits` upsert's rows: the counters it added one to). */
   hits: Array<{ bucket: string; count: number }>;
+  /** Every counter as it stood before the statement, plus one (the `current` query's rows). */
+  seen: Array<{ bucket: string; count: number }>;
 }
 
 /**
- * The self-service look-up in one statement: the rate counters' upsert (`limits`, run first and to
- * completion as a data-modifying WITH), the household whose active head has this ID-number hash and
- * this name (null when none does), the agreement that covers it most recently, its members covered
- * on the card's day (today, kept within the agreement's period) with the card number, and its claims,
- * newest first. With no such head the same statement reads the agreement, members and claims of
- * `noHousehold` (an id no row has), so every answer costs the same index probes. One round trip:
- * the look-up was four statements (bench/load).
+ * The self-service look-up in one statement: the household whose active head has this ID-number
+ * hash and this name (null when none does), the agreement that covers it most recently, its members
+ * covered on the card's day (today, kept within the agreement's period) with the card number, its
+ * claims, newest first, and the rate counters of `windows`: their upsert (rateUpsert) runs as a data-modifying
+ * WITH (run once and to completion), where `failed` holds when the look-up has nothing to show —
+ * the answer is the "not found" page whatever the reason — so a counter of failures only (the
+ * per-ID one) counts exactly those; rateCurrent reads the counters as they stood. With no such head
+ * the same statement reads the agreement, members and claims of `noHousehold` (an id no row has),
+ * so every answer costs the same index probes. One round trip: the look-up was four statements
+ * (bench/load).
  */
-export async function lookUpHousehold(db: Db, q: { idHash: string; name: string; noHousehold: string; today: string; limits: SQL }): Promise<LookUpRow> {
+export async function lookUpHousehold(db: Db, q: {
+  idHash: string; name: string; noHousehold: string; today: string; windows: ReadonlyArray<RateWindow>;
+}): Promise<LookUpRow> {
   const [row] = rowsOf<LookUpRow>(await db.execute(sql`
-    with hits as (${q.limits}), head as (
+    with head as (
       select p.household_id from persons p
       where p.id_hash = ${q.idHash} and p.is_head and p.status = 'active' and p.name = ${q.name} limit 1
     ), target as (
@@ -161,7 +129,12 @@ export async function lookUpHousehold(db: Db, q: { idHash: string; name: string;
       join persons p on p.id = e.person_id
       join households h on h.id = e.household_id
       left join cards c on c.agreement_id = e.agreement_id and c.household_id = h.id
-    )
+    ), recent_claims as (
+      select claim_no, line, loss_date::text as loss_date, reported_on::text as reported_on, status, decision,
+             approved_fen::float8 as approved_fen, paid_fen::float8 as paid_fen
+      from claims cl where cl.household_id = (select household_id from target) order by reported_on desc, claim_no desc limit 50
+    ), seen as (${rateCurrent(q.windows)}),
+    hits as (${rateUpsert(q.windows, sql`not (exists (select 1 from members) or exists (select 1 from recent_claims))`)})
     select (select household_id from head) as household_id,
       (select json_build_object('id', id, 'countyCode', county_code, 'insurerOrgId', insurer_org_id,
          'periodStart', period_start::text, 'periodEnd', period_end::text, 'schedule', schedule,
@@ -170,11 +143,9 @@ export async function lookUpHousehold(db: Db, q: { idHash: string; name: string;
          'head_name', m.head_name, 'village_code', m.village_code, 'head_id_masked', m.head_id_masked,
          'person_id', m.person_id, 'name', m.name, 'relationship_label', m.relationship_label, 'card_no', m.card_no, 'verify_code', m.verify_code)
          order by m.is_head desc, m.relationship_code, m.name), '[]'::json) from members m) as members,
-      (select coalesce(json_agg(c), '[]'::json) from (
-        select claim_no, line, loss_date::text as loss_date, reported_on::text as reported_on, status, decision,
-               approved_fen::float8 as approved_fen, paid_fen::float8 as paid_fen
-        from claims cl where cl.household_id = (select household_id from target) order by reported_on desc, claim_no desc limit 50) c) as claims,
-      (select coalesce(json_agg(json_build_object('bucket', bucket, 'count', count)), '[]'::json) from hits) as hits
+      (select coalesce(json_agg(c order by c.reported_on desc, c.claim_no desc), '[]'::json) from recent_claims c) as claims,
+      (select coalesce(json_agg(json_build_object('bucket', bucket, 'count', count)), '[]'::json) from hits) as hits,
+      (select coalesce(json_agg(json_build_object('bucket', bucket, 'count', count)), '[]'::json) from seen) as seen
     `));
   return row!;
 }
@@ -214,20 +185,4 @@ export async function failStale(db: Db, before: Date) {
 
 export async function deleteChunks(db: Db, batchId: string) {
   await db.delete(cardBatchChunks).where(eq(cardBatchChunks.batchId, batchId));
-}
-
-const agreementById = perDb((db) => db.select().from(coverAgreements).where(eq(coverAgreements.id, sql.placeholder('id')))
-  .prepare('cards_agreement_by_id'));
-
-/** An agreement by id (as cover's agreementById, prepared: the look-up and every card read it). */
-export async function findAgreement(db: Db, id: string) {
-  const [row] = await agreementById(db).execute({ id });
-  return row;
-}
-
-/** The agreement that covers a household most recently (its latest cover span). */
-export async function latestAgreementOf(db: Db, householdId: string): Promise<string | undefined> {
-  const [row] = rowsOf<{ agreement_id: string }>(await db.execute(sql`
-    select agreement_id from cover_enrolments where household_id = ${householdId} order by cover_start desc, cover_end desc limit 1`));
-  return row?.agreement_id;
 }

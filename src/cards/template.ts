@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_SCHEDULE } from '../cover/schedule.ts';
 import { AppError } from '../shared/errors.ts';
-import { type FontSet, widthOf } from './fonts.ts';
+import { type FontSet, widthOf } from '../shared/fonts.ts';
 import { fill, placeholders, wrap } from './layout.ts';
 import { type CardData, type CardTexts, cardValues, HOUSEHOLD_VALUES } from './rules.ts';
 
@@ -70,8 +70,10 @@ export function worstCase(): CardData {
   return {
     cardNo: '50010126000001237', county: '重庆市某某土家族苗族自治县', insurer: '中国人民财产保险股份有限公司某某自治县支公司',
     policyNo: 'PICC-ZNB-2026-500101-000000001', periodStart: '2026-01-01', periodEnd: '2026-12-31',
+    coverStart: '2026-01-01', coverEnd: '2026-12-31',
     headName: name, headIdMasked: '500101********123X', village: '某某镇某某社区第十二村民小组',
-    members: Array.from({ length: 12 }, (_, i) => ({ name, relationship: i === 0 ? '户主' : '之孙子女' })),
+    // Every member but the head enrolled later than the household (each shows its own start).
+    members: Array.from({ length: 12 }, (_, i) => ({ name, relationship: i === 0 ? '户主' : '之孙子女', ...(i ? { coverStart: '2026-12-07' } : {}) })),
     schedule: DEFAULT_SCHEDULE, hotline: '023-12345678 / 95518', reportHours: 48, decisionDays: 10, decisionWorkingDays: true,
     paymentDays: 10, contact: { name, phone: '13800001111' },
     // W and M are the widest of the code's characters.

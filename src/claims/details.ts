@@ -179,3 +179,19 @@ export type PropertyDetails = z.output<typeof PropertyDetails>;
 export type ClaimDetails = z.output<typeof ClaimDetails>;
 /** What a caller may send (defaulted fields optional). */
 export type ClaimDetailsInput = z.input<typeof ClaimDetails>;
+
+/** 8000 → '80%', 7550 → '75.5%', 3333 → '33.33%'. */
+export function percent(bp: number): string {
+  const whole = Math.floor(bp / 100);
+  const frac = String(bp % 100).padStart(2, '0').replace(/0+$/, '');
+  return frac ? `${whole}.${frac}%` : `${whole}%`;
+}
+
+/** Quantity with at most two decimals → exact hundredths, read from its decimal form (no float maths). */
+export function toHundredths(quantity: number): number {
+  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(String(quantity));
+  if (!m) throw new RangeError(`数量最多两位小数，收到 ${String(quantity)}`);
+  const h = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  if (!Number.isSafeInteger(h)) throw new RangeError(`数量过大：${String(quantity)}`);
+  return h;
+}

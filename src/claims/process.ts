@@ -7,13 +7,13 @@ import type { CoverageSchedule, Line } from '../cover/schedule.ts';
 import type { AppDeps } from '../http/context.ts';
 import { compareDates, todayInShanghai } from '../shared/dates.ts';
 import { AppError, badRequest, conflict, unprocessable } from '../shared/errors.ts';
-import { sha256Hex } from '../shared/pii.ts';
-import { type ClaimDetails } from './details.ts';
+import { sha256Bytes } from '../shared/pii.ts';
+import type { ClaimDetails } from './details.ts';
 import { ACTION_NAMES, type ClaimAction, type ClaimStatus, checkTransition } from './lifecycle.ts';
 import { DOCUMENT_TYPES, type DecisionReason, type DocumentType, MAX_DOCUMENT_BYTES, type PayeeRelation, sniffDocumentType } from './reasons.ts';
 import { allocateByCategory, applyDecision, assess, type Assessment } from './rules.ts';
 import {
-  assertProcessor, assertReporter, type Ctx, getClaim, guardOf, isPreliminary, maskBankAccount, readableClaim,
+  assertProcessor, assertReporter, type Ctx, getClaim, guardOf, isPreliminary, maskBankAccount, readableClaim, refreshDeadlines,
 } from './service.ts';
 import * as store from './store.ts';
 
@@ -28,11 +28,18 @@ interface Step {
   on?: string | undefined;
 }
 
-/** The day of a step: given (not in the future, not before the report) or today. */
-function stepDay(on: string | undefined, today: string, c: store.ClaimRow): string {
+/**
+ * The day of a step: given (a paper file entered later keeps its real days) or today. Not in the
+ * future, not before the report, and not before the claim's previous step: the deadlines run from
+ * these days, so they must be the order in which things happened.
+ */
+function stepDay(on: string | undefined, today: string, c: store.ClaimRow, previous: string | null): string {
   if (!on) return today;
-  if (compareDates(on, today) > 0) throw badRequest('DATE_IN_FUTURE', `日期 ${on} 晚于今天`);
+  if (compareDates(on, today) > 0) throw badRequest('DATE_IN_FUTURE', `日期 ${on} 晚于今天（${today}）`);
   if (compareDates(on, c.reportedOn) < 0) throw badRequest('DATE_BEFORE_REPORT', `日期 ${on} 早于报案日期 ${c.reportedOn}`);
+  if (previous && compareDates(on, previous) < 0) {
+    throw badRequest('DATE_BEFORE_PREVIOUS_STEP', `日期 ${on} 早于本案上一步的办理日期 ${previous}`);
+  }
   return on;
 }
 
@@ -46,9 +53,10 @@ async function run(deps: AppDeps, ctx: Ctx, id: string, step: Step) {
     const from = l.claim.status as ClaimStatus;
     const t = checkTransition(from, step.action, guardOf(l.claim));
     if (!t.ok) throw conflict(t.code, t.message, { status: from });
-    const on = stepDay(step.on, today, l.claim);
+    const on = stepDay(step.on, today, l.claim, step.on ? await store.lastStepOn(tx, id) : null);
     const r = await step.apply(l, d, on);
-    await store.updateClaim(tx, id, { ...r.patch, status: t.next });
+    const updated = await store.updateClaim(tx, id, { ...r.patch, status: t.next });
+    await refreshDeadlines(d, updated, l.agreement, today);
     await store.insertEvent(tx, {
       claimId: id, action: step.action, fromStatus: from, toStatus: t.next, on,
       actorId: ctx.actor.userId, actorRole: ctx.actor.role, note: r.note ?? null, detail: r.detail ?? null,
@@ -69,7 +77,7 @@ const requiredOf = (l: Loaded) => scheduleOf(l).claimDocuments[l.claim.line as L
 // ---------------------------------------------------------------------------
 
 /** Ask for the missing documents: once, with the complete list (保险法第二十二条). A repeat of the same list is a reminder. */
-export async function requestDocuments(deps: AppDeps, ctx: Ctx, id: string, input: { documents: string[]; note?: string | undefined }) {
+export async function requestDocuments(deps: AppDeps, ctx: Ctx, id: string, input: { documents: string[]; note?: string | undefined; on?: string | undefined }) {
   const pre = await readableClaim(deps, ctx.actor, id);
   const unknown = input.documents.filter((n) => !requiredOf(pre).includes(n));
   if (unknown.length) {
@@ -86,7 +94,7 @@ export async function requestDocuments(deps: AppDeps, ctx: Ctx, id: string, inpu
   }
   if (first) return remind(deps, ctx, id, input.note);
   return run(deps, ctx, id, {
-    action: 'request_documents', who: 'processor',
+    action: 'request_documents', who: 'processor', on: input.on,
     apply: async (_l, _tx, on) => ({
       patch: { documentsRequested: [...new Set(input.documents)], documentsRequestedOn: on },
       note: input.note, detail: { documents: input.documents },
@@ -137,7 +145,7 @@ export async function uploadDocument(deps: AppDeps, ctx: Ctx, id: string, u: Upl
     if (!requiredOf(l).includes(u.name)) {
       throw unprocessable('DOCUMENT_UNKNOWN', `“${u.name}”不是该险种的理赔材料；应为：${allowed.join('、')}`, { allowed });
     }
-    const sha256 = sha256Hex(Buffer.from(u.bytes).toString('latin1'));
+    const sha256 = sha256Bytes(u.bytes); // of the file's bytes, as `sha256sum` prints it
     const doc = await store.insertDocument(tx, {
       claimId: id, name: u.name, fileName: u.fileName.slice(0, 200), contentType: sniffed as DocumentType,
       sizeBytes: u.bytes.byteLength, sha256, content: u.bytes, uploadedBy: ctx.actor.userId,
@@ -155,7 +163,7 @@ export async function uploadDocument(deps: AppDeps, ctx: Ctx, id: string, u: Upl
 export async function completeDocuments(deps: AppDeps, ctx: Ctx, id: string, input: { on?: string | undefined; receivedOnPaper?: string[] | undefined }) {
   return run(deps, ctx, id, {
     action: 'complete_documents', who: 'processor', on: input.on,
-    apply: async (l, tx) => {
+    apply: async (l, tx, on) => {
       const asked = l.claim.documentsRequested as string[] | null;
       if (asked) {
         const have = new Set([...(await store.documents(tx.db, id)).map((x) => x.name), ...(input.receivedOnPaper ?? [])]);
@@ -164,13 +172,9 @@ export async function completeDocuments(deps: AppDeps, ctx: Ctx, id: string, inp
           throw conflict('DOCUMENTS_MISSING', `通知补充的材料尚未收到：${missing.join('、')}（纸质收到的请在 receivedOnPaper 中列明）`, { missing });
         }
       }
-      return { patch: { documentsCompleteOn: stepDayFor(input.on, tx, l) }, detail: { receivedOnPaper: input.receivedOnPaper ?? [] } };
+      return { patch: { documentsCompleteOn: on }, detail: { receivedOnPaper: input.receivedOnPaper ?? [] } };
     },
   });
-}
-
-function stepDayFor(on: string | undefined, deps: AppDeps, l: Loaded) {
-  return stepDay(on, todayInShanghai(deps.now()), l.claim);
 }
 
 // ---------------------------------------------------------------------------
@@ -184,9 +188,9 @@ async function assessNow(tx: AppDeps, l: Loaded, details: ClaimDetails): Promise
   return r.value;
 }
 
-export async function assessClaim(deps: AppDeps, ctx: Ctx, id: string, input: { details?: ClaimDetails | undefined; note?: string | undefined }) {
+export async function assessClaim(deps: AppDeps, ctx: Ctx, id: string, input: { details?: ClaimDetails | undefined; note?: string | undefined; on?: string | undefined }) {
   return run(deps, ctx, id, {
-    action: 'assess', who: 'processor',
+    action: 'assess', who: 'processor', on: input.on,
     apply: async (l, tx, on) => {
       if (input.details && input.details.line !== l.claim.line) {
         throw unprocessable('LINE_MISMATCH', '理算明细的险种与报案险种不一致');
@@ -252,9 +256,9 @@ export const closeClaim = simple('close', 'processor', (on) => ({ closedOn: on }
 export const withdrawClaim = simple('withdraw', 'reporter', (on) => ({ withdrawnOn: on }));
 
 /** Appeal (复议): the claim is decided afresh; the decision clock restarts on the day it is reopened. */
-export async function reopenClaim(deps: AppDeps, ctx: Ctx, id: string, input: { note: string }) {
+export async function reopenClaim(deps: AppDeps, ctx: Ctx, id: string, input: { note: string; on?: string | undefined }) {
   return run(deps, ctx, id, {
-    action: 'reopen', who: 'reporter',
+    action: 'reopen', who: 'reporter', on: input.on,
     apply: async (l, _tx, on) => ({
       patch: {
         reopenCount: l.claim.reopenCount + 1, documentsCompleteOn: on, decision: null, approvedFen: null, decidedOn: null,

@@ -22,6 +22,17 @@ export const DECISION_REASON_NAMES: Record<DecisionReason, string> = {
   other: '其他原因（见说明）',
 };
 
+/**
+ * How a claim reached the insurer. 'system': entered directly by staff; the others keep the real
+ * channel of a claim made by phone, through the village liaison (村联络员), on a paper form, or by
+ * the household itself on its card's page (/card).
+ */
+export const REPORT_CHANNELS = ['system', 'phone', 'village_liaison', 'paper_form', 'card'] as const;
+export type ReportChannel = (typeof REPORT_CHANNELS)[number];
+export const REPORT_CHANNEL_NAMES: Record<ReportChannel, string> = {
+  system: '系统录入', phone: '电话报案', village_liaison: '村联络员代报', paper_form: '纸质报案表', card: '明白卡自助报案',
+};
+
 /** Who receives a payment, relative to the insured. */
 export const PAYEE_RELATIONS = ['self', 'household_head', 'spouse', 'child', 'parent', 'beneficiary', 'heir', 'guardian'] as const;
 export type PayeeRelation = (typeof PAYEE_RELATIONS)[number];

@@ -17,8 +17,10 @@ import {
 import {
   PROPERTY_CATEGORIES, PROPERTY_CATEGORY_NAMES,
   type AgricultureDetails, type ClaimDetails, type InjuryDetails, type MedicalDetails, type PropertyCategory,
-  type PropertyDetails,
+  type PropertyDetails, percent, toHundredths,
 } from './details.ts';
+
+export { percent, toHundredths };
 
 export type AgricultureCover = NonNullable<CoverageSchedule['agriculture']>;
 export type AccidentInjuryCover = NonNullable<CoverageSchedule['accidentInjury']>;
@@ -38,7 +40,7 @@ export interface Assessment {
   /** … and after paying payableFen. */
   limitAfterFen: Fen;
   steps: Step[];
-  /** 意外住院医疗: the annual deductible this claim consumed (add it to Prior.deductibleUsedFen). */
+  /** 意外住院医疗: the deductible this claim consumed (per person per year: add it to Prior.deductibleUsedFen). */
   deductibleUsedFen?: Fen;
   /** 家庭财产: payableFen attributed to the categories (allocateByCategory); summed into Prior.paidByCategory. */
   paidByCategory?: Partial<Record<PropertyCategory, Fen>>;
@@ -61,27 +63,11 @@ export type AssessResult = Result<Assessment>;
 const yuan = (f: Fen) => formatYuan(f, { unit: true });
 const UNIT_SHORT: Record<Unit, string> = { head: '头', mu: '亩', item: '件', sqm: '平方米' };
 
-/** 8000 → '80%', 7550 → '75.5%', 3333 → '33.33%'. */
-export function percent(bp: number): string {
-  const whole = Math.floor(bp / 100);
-  const frac = String(bp % 100).padStart(2, '0').replace(/0+$/, '');
-  return frac ? `${whole}.${frac}%` : `${whole}%`;
-}
-
 function priorFen(value: Fen | undefined, what: string): Fen {
   if (value === undefined) return 0;
   assertFen(value, what);
   if (value < 0) throw new RangeError(`${what}不能为负数，收到 ${value}`);
   return value;
-}
-
-/** Quantity with at most two decimals → exact hundredths, read from its decimal form (no float maths). */
-export function toHundredths(quantity: number): number {
-  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(String(quantity));
-  if (!m) throw new RangeError(`数量最多两位小数，收到 ${String(quantity)}`);
-  const h = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-  if (!Number.isSafeInteger(h)) throw new RangeError(`数量过大：${String(quantity)}`);
-  return h;
 }
 
 /** hundredths / 100 × unitFen, rounded half up to whole fen, exactly. */
@@ -119,23 +105,31 @@ export function assessAgriculture(cover: AgricultureCover, details: AgricultureD
     const qty = `${item.quantity} ${UNIT_SHORT[sched.unit]}`;
     const insured = timesQuantity(h, sched.sumInsuredPerUnitFen);
     const actual = timesQuantity(h, item.unitValueFen);
-    const recognised = Math.min(actual, insured);
     losses.push(actual);
     steps.push(
       { label: `${name}：保险金额`, fen: insured, note: `${qty} × ${yuan(sched.sumInsuredPerUnitFen)}` },
       { label: `${name}：实际损失`, fen: actual, note: `${qty} × ${yuan(item.unitValueFen)}` },
-      { label: `${name}：认定损失`, fen: recognised, note: '实际损失与保险金额取低者' },
     );
-    let base = recognised;
-    if (item.policyAgriInsured) {
-      if (!cover.topUp.enabled) {
-        steps.push({ label: `${name}：应赔小计`, fen: 0, note: '该标的已参加政策性农业保险，本方案不予补差' });
-        payables.push(0);
-        continue;
-      }
-      steps.push({ label: `${name}：扣除政策性农业保险赔款`, fen: item.agriInsurancePaidFen, note: '补差：只赔政策性农业保险赔款以外的实际损失' });
-      base = Math.max(0, base - item.agriInsurancePaidFen);
+    if (item.policyAgriInsured && !cover.topUp.enabled) {
+      steps.push({ label: `${name}：应赔小计`, fen: 0, note: '该标的已参加政策性农业保险，本方案不予补差' });
+      payables.push(0);
+      continue;
     }
+    // 补差 (第三篇): the actual loss above what policy agricultural insurance paid, and only then
+    // capped by the sum insured — min(actual − payout, units × sum insured).
+    let lossBase = actual;
+    if (item.policyAgriInsured) {
+      lossBase = Math.max(0, actual - item.agriInsurancePaidFen);
+      steps.push(
+        { label: `${name}：扣除政策性农业保险赔款`, fen: item.agriInsurancePaidFen, note: '补差：只赔政策性农业保险赔款以外的实际损失' },
+        { label: `${name}：政策性农业保险赔款以外的损失`, fen: lossBase },
+      );
+    }
+    let base = Math.min(lossBase, insured);
+    steps.push({
+      label: `${name}：认定损失`, fen: base,
+      note: item.policyAgriInsured ? '政策性农业保险赔款以外的损失与保险金额取低者' : '实际损失与保险金额取低者',
+    });
     if (sched.deductibleFen > 0) {
       steps.push({ label: `${name}：免赔额`, fen: sched.deductibleFen, note: '每次事故' });
       base = Math.max(0, base - sched.deductibleFen);
@@ -221,9 +215,14 @@ export function assessMedical(cover: AccidentMedicalCover, details: MedicalDetai
   }
   const eligible = Math.max(0, total - sumFen(given));
   steps.push({ label: '其他途径报销后的剩余费用', fen: eligible, note: '补偿原则：只赔其他途径报销后剩余的部分' });
-  const deductibleLeft = Math.max(0, cover.deductibleFen - usedBefore);
+  // Per claim: the whole deductible on every claim; per person per year: what earlier claims left of it.
+  const perClaim = cover.deductibleBasis === 'per_claim';
+  const deductibleLeft = perClaim ? cover.deductibleFen : Math.max(0, cover.deductibleFen - usedBefore);
   const deductibleUsed = Math.min(deductibleLeft, eligible);
-  steps.push({ label: '免赔额', fen: deductibleUsed, note: `年度免赔额 ${yuan(cover.deductibleFen)}，本年度此前已抵扣 ${yuan(usedBefore)}` });
+  steps.push({
+    label: '免赔额', fen: deductibleUsed,
+    note: perClaim ? `每次事故免赔额 ${yuan(cover.deductibleFen)}` : `年度免赔额 ${yuan(cover.deductibleFen)}，本年度此前已抵扣 ${yuan(usedBefore)}`,
+  });
   const afterDeductible = eligible - deductibleUsed;
   const ratio = applyBasisPoints(afterDeductible, cover.reimbursementBp);
   steps.push({ label: `赔付比例 ${percent(cover.reimbursementBp)}`, fen: ratio, note: `${yuan(afterDeductible)} × ${percent(cover.reimbursementBp)}` });
@@ -348,7 +347,7 @@ export interface ReportFacts {
   periodEnd: IsoDate;
 }
 
-export interface Refusal { code: string; message: string }
+export interface Refusal { code: string; message: string; details?: Record<string, unknown> }
 
 /** The causes a line of this schedule covers ([] when the line is not in it). */
 export function causesFor(schedule: CoverageSchedule, line: Line): readonly Cause[] {
@@ -383,9 +382,14 @@ export function checkReport(f: ReportFacts): Refusal[] {
   } else if (!f.coveredOnLossDate) {
     out.push({ code: 'CLAIM_NOT_COVERED', message: '出险时该被保险人未参保' });
   }
-  if (covered && !(causesFor(f.schedule, f.line) as readonly string[]).includes(f.cause)) {
+  const coveredCauses = causesFor(f.schedule, f.line);
+  if (covered && !(coveredCauses as readonly string[]).includes(f.cause)) {
     const causeName = CAUSE_NAMES[f.cause as Cause] ?? f.cause;
-    out.push({ code: 'CAUSE_NOT_COVERED', message: `${lineName}不承保“${causeName}”造成的损失` });
+    out.push({
+      code: 'CAUSE_NOT_COVERED',
+      message: `${lineName}不承保“${causeName}”造成的损失；${lineName}承保的出险原因：${coveredCauses.map((c) => CAUSE_NAMES[c]).join('、')}`,
+      details: { line: f.line, lineName, cause: f.cause, causeName, coveredCauses: coveredCauses.map((c) => ({ cause: c, name: CAUSE_NAMES[c] })) },
+    });
   }
   const limits = f.line === 'accidentInjury' ? f.schedule.accidentInjury?.ageLimits : undefined;
   if (limits && f.ageOnLossDate !== undefined) {

@@ -1,27 +1,40 @@
 // Use cases of the claims module, part one: who may see and do what, the report (报案), reads and
 // lists, and the deadline job. The insurer's processing steps are in process.ts; the monthly
 // summary in summary.ts. Other modules import only this file.
-import { type Actor, auditRow, inScope, scopePrefix } from '../access/service.ts';
-import { agreementById, canRead as canReadAgreement } from '../cover/service.ts';
+import { actorNames, type Actor, auditInsert, auditRow, inScope, scopePrefix } from '../access/service.ts';
+import { agreementById, canRead as canReadAgreement, isCoveredOn, ofInsurer } from '../cover/service.ts';
 import { CAUSE_NAMES, type Cause, type CoverageSchedule, LINE_NAMES, type Line } from '../cover/schedule.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
+import { householdsByIds, idHashOf, insuredFilter, personsByIds } from '../registry/service.ts';
 import { cachedSettings, getSettings, settingsResolver } from '../settings/service.ts';
-import { ageOn, daysBetween, type HolidayCalendar, todayInShanghai } from '../shared/dates.ts';
-import { conflict, forbidden, notFound, unprocessable } from '../shared/errors.ts';
+import { addDays, ageOn, compareDates, daysBetween, type HolidayCalendar, todayInShanghai } from '../shared/dates.ts';
+import { badRequest, conflict, forbidden, notFound, unprocessable } from '../shared/errors.ts';
 import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
 import { maskBankAccount, maskName } from '../shared/pii.ts';
-import { type Deadline, deadlines, decisionDueOn, type LawTerms, overdue, paymentDueOn } from './deadlines.ts';
+import {
+  DEADLINE_NAMES, type Deadline, type DeadlineKind, deadlines, decisionDueOn, type LawTerms, overdue, paymentDueOn,
+} from './deadlines.ts';
 import { type ClaimDetails, PERSON_LINES } from './details.ts';
-import { allowedActions, type ClaimStatus, type Guard, STATUS_NAMES } from './lifecycle.ts';
-import { DECISION_REASON_NAMES, type DecisionReason, PAYEE_RELATION_NAMES, type PayeeRelation } from './reasons.ts';
+import { ACTION_NAMES, allowedActions, CLAIM_STATUSES, type ClaimAction, type ClaimStatus, type Guard, STATUS_NAMES } from './lifecycle.ts';
+import {
+  DECISION_REASON_NAMES, type DecisionReason, PAYEE_RELATION_NAMES, type PayeeRelation, REPORT_CHANNEL_NAMES, type ReportChannel,
+} from './reasons.ts';
 import { assess, checkReport } from './rules.ts';
 import * as store from './store.ts';
 
 export type Ctx = RequestCtx & { actor: Actor };
-type Household = NonNullable<Awaited<ReturnType<typeof store.findHousehold>>>;
-type Person = NonNullable<Awaited<ReturnType<typeof store.findPerson>>>;
+type Household = NonNullable<Awaited<ReturnType<typeof findHousehold>>>;
+type Person = NonNullable<Awaited<ReturnType<typeof findPerson>>>;
 type Document = Awaited<ReturnType<typeof store.documents>>[number];
 type Agreement = NonNullable<Awaited<ReturnType<typeof agreementById>>>;
+
+/** The insured person and household, read from the registry (through its service). */
+async function findPerson(deps: Pick<AppDeps, 'db'>, id: string) {
+  return (await personsByIds(deps, [id])).get(id);
+}
+async function findHousehold(deps: Pick<AppDeps, 'db'>, id: string) {
+  return (await householdsByIds(deps, [id])).get(id);
+}
 
 // ---------------------------------------------------------------------------
 // Access
@@ -58,14 +71,8 @@ function mayReportUnder(actor: Actor, a: Agreement): boolean {
 
 /** A claim the actor may read (404 otherwise: claims carry personal data), optionally locked. */
 export async function readableClaim(deps: AppDeps, actor: Actor, id: string, opts: { lock?: boolean } = {}) {
-  let c: store.ClaimRow | undefined;
-  let a: Agreement | undefined;
-  if (opts.lock) {
-    c = await store.lockClaim(deps.db, id);
-    a = c && await agreementById(deps, c.agreementId);
-  } else {
-    ({ claim: c, agreement: a } = (await store.findClaimWithAgreement(deps.db, id)) ?? {});
-  }
+  const c = opts.lock ? await store.lockClaim(deps.db, id) : await store.findClaim(deps.db, id);
+  const a = c && await agreementById(deps, c.agreementId);
   if (!c || !a || !canRead(actor, c, a)) throw notFound('理赔案件不存在', 'CLAIM_NOT_FOUND');
   return { claim: c, agreement: a };
 }
@@ -161,6 +168,11 @@ export interface ReportInput {
   details: ClaimDetails | PreliminaryDetails;
   reporterName?: string | undefined;
   reporterPhone?: string | undefined;
+  /** How the claim was made (default 'system'; a household's own report is always 'card'). */
+  channel?: ReportChannel | undefined;
+  /** The real report day of a paper or phone claim entered later (default today); then lateEntryReason is required. */
+  reportedOn?: string | undefined;
+  lateEntryReason?: string | undefined;
 }
 
 /**
@@ -175,6 +187,18 @@ export function isPreliminary(d: unknown): d is PreliminaryDetails {
 
 export async function reportClaim(deps: AppDeps, ctx: RequestCtx, input: ReportInput, via: 'staff' | 'household' = 'staff') {
   const today = todayInShanghai(deps.now());
+  const channel: ReportChannel = via === 'household' ? 'card' : input.channel ?? 'system';
+  // A paper or phone claim keeps its real report day: admission (limitation, loss after the report)
+  // is judged on that day, and the entry is audited with its reason.
+  const reportedOn = via === 'household' ? today : input.reportedOn ?? today;
+  const lateEntry = reportedOn !== today;
+  if (compareDates(reportedOn, today) > 0) throw badRequest('DATE_IN_FUTURE', `报案日期 ${reportedOn} 晚于今天（${today}）`);
+  if (lateEntry && !input.lateEntryReason?.trim()) {
+    throw badRequest('REASON_REQUIRED', `按实际报案日期 ${reportedOn} 补录的案件，须说明补录原因（lateEntryReason）`);
+  }
+  if (lateEntry && compareDates(reportedOn, input.lossDate) < 0) {
+    throw unprocessable('REPORTED_BEFORE_LOSS', `报案日期 ${reportedOn} 早于出险日期 ${input.lossDate}`);
+  }
   const line = input.details.line as Line;
   // The deadline settings of the answer, from the in-process cache.
   const resolve = await cachedSettings(deps.db, DEADLINE_KEYS);
@@ -193,14 +217,14 @@ export async function reportClaim(deps: AppDeps, ctx: RequestCtx, input: ReportI
   if (household.countyCode !== a.countyCode) throw unprocessable('CLAIM_NOT_COVERED', '该户不在本协议所属县的名单中');
   if (ctx.actor) assertReporter(ctx.actor, a, household.villageCode);
 
-  const { covered, duplicate: dup } = await store.reportFacts(deps.db,
-    { agreementId: a.id, householdId: household.id, personId: person?.id ?? null, line, lossDate: input.lossDate });
+  const who = { agreementId: a.id, householdId: household.id, personId: person?.id ?? null, line, lossDate: input.lossDate };
+  const [covered, dup] = await Promise.all([isCoveredOn(deps, a.id, who, input.lossDate), store.duplicateClaim(deps.db, who)]);
   const refusals = checkReport({
-    schedule: a.schedule as CoverageSchedule, line, cause: input.cause, lossDate: input.lossDate, today,
+    schedule: a.schedule as CoverageSchedule, line, cause: input.cause, lossDate: input.lossDate, today: reportedOn,
     coveredOnLossDate: covered, periodStart: a.periodStart, periodEnd: a.periodEnd,
     ...(person ? { ageOnLossDate: ageOn(person.birthDate, input.lossDate) } : {}),
   });
-  if (refusals.length) throw unprocessable(refusals[0]!.code, refusals[0]!.message, { refusals });
+  if (refusals.length) throw unprocessable(refusals[0]!.code, refusals[0]!.message, { ...refusals[0]!.details, refusals });
   // The claimed items must make sense against the schedule (an agricultural item it insures…).
   if (!isPreliminary(input.details)) {
     const trial = assess(a.schedule as CoverageSchedule, input.details, { paidFen: 0 });
@@ -210,16 +234,22 @@ export async function reportClaim(deps: AppDeps, ctx: RequestCtx, input: ReportI
   if (dup) {
     throw conflict('CLAIM_DUPLICATE', `同一${person ? '被保险人' : '户'}、同一险种、同一出险日期已有理赔案件 ${dup.claimNo}`, { claimId: dup.id, claimNo: dup.claimNo });
   }
-  const claim = await store.insertReportedClaim(deps.db, today.slice(0, 4), {
+  const late = lateEntry ? { reportedOn, enteredOn: today, lateEntryReason: input.lateEntryReason!.trim() } : null;
+  const claim = await store.insertReportedClaim(deps.db, reportedOn.slice(0, 4), {
     agreementId: a.id, countyCode: a.countyCode, villageCode: household.villageCode, householdId: household.id,
     personId: person?.id ?? null, line, cause: input.cause, lossDate: input.lossDate, place: input.place,
     description: input.description, details: input.details, reporterName: input.reporterName ?? null,
     reporterPhoneEnc: input.reporterPhone ? deps.pii.encrypt(input.reporterPhone) : null,
-    reportedVia: via, reportedBy: ctx.actor?.userId ?? null, reportedOn: today,
+    reportedVia: via, reportChannel: channel, reportedBy: ctx.actor?.userId ?? null, reportedOn,
+    lateEntryReason: late?.lateEntryReason ?? null,
   }, {
-    action: 'report', fromStatus: null, toStatus: 'reported', on: today,
+    action: 'report', fromStatus: null, toStatus: 'reported', on: reportedOn,
     actorId: ctx.actor?.userId ?? null, actorRole: ctx.actor?.role ?? via,
-  }, { ...auditRow(ctx, { action: 'claim.report', entityType: 'claim' }), summary: { line, via } });
+    note: late?.lateEntryReason ?? null, detail: channel === 'system' && !late ? null : { channel, ...late },
+  }, {
+    ...auditRow(ctx, { action: 'claim.report', entityType: 'claim' }),
+    summary: { line, via, ...(channel === 'system' ? {} : { channel }), ...late },
+  }, auditInsert);
   return view(deps, claim, a, today, resolve, { household, person, documents: [] });
 }
 
@@ -228,16 +258,16 @@ async function insured(deps: AppDeps, line: Line, input: ReportInput) {
   const personLine = (PERSON_LINES as readonly string[]).includes(line);
   if (personLine) {
     if (!input.personId) throw unprocessable('PERSON_REQUIRED', `${LINE_NAMES[line]}须指明出险的被保险人（personId）`);
-    const person = await store.findPerson(deps.db, input.personId);
+    const person = await findPerson(deps, input.personId);
     if (!person) throw unprocessable('CLAIM_NOT_COVERED', '被保险人不在登记名单中');
     if (input.householdId && input.householdId !== person.householdId) {
       throw unprocessable('PERSON_NOT_IN_HOUSEHOLD', '被保险人不属于所填的户');
     }
-    const household = await store.findHousehold(deps.db, person.householdId);
+    const household = await findHousehold(deps, person.householdId);
     return { household: household!, person };
   }
   if (!input.householdId) throw unprocessable('HOUSEHOLD_REQUIRED', `${LINE_NAMES[line]}须指明出险的户（householdId）`);
-  const household = await store.findHousehold(deps.db, input.householdId);
+  const household = await findHousehold(deps, input.householdId);
   if (!household) throw unprocessable('CLAIM_NOT_COVERED', '该户不在登记名单中');
   return { household, person: null };
 }
@@ -253,8 +283,8 @@ export async function view(deps: AppDeps, c: store.ClaimRow, a: Agreement, today
   known?: { household: Household; person: Person | null; documents: Document[] }) {
   const schedule = a.schedule as CoverageSchedule;
   const [person, household, docs, dl] = await Promise.all([
-    known ? known.person ?? undefined : c.personId ? store.findPerson(deps.db, c.personId) : Promise.resolve(undefined),
-    known ? known.household : store.findHousehold(deps.db, c.householdId),
+    known ? known.person ?? undefined : c.personId ? findPerson(deps, c.personId) : Promise.resolve(undefined),
+    known ? known.household : findHousehold(deps, c.householdId),
     known ? known.documents : store.documents(deps.db, c.id),
     deadlinesOf(deps, c, a, today, resolve),
   ]);
@@ -270,6 +300,7 @@ export async function view(deps: AppDeps, c: store.ClaimRow, a: Agreement, today
     line: c.line, lineName: LINE_NAMES[c.line as Line], cause: c.cause, causeName: CAUSE_NAMES[c.cause as Cause] ?? c.cause,
     lossDate: c.lossDate, place: c.place, description: c.description, details: c.details,
     reporterName: c.reporterName, reportedVia: c.reportedVia, reportedOn: c.reportedOn,
+    channel: c.reportChannel, channelName: REPORT_CHANNEL_NAMES[c.reportChannel], lateEntryReason: c.lateEntryReason,
     status, statusName: STATUS_NAMES[status],
     requiredDocuments: required, documentsRequested: asked, documentsRequestedOn: c.documentsRequestedOn,
     missingDocuments: (asked ?? required).filter((n) => !have.has(n)),
@@ -301,6 +332,26 @@ export async function getClaim(deps: AppDeps, actor: Actor, id: string) {
   };
 }
 
+/** The timeline of a claim for its page: every step with who took it (name, organisation) and when. */
+export async function timeline(deps: AppDeps, actor: Actor, id: string) {
+  await readableClaim(deps, actor, id);
+  const rows = await store.timelineEvents(deps.db, id);
+  const actors = await actorNames(deps.db, rows.flatMap((e) => (e.actor_id ? [e.actor_id] : [])));
+  return rows.map((e) => ({
+    action: e.action, actionName: ACTION_NAMES[e.action as ClaimAction] ?? EVENT_NAMES[e.action] ?? e.action,
+    fromStatus: e.from_status, toStatus: e.to_status, toStatusName: STATUS_NAMES[e.to_status as ClaimStatus] ?? e.to_status,
+    on: e.on, at: e.at, actorRole: e.actor_role, actorName: (e.actor_id && actors.get(e.actor_id)?.name) ?? null,
+    orgName: (e.actor_id && actors.get(e.actor_id)?.orgName) ?? null, note: e.note, detail: e.detail,
+  }));
+}
+const EVENT_NAMES: Record<string, string> = { report: '报案', upload_document: '上传材料', remind_documents: '催交材料' };
+
+/** The claim_paid event the payment recorded for the monitoring module (null before payment). */
+export async function paidEventOf(deps: AppDeps, actor: Actor, id: string) {
+  await readableClaim(deps, actor, id);
+  return (await store.paidEvent(deps.db, id)) ?? null;
+}
+
 export function publicPayment(p: store.PaymentRow) {
   return {
     id: p.id, kind: p.kind, amountFen: p.amountFen, payeeName: maskName(p.payeeName), payeeRelation: p.payeeRelation,
@@ -312,33 +363,107 @@ export { maskBankAccount };
 /** Names of decision reason codes, for other modules' reports. */
 export { DECISION_REASON_NAMES } from './reasons.ts';
 
-export type ClaimQuery = Omit<store.ClaimFilter, 'scope' | 'insurerOrgId'>;
+export type ClaimQuery = Omit<store.ClaimFilter, 'scope' | 'agreementIs' | 'insuredIs' | 'today'> & {
+  /** The insured's ID number: looked up by its hash, never stored or logged. */
+  idNumber?: string | undefined;
+  /** The insured person's name, or the household head's (prefix). */
+  name?: string | undefined;
+  sort?: store.ClaimSort | undefined;
+};
 
 function scopeOf(actor: Actor) {
   if (actor.role === 'admin') return { scope: '' };
-  if (actor.role === 'insurer') return { scope: '', insurerOrgId: actor.orgId };
+  if (actor.role === 'insurer') return { scope: '', agreementIs: ofInsurer(actor.orgId) };
   if (actor.role === 'county_office' || actor.role === 'joint_meeting') return { scope: actor.scopePrefix };
   throw forbidden();
 }
 
+type OpenDeadline = { kind: DeadlineKind; dueOn: string };
+
+/** The filter of a query as the store takes it: the caller's scope, the ID number as its hash, today. */
+function filterOf(deps: AppDeps, actor: Actor, q: ClaimQuery, today: string): store.ClaimFilter {
+  const { idNumber, name, sort: _sort, region, ...rest } = q;
+  const idHash = idHashOf(deps, idNumber);
+  const insuredIs = [
+    ...(idHash ? [insuredFilter.byIdHash(idHash)] : []),
+    ...(name ? [insuredFilter.named(name)] : []),
+  ];
+  return {
+    ...rest, ...scopeOf(actor), today,
+    ...(insuredIs.length ? { insuredIs } : {}),
+    ...(region ? { region: scopePrefix(region) } : {}),
+  };
+}
+
 export async function listClaims(deps: AppDeps, actor: Actor, q: ClaimQuery & PageQuery) {
   const { limit, offset } = pageBounds(q);
-  const { rows, total } = await store.listClaims(deps.db, { ...scopeOf(actor), ...q }, limit, offset);
-  return pageOf(rows.map((c) => ({
-    id: c.id, claimNo: c.claimNo, agreementId: c.agreementId, villageCode: c.villageCode, householdId: c.householdId,
-    personId: c.personId, line: c.line, lineName: LINE_NAMES[c.line as Line], cause: c.cause, lossDate: c.lossDate,
-    reportedOn: c.reportedOn, status: c.status, statusName: STATUS_NAMES[c.status as ClaimStatus], decision: c.decision,
-    approvedFen: c.approvedFen, paidFen: c.paidFen, overdue: c.overdueKinds,
-  })), total, q);
+  const today = todayInShanghai(deps.now());
+  const { rows, total } = await store.listClaims(deps.db, filterOf(deps, actor, q, today), limit, offset, q.sort);
+  const [persons, households] = await Promise.all([
+    personsByIds(deps, rows.flatMap((c) => (c.personId ? [c.personId] : []))), householdsByIds(deps, rows.map((c) => c.householdId)),
+  ]);
+  const names = new Map(rows.map((c) => [c.id, {
+    personName: (c.personId && persons.get(c.personId)?.name) || null, headName: households.get(c.householdId)?.headName ?? null,
+  }]));
+  return pageOf(rows.map((c) => {
+    const open = c.openDeadlines as OpenDeadline[];
+    return {
+      id: c.id, claimNo: c.claimNo, agreementId: c.agreementId, villageCode: c.villageCode, householdId: c.householdId,
+      personId: c.personId, personName: names.get(c.id)?.personName ?? null, headName: names.get(c.id)?.headName ?? null,
+      line: c.line, lineName: LINE_NAMES[c.line as Line], cause: c.cause, causeName: CAUSE_NAMES[c.cause as Cause] ?? c.cause,
+      lossDate: c.lossDate, reportedOn: c.reportedOn, channel: c.reportChannel, status: c.status,
+      statusName: STATUS_NAMES[c.status as ClaimStatus], decision: c.decision, approvedFen: c.approvedFen, paidFen: c.paidFen,
+      nextDueOn: c.nextDueOn,
+      openDeadlines: open.map((d) => ({ ...d, kindName: DEADLINE_NAMES[d.kind], overdue: compareDates(d.dueOn, today) < 0 })),
+      // Live: the deadlines past their due day today (the claim's own view says the same).
+      overdue: open.filter((d) => compareDates(d.dueOn, today) < 0).map((d) => d.kind),
+    };
+  }), total, q);
+}
+
+/** Claims per status for the queue's tabs (the query's other filters applied), with how many are overdue. */
+export async function claimCounts(deps: AppDeps, actor: Actor, q: ClaimQuery) {
+  const today = todayInShanghai(deps.now());
+  const rows = await store.countByStatus(deps.db, filterOf(deps, actor, q, today));
+  const by = new Map(rows.map((r) => [r.status, r]));
+  return {
+    total: rows.reduce((s, r) => s + r.n, 0), overdue: rows.reduce((s, r) => s + r.overdue, 0),
+    byStatus: CLAIM_STATUSES.map((status) => ({ status, statusName: STATUS_NAMES[status], count: by.get(status)?.n ?? 0, overdue: by.get(status)?.overdue ?? 0 })),
+  };
+}
+
+/** The claims with a deadline falling due from today to `days` days on (overdue ones first). */
+export async function dueSoon(deps: AppDeps, actor: Actor, q: { days?: number | undefined; agreementId?: string | undefined } & PageQuery) {
+  const today = todayInShanghai(deps.now());
+  return listClaims(deps, actor, { ...q, dueBy: addDays(today, q.days ?? 7), sort: 'due' });
 }
 
 export async function overdueClaims(deps: AppDeps, actor: Actor, q: { agreementId?: string | undefined } & PageQuery) {
   const { limit, offset } = pageBounds(q);
-  const { rows, total } = await store.overdueList(deps.db, { ...scopeOf(actor), agreementId: q.agreementId }, limit, offset);
+  const today = todayInShanghai(deps.now());
+  const { rows, total } = await store.overdueList(deps.db, { ...scopeOf(actor), agreementId: q.agreementId, today }, limit, offset);
   return pageOf(rows.map((r) => ({
-    claimId: r.claim_id, claimNo: r.claim_no, kind: r.kind, dueOn: r.due_on, markedOn: r.marked_on, status: r.status,
+    claimId: r.claim_id, claimNo: r.claim_no, kind: r.kind, kindName: DEADLINE_NAMES[r.kind as DeadlineKind], dueOn: r.due_on,
+    markedOn: r.marked_on, status: r.status,
     statusName: STATUS_NAMES[r.status as ClaimStatus], line: r.line, villageCode: r.village_code, agreementId: r.agreement_id,
   })), total, q);
+}
+
+/**
+ * After a step (or by the daily job): the claim's open deadlines and their earliest due day, and its
+ * overdue marks as of `today` — so lists and the claim agree at once, not only after the next job.
+ */
+export async function refreshDeadlines(deps: AppDeps, c: store.ClaimRow, a: Agreement, today: string,
+  resolve?: (region: string, day: string) => DeadlineSettings) {
+  const dl = await deadlinesOf(deps, c, a, today, resolve);
+  const open = dl.filter((d) => d.state === 'pending' || d.state === 'overdue').map((d) => ({ kind: d.kind, dueOn: d.dueOn }));
+  const late = overdue(dl);
+  const same = JSON.stringify(open) === JSON.stringify(c.openDeadlines);
+  if (!same) await store.setOpenDeadlines(deps.db, c.id, open);
+  if (late.length || c.overdueKinds.length) {
+    await store.setOverdue(deps.db, c.id, late.map((x) => x.kind), late.map((x) => ({ kind: x.kind, dueOn: x.dueOn })), today);
+  }
+  return late;
 }
 
 export async function documentFile(deps: AppDeps, actor: Actor, claimId: string, docId: string) {
@@ -368,15 +493,20 @@ export async function markOverdue(deps: AppDeps, today: string) {
         a = (await agreementById(deps, c.agreementId))!;
         agreements.set(c.agreementId, a);
       }
-      const late = overdue(await deadlinesOf(deps, c, a, today, resolve));
-      const kinds = late.map((x) => x.kind);
-      if (kinds.length || c.overdueKinds.length) {
-        await store.setOverdue(deps.db, c.id, kinds, late.map((x) => ({ kind: x.kind, dueOn: x.dueOn })), today);
-        if (kinds.length) marked++;
-      }
+      const late = await refreshDeadlines(deps, c, a, today, resolve);
+      if (late.length) marked++;
     }
     after = batch[batch.length - 1]!.id;
   }
-  for (const c of await store.markedClaimsNowShut(deps.db)) await store.setOverdue(deps.db, c.id, [], [], today);
+  for (const c of await store.markedClaimsNowShut(deps.db)) {
+    await store.setOverdue(deps.db, c.id, [], [], today);
+    await store.setOpenDeadlines(deps.db, c.id, []);
+  }
   return { scanned, overdue: marked };
+}
+
+/** Paid claims per household, for some households (the credit module's borrowers read them through this). */
+export async function paidClaimsOf(deps: Pick<AppDeps, 'db'>, householdIds: string[]) {
+  const rows = await store.paidByHousehold(deps.db, [...new Set(householdIds)]);
+  return new Map(rows.map((r) => [r.household_id, { claims: r.n, paidFen: r.fen }]));
 }

@@ -1,12 +1,9 @@
 // Queries of the claims module. Every function takes a Db (or a transaction) first.
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { claimDocuments, claimEvents, claimNoSeq, claimOverdue, claimPayments, claims } from '../../db/schema/claims.ts';
-import { coverAgreements } from '../../db/schema/cover.ts';
 import { domainEvents } from '../../db/schema/events.ts';
-import { households, persons } from '../../db/schema/registry.ts';
-import { auditLog } from '../../db/schema/access.ts';
-import { type Db, insertSql, rowsOf, tableRow } from '../../db/types.ts';
-import type { NewAudit } from '../access/store.ts';
+import { type Db, insertSql, pgArray, rowsOf, tableRow } from '../../db/types.ts';
+import type { NewAudit } from '../access/service.ts';
 import { perDb } from '../shared/per-db.ts';
 
 export type ClaimRow = typeof claims.$inferSelect;
@@ -15,21 +12,25 @@ export type PaymentRow = typeof claimPayments.$inferSelect;
 
 /** The next claim number, LP<year><sequence, at least 7 digits> from claim_no_seq, drawn inside the INSERT. */
 function claimNumber(year: string): SQL {
-  return sql`(select ${'LP' + year} || lpad(n::text, greatest(7, length(n::text)), '0')
+  return sql`(select ${`LP${year}`} || lpad(n::text, greatest(7, length(n::text)), '0')
     from (select nextval(${claimNoSeq.seqName}) as n) s)`;
 }
 
+/** The access module's audit INSERT (access's `auditInsert`): values may be SQL of the statement it joins. */
+export type AuditInsert = (v: { [K in keyof NewAudit]?: NewAudit[K] | SQL }) => SQL;
+
 /**
  * A reported claim with its first event and its audit row in one statement (data-modifying WITHs,
- * one atomic statement: all three or none), numbered by claimNumber. The report
- * was a transaction of begin, the claim, the event and the audit row, and commit — five round trips.
+ * one atomic statement: all three or none), numbered by claimNumber. The audit row's INSERT is the
+ * access module's (`auditInsert`, passed in by the service): this store names only claims' tables.
  */
 export async function insertReportedClaim(db: Db, year: string, v: Omit<NewClaim, 'claimNo'>,
-  event: Omit<typeof claimEvents.$inferInsert, 'claimId'>, auditRow: NewAudit & { summary: Record<string, unknown> }): Promise<ClaimRow> {
+  event: Omit<typeof claimEvents.$inferInsert, 'claimId'>, auditRow: NewAudit & { summary: Record<string, unknown> },
+  auditInsert: AuditInsert): Promise<ClaimRow> {
   const claimQ = insertSql(claims, { ...v, claimNo: claimNumber(year) });
   const eventQ = insertSql(claimEvents, { ...event, claimId: sql`(select id from c)` });
   // The audit summary names the claim number drawn by the claim's own insert.
-  const auditQ = insertSql(auditLog, {
+  const auditQ = auditInsert({
     ...auditRow, entityId: sql`(select id from c)`,
     summary: sql`(select ${JSON.stringify(auditRow.summary)}::jsonb || jsonb_build_object('claimNo', claim_no) from c)`,
   });
@@ -39,16 +40,6 @@ export async function insertReportedClaim(db: Db, year: string, v: Omit<NewClaim
 
 export async function findClaim(db: Db, id: string) {
   const [row] = await db.select().from(claims).where(eq(claims.id, id));
-  return row;
-}
-
-/** A claim with its agreement, in one statement (the claim read). */
-const claimWithAgreement = perDb((db) => db.select({ claim: claims, agreement: coverAgreements }).from(claims)
-  .innerJoin(coverAgreements, eq(coverAgreements.id, claims.agreementId)).where(eq(claims.id, sql.placeholder('id')))
-  .prepare('claim_with_agreement'));
-
-export async function findClaimWithAgreement(db: Db, id: string) {
-  const [row] = await claimWithAgreement(db).execute({ id });
   return row;
 }
 
@@ -65,6 +56,23 @@ export async function updateClaim(db: Db, id: string, patch: Partial<NewClaim>) 
   return row!;
 }
 
+/**
+ * The day of the claim's latest step (its report included): a later step may not be dated before it.
+ * Uploads and reminders are recorded on the day they happen and do not count.
+ */
+export async function lastStepOn(db: Db, claimId: string): Promise<string | null> {
+  const [row] = rowsOf<{ on: string | null }>(await db.execute(sql`
+    select max("on")::text as on from claim_events
+    where claim_id = ${claimId} and action not in ('upload_document', 'remind_documents')`));
+  return row?.on ?? null;
+}
+
+/** The deadlines not yet met and the earliest due day among them (null: none). */
+export async function setOpenDeadlines(db: Db, claimId: string, open: Array<{ kind: string; dueOn: string }>) {
+  const next = open.map((o) => o.dueOn).sort()[0] ?? null;
+  await db.update(claims).set({ openDeadlines: open, nextDueOn: next }).where(eq(claims.id, claimId));
+}
+
 export async function insertEvent(db: Db, v: typeof claimEvents.$inferInsert) {
   await db.insert(claimEvents).values(v);
 }
@@ -74,6 +82,21 @@ const eventsOf = perDb((db) => db.select().from(claimEvents).where(eq(claimEvent
 
 export async function events(db: Db, claimId: string) {
   return eventsOf(db).execute({ claimId });
+}
+
+/** The claim's events as the timeline shows them (dates as text), with who took each step (a user id). */
+export async function timelineEvents(db: Db, claimId: string) {
+  return rowsOf<{ id: number; action: string; from_status: string | null; to_status: string; on: string; at: string; actor_role: string | null;
+    actor_id: string | null; note: string | null; detail: unknown }>(await db.execute(sql`
+    select e.id, e.action, e.from_status, e.to_status, e."on"::text as on, e.at::text as at, e.actor_role, e.actor_id, e.note, e.detail
+    from claim_events e where e.claim_id = ${claimId} order by e.id`));
+}
+
+/** The claim_paid domain event of a claim, if it was paid. */
+export async function paidEvent(db: Db, claimId: string) {
+  const [row] = await db.select({ id: domainEvents.id, seq: domainEvents.seq, occurredAt: domainEvents.occurredAt })
+    .from(domainEvents).where(eq(domainEvents.dedupeKey, `claim_paid:${claimId}`));
+  return row;
 }
 
 export async function insertDocument(db: Db, v: typeof claimDocuments.$inferInsert) {
@@ -126,44 +149,17 @@ export async function insertDomainEvent(db: Db, v: typeof domainEvents.$inferIns
   return row;
 }
 
-const personById = perDb((db) => db.select({
-  id: persons.id, householdId: persons.householdId, name: persons.name, birthDate: persons.birthDate,
-  idMasked: persons.idMasked, relationshipLabel: persons.relationshipLabel, villageCode: persons.villageCode,
-  countyCode: persons.countyCode, isHead: persons.isHead,
-}).from(persons).where(eq(persons.id, sql.placeholder('id'))).prepare('claims_person_by_id'));
-
-export async function findPerson(db: Db, id: string) {
-  const [row] = await personById(db).execute({ id });
-  return row;
-}
-
-const householdById = perDb((db) => db.select({
-  id: households.id, householdNo: households.householdNo, headName: households.headName,
-  villageCode: households.villageCode, countyCode: households.countyCode,
-}).from(households).where(eq(households.id, sql.placeholder('id'))).prepare('claims_household_by_id'));
-
-export async function findHousehold(db: Db, id: string) {
-  const [row] = await householdById(db).execute({ id });
-  return row;
-}
-
 /**
- * What a report checks against the database, in one statement: whether the person (or, for
- * household lines, any member of the household) was covered by the agreement on the loss day, and
- * an earlier live claim for the same insured, line and loss date (a likely duplicate).
+ * An earlier live claim for the same insured (the person or, for household lines, the household),
+ * line and loss date under the agreement: a likely duplicate of a report.
  */
-export async function reportFacts(db: Db, v: { agreementId: string; householdId: string; personId: string | null; line: string; lossDate: string }) {
-  const enrolled = v.personId ? sql`e.person_id = ${v.personId}` : sql`e.household_id = ${v.householdId}`;
+export async function duplicateClaim(db: Db, v: { agreementId: string; householdId: string; personId: string | null; line: string; lossDate: string }) {
   const claimed = v.personId ? sql`c.person_id = ${v.personId}` : sql`c.household_id = ${v.householdId}`;
-  const [row] = rowsOf<{ covered: boolean; dup_id: string | null; dup_no: string | null }>(await db.execute(sql`
-    select exists (select 1 from cover_enrolments e where e.agreement_id = ${v.agreementId} and ${enrolled}
-                     and e.cover_start <= ${v.lossDate}::date and e.cover_end >= ${v.lossDate}::date) as covered,
-           d.id as dup_id, d.claim_no as dup_no
-    from (select 1) one
-    left join lateral (select c.id, c.claim_no from claims c
-      where c.agreement_id = ${v.agreementId} and ${claimed} and c.line = ${v.line} and c.loss_date = ${v.lossDate}::date
-        and c.status <> 'withdrawn' limit 1) d on true`));
-  return { covered: row!.covered, duplicate: row!.dup_id ? { id: row!.dup_id, claimNo: row!.dup_no! } : undefined };
+  const [row] = rowsOf<{ id: string; claim_no: string }>(await db.execute(sql`
+    select c.id, c.claim_no from claims c
+    where c.agreement_id = ${v.agreementId} and ${claimed} and c.line = ${v.line} and c.loss_date = ${v.lossDate}::date
+      and c.status <> 'withdrawn' limit 1`));
+  return row ? { id: row.id, claimNo: row.claim_no } : undefined;
 }
 
 /**
@@ -191,39 +187,79 @@ export async function priorConsumption(db: Db, c: Pick<ClaimRow, 'id' | 'agreeme
 export interface ClaimFilter {
   /** Region prefix the caller may see ('' = all). */
   scope: string;
-  insurerOrgId?: string | undefined;
+  /** The agreements the caller may see, as a condition on the claim's agreement id (cover's `ofInsurer`). */
+  agreementIs?: AgreementCondition | undefined;
   agreementId?: string | undefined;
   status?: string | undefined;
   line?: string | undefined;
+  cause?: string | undefined;
   householdId?: string | undefined;
+  personId?: string | undefined;
+  /**
+   * Conditions on the insured, from the registry (`insuredFilter`): the person of an ID-number hash
+   * (claims of that person, and of household lines of their household), a name prefix (the person's or the head's).
+   */
+  insuredIs?: InsuredCondition[] | undefined;
+  claimNo?: string | undefined;
+  /** A town or village code prefix (inside the scope). */
+  region?: string | undefined;
+  /** Overdue on `today`: an open deadline's due day is before it (live, from next_due_on). */
   overdue?: boolean | undefined;
+  /** An open deadline falls due on or before this day (the week's due list). */
+  dueBy?: string | undefined;
   reportedFrom?: string | undefined;
   reportedTo?: string | undefined;
+  today: string;
 }
 
-function where(f: ClaimFilter): SQL {
-  const parts: SQL[] = [sql`c.village_code like ${f.scope + '%'}`];
-  if (f.insurerOrgId) parts.push(sql`a.insurer_org_id = ${f.insurerOrgId}`);
+export type ClaimSort = 'reported' | 'due';
+/** A condition on a claim's agreement id column, written by the module that owns agreements. */
+export type AgreementCondition = (agreementId: SQL) => SQL;
+/** A condition on a claim's insured (person id column, household id column), written by the registry. */
+export type InsuredCondition = (personId: SQL, householdId: SQL) => SQL;
+
+function where(f: ClaimFilter, opts: { status?: boolean } = {}): SQL {
+  const parts: SQL[] = [sql`c.village_code like ${`${f.scope}%`}`];
+  if (f.agreementIs) parts.push(f.agreementIs(sql`c.agreement_id`));
   if (f.agreementId) parts.push(sql`c.agreement_id = ${f.agreementId}`);
-  if (f.status) parts.push(sql`c.status = ${f.status}`);
+  if (f.status && opts.status !== false) parts.push(sql`c.status = ${f.status}`);
   if (f.line) parts.push(sql`c.line = ${f.line}`);
+  if (f.cause) parts.push(sql`c.cause = ${f.cause}`);
   if (f.householdId) parts.push(sql`c.household_id = ${f.householdId}`);
-  if (f.overdue) parts.push(sql`cardinality(c.overdue_kinds) > 0`);
+  if (f.personId) parts.push(sql`c.person_id = ${f.personId}`);
+  for (const insured of f.insuredIs ?? []) parts.push(insured(sql`c.person_id`, sql`c.household_id`));
+  if (f.claimNo) parts.push(sql`c.claim_no = ${f.claimNo}`);
+  if (f.region) parts.push(sql`c.village_code like ${`${f.region}%`}`);
+  if (f.overdue === true) parts.push(sql`c.next_due_on < ${f.today}::date`);
+  if (f.overdue === false) parts.push(sql`(c.next_due_on is null or c.next_due_on >= ${f.today}::date)`);
+  if (f.dueBy) parts.push(sql`c.next_due_on <= ${f.dueBy}::date`);
   if (f.reportedFrom) parts.push(sql`c.reported_on >= ${f.reportedFrom}::date`);
   if (f.reportedTo) parts.push(sql`c.reported_on <= ${f.reportedTo}::date`);
   return sql.join(parts, sql` and `);
 }
 
-export async function listClaims(db: Db, f: ClaimFilter, limit: number, offset: number) {
+export async function listClaims(db: Db, f: ClaimFilter, limit: number, offset: number, sort: ClaimSort = 'reported') {
   const w = where(f);
+  const order = sort === 'due'
+    ? sql`c.next_due_on asc nulls last, c.reported_on asc, c.claim_no asc`
+    : sql`c.reported_on desc, c.claim_no desc`;
   const items = rowsOf<{ id: string }>(await db.execute(sql`
-    select c.id from claims c join cover_agreements a on a.id = c.agreement_id
-    where ${w} order by c.reported_on desc, c.claim_no desc limit ${limit} offset ${offset}`)).map((r) => r.id);
+    select c.id from claims c
+    where ${w} order by ${order} limit ${limit} offset ${offset}`)).map((r) => r.id);
   const [count] = rowsOf<{ n: number }>(await db.execute(sql`
-    select count(*)::int as n from claims c join cover_agreements a on a.id = c.agreement_id where ${w}`));
+    select count(*)::int as n from claims c where ${w}`));
   const rows = items.length ? await db.select().from(claims).where(inArray(claims.id, items)) : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   return { rows: items.map((id) => byId.get(id)!), total: count?.n ?? 0 };
+}
+
+/** How many claims of the filter (its status aside) are in each status, and how many are overdue. */
+export async function countByStatus(db: Db, f: ClaimFilter) {
+  const w = where(f, { status: false });
+  const rows = rowsOf<{ status: string; n: number; overdue: number }>(await db.execute(sql`
+    select c.status, count(*)::int as n, count(*) filter (where c.next_due_on < ${f.today}::date)::int as overdue
+    from claims c where ${w} group by c.status`));
+  return rows;
 }
 
 /** Open claims in keyset pages, for the daily deadline job. */
@@ -251,17 +287,24 @@ export async function setOverdue(db: Db, claimId: string, kinds: string[], open:
     where claim_id = ${claimId} and open ${stillOverdue}`);
 }
 
-export async function overdueList(db: Db, f: { scope: string; insurerOrgId?: string | undefined; agreementId?: string | undefined }, limit: number, offset: number) {
-  const parts: SQL[] = [sql`o.open`, sql`c.village_code like ${f.scope + '%'}`];
-  if (f.insurerOrgId) parts.push(sql`a.insurer_org_id = ${f.insurerOrgId}`);
+/**
+ * Every open deadline past its due day on `today`, one row per deadline, live from the claims' open
+ * deadlines (written with every step), with the day the daily job first marked it, if it has.
+ */
+export async function overdueList(db: Db, f: Pick<ClaimFilter, 'scope' | 'agreementIs' | 'agreementId' | 'today'>, limit: number, offset: number) {
+  const parts: SQL[] = [sql`c.next_due_on < ${f.today}::date`, sql`c.village_code like ${`${f.scope}%`}`];
+  if (f.agreementIs) parts.push(f.agreementIs(sql`c.agreement_id`));
   if (f.agreementId) parts.push(sql`c.agreement_id = ${f.agreementId}`);
   const w = sql.join(parts, sql` and `);
-  const rows = rowsOf<{ claim_id: string; claim_no: string; kind: string; due_on: string; marked_on: string; status: string; line: string; village_code: string; agreement_id: string }>(await db.execute(sql`
-    select o.claim_id, c.claim_no, o.kind, o.due_on::text, o.marked_on::text, c.status, c.line, c.village_code, c.agreement_id
-    from claim_overdue o join claims c on c.id = o.claim_id join cover_agreements a on a.id = c.agreement_id
-    where ${w} order by o.due_on, c.claim_no limit ${limit} offset ${offset}`));
-  const [count] = rowsOf<{ n: number }>(await db.execute(sql`
-    select count(*)::int as n from claim_overdue o join claims c on c.id = o.claim_id join cover_agreements a on a.id = c.agreement_id where ${w}`));
+  const from = sql`from claims c
+    cross join lateral jsonb_to_recordset(c.open_deadlines) as d(kind text, "dueOn" date)
+    where ${w} and d."dueOn" < ${f.today}::date`;
+  const rows = rowsOf<{ claim_id: string; claim_no: string; kind: string; due_on: string; marked_on: string | null; status: string; line: string; village_code: string; agreement_id: string }>(await db.execute(sql`
+    select c.id as claim_id, c.claim_no, d.kind, d."dueOn"::text as due_on,
+      (select min(o.marked_on)::text from claim_overdue o where o.claim_id = c.id and o.kind = d.kind and o.due_on = d."dueOn") as marked_on,
+      c.status, c.line, c.village_code, c.agreement_id
+    ${from} order by d."dueOn", c.claim_no limit ${limit} offset ${offset}`));
+  const [count] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n ${from}`));
   return { rows, total: count?.n ?? 0 };
 }
 
@@ -279,4 +322,13 @@ export async function paymentsBetween(db: Db, agreementId: string, from: string,
     .from(claimPayments).innerJoin(claims, eq(claims.id, claimPayments.claimId))
     .where(and(eq(claims.agreementId, agreementId), sql`${claimPayments.paidOn} between ${from}::date and ${to}::date`))
     .orderBy(desc(claimPayments.paidOn));
+}
+
+/** Per household (of those given): claims with a payment, and the amount paid. */
+export async function paidByHousehold(db: Db, householdIds: string[]) {
+  if (!householdIds.length) return [];
+  return rowsOf<{ household_id: string; n: number; fen: number }>(await db.execute(sql`
+    select cl.household_id, count(distinct cl.id)::int as n, coalesce(sum(pm.amount_fen), 0)::float8 as fen
+    from claims cl join claim_payments pm on pm.claim_id = cl.id
+    where cl.household_id = any(${pgArray(householdIds)}::uuid[]) group by cl.household_id`));
 }

@@ -5,7 +5,8 @@ import { agreementById, readableAgreement } from '../cover/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { endOfMonth, todayInShanghai } from '../shared/dates.ts';
 import { AppError, notFound } from '../shared/errors.ts';
-import { fenToYuanString } from '../shared/money.ts';
+import { count, date, madeFacts, money, moneyOrBlank, text, type XlsxTitle } from '../shared/spreadsheet.ts';
+import { personsByIds, regionNames } from '../registry/service.ts';
 import { DEADLINE_NAMES, overdue } from './deadlines.ts';
 import { DECISION_NAMES, STATUS_NAMES, type ClaimStatus } from './lifecycle.ts';
 import { DECISION_REASON_NAMES, type DecisionReason } from './reasons.ts';
@@ -58,6 +59,9 @@ export async function monthlySummary(deps: AppDeps, ctx: RequestCtx, agreementId
     l.paidFen += p.amountFen;
     l.paidClaims.add(p.claimId);
   }
+  // Names beside codes: the insured person (accident lines) and the village.
+  const people = await personsByIds(deps, rows.flatMap((c) => (c.personId ? [c.personId] : [])));
+  const villages = await regionNames(deps, [...new Set(rows.map((c) => c.villageCode))]);
   const lines = LINES.map((line) => {
     const l = byLine.get(line)!;
     return { line, lineName: LINE_NAMES[line], reported: l.reported, decided: l.decided, approvedFen: l.approvedFen, paidFen: l.paidFen, paidClaims: l.paidClaims.size };
@@ -67,11 +71,15 @@ export async function monthlySummary(deps: AppDeps, ctx: RequestCtx, agreementId
     fileName: `理赔月报_${a.agreementNo}_${month}.xlsx`,
     counts,
     lines,
-    totals: { approvedFen: lines.reduce((s, l) => s + l.approvedFen, 0), paidFen: lines.reduce((s, l) => s + l.paidFen, 0) },
+    totals: {
+      approvedFen: lines.reduce((s, l) => s + l.approvedFen, 0), paidFen: lines.reduce((s, l) => s + l.paidFen, 0),
+      paidClaims: lines.reduce((s, l) => s + l.paidClaims, 0),
+    },
     reasons: [...reasons].map(([reason, n]) => ({ reason, reasonName: DECISION_REASON_NAMES[reason as DecisionReason] ?? reason, count: n })),
     overdue: overdueItems,
     claims: rows.map((c) => ({
-      claimNo: c.claimNo, line: c.line, lineName: LINE_NAMES[c.line as Line], cause: c.cause,
+      claimNo: c.claimNo, personName: c.personId ? (people.get(c.personId)?.name ?? null) : null,
+      villageCode: c.villageCode, villageName: villages.get(c.villageCode) ?? null, line: c.line, lineName: LINE_NAMES[c.line as Line], cause: c.cause,
       causeName: CAUSE_NAMES[c.cause as Cause] ?? c.cause, lossDate: c.lossDate, reportedOn: c.reportedOn,
       status: c.status, statusName: STATUS_NAMES[c.status as ClaimStatus], decision: c.decision, decidedOn: c.decidedOn,
       approvedFen: c.approvedFen, paidFen: c.paidFen, finalPaidOn: c.finalPaidOn,
@@ -79,48 +87,58 @@ export async function monthlySummary(deps: AppDeps, ctx: RequestCtx, agreementId
   };
 }
 
-const yuan = (fen: number | null) => (fen === null ? '' : fenToYuanString(fen));
+const day = (d: string | null) => (d ? date(d) : null);
 
-export async function summaryXlsx(deps: AppDeps, s: Awaited<ReturnType<typeof monthlySummary>>) {
+/** The month's summary as a workbook: counts integers, amounts numbers (#,##0.00), dates dates, under a title block. */
+export async function summaryXlsx(deps: AppDeps, s: Awaited<ReturnType<typeof monthlySummary>>, by?: string | null) {
   if (!deps.spreadsheets) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成 Excel 文件');
   const n = s.counts;
+  const countyName = (await regionNames(deps, [s.countyCode])).get(s.countyCode);
+  const title = (what: string): XlsxTitle => ({
+    text: `“助农保”理赔月报——${what}`,
+    facts: [
+      { label: '县（区）', value: countyName ? `${countyName}（${s.countyCode.slice(0, 6)}）` : s.countyCode.slice(0, 6) },
+      { label: '协议编号', value: s.agreementNo }, { label: '保单号', value: s.policyNo ?? '（尚未出单）' },
+      { label: '统计期间', value: `${s.from} 至 ${s.to}（截至 ${s.asOf}）` }, ...madeFacts(deps.now(), by),
+    ],
+  });
   return deps.spreadsheets.writeXlsx([
     {
-      name: '汇总',
+      name: '汇总', title: title('汇总'),
       columns: [{ header: '项目', width: 28 }, { header: `${s.month}（截至 ${s.asOf}）`, width: 24 }],
       rows: [
-        ['协议编号', s.agreementNo], ['保单号', s.policyNo ?? ''],
-        ['本月报案', n.reported], ['本月核定', n.decided], ['其中：赔付', n.approved], ['其中：部分赔付', n.partial],
-        ['其中：拒赔', n.rejected], ['本月支付结清', n.paid], ['本月撤案', n.withdrawn], ['本月结案', n.closed],
-        ['月末未结案件', n.openAtEnd], ['超期事项', s.overdue.length],
-        ['本月核定金额（元）', yuan(s.totals.approvedFen)], ['本月支付金额（元，含先予支付）', yuan(s.totals.paidFen)],
+        ['协议编号', text(s.agreementNo)], ['保单号', text(s.policyNo ?? '')],
+        ['本月报案', count(n.reported)], ['本月核定', count(n.decided)], ['其中：赔付', count(n.approved)], ['其中：部分赔付', count(n.partial)],
+        ['其中：拒赔', count(n.rejected)], ['本月支付结清', count(n.paid)], ['本月撤案', count(n.withdrawn)], ['本月结案', count(n.closed)],
+        ['月末未结案件', count(n.openAtEnd)], ['超期事项', count(s.overdue.length)],
+        ['本月核定金额（元）', money(s.totals.approvedFen)], ['本月支付金额（元，含先予支付）', money(s.totals.paidFen)],
       ],
     },
     {
-      name: '按险种',
+      name: '按险种', title: title('按险种'),
       columns: ['险种', '报案件数', '核定件数', '核定金额（元）', '支付件数', '支付金额（元）'].map((header) => ({ header, width: 16 })),
       rows: [
-        ...s.lines.map((l) => [l.lineName, l.reported, l.decided, yuan(l.approvedFen), l.paidClaims, yuan(l.paidFen)]),
-        ['合计', n.reported, n.decided, yuan(s.totals.approvedFen), '', yuan(s.totals.paidFen)],
+        ...s.lines.map((l) => [l.lineName, count(l.reported), count(l.decided), money(l.approvedFen), count(l.paidClaims), money(l.paidFen)]),
+        ['合计', count(n.reported), count(n.decided), money(s.totals.approvedFen), count(s.totals.paidClaims), money(s.totals.paidFen)],
       ],
     },
     {
-      name: '拒赔及部分赔付原因',
+      name: '拒赔及部分赔付原因', title: title('拒赔及部分赔付原因'),
       columns: [{ header: '原因', width: 36 }, { header: '件数' }],
-      rows: s.reasons.map((r) => [r.reasonName, r.count]),
+      rows: s.reasons.map((r) => [r.reasonName, count(r.count)]),
     },
     {
-      name: '超期事项',
+      name: '超期事项', title: title('超期事项'),
       columns: ['案件号', '险种', '事项', '应办结日期', '当前状态'].map((header) => ({ header, width: 18 })),
-      rows: s.overdue.map((o) => [o.claimNo, LINE_NAMES[o.line as Line], o.kindName, o.dueOn, STATUS_NAMES[o.status as ClaimStatus]]),
+      rows: s.overdue.map((o) => [text(o.claimNo), LINE_NAMES[o.line as Line], o.kindName, day(o.dueOn), STATUS_NAMES[o.status as ClaimStatus]]),
     },
     {
-      name: '案件清单',
-      columns: ['案件号', '险种', '出险原因', '出险日期', '报案日期', '状态', '核定结果', '核定日期', '核定金额（元）', '已付金额（元）', '支付日期']
-        .map((header) => ({ header, width: 14 })),
+      name: '案件清单', title: title('案件清单'),
+      columns: ['案件号', '被保险人', '村（社区）', '行政村代码', '险种', '出险原因', '出险日期', '报案日期', '状态', '核定结果', '核定日期',
+        '核定金额（元）', '已付金额（元）', '支付日期'].map((header) => ({ header, width: 14 })),
       rows: s.claims.map((c) => [
-        c.claimNo, c.lineName, c.causeName, c.lossDate, c.reportedOn, c.statusName, c.decision ? DECISION_NAMES[c.decision] : '',
-        c.decidedOn ?? '', yuan(c.approvedFen), yuan(c.paidFen), c.finalPaidOn ?? '',
+        text(c.claimNo), c.personName ?? '', c.villageName ?? '', text(c.villageCode), c.lineName, c.causeName, day(c.lossDate), day(c.reportedOn),
+        c.statusName, c.decision ? DECISION_NAMES[c.decision] : '', day(c.decidedOn), moneyOrBlank(c.approvedFen), moneyOrBlank(c.paidFen), day(c.finalPaidOn),
       ]),
     },
   ]);

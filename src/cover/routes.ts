@@ -1,6 +1,6 @@
 // HTTP routes of the cover module: agreements, enrolment, the insured list, premium bills.
 import { z } from 'zod';
-import { isoDateField } from '../shared/fields.ts';
+import { countyCodeField, isoDateField } from '../shared/fields.ts';
 import { ctxOf } from '../http/context.ts';
 import { route } from '../http/route.ts';
 import { todayInShanghai } from '../shared/dates.ts';
@@ -17,14 +17,20 @@ const COUNTY = ['admin', 'county_office'] as const;
 const AgreementBody = z.object({
   agreementNo: z.string().trim().min(3).max(60),
   procurementRef: z.string().trim().max(100).optional(),
-  countyCode: z.string().regex(/^[0-9]{6}0{6}$/, '县级区划代码应为12位，后6位为0'),
+  countyCode: countyCodeField(),
   insurerOrgId: z.uuid(),
   periodStart: IsoDay,
   periodEnd: IsoDay,
   premiumRule: z.enum(['full_year', 'pro_rata_days', 'by_month']),
-  schedule: z.unknown(),
+  schedule: svc.ScheduleField,
   claimTerms: svc.ClaimTerms.optional(),
 });
+
+/** Filter by one person: their id, or their ID number (looked up by its hash). */
+const Person = {
+  personId: z.uuid().optional(),
+  idNumber: z.string().trim().min(15).max(30).optional().describe('证件号码（按加密索引查找）'),
+};
 
 const xlsx = (body: Uint8Array | ReadableStream<Uint8Array>, fileName: string) => new Response(body as BodyInit, {
   headers: {
@@ -34,6 +40,15 @@ const xlsx = (body: Uint8Array | ReadableStream<Uint8Array>, fileName: string) =
 });
 
 export const coverRoutes = [
+  route({
+    method: 'get', path: '/api/v1/cover/schedule-templates', tag: TAG, summary: '保障方案模板（新建协议时从模板开始）', allow: READERS,
+    handler: async (c) => c.json({ items: svc.scheduleTemplates() }),
+  }),
+  route({
+    method: 'get', path: '/api/v1/cover/schedule-templates/:name', tag: TAG, summary: '一个保障方案模板（含完整方案）', allow: READERS,
+    params: z.object({ name: z.string().regex(/^[a-z_]{1,40}$/, '模板名称格式不正确') }),
+    handler: async (c, { params }) => c.json(svc.scheduleTemplate(params.name)),
+  }),
   route({
     method: 'post', path: '/api/v1/cover/agreements', tag: TAG, summary: '新建“助农保”服务协议（草稿）', allow: COUNTY,
     body: AgreementBody, responses: { 201: '已创建', 400: '保障方案或参数不正确', 409: '协议编号已存在' },
@@ -88,12 +103,12 @@ export const coverRoutes = [
   }),
   route({
     method: 'get', path: '/api/v1/cover/agreements/:id/enrolments', tag: TAG, summary: '参保人员（按编号翻页：after）', allow: READERS,
-    params: IdParam, query: PageQuery.extend({ after: z.coerce.number().int().min(0).optional() }),
+    params: IdParam, query: PageQuery.extend({ after: z.coerce.number().int().min(0).optional(), ...Person }),
     handler: async (c, { params, query }) => c.json(await svc.enrolments(c.var.deps, c.var.actor!, params.id, query)),
   }),
   route({
     method: 'get', path: '/api/v1/cover/agreements/:id/decisions', tag: TAG, summary: '每人参保或未参保的原因', allow: READERS,
-    params: IdParam, query: PageQuery.extend({ decision: z.enum(['enrolled', 'excluded']).optional() }),
+    params: IdParam, query: PageQuery.extend({ decision: z.enum(['enrolled', 'excluded']).optional(), ...Person }),
     handler: async (c, { params, query }) => c.json(await svc.decisions(c.var.deps, c.var.actor!, params.id, query)),
   }),
   route({

@@ -49,12 +49,29 @@ export const PROPERTY_CAUSES = [
   'fire', 'explosion', 'earthquake', 'flood', 'storm', 'hail', 'landslide', 'lightning', 'snow', 'other_natural_disaster',
 ] as const;
 export type PropertyCause = (typeof PROPERTY_CAUSES)[number];
-export type Cause = AgriCause | PropertyCause | 'accident';
+/**
+ * Causes people report that no line of the plan covers (第三篇 lists fire, explosion, disease,
+ * epidemic, natural disaster and accident only): recognised, so a report is refused as not covered
+ * (CAUSE_NOT_COVERED, naming what the line covers) rather than as unreadable.
+ */
+export const UNCOVERED_CAUSES = ['theft', 'price_fall'] as const;
+export type UncoveredCause = (typeof UNCOVERED_CAUSES)[number];
+export type Cause = AgriCause | PropertyCause | 'accident' | UncoveredCause;
 export const CAUSE_NAMES: Record<Cause, string> = {
   fire: '火灾', explosion: '爆炸', disease: '疾病', epidemic: '疫病', flood: '洪水', drought: '干旱',
   storm: '暴风（暴雨）', hail: '冰雹', frost: '霜冻', landslide: '泥石流、山体滑坡', earthquake: '地震',
   lightning: '雷击', snow: '暴雪（雪灾）', other_natural_disaster: '其他自然灾害', accident: '意外伤害',
+  theft: '盗窃', price_fall: '市场价格下跌',
 };
+/** Every cause a report may name, covered by some line or not. */
+export const CAUSES = Object.keys(CAUSE_NAMES) as [Cause, ...Cause[]];
+
+/** The cause a report names, by its code or its Chinese name ('盗窃' → 'theft'); null when it is neither. */
+export function causeCode(input: string): Cause | null {
+  const v = input.trim();
+  if (Object.hasOwn(CAUSE_NAMES, v)) return v as Cause;
+  return CAUSES.find((c) => CAUSE_NAMES[c] === v) ?? null;
+}
 
 export const OTHER_REIMBURSEMENTS = ['basic_medical', 'serious_illness', 'medical_aid', 'other_commercial'] as const;
 export type OtherReimbursement = (typeof OTHER_REIMBURSEMENTS)[number];
@@ -75,10 +92,15 @@ export const BASIS_NAMES: Record<Basis, string> = { person: '每人', household:
 // ---------------------------------------------------------------------------
 
 /** A non-negative safe integer amount of fen. */
+/** The largest amount a schedule may name: 100 亿元 (sums × counts stay exact integers far beyond any county's figures). */
+export const MAX_SCHEDULE_FEN = 1_000_000_000_000;
+
+/** A non-negative integer amount of fen, at most MAX_SCHEDULE_FEN. */
 const fen = (name: string) =>
   z.number({ error: `${name}必须是以分为单位的整数` })
     .int({ error: `${name}必须是以分为单位的整数` })
-    .min(0, { error: `${name}不能为负数` });
+    .min(0, { error: `${name}不能为负数` })
+    .max(MAX_SCHEDULE_FEN, { error: `${name}过大（不能超过 100 亿元）` });
 
 /** Basis points, 0..10000. */
 const bp = (name: string) =>
@@ -134,7 +156,8 @@ export const AgricultureCover = z.strictObject({
   coveredCauses: causes(AGRI_CAUSES, '农业生产保险承保的灾因'),
   /**
    * 补差 (top-up): for items already under policy-subsidised agricultural insurance (中、省补贴品种),
-   * pay the actual loss above what that insurance paid (第三篇).
+   * pay the actual loss above what that insurance paid (第三篇), capped by units × sum insured:
+   * min(actual − payout, units × sum insured).
    */
   topUp: z.strictObject({ enabled: z.boolean({ error: '农业生产保险“政策性农业保险补差”开关必须是是/否' }) })
     .default({ enabled: true }),
@@ -197,9 +220,16 @@ export const AccidentInjuryCover = z.strictObject({
   coveredCauses: z.tuple([z.literal('accident', { error: '意外伤害保险只承保意外伤害' })]).default(['accident']),
 });
 
+export const DEDUCTIBLE_BASES = ['per_person_year', 'per_claim'] as const;
+export type DeductibleBasis = (typeof DEDUCTIBLE_BASES)[number];
+export const DEDUCTIBLE_BASIS_NAMES: Record<DeductibleBasis, string> = { per_person_year: '每人每年', per_claim: '每次事故' };
+
 export const AccidentMedicalCover = z.strictObject({
-  /** Per person per year, in fen: expenses up to it are the household's own. */
+  /** In fen: expenses up to it are the household's own, once per person per year or on every claim (deductibleBasis). */
   deductibleFen: fen('意外医疗免赔额'),
+  /** per_person_year (default): one deductible a year, used up across claims; per_claim: taken off every claim. */
+  deductibleBasis: z.enum(DEDUCTIBLE_BASES, { error: '意外医疗免赔方式应为 per_person_year（每人每年）或 per_claim（每次事故）' })
+    .default('per_person_year'),
   reimbursementBp: bp('意外医疗报销比例'),
   annualLimitPerPersonFen: fen('意外医疗每人年度限额'),
   /** Counted before this policy: it pays only what remains (补偿原则). */
@@ -222,7 +252,9 @@ export const HouseholdPropertyCover = z.strictObject({
   coveredCauses: causes(PROPERTY_CAUSES, '家庭财产保险承保的灾因'),
 }).superRefine((p, ctx) => {
   for (const key of Object.keys(SUB_LIMIT_NAMES) as Array<keyof typeof SUB_LIMIT_NAMES>) {
-    if (p.subLimits[key] > p.sumInsuredPerHouseholdFen) {
+    // An amount already refused as too large (zod still runs this refinement) is not compared.
+    const inRange = p.subLimits[key] <= MAX_SCHEDULE_FEN && p.sumInsuredPerHouseholdFen <= MAX_SCHEDULE_FEN;
+    if (inRange && p.subLimits[key] > p.sumInsuredPerHouseholdFen) {
       ctx.addIssue({
         code: 'custom', path: ['subLimits', key],
         message: `家庭财产保险分项限额“${SUB_LIMIT_NAMES[key]}”（${yuan(p.subLimits[key])}）高于每户保险金额（${yuan(p.sumInsuredPerHouseholdFen)}）`,
@@ -318,7 +350,7 @@ export function parseSchedule(input: unknown): ParseScheduleResult {
 }
 
 // ---------------------------------------------------------------------------
-// A realistic seed plan (figures from comparable products; see DOMAIN.md)
+// A realistic seed plan (figures from comparable products; see docs/domain.md)
 // ---------------------------------------------------------------------------
 
 export const DEFAULT_SCHEDULE: CoverageSchedule = {
@@ -345,6 +377,7 @@ export const DEFAULT_SCHEDULE: CoverageSchedule = {
   },
   accidentMedical: {
     deductibleFen: 10_000,
+    deductibleBasis: 'per_person_year',
     reimbursementBp: 8000,
     annualLimitPerPersonFen: 500_000,
     otherReimbursements: ['basic_medical', 'serious_illness', 'medical_aid'],
@@ -365,3 +398,47 @@ export const DEFAULT_SCHEDULE: CoverageSchedule = {
   funding: [{ payer: 'county', bp: 8000 }, { payer: 'city', bp: 2000 }],
   claimDocuments: DEFAULT_CLAIM_DOCUMENTS,
 };
+
+// ---------------------------------------------------------------------------
+// Named templates an agreement starts from ("create from template"), and the schedule's documentation
+// ---------------------------------------------------------------------------
+
+export interface ScheduleTemplate { name: string; title: string; description: string; schedule: CoverageSchedule }
+
+/** A copy of DEFAULT_SCHEDULE with the medical deductible taken off every claim (many county contracts: 100 元 per claim). */
+const PER_CLAIM_DEDUCTIBLE: CoverageSchedule = {
+  ...DEFAULT_SCHEDULE,
+  accidentMedical: { ...DEFAULT_SCHEDULE.accidentMedical!, deductibleBasis: 'per_claim' },
+};
+
+export const SCHEDULE_TEMPLATES: readonly ScheduleTemplate[] = [
+  {
+    name: 'default',
+    title: '助农保标准方案（四个险种）',
+    description: '农业生产（牛 5000 元/头、猪 800 元/头、羊 600 元/头、作物 400 元/亩，每户每年 2 万元，政策性农业保险补差）、'
+      + '意外伤害（身故 3 万元，残疾按 10 级比例，三度烧伤）、意外住院医疗（每人每年免赔 100 元，80%，每人每年 5000 元）、'
+      + '家庭财产（每户 5 万元，房屋 4 万、装潢 1 万、家电 1 万）；保费每人 10 元、每户 30 元，县 80%、市 20%。'
+      + '金额为参考同类产品的默认值，应按本县协议修改。',
+    schedule: DEFAULT_SCHEDULE,
+  },
+  {
+    name: 'per_claim_deductible',
+    title: '标准方案（意外医疗每次事故免赔）',
+    description: '同标准方案，意外住院医疗的 100 元免赔额改为每次事故扣除（deductibleBasis: per_claim）。',
+    schedule: PER_CLAIM_DEDUCTIBLE,
+  },
+];
+
+/** What /openapi.json and /docs say about the schedule field (the same zod schema validates it in the service). */
+export const SCHEDULE_DESCRIPTION = [
+  '保障方案（保险责任、保险金额、免赔、保费、出资分担、理赔材料），按险种分节，未列出的险种不承保。',
+  '金额一律为整数“分”（…Fen，100 元 = 10000），比例为基点（…Bp，10000 = 100%）。',
+  'agriculture 农业生产保险：items 保险标的（kind 种类、label 名称、unit 单位 head/mu/item/sqm、sumInsuredPerUnitFen 每单位保险金额、deductibleFen 每次事故免赔额、deductibleBp 免赔比例），'
+    + 'coveredCauses 承保灾因，topUp.enabled 政策性农业保险补差（赔 min(实际损失 − 政策性农业保险赔款, 数量 × 每单位保险金额)），limitPerHouseholdFen 每户年度限额。',
+  'accidentInjury 意外伤害保险：deathSumInsuredFen 身故保险金额，disabilityTable 1–10 级残疾给付比例，burns 烧伤给付（程度、面积区间、比例），ageLimits 承保年龄。',
+  'accidentMedical 意外住院医疗保险：deductibleFen 免赔额，deductibleBasis 免赔方式（per_person_year 每人每年，缺省；per_claim 每次事故），reimbursementBp 赔付比例，'
+    + 'annualLimitPerPersonFen 每人年度限额，otherReimbursements 先行扣除的其他报销（基本医保、大病保险、医疗救助…）。',
+  'householdProperty 家庭财产保险：sumInsuredPerHouseholdFen 每户保险金额，subLimits 分项限额（房屋主体、室内装潢、家用电器），deductibleFen 每次事故免赔额，coveredCauses 承保灾因。',
+  'premiums 每个险种的保费（basis person 按人 / household 按户，amountFen），funding 出资方及比例（合计 10000），claimDocuments 每个险种的理赔材料清单（保险法第二十二条：一次性告知）。',
+  '可从模板新建：GET /api/v1/cover/schedule-templates。',
+].join('\n');

@@ -4,16 +4,47 @@ import { type Actor, audit, findOrganisation, inScope } from '../access/service.
 import { z } from 'zod';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { todayInShanghai } from '../shared/dates.ts';
+import { formatYuan } from '../shared/money.ts';
+import { count, date as dateCell, madeFacts, money, percent, text as textCell, type XlsxSheet, type XlsxTitle } from '../shared/spreadsheet.ts';
+import { birthYearOf } from '../shared/id-number.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
 import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
 import { type AgreementAction, type AgreementStatus, checkTransition, effectiveStatus, STATUS_NAMES } from './lifecycle.ts';
-import { BASIS_NAMES, type Basis, type CoverageSchedule, PAYER_NAMES, type Payer, parseSchedule } from './schedule.ts';
-import { fenToYuanString, formatBasisPoints } from '../shared/money.ts';
+import {
+  BASIS_NAMES, type Basis, CoverageSchedule, LINE_NAMES, type Line, PAYER_NAMES, UNIT_NAMES, type Payer, parseSchedule, SCHEDULE_DESCRIPTION, SCHEDULE_TEMPLATES,
+  type ScheduleTemplate,
+} from './schedule.ts';
 import { computeBill } from './bill.ts';
 import { getSetting } from '../settings/service.ts';
+import { idHashOf, personsByIds, regionNames } from '../registry/service.ts';
 import * as store from './store.ts';
 
 export type Ctx = RequestCtx & { actor: Actor };
+
+// ---------------------------------------------------------------------------
+// Schedule templates ("create from template" starts from one of these)
+// ---------------------------------------------------------------------------
+
+/** The templates without their schedules (a list to choose from). */
+export function scheduleTemplates() {
+  return SCHEDULE_TEMPLATES.map(({ name, title, description }) => ({ name, title, description }));
+}
+
+/** One template with its full schedule, ready to be sent back as an agreement's schedule. */
+export function scheduleTemplate(name: string): ScheduleTemplate {
+  const t = SCHEDULE_TEMPLATES.find((x) => x.name === name);
+  if (!t) throw notFound(`没有名为“${name}”的保障方案模板`, 'TEMPLATE_NOT_FOUND');
+  return t;
+}
+
+/**
+ * The agreement's schedule field as the API documents it: the schedule's JSON schema with its
+ * description and the templates as examples. Validation stays in parseSchedule (errors with paths).
+ */
+const { $schema: _s, ...scheduleJsonSchema } = z.toJSONSchema(CoverageSchedule, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+export const ScheduleField = z.unknown().meta({
+  ...scheduleJsonSchema, description: SCHEDULE_DESCRIPTION, examples: SCHEDULE_TEMPLATES.map((t) => t.schedule),
+});
 
 /** Contractual claim deadlines: only stricter than the Insurance Law (arts. 23, 24). */
 export const ClaimTerms = z.object({
@@ -93,7 +124,7 @@ async function checkParties(deps: AppDeps, actor: Actor, input: Pick<AgreementIn
     throw forbidden('只能为本辖区签订协议', 'OUT_OF_SCOPE');
   }
   const insurer = await findOrganisation(deps.db, input.insurerOrgId);
-  if (!insurer || insurer.kind !== 'insurer') throw badRequest('INSURER_INVALID', '承保机构不存在或不是保险公司');
+  if (insurer?.kind !== 'insurer') throw badRequest('INSURER_INVALID', '承保机构不存在或不是保险公司');
 }
 
 export async function createAgreement(deps: AppDeps, ctx: Ctx, input: AgreementInput) {
@@ -240,7 +271,7 @@ export async function addCover(deps: AppDeps, ctx: Ctx, id: string, personId: st
     transition(a, 'enrol');
     if (from < a.periodStart || from > a.periodEnd) throw badRequest('DATE_OUTSIDE_PERIOD', '起保日期应在保险期间内');
     await store.lockEnrolment(tx);
-    const person = await store.findPerson(tx, personId);
+    const person = (await personsByIds({ db: tx }, [personId])).get(personId);
     if (!person || person.countyCode !== a.countyCode) throw notFound('本县名单中没有该人员');
     if (person.status !== 'active') throw conflict('PERSON_DELISTED', '该人员已移出名单，不能参保');
     if (!person.eligible) throw conflict('PERSON_INELIGIBLE', '该人员不符合参保条件', person.eligibilityReasons);
@@ -257,9 +288,14 @@ export async function addCover(deps: AppDeps, ctx: Ctx, id: string, personId: st
   });
 }
 
-export async function enrolments(deps: AppDeps, actor: Actor, id: string, q: PageQuery & { after?: number | undefined }) {
+/** A person filter from the query: a person id, or an ID number looked up by its hash. */
+export interface PersonQuery { personId?: string | undefined; idNumber?: string | undefined }
+const personFilter = (deps: AppDeps, q: PersonQuery): store.PersonFilter =>
+  ({ personId: q.personId, idHash: q.idNumber ? idHashOf(deps, q.idNumber) : undefined });
+
+export async function enrolments(deps: AppDeps, actor: Actor, id: string, q: PageQuery & PersonQuery & { after?: number | undefined }) {
   await readableAgreement(deps, actor, id);
-  const rows = await store.enrolmentPage(deps.db, id, q.after ?? 0, q.pageSize);
+  const rows = await store.enrolmentPage(deps.db, id, q.after ?? 0, q.pageSize, '', personFilter(deps, q));
   const totals = await store.countEnrolments(deps.db, id);
   return {
     items: rows.map((r) => ({
@@ -272,11 +308,37 @@ export async function enrolments(deps: AppDeps, actor: Actor, id: string, q: Pag
   };
 }
 
-export async function decisions(deps: AppDeps, actor: Actor, id: string, q: PageQuery & { decision?: 'enrolled' | 'excluded' | undefined }) {
+export async function decisions(deps: AppDeps, actor: Actor, id: string, q: PageQuery & PersonQuery & { decision?: 'enrolled' | 'excluded' | undefined }) {
   await readableAgreement(deps, actor, id);
   const { limit, offset } = pageBounds(q);
-  const items = await store.decisionsPage(deps.db, id, q.decision, limit, offset);
+  const items = await store.decisionsPage(deps.db, id, q.decision, limit, offset, personFilter(deps, q));
   return { items, page: q.page, pageSize: q.pageSize };
+}
+
+/** Names of the reason codes a decision records (the registry's eligibility grounds and exclusions, and enrolment's own). */
+export const DECISION_REASON_NAMES: Record<string, string> = {
+  ELIGIBLE_LIFTED: '脱贫户', ELIGIBLE_POOR: '未脱贫户', ELIGIBLE_MONITORING: '防返贫监测对象',
+  EXCLUDED_STABLY_LIFTED: '稳定脱贫户不在保障范围', EXCLUDED_CENTRALLY_SUPPORTED: '集中供养人员不在保障范围',
+  EXCLUDED_NOT_REGISTERED: '非建档立卡户或监测对象', EXCLUDED_RISK_ELIMINATED: '监测对象风险已消除',
+  EXCLUDED_TYPE_NOT_COVERED: '监测对象类型不在保障范围', ALREADY_COVERED: '已由其他协议承保', DELISTED: '已移出名单',
+};
+
+/** The decisions with their persons, filterable by decision and reason code, and the counts per reason. */
+export async function decisionsByReason(deps: AppDeps, actor: Actor, id: string, q: PageQuery & { decision?: 'enrolled' | 'excluded' | undefined; reason?: string | undefined }) {
+  await readableAgreement(deps, actor, id);
+  const { limit, offset } = pageBounds(q);
+  const counts = (await store.decisionReasonCounts(deps.db, id)).map((r) => ({ ...r, name: DECISION_REASON_NAMES[r.code] ?? r.sample }));
+  const items = await store.decisionsWithPersons(deps.db, id, { decision: q.decision, code: q.reason }, limit + 1, offset);
+  return { counts, items: items.slice(0, limit), more: items.length > limit, page: q.page, pageSize: q.pageSize };
+}
+
+/** The person of the agreement's county with this ID number (mid-term adds and ends on the workbench). */
+export async function personOfCounty(deps: AppDeps, actor: Actor, id: string, idNumber: string) {
+  const a = await readableAgreement(deps, actor, id);
+  const hash = idHashOf(deps, idNumber);
+  const personId = hash ? await store.personIdByHash(deps.db, a.countyCode, hash) : null;
+  if (!personId) throw notFound('本县名单中没有该证件号码的人员', 'PERSON_NOT_FOUND');
+  return personId;
 }
 
 // ---- insured list and bill ------------------------------------------------------------------
@@ -300,24 +362,42 @@ export async function insuredListXlsx(deps: AppDeps, ctx: RequestCtx, id: string
       action: 'cover.insured_list_full_ids', entityType: 'agreement', entityId: id, summary: { agreementNo: a.agreementNo },
     }));
   }
+  const town = (village: string) => `${village.slice(0, 9)}000`;
+  const county = a.countyCode;
+  const countyName = (await regionNames(deps, [county])).get(county);
   async function* rows() {
     let seq = 0;
-    for (let after = 0; ;) {
-      const page = await store.enrolmentPage(deps.db, id, after, 5000);
+    for (let after: store.InsuredListKey | null = null; ;) {
+      const page = await store.insuredListPage(deps.db, id, after, 5000);
       if (!page.length) return;
+      const names = await regionNames(deps, page.flatMap((r) => [r.village_code, town(r.village_code)]));
       for (const r of page) {
         seq += 1;
-        yield [seq, r.village_code, r.household_no, r.name, r.relationship_label,
-          opts.fullIds ? deps.pii.decrypt(r.id_enc) : r.id_masked, r.sex === 'M' ? '男' : '女', r.birth_date,
-          r.cover_start, r.cover_end, r.end_reason ?? '', r.reasons.map((x) => x.message).join('；')];
+        // Codes and ID numbers as text, dates as dates, the birth year and the sequence as integers.
+        yield [count(seq), names.get(town(r.village_code)) ?? '', names.get(r.village_code) ?? '', textCell(r.village_code), textCell(r.household_no),
+          r.name, r.relationship_label, textCell(opts.fullIds ? deps.pii.decrypt(r.id_enc) : r.id_masked), r.sex === 'M' ? '男' : '女',
+          // Beside a masked number only the birth year (the mask hides the birth date).
+          opts.fullIds ? dateCell(r.birth_date) : count(birthYearOf(r.birth_date)),
+          dateCell(r.cover_start), dateCell(r.cover_end), r.end_reason ?? '', r.reasons.map((x) => x.message).join('；')];
       }
-      after = page[page.length - 1]!.id;
+      const last = page[page.length - 1]!;
+      after = { village: last.village_code, householdNo: last.household_no, rel: last.relationship_code, id: last.id };
     }
   }
   const stream = io.streamXlsx([{
     name: '被保险人清单',
-    columns: ['序号', '行政村代码', '户编号', '姓名', '与户主关系', '证件号码', '性别', '出生日期', '保障起期', '保障止期', '终止原因', '参保依据']
-      .map((header) => ({ header })),
+    titleRows: [
+      '“助农保”被保险人清单（保单清单）',
+      `县（区）：${countyName ? `${countyName}（${county.slice(0, 6)}）` : county.slice(0, 6)}　　保单号：${a.policyNo ?? '（尚未出单）'}　　协议编号：${a.agreementNo}`,
+      `截至：${todayInShanghai(deps.now())}　　保险期间：${a.periodStart} 至 ${a.periodEnd}　　${madeFacts(deps.now(), ctx.actor?.username).map((f) => `${f.label}：${f.value}`).join('　　')}`,
+    ],
+    columns: [
+      { header: '序号', width: 8 }, { header: '乡镇（街道）', width: 16 }, { header: '村（社区）', width: 16 },
+      { header: '行政村代码', width: 15 }, { header: '户编号', width: 22 }, { header: '姓名', width: 12 },
+      { header: '与户主关系', width: 12 }, { header: '证件号码', width: 22 }, { header: '性别', width: 6 },
+      { header: opts.fullIds ? '出生日期' : '出生年份', width: 12 }, { header: '保障起期', width: 12 },
+      { header: '保障止期', width: 12 }, { header: '终止原因', width: 12 }, { header: '参保依据', width: 30 },
+    ],
     rows: rows(),
   }]);
   return { fileName: `被保险人清单-${a.agreementNo}.xlsx`, stream };
@@ -338,39 +418,49 @@ export async function bill(deps: AppDeps, ctx: RequestCtx, id: string, asOf: str
 }
 
 
-// Amounts go into the sheet as exact decimal text ("1234.50"): never through a float.
-const yuan = (fen: number) => fenToYuanString(fen);
-
 /** The bill as an xlsx: lines, payers, changes since the last bill. */
-export async function billXlsx(deps: AppDeps, b: Awaited<ReturnType<typeof bill>>) {
+/** The premium bill as a workbook: amounts are numbers (#,##0.00), shares percentages, under a title block. */
+export async function billXlsx(deps: AppDeps, b: Awaited<ReturnType<typeof bill>>, by?: string | null) {
   if (!deps.spreadsheets) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成 Excel 文件');
-  const sheets = [
+  const a = await store.findAgreement(deps.db, b.agreementId);
+  const county = a?.countyCode ?? '';
+  const countyName = county ? (await regionNames(deps, [county])).get(county) : undefined;
+  const title = (what: string): XlsxTitle => ({
+    text: `“助农保”保费账单——${what}`,
+    facts: [
+      { label: '县（区）', value: countyName ? `${countyName}（${county.slice(0, 6)}）` : county.slice(0, 6) },
+      { label: '协议编号', value: b.agreementNo }, { label: '保单号', value: a?.policyNo ?? '（尚未出单）' },
+      { label: '计费截至', value: b.asOf }, ...(a ? [{ label: '保险期间', value: `${a.periodStart} 至 ${a.periodEnd}` }] : []),
+      ...madeFacts(deps.now(), by),
+    ],
+  });
+  const sheets: XlsxSheet[] = [
     {
-      name: '按险种',
+      name: '按险种', title: title('按险种'),
       columns: ['险种', '计费单位', '单价（元）', '数量', '保费（元）'].map((header) => ({ header })),
       rows: [
-        ...b.lines.map((l) => [l.lineName, BASIS_NAMES[l.basis as Basis], yuan(l.unitFen), l.count, yuan(l.premiumFen)]),
-        ['合计', '', '', '', yuan(b.totalFen)],
+        ...b.lines.map((l) => [l.lineName, BASIS_NAMES[l.basis as Basis], money(l.unitFen), count(l.count), money(l.premiumFen)]),
+        ['合计', '', null, count(b.lines.reduce((s, l) => s + l.count, 0)), money(b.totalFen)],
       ],
     },
     {
-      name: '按出资方',
+      name: '按出资方', title: title('按出资方'),
       columns: ['出资方', '比例', '金额（元）'].map((header) => ({ header })),
       rows: [
-        ...b.payers.map((p) => [PAYER_NAMES[p.payer as Payer] ?? p.payer, formatBasisPoints(p.bp), yuan(p.fen)]),
-        ['合计', '100.00%', yuan(b.payers.reduce((s, p) => s + p.fen, 0))],
+        ...b.payers.map((p) => [PAYER_NAMES[p.payer as Payer] ?? p.payer, percent(p.bp), money(p.fen)]),
+        ['合计', percent(b.payers.reduce((s, p) => s + p.bp, 0)), money(b.payers.reduce((s, p) => s + p.fen, 0))],
       ],
     },
   ];
   if (b.changes) {
     sheets.push({
-      name: '变动',
+      name: '变动', title: title('与上次账单相比的变动'),
       columns: ['项目', '人数', '保费影响（元）'].map((header) => ({ header })),
       rows: [
-        [`上次账单（${b.changes.previousAsOf}）`, '', yuan(b.changes.previousTotalFen)],
-        ['新增参保', b.changes.additions.persons, yuan(b.changes.additions.premiumFen)],
-        ['终止保障', b.changes.ends.persons, yuan(b.changes.ends.premiumFen)],
-        ['本次与上次之差', '', yuan(b.changes.deltaFen)],
+        [`上次账单（${b.changes.previousAsOf}）`, null, money(b.changes.previousTotalFen)],
+        ['新增参保', count(b.changes.additions.persons), money(b.changes.additions.premiumFen)],
+        ['终止保障', count(b.changes.ends.persons), money(b.changes.ends.premiumFen)],
+        ['本次与上次之差', null, money(b.changes.deltaFen)],
       ],
     });
   }
@@ -387,5 +477,119 @@ export async function expireAgreements(deps: AppDeps, today: string) {
       });
     }
     return rows.length;
+  });
+}
+
+/**
+ * Which of some households the 助农保 policy covers on `day`, with the agreement's number and whether
+ * it has the agricultural line (the credit module's insurance–credit link reads cover through this).
+ */
+export async function householdCover(deps: Pick<AppDeps, 'db'>, householdIds: string[], day: string) {
+  const rows = await store.householdsCoveredOn(deps.db, [...new Set(householdIds)], day);
+  return new Map(rows.map((r) => [r.household_id, { agreementId: r.agreement_id, agreementNo: r.agreement_no, agricultural: r.agricultural }]));
+}
+
+/** One person's own cover span under an agreement: enrolment date to its end (the agreement's end unless cover ended). */
+export interface CoverSpan { coverStart: string; coverEnd: string }
+
+/**
+ * The cover spans of the members of some households under an agreement on `day`, by person: what
+ * a card, the household's look-up and card verification print as the cover period (someone enrolled
+ * on 12-07 is covered from 12-07, not from the agreement's start).
+ */
+export async function personCover(deps: Pick<AppDeps, 'db'>, agreementId: string, householdIds: string[], day: string): Promise<Map<string, CoverSpan>> {
+  const rows = await store.personSpansOn(deps.db, agreementId, [...new Set(householdIds)], day);
+  return new Map(rows.map((r) => [r.person_id, { coverStart: r.cover_start, coverEnd: r.cover_end }]));
+}
+
+/** A household's cover span from its members' (earliest start, latest end), or null when none is covered. */
+export function householdSpan(spans: Iterable<CoverSpan>): CoverSpan | null {
+  let start: string | null = null;
+  let end: string | null = null;
+  for (const s of spans) {
+    if (start === null || s.coverStart < start) start = s.coverStart;
+    if (end === null || s.coverEnd > end) end = s.coverEnd;
+  }
+  return start !== null && end !== null ? { coverStart: start, coverEnd: end } : null;
+}
+
+/** The persons an agreement covers on `day` (a region by village code prefix, or one household), with their spans. */
+export function coveredOn(deps: Pick<AppDeps, 'db'>, agreementId: string, day: string, where: { regionPrefix?: string | undefined; householdId?: string | undefined }) {
+  return store.coveredOn(deps.db, agreementId, day, where);
+}
+
+/** Whether a person (with no person: any member of the household) is covered by an agreement on `day` (a claim's report). */
+export function isCoveredOn(deps: Pick<AppDeps, 'db'>, agreementId: string, who: { personId?: string | null | undefined; householdId: string }, day: string) {
+  return store.isCoveredOn(deps.db, agreementId, who, day);
+}
+
+/** The id of the agreement that covers a household most recently, if any has. */
+export function latestAgreementOf(deps: Pick<AppDeps, 'db'>, householdId: string) {
+  return store.latestAgreementOf(deps.db, householdId);
+}
+
+/** The villages of a region (code prefix) with households an agreement covers on `day`. */
+export function coveredVillages(deps: Pick<AppDeps, 'db'>, agreementId: string, day: string, regionPrefix: string) {
+  return store.coveredVillages(deps.db, agreementId, day, regionPrefix);
+}
+
+/** Agreements by id, without an access check (callers apply their own). */
+export async function agreementsByIds(deps: Pick<AppDeps, 'db'>, ids: string[]) {
+  const rows = await store.agreementsByIds(deps.db, [...new Set(ids)]);
+  return new Map(rows.map((a) => [a.id, a]));
+}
+
+/** A condition for another module's statement: its agreement id column names one of this insurer's agreements. */
+export function ofInsurer(insurerOrgId: string) {
+  return store.ofInsurer(insurerOrgId);
+}
+
+// ---- a household's year (the workbench's household page) ----------------------------------------
+
+/** Each line of a schedule with its headline cover in Chinese (sums insured and limits). */
+export function lineCover(s: CoverageSchedule): Array<{ line: Line; lineName: string; cover: string }> {
+  const y = (f: number) => formatYuan(f, { unit: true });
+  const out: Array<{ line: Line; lineName: string; cover: string }> = [];
+  if (s.agriculture) {
+    const items = s.agriculture.items.map((i) => `${i.label} 每${UNIT_NAMES[i.unit]} ${y(i.sumInsuredPerUnitFen)}`).join('，');
+    out.push({ line: 'agriculture', lineName: LINE_NAMES.agriculture, cover: `${items}；每户年度限额 ${y(s.agriculture.limitPerHouseholdFen)}` });
+  }
+  if (s.accidentInjury) out.push({ line: 'accidentInjury', lineName: LINE_NAMES.accidentInjury, cover: `身故、伤残每人 ${y(s.accidentInjury.deathSumInsuredFen)}` });
+  if (s.accidentMedical) {
+    const m = s.accidentMedical;
+    out.push({ line: 'accidentMedical', lineName: LINE_NAMES.accidentMedical, cover: `每人年度限额 ${y(m.annualLimitPerPersonFen)}，免赔 ${y(m.deductibleFen)}，报销 ${m.reimbursementBp / 100}%` });
+  }
+  if (s.householdProperty) {
+    const p = s.householdProperty;
+    out.push({ line: 'householdProperty', lineName: LINE_NAMES.householdProperty, cover: `每户 ${y(p.sumInsuredPerHouseholdFen)}，每次免赔 ${y(p.deductibleFen)}` });
+  }
+  return out;
+}
+
+/**
+ * A household's cover this year (`day`'s calendar year): the county's agreements (signed or later)
+ * the caller may read whose period overlaps the year, at most `limit`, each with its lines' cover, and
+ * per member the cover span(s) and the agreement's eligibility decision with its reasons (a stable
+ * mark's reason names where the mark came from). Three bounded queries whatever the household's size.
+ */
+export async function householdYearCover(deps: AppDeps, actor: Actor, h: { id: string; countyCode: string; memberIds: string[] }, day: string, limit = 5) {
+  const year = day.slice(0, 4);
+  const r = await store.householdYear(deps.db, h.countyCode, h.id, h.memberIds, `${year}-01-01`, `${year}-12-31`, limit);
+  return r.agreements.filter((a) => canRead(actor, a)).map((a) => {
+    const p = publicAgreement(a, day);
+    const decisions = new Map(r.decisions.filter((d) => d.agreementId === a.id).map((d) => [d.personId, d]));
+    return {
+      id: a.id, agreementNo: a.agreementNo, policyNo: a.policyNo, periodStart: a.periodStart, periodEnd: a.periodEnd, status: p.status, statusName: p.statusName,
+      lines: lineCover(p.schedule),
+      members: h.memberIds.map((personId) => {
+        const d = decisions.get(personId);
+        return {
+          personId,
+          spans: r.enrolments.filter((e) => e.agreement_id === a.id && e.person_id === personId)
+            .map((e) => ({ coverStart: e.cover_start, coverEnd: e.cover_end, endReason: e.end_reason })),
+          decision: d ? { decision: d.decision, decidedOn: d.decidedOn, reasons: d.reasons as Array<{ code: string; message: string; source?: string }> } : null,
+        };
+      }),
+    };
   });
 }

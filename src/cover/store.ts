@@ -1,8 +1,8 @@
 // Queries of the cover module. Enrolment is set-based SQL: one statement each for the ends, the
 // additions and the decisions, whatever the number of persons.
 import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { type Db, rowsOf } from '../../db/types.ts';
-import { coverAgreements, coverBills, coverDecisions, coverEnrolments, persons } from '../../db/schema/index.ts';
+import { type Db, pgArray, rowsOf } from '../../db/types.ts';
+import { coverAgreements, coverBills, coverDecisions, coverEnrolments } from '../../db/schema/cover.ts';
 
 export type AgreementRow = typeof coverAgreements.$inferSelect;
 export async function insertAgreement(db: Db, v: typeof coverAgreements.$inferInsert) {
@@ -133,7 +133,17 @@ export async function endEnrolment(db: Db, id: number, end: string, reason: stri
 }
 
 /** Enrolments with their person, for lists and the insured list (keyset by id). */
-export async function enrolmentPage(db: Db, agreementId: string, afterId: number, limit: number, villagePrefix = '') {
+/** A person filter of the enrolment and decision lists: by id, or by ID-number hash. */
+export interface PersonFilter { personId?: string | undefined; idHash?: string | undefined }
+
+function personWhere(column: SQL, f: PersonFilter): SQL {
+  const parts: SQL[] = [];
+  if (f.personId) parts.push(sql`${column} = ${f.personId}`);
+  if (f.idHash) parts.push(sql`${column} in (select id from persons where id_hash = ${f.idHash})`);
+  return parts.length ? sql` and ${sql.join(parts, sql` and `)}` : sql``;
+}
+
+export async function enrolmentPage(db: Db, agreementId: string, afterId: number, limit: number, villagePrefix = '', who: PersonFilter = {}) {
   return rowsOf<{
     id: number; cover_start: string; cover_end: string; end_reason: string | null; village_code: string;
     household_no: string; name: string; relationship_label: string; id_masked: string; id_enc: string;
@@ -142,8 +152,31 @@ export async function enrolmentPage(db: Db, agreementId: string, afterId: number
     select e.id, e.cover_start::text, e.cover_end::text, e.end_reason, e.village_code, h.household_no, p.name,
            p.relationship_label, p.id_masked, p.id_enc, p.sex, p.birth_date::text, e.reasons, p.id as person_id
     from cover_enrolments e join persons p on p.id = e.person_id join households h on h.id = e.household_id
-    where e.agreement_id = ${agreementId} and e.id > ${afterId} and e.village_code like ${villagePrefix} || '%'
+    where e.agreement_id = ${agreementId} and e.id > ${afterId} and e.village_code like ${villagePrefix} || '%'${personWhere(sql`e.person_id`, who)}
     order by e.id limit ${limit}`));
+}
+
+/** Where a page of the insured list ended (its sort key). */
+export interface InsuredListKey { village: string; householdNo: string; rel: string; id: number }
+
+/**
+ * The insured list in its printed order — town and village (the village code orders both), household,
+ * relationship (户主 01 first) — a page at a time, keyset on that order.
+ */
+export async function insuredListPage(db: Db, agreementId: string, after: InsuredListKey | null, limit: number) {
+  const from = after
+    ? sql` and (e.village_code, h.household_no, p.relationship_code, e.id) > (${after.village}, ${after.householdNo}, ${after.rel}, ${after.id})`
+    : sql``;
+  return rowsOf<{
+    id: number; cover_start: string; cover_end: string; end_reason: string | null; village_code: string;
+    household_no: string; name: string; relationship_code: string; relationship_label: string; id_masked: string;
+    id_enc: string; sex: string; birth_date: string; reasons: Array<{ code: string; message: string }>;
+  }>(await db.execute(sql`
+    select e.id, e.cover_start::text, e.cover_end::text, e.end_reason, e.village_code, h.household_no, p.name,
+           p.relationship_code, p.relationship_label, p.id_masked, p.id_enc, p.sex, p.birth_date::text, e.reasons
+    from cover_enrolments e join persons p on p.id = e.person_id join households h on h.id = e.household_id
+    where e.agreement_id = ${agreementId}${from}
+    order by e.village_code, h.household_no, p.relationship_code, e.id limit ${limit}`));
 }
 
 export async function countEnrolments(db: Db, agreementId: string) {
@@ -184,9 +217,11 @@ export async function insertBill(db: Db, v: typeof coverBills.$inferInsert) {
   return row!;
 }
 
-export async function decisionsPage(db: Db, agreementId: string, decision: string | undefined, limit: number, offset: number) {
+export async function decisionsPage(db: Db, agreementId: string, decision: string | undefined, limit: number, offset: number, who: PersonFilter = {}) {
   const c: SQL[] = [eq(coverDecisions.agreementId, agreementId)];
   if (decision) c.push(eq(coverDecisions.decision, decision as 'enrolled'));
+  if (who.personId) c.push(eq(coverDecisions.personId, who.personId));
+  if (who.idHash) c.push(sql`${coverDecisions.personId} in (select id from persons where id_hash = ${who.idHash})`);
   return db.select().from(coverDecisions).where(and(...c)).orderBy(asc(coverDecisions.personId)).limit(limit).offset(offset);
 }
 
@@ -195,11 +230,6 @@ export async function endAllOpen(db: Db, agreementId: string, on: string, reason
   await db.execute(sql`
     update cover_enrolments set cover_end = greatest(cover_start, ${on}::date), end_reason = ${reason}, ended_at = now()
     where agreement_id = ${agreementId} and end_reason is null`);
-}
-
-export async function findPerson(db: Db, id: string) {
-  const [row] = await db.select().from(persons).where(eq(persons.id, id));
-  return row;
 }
 
 export async function expireBefore(db: Db, today: string) {
@@ -211,4 +241,147 @@ export async function expireBefore(db: Db, today: string) {
 /** Fresh planner statistics after a bulk change: keyset pages stay index scans, not full sorts. */
 export async function analyzeEnrolments(db: Db) {
   await db.execute(sql`analyze cover_enrolments, cover_decisions`);
+}
+
+/**
+ * For some households, the agreement covering each on `day` (an active or expired agreement; the
+ * latest cover start when several): its number and whether it has the agricultural line.
+ */
+export async function householdsCoveredOn(db: Db, householdIds: string[], day: string) {
+  if (!householdIds.length) return [];
+  return rowsOf<{ household_id: string; agreement_id: string; agreement_no: string; agricultural: boolean }>(await db.execute(sql`
+    select distinct on (e.household_id) e.household_id, a.id as agreement_id, a.agreement_no, (a.schedule ? 'agriculture') as agricultural
+    from cover_enrolments e join cover_agreements a on a.id = e.agreement_id
+    where e.household_id = any(${pgArray(householdIds)}::uuid[]) and e.cover_start <= ${day}::date and e.cover_end >= ${day}::date
+      and a.status in ('active', 'expired')
+    order by e.household_id, e.cover_start desc`));
+}
+
+/**
+ * Each person's cover span under an agreement that covers them on `day` (the span containing that
+ * day): from the enrolment's start (the person's own, not the agreement's) to its end.
+ */
+export async function personSpansOn(db: Db, agreementId: string, householdIds: string[], day: string) {
+  if (!householdIds.length) return [];
+  return rowsOf<{ person_id: string; household_id: string; cover_start: string; cover_end: string }>(await db.execute(sql`
+    select e.person_id, e.household_id, e.cover_start::text as cover_start, e.cover_end::text as cover_end
+    from cover_enrolments e
+    where e.agreement_id = ${agreementId} and e.household_id = any(${pgArray(householdIds)}::uuid[])
+      and e.cover_start <= ${day}::date and e.cover_end >= ${day}::date`));
+}
+
+// ---------------------------------------------------------------------------
+// Read by other modules (cards, claims) through the service: their stores do not name these tables.
+// ---------------------------------------------------------------------------
+
+export interface CoveredRow { person_id: string; household_id: string; village_code: string; cover_start: string; cover_end: string }
+
+/**
+ * The persons an agreement covers on `day`, of a region (village code prefix) or of one household:
+ * one statement whatever their number (the cards of a town are 10 000 households).
+ */
+export async function coveredOn(db: Db, agreementId: string, day: string, where: { regionPrefix?: string | undefined; householdId?: string | undefined }) {
+  const region = where.regionPrefix !== undefined ? sql`and e.village_code like ${`${where.regionPrefix}%`}` : sql``;
+  const household = where.householdId ? sql`and e.household_id = ${where.householdId}` : sql``;
+  return rowsOf<CoveredRow>(await db.execute(sql`
+    select e.person_id, e.household_id, e.village_code, e.cover_start::text as cover_start, e.cover_end::text as cover_end
+    from cover_enrolments e
+    where e.agreement_id = ${agreementId} and e.cover_start <= ${day}::date and e.cover_end >= ${day}::date ${region} ${household}`));
+}
+
+/** Whether a person (or, with no person, any member of a household) is covered by an agreement on `day`. */
+export async function isCoveredOn(db: Db, agreementId: string, who: { personId?: string | null | undefined; householdId: string }, day: string) {
+  const enrolled = who.personId ? sql`e.person_id = ${who.personId}` : sql`e.household_id = ${who.householdId}`;
+  const [row] = rowsOf<{ covered: boolean }>(await db.execute(sql`
+    select exists (select 1 from cover_enrolments e where e.agreement_id = ${agreementId} and ${enrolled}
+                     and e.cover_start <= ${day}::date and e.cover_end >= ${day}::date) as covered`));
+  return row!.covered;
+}
+
+/** The agreement that covers a household most recently (its latest cover span). */
+export async function latestAgreementOf(db: Db, householdId: string): Promise<string | undefined> {
+  const [row] = rowsOf<{ agreement_id: string }>(await db.execute(sql`
+    select agreement_id from cover_enrolments where household_id = ${householdId} order by cover_start desc, cover_end desc limit 1`));
+  return row?.agreement_id;
+}
+
+/** The villages of a region (code prefix) with households covered by an agreement on a day. */
+export async function coveredVillages(db: Db, agreementId: string, day: string, regionPrefix: string): Promise<string[]> {
+  return rowsOf<{ village_code: string }>(await db.execute(sql`
+    select distinct e.village_code from cover_enrolments e
+    where e.agreement_id = ${agreementId} and e.village_code like ${`${regionPrefix}%`}
+      and e.cover_start <= ${day}::date and e.cover_end >= ${day}::date
+    order by 1`)).map((r) => r.village_code);
+}
+
+export async function agreementsByIds(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return db.select().from(coverAgreements).where(sql`${coverAgreements.id} = any(${pgArray(ids)}::uuid[])`);
+}
+
+/**
+ * A condition on another module's agreement id column: the agreement is one of this insurer's. The
+ * reader's statement stays one (a claims list filters by it) without naming cover_agreements itself.
+ */
+export function ofInsurer(insurerOrgId: string): (agreementId: SQL) => SQL {
+  return (agreementId) => sql`${agreementId} in (select a.id from cover_agreements a where a.insurer_org_id = ${insurerOrgId})`;
+}
+
+/**
+ * A household's year under the county's agreements (the workbench's household page): the county's
+ * agreements (not drafts) whose period overlaps [from, to], at most `limit`, newest first; the
+ * household's enrolments under them in that window (index on household_id); and the decisions on the
+ * given persons (the decisions' unique (agreement_id, person_id) index).
+ */
+export async function householdYear(db: Db, countyCode: string, householdId: string, personIds: string[], from: string, to: string, limit: number) {
+  const agreements = await db.select().from(coverAgreements).where(and(
+    eq(coverAgreements.countyCode, countyCode), sql`${coverAgreements.status} <> 'draft'`,
+    sql`${coverAgreements.periodStart} <= ${to}::date`, sql`${coverAgreements.periodEnd} >= ${from}::date`,
+  )).orderBy(desc(coverAgreements.periodStart), asc(coverAgreements.agreementNo)).limit(limit);
+  const ids = agreements.map((a) => a.id);
+  if (!ids.length) return { agreements, enrolments: [], decisions: [] };
+  const [enrolments, decisions] = await Promise.all([
+    rowsOf<{ agreement_id: string; person_id: string; cover_start: string; cover_end: string; end_reason: string | null }>(await db.execute(sql`
+      select e.agreement_id, e.person_id, e.cover_start::text as cover_start, e.cover_end::text as cover_end, e.end_reason
+      from cover_enrolments e
+      where e.household_id = ${householdId} and e.agreement_id = any(${pgArray(ids)}::uuid[])
+        and e.cover_start <= ${to}::date and e.cover_end >= ${from}::date
+      order by e.cover_start, e.id`)),
+    personIds.length
+      ? db.select().from(coverDecisions).where(and(
+        sql`${coverDecisions.agreementId} = any(${pgArray(ids)}::uuid[])`, sql`${coverDecisions.personId} = any(${pgArray(personIds)}::uuid[])`,
+      ))
+      : Promise.resolve([]),
+  ]);
+  return { agreements, enrolments, decisions };
+}
+
+/** How many persons' decisions name each reason code (a person counts once per code), per decision. */
+export async function decisionReasonCounts(db: Db, agreementId: string) {
+  return rowsOf<{ decision: 'enrolled' | 'excluded'; code: string; n: number; sample: string }>(await db.execute(sql`
+    select d.decision, r->>'code' as code, count(distinct d.person_id)::int as n, min(r->>'message') as sample
+    from cover_decisions d cross join lateral jsonb_array_elements(d.reasons) r
+    where d.agreement_id = ${agreementId}
+    group by 1, 2 order by 1, 3 desc, 2`));
+}
+
+/** A page of decisions with the person, filtered by decision and by a reason code the decision names. */
+export async function decisionsWithPersons(db: Db, agreementId: string, f: { decision?: string | undefined; code?: string | undefined }, limit: number, offset: number) {
+  const where: SQL[] = [sql`d.agreement_id = ${agreementId}`];
+  if (f.decision) where.push(sql`d.decision = ${f.decision}`);
+  if (f.code) where.push(sql`d.reasons @> ${JSON.stringify([{ code: f.code }])}::jsonb`);
+  return rowsOf<{
+    person_id: string; decision: 'enrolled' | 'excluded'; reasons: Array<{ code: string; message: string }>; decided_on: string;
+    name: string; id_masked: string; household_no: string; village_code: string;
+  }>(await db.execute(sql`
+    select d.person_id, d.decision, d.reasons, d.decided_on::text, p.name, p.id_masked, h.household_no, p.village_code
+    from cover_decisions d join persons p on p.id = d.person_id join households h on h.id = p.household_id
+    where ${sql.join(where, sql` and `)}
+    order by p.village_code, h.household_no, d.person_id limit ${limit} offset ${offset}`));
+}
+
+/** The person of a county with this ID-number hash, if any. */
+export async function personIdByHash(db: Db, countyCode: string, idHash: string) {
+  const [row] = rowsOf<{ id: string }>(await db.execute(sql`select id from persons where id_hash = ${idHash} and county_code = ${countyCode} limit 1`));
+  return row?.id ?? null;
 }

@@ -1,420 +1,61 @@
-// Use cases of the credit module (脱贫人口小额信贷): the loan register with its policy checks,
-// extensions and renewals, reads scoped to the caller (a bank sees its own loans), and the bank
-// files. The daily arrears pass is in arrears.ts, the fund and its cases in fund.ts, reports in
-// reports.ts; this file re-exports what other modules and the routes call.
-import { z } from 'zod';
-import { isoDateField } from '../shared/fields.ts';
-import { type Actor, assertScope, audit, findOrganisation, scopePrefix } from '../access/service.ts';
-import type { AppDeps, RequestCtx } from '../http/context.ts';
-import { getSettings } from '../settings/service.ts';
-import { addMonths, todayInShanghai, wholeMonthsBetween } from '../shared/dates.ts';
-import { badRequest, conflict, forbidden, notFound, unprocessable } from '../shared/errors.ts';
-import { parseIdNumber } from '../shared/id-number.ts';
-import { formatYuan } from '../shared/money.ts';
-import { type Page, type PageQuery, pageBounds, pageOf } from '../shared/pagination.ts';
-import { refreshLoans } from './arrears.ts';
-import {
-  checkExtension, checkLeverage, checkLoan, POLICY_RULE_NAMES, PURPOSES, type Purpose, RENEWAL_REF_PREFIX, splitExceptions, type Violation,
-} from './rules.ts';
-import { allocate, arrearsOf, type Bucket, BUCKET_NAMES, buildSchedule, extensionSchedule, type Instalment, type Method, METHOD_NAMES } from './schedule.ts';
-import { type BankFileSummary, errorReportXlsx, importBankFile } from './bank-file.ts';
-import { assertFileErrorsKept } from './retention.ts';
-import { reverse, ReversalInput } from './reversal.ts';
-import * as store from './store.ts';
+// The credit module's public face (脱贫人口小额信贷): what other modules, the CLI, the jobs and the
+// routes call. The module is four sub-modules, each with its rules, store, service and routes:
+//   loans/    the loan register and its schedules (policy checks, extension, renewal, scoped reads)
+//   arrears/  the daily arrears pass, the county risk compensation fund and its cases, ratings
+//   files/    the banks' monthly files, their retention, and reversal (冲正) of a wrong repayment
+//   reports/  the monthly report, the half-year assessment, the quarter's subsidy list, the review's figures
+// Sub-modules call each other through their service.ts, in one direction (loans ← arrears ← files,
+// loans ← reports ← files); the register's store (loans/store.ts) is the layer the other stores build
+// on. What the register needs from arrears (the pass after a change, the fund's balance) is wired here.
+import type { z } from 'zod';
+import { findOrganisation } from '../access/service.ts';
+import type { AppDeps } from '../http/context.ts';
+import { regionNames } from '../registry/service.ts';
+import * as arrears from './arrears/service.ts';
+import * as loans from './loans/service.ts';
 
-export type Ctx = RequestCtx & { actor: Actor };
-export { refreshLoans } from './arrears.ts';
-export { purgeBankFileErrors } from './retention.ts';
-export { ReversalInput } from './reversal.ts';
-export * from './fund.ts';
-export { makeDueReports, monthlyReport, monthlyReportXlsx, semiannualAssessment, semiannualAssessmentXlsx, subsidyList, subsidyXlsx } from './reports.ts';
+const ports: loans.RegisterPorts = {
+  refresh: (deps, day, loanIds) => arrears.refreshLoans(deps, day, { loanIds }),
+  fundOf: (deps, countyCode) => arrears.fundOf(deps, countyCode),
+};
 
-const IsoDate = isoDateField();
-const PURPOSE_KEYS = Object.keys(PURPOSES) as [Purpose, ...Purpose[]];
+export type Ctx = loans.Ctx;
 
-export const LoanTermsInput = z.object({
-  loanNo: z.string().trim().min(1, '借据号不能为空').max(60),
-  amountFen: z.number().int().positive('贷款金额应大于 0').max(Number.MAX_SAFE_INTEGER),
-  termMonths: z.number().int().min(1).max(120),
-  rateBp: z.number().int().min(0).max(10_000),
-  purpose: z.enum(PURPOSE_KEYS),
-  guarantee: z.enum(['none', 'poverty_guarantee']).default('none'),
-  method: z.enum(['equal_instalment', 'interest_then_principal']),
-  /** Months between interest payments when interest is paid periodically (default quarterly). */
-  interestPeriodMonths: z.union([z.literal(1), z.literal(3), z.literal(6), z.literal(12)]).optional(),
-  disbursedOn: IsoDate,
-  /** Why the county allows a rule this loan breaks (required when there is one). */
-  exceptionNote: z.string().trim().min(1).max(500).optional(),
-});
-
-export const LoanInput = LoanTermsInput.extend({
-  /** Admin only: the lending bank. A bank user lends as its own organisation. */
-  lenderOrgId: z.uuid().optional(),
-  personId: z.uuid().optional(),
-  /** The borrower's resident ID number (banks know it; it is looked up by its keyed hash). */
-  borrowerIdNumber: z.string().trim().min(15).max(20).optional(),
-}).refine((v) => v.personId !== undefined || v.borrowerIdNumber !== undefined, { message: '请提供借款人 personId 或身份证号', path: ['borrowerIdNumber'] });
-export type LoanInput = z.infer<typeof LoanInput>;
-
-export const ExtensionInput = z.object({
-  months: z.number().int().min(1).max(60),
-  on: IsoDate,
-  note: z.string().trim().min(1, '请注明展期原因').max(500),
-});
-
-export const RenewalInput = LoanTermsInput.partial({ purpose: true, guarantee: true, amountFen: true }).extend({
-  note: z.string().trim().min(1, '请注明续贷原因').max(500),
-});
-
-// ---- who may see what -------------------------------------------------------------------------
-
-export function loanScope(actor: Actor): store.LoanScope {
-  return { scopePrefix: actor.scopePrefix, lenderOrgId: actor.role === 'bank' ? actor.orgId : undefined };
+export function createLoan(deps: AppDeps, ctx: Ctx, input: loans.LoanInput) {
+  return loans.createLoan(deps, ctx, input, ports);
 }
 
-export function canRead(actor: Actor, l: store.LoanRow): boolean {
-  if (!l.villageCode.startsWith(actor.scopePrefix)) return false;
-  if (actor.role === 'bank') return l.lenderOrgId === actor.orgId;
-  return ['admin', 'county_office', 'joint_meeting'].includes(actor.role);
+export function extendLoan(deps: AppDeps, ctx: Ctx, id: string, input: z.infer<typeof loans.ExtensionInput>) {
+  return loans.extendLoan(deps, ctx, id, input, ports);
 }
 
-export async function readableLoan(deps: AppDeps, actor: Actor, id: string, opts: { lock?: boolean } = {}) {
-  const l = await store.loanById(deps.db, id, opts);
-  if (!l || !canRead(actor, l)) throw notFound('贷款记录不存在', 'LOAN_NOT_FOUND');
-  return l;
+export function renewLoan(deps: AppDeps, ctx: Ctx, id: string, input: z.infer<typeof loans.RenewalInput>) {
+  return loans.renewLoan(deps, ctx, id, input, ports);
 }
 
-function assertLender(actor: Actor, l: store.LoanRow) {
-  if (actor.role !== 'admin' && !(actor.role === 'bank' && l.lenderOrgId === actor.orgId)) {
-    throw forbidden('只有放贷银行可以办理', 'NOT_LENDER');
+export { arrearsSummary, BUCKET_NAMES, getLoan, listLoans, METHOD_NAMES, PURPOSES } from './loans/service.ts';
+export {
+  addFundMovement, borrowersWithCover, fundStatus, householdRating, listCompensations, payCompensation, recordRecovery, type RefreshResult,
+  refreshLoans,
+} from './arrears/service.ts';
+export { GRADE_NAMES } from './arrears/rules.ts';
+export { fileErrorReport, fileErrorReportOf, getFile, importFile, listFiles, purgeBankFileErrors, ReversalInput, reverseRepayment } from './files/service.ts';
+export {
+  type CreditFigures, creditFigures, makeDueReports, monthlyReport, monthlyReportXlsx, pbocMonthlyReport, pbocReportSetting, semiannualAssessment, semiannualAssessmentXlsx,
+  subsidyList, subsidyXlsx,
+} from './reports/service.ts';
+
+/** Names for the workbench pages: banks by organisation id, towns and villages by region code. */
+export async function displayNames(deps: AppDeps, q: { orgIds?: readonly string[]; regionCodes?: readonly string[] }) {
+  const orgs = new Map<string, string>();
+  for (const id of new Set(q.orgIds ?? [])) {
+    const o = await findOrganisation(deps.db, id);
+    if (o) orgs.set(id, o.name);
   }
+  const codes = [...new Set(q.regionCodes ?? [])];
+  const regions = codes.length ? await regionNames(deps, codes) : new Map<string, string>();
+  return { orgs, regions };
 }
 
-// ---- registering a loan ----------------------------------------------------------------------
-
-/** The lending bank: a bank user's own organisation; for admin and the system (CLI) the one named. */
-async function lenderOf(deps: AppDeps, actor: Actor | null, lenderOrgId: string | undefined): Promise<string> {
-  if (actor?.role === 'bank') {
-    if (lenderOrgId && lenderOrgId !== actor.orgId) throw forbidden('银行只能登记本行发放的贷款', 'NOT_LENDER');
-    return actor.orgId;
-  }
-  if (!lenderOrgId) throw badRequest('LENDER_REQUIRED', '请指定放贷银行（lenderOrgId）');
-  const org = await findOrganisation(deps.db, lenderOrgId);
-  if (!org || org.kind !== 'bank') throw unprocessable('LENDER_NOT_BANK', '放贷机构不存在或不是银行');
-  return org.id;
-}
-
-async function borrowerOf(deps: AppDeps, actor: Actor, input: { personId?: string | undefined; borrowerIdNumber?: string | undefined }) {
-  let personId = input.personId;
-  if (!personId) {
-    const parsed = parseIdNumber(input.borrowerIdNumber);
-    if (!parsed.ok) throw badRequest('ID_NUMBER_INVALID', `借款人身份证号不正确：${parsed.reason}`);
-    personId = (await store.personByIdHash(deps.db, deps.pii.hash(parsed.value.id18)))?.id;
-  }
-  const p = personId ? await store.personById(deps.db, personId) : undefined;
-  if (!p || !p.villageCode.startsWith(actor.scopePrefix)) {
-    throw unprocessable('BORROWER_NOT_REGISTERED', '借款人不在本辖区脱贫人口或监测对象名单中');
-  }
-  if (p.status !== 'active') throw unprocessable('BORROWER_DELISTED', '借款人已不在最新的名单中，不能登记新的小额信贷');
-  return p;
-}
-
-const POLICY_KEYS = [
-  'credit.max_amount_fen', 'credit.max_term_months', 'credit.borrower_age_range', 'credit.lpr_bp', 'credit.rate_rule',
-  'credit.allowed_exceptions', 'credit.leverage_multiple',
-] as const;
-
-interface Checked { exceptions: Violation[] }
-
-/** The policy checks of a new loan (or a renewal, whose predecessor's balance it replaces). */
-async function checkPolicy(
-  deps: AppDeps, terms: { amountFen: number; termMonths: number; rateBp: number; disbursedOn: string; exceptionNote?: string | undefined },
-  borrower: { householdId: string; birthDate: string; villageCode: string; countyCode: string }, replacesFen = 0,
-): Promise<Checked> {
-  // Dates a user can get wrong are refused here (422), before the rules, which take them as given.
-  if (terms.disbursedOn > todayInShanghai(deps.now())) {
-    throw unprocessable('LOAN_DATE_IN_FUTURE', `放款日期 ${terms.disbursedOn} 晚于今天，请在放款后登记`);
-  }
-  if (terms.disbursedOn <= borrower.birthDate) {
-    throw unprocessable('LOAN_DATE_INVALID', `放款日期 ${terms.disbursedOn} 早于借款人出生日期 ${borrower.birthDate}`);
-  }
-  const s = await getSettings(deps.db, POLICY_KEYS, borrower.villageCode, terms.disbursedOn);
-  const outstanding = Math.max(0, (await store.householdOutstanding(deps.db, borrower.householdId)) - replacesFen);
-  const violations = checkLoan({ ...terms, amountFen: outstanding + terms.amountFen, borrowerBirthDate: borrower.birthDate }, {
-    maxAmountFen: s['credit.max_amount_fen'].value, maxTermMonths: s['credit.max_term_months'].value,
-    age: s['credit.borrower_age_range'].value, lpr: s['credit.lpr_bp'].value, rateRule: s['credit.rate_rule'].value,
-  }).map((v) => v.rule === 'amount' && outstanding > 0
-    ? { ...v, message: `本户在贷余额 ${formatYuan(outstanding, { unit: true })} 加本笔 ${formatYuan(terms.amountFen, { unit: true })}，合计超过单户上限 ${formatYuan(v.limit, { unit: true })}` }
-    : v);
-  const fund = await store.fundBalance(deps.db, borrower.countyCode);
-  if (fund.movements > 0) {
-    const lev = checkLeverage(Math.max(0, (await store.countyOutstanding(deps.db, borrower.countyCode)) - replacesFen), terms.amountFen,
-      fund.balanceFen, s['credit.leverage_multiple'].value);
-    if (lev) violations.push(lev);
-  }
-  const { refused, exceptions } = splitExceptions(violations, s['credit.allowed_exceptions'].value);
-  if (refused.length) {
-    throw unprocessable('LOAN_POLICY_VIOLATION', `不符合小额信贷政策：${refused.map((v) => v.message).join('；')}`, {
-      violations: refused.map((v) => ({ ...v, ruleName: POLICY_RULE_NAMES[v.rule] })),
-    });
-  }
-  if (exceptions.length && !terms.exceptionNote) {
-    throw unprocessable('LOAN_EXCEPTION_NOTE_REQUIRED', `本笔贷款突破政策（${exceptions.map((v) => POLICY_RULE_NAMES[v.rule]).join('、')}），县里允许作为例外登记，但须填写例外说明（exceptionNote）`, {
-      violations: exceptions,
-    });
-  }
-  return { exceptions };
-}
-
-function scheduleFor(t: { amountFen: number; termMonths: number; rateBp: number; method: Method; interestPeriodMonths?: number | undefined; disbursedOn: string }) {
-  const interestPeriodMonths = t.method === 'equal_instalment' ? 1 : t.interestPeriodMonths ?? 3;
-  return { interestPeriodMonths, instalments: buildSchedule({ ...t, interestPeriodMonths }) };
-}
-
-export async function createLoan(deps: AppDeps, ctx: Ctx, input: LoanInput) {
-  const lenderOrgId = await lenderOf(deps, ctx.actor, input.lenderOrgId);
-  const p = await borrowerOf(deps, ctx.actor, input);
-  if (await store.loanByNo(deps.db, lenderOrgId, input.loanNo)) throw conflict('LOAN_NO_EXISTS', `本行已登记借据号为 ${input.loanNo} 的贷款`);
-  const { exceptions } = await checkPolicy(deps, input, p);
-  const { interestPeriodMonths, instalments } = scheduleFor(input);
-  const loan = await deps.db.transaction(async (tx) => {
-    const row = await store.insertLoan(tx, {
-      lenderOrgId, loanNo: input.loanNo, countyCode: p.countyCode, villageCode: p.villageCode, householdId: p.householdId, personId: p.id,
-      amountFen: input.amountFen, termMonths: input.termMonths, rateBp: input.rateBp, purpose: input.purpose, guarantee: input.guarantee,
-      method: input.method, interestPeriodMonths, disbursedOn: input.disbursedOn,
-      maturityOn: addMonths(input.disbursedOn, input.termMonths), originalMaturityOn: addMonths(input.disbursedOn, input.termMonths),
-      exceptions: exceptions.map((v) => ({ rule: v.rule, message: v.message, note: input.exceptionNote })), createdBy: ctx.actor.userId,
-    });
-    if (!row) throw conflict('LOAN_NO_EXISTS', `本行已登记借据号为 ${input.loanNo} 的贷款`);
-    await store.insertSchedule(tx, row.id, instalments);
-    await store.insertLoanEvent(tx, { loanId: row.id, kind: 'registered', on: input.disbursedOn, actorId: ctx.actor.userId, detail: { amountFen: row.amountFen } });
-    if (exceptions.length) {
-      await store.insertLoanEvent(tx, { loanId: row.id, kind: 'exception', on: input.disbursedOn, actorId: ctx.actor.userId, detail: { exceptions, note: input.exceptionNote } });
-    }
-    await audit(tx, ctx, { action: 'credit.loan.create', entityType: 'credit_loan', entityId: row.id, summary: { after: { loanNo: row.loanNo, amountFen: row.amountFen, exceptions: exceptions.map((v) => v.rule) } } });
-    return row;
-  });
-  await refreshLoans(deps, todayInShanghai(deps.now()), { loanIds: [loan.id] });
-  return getLoan(deps, ctx.actor, loan.id);
-}
-
-// ---- reads -----------------------------------------------------------------------------------
-
-function publicLoan(l: store.LoanRow) {
-  return {
-    id: l.id, loanNo: l.loanNo, lenderOrgId: l.lenderOrgId, countyCode: l.countyCode, villageCode: l.villageCode, householdId: l.householdId,
-    personId: l.personId, amountFen: l.amountFen, termMonths: l.termMonths, rateBp: l.rateBp, purpose: l.purpose,
-    purposeName: PURPOSES[l.purpose as Purpose] ?? l.purpose, guarantee: l.guarantee, method: l.method, methodName: METHOD_NAMES[l.method],
-    interestPeriodMonths: l.interestPeriodMonths, disbursedOn: l.disbursedOn, maturityOn: l.maturityOn, originalMaturityOn: l.originalMaturityOn,
-    status: l.status, settledOn: l.settledOn, exceptions: l.exceptions, renewalOfId: l.renewalOfId, extensions: l.extensions,
-  };
-}
-
-function publicStatus(s: store.StatusRow | null | undefined, l: store.LoanRow) {
-  const bucket = (s?.bucket ?? 'current') as Bucket;
-  return {
-    asOf: s?.asOf ?? null, balanceFen: s?.balanceFen ?? l.amountFen, overduePrincipalFen: s?.overduePrincipalFen ?? 0,
-    overdueInterestFen: s?.overdueInterestFen ?? 0, daysPastDue: s?.daysPastDue ?? 0, bucket, bucketName: BUCKET_NAMES[bucket], overdueSince: s?.overdueSince ?? null,
-  };
-}
-
-export async function getLoan(deps: AppDeps, actor: Actor, id: string) {
-  const l = await readableLoan(deps, actor, id);
-  const today = todayInShanghai(deps.now());
-  const [schedule, superseded, repayments, events, status, borrower] = await Promise.all([
-    store.scheduleOf(deps.db, id), store.scheduleOf(deps.db, id, { all: true }), store.repaymentsOf(deps.db, id, { all: true }), store.eventsOf(deps.db, id),
-    store.statusOf(deps.db, id), store.personById(deps.db, l.personId),
-  ]);
-  const inForce = repayments.filter((r) => r.reversedAt === null);
-  const states = allocate(schedule as Instalment[], inForce, today);
-  // One loan: its arrears as of today, not as of the last daily pass (lists show the stored state).
-  const live = l.status === 'active' ? arrearsOf(schedule as Instalment[], inForce, today) : undefined;
-  return {
-    ...publicLoan(l),
-    borrower: borrower ? { personId: borrower.id, name: borrower.name, idMasked: borrower.idMasked } : null,
-    arrears: live ? publicStatus({ ...live, loanId: l.id, asOf: today, updatedAt: new Date() }, l) : publicStatus(status, l),
-    schedule: states,
-    supersededInstalments: superseded.filter((r) => r.superseded).map(({ seq, dueOn, principalFen, interestFen }) => ({ seq, dueOn, principalFen, interestFen })),
-    /** Every repayment recorded, those reversed (冲正) too, marked: they count for nothing. */
-    repayments: repayments.map((r) => ({
-      id: r.id, paidOn: r.paidOn, principalFen: r.principalFen, interestFen: r.interestFen, penaltyFen: r.penaltyFen, ref: r.ref, fileId: r.fileId,
-      reversal: r.reversedAt ? { at: r.reversedAt, by: r.reversedBy, reason: r.reversalReason } : null,
-    })),
-    events: events.map((e) => ({ kind: e.kind, on: e.on, detail: e.detail, at: e.at })),
-  };
-}
-
-export async function listLoans(deps: AppDeps, actor: Actor, q: store.LoanFilter & PageQuery): Promise<Page<unknown>> {
-  const { limit, offset } = pageBounds(q);
-  // A region filter is a prefix by level (a village code stays whole: '…001010' is not '…00101x').
-  const r = await store.listLoans(deps.db, loanScope(actor), { ...q, villageCode: q.villageCode && scopePrefix(q.villageCode) }, limit, offset);
-  return pageOf(r.items.map((i) => ({
-    ...publicLoan(i.loan), borrower: { name: i.borrowerName, idMasked: i.borrowerIdMasked }, arrears: publicStatus(i.status, i.loan),
-  })), r.total, q);
-}
-
-/** Loans and balances per arrears bucket (1–30, 31–90, 91–180, over 180 days) within the caller's scope. */
-export async function arrearsSummary(deps: AppDeps, actor: Actor, villageCode?: string) {
-  if (villageCode) assertScope(actor, villageCode);
-  const scope = loanScope(actor);
-  const rows = await store.bucketTotals(deps.db, villageCode ? { ...scope, scopePrefix: scopePrefix(villageCode) } : scope);
-  const by = new Map(rows.map((r) => [r.bucket, r]));
-  const buckets = (Object.keys(BUCKET_NAMES) as Bucket[]).map((b) => ({
-    bucket: b, name: BUCKET_NAMES[b], loans: by.get(b)?.loans ?? 0, balanceFen: by.get(b)?.balance_fen ?? 0, overduePrincipalFen: by.get(b)?.overdue_principal_fen ?? 0,
-  }));
-  const balanceFen = buckets.reduce((s, b) => s + b.balanceFen, 0);
-  const overdueBalanceFen = buckets.filter((b) => b.bucket !== 'current').reduce((s, b) => s + b.balanceFen, 0);
-  return {
-    buckets, loans: buckets.reduce((s, b) => s + b.loans, 0), balanceFen, overdueBalanceFen,
-    overdueRateBp: balanceFen ? Math.round((overdueBalanceFen * 10_000) / balanceFen) : 0,
-  };
-}
-
-// ---- extension (展期) and renewal (续贷) --------------------------------------------------------
-
-export async function extendLoan(deps: AppDeps, ctx: Ctx, id: string, input: z.infer<typeof ExtensionInput>) {
-  await deps.db.transaction(async (tx) => {
-    const l = await readableLoan({ ...deps, db: tx }, ctx.actor, id, { lock: true });
-    assertLender(ctx.actor, l);
-    if (l.status !== 'active') throw conflict('LOAN_NOT_ACTIVE', '贷款已结清或已代偿，不能展期');
-    const limits = (await getSettings(tx, ['credit.extension_limits'], l.villageCode, input.on))['credit.extension_limits'].value;
-    const problems = checkExtension(l, input.months, input.on, limits);
-    if (problems.length) throw unprocessable(problems[0]!.code, problems.map((p) => p.message).join('；'), { problems });
-    const schedule = await store.scheduleOf(tx, id);
-    const kept = schedule.filter((r) => r.dueOn < input.on);
-    const rescheduled = schedule.filter((r) => r.dueOn >= input.on);
-    const remaining = l.amountFen - kept.reduce((s, r) => s + r.principalFen, 0);
-    const from = kept.at(-1)?.dueOn ?? l.disbursedOn;
-    const months = wholeMonthsBetween(from, l.maturityOn) + input.months;
-    const fresh = extensionSchedule(remaining, l.rateBp, l.method, l.interestPeriodMonths, from, months, (schedule.at(-1)?.seq ?? 0) + 1);
-    await store.supersedeAfter(tx, id, rescheduled.map((r) => r.seq));
-    await store.insertSchedule(tx, id, fresh);
-    const maturityOn = addMonths(from, months);
-    await store.updateLoan(tx, id, { maturityOn, extensions: l.extensions + 1 });
-    await store.insertLoanEvent(tx, { loanId: id, kind: 'extension', on: input.on, actorId: ctx.actor.userId,
-      detail: { months: input.months, fromMaturity: l.maturityOn, toMaturity: maturityOn, remainingPrincipalFen: remaining, note: input.note } });
-    await audit(tx, ctx, { action: 'credit.loan.extend', entityType: 'credit_loan', entityId: id, summary: { before: { maturityOn: l.maturityOn }, after: { maturityOn } } });
-  });
-  await refreshLoans(deps, todayInShanghai(deps.now()), { loanIds: [id] });
-  return getLoan(deps, ctx.actor, id);
-}
-
-/** Whole months from a to b (b's day of month at least a's counts the last one). */
-/**
- * 续贷: a new loan to the same borrower that repays the old one's remaining principal on its
- * disbursement day (recorded as a repayment), within the renewal limit of the chain.
- */
-export async function renewLoan(deps: AppDeps, ctx: Ctx, id: string, input: z.infer<typeof RenewalInput>) {
-  const old = await readableLoan(deps, ctx.actor, id);
-  assertLender(ctx.actor, old);
-  if (old.status !== 'active') throw conflict('LOAN_NOT_ACTIVE', '贷款已结清或已代偿，不能续贷');
-  if (input.disbursedOn < old.disbursedOn) throw unprocessable('RENEWAL_DATE_INVALID', '续贷发放日期不能早于原贷款发放日期');
-  const limits = (await getSettings(deps.db, ['credit.renewal_limits'], old.villageCode, input.disbursedOn))['credit.renewal_limits'].value;
-  const depth = await store.renewalDepth(deps.db, id);
-  if (depth + 1 > limits.maxTimes) {
-    throw unprocessable('RENEWAL_LIMIT', `该笔贷款已续贷 ${depth} 次，按规定最多续贷 ${limits.maxTimes} 次`);
-  }
-  await refreshLoans(deps, input.disbursedOn, { loanIds: [id] });
-  const status = await store.statusOf(deps.db, id);
-  if (status && (status.daysPastDue > 0 || status.overdueInterestFen > 0)) {
-    throw unprocessable('RENEWAL_ARREARS', `原贷款逾期 ${status.daysPastDue} 天、欠息 ${formatYuan(status.overdueInterestFen + status.overduePrincipalFen, { unit: true })}，须先归还逾期本息才能续贷`);
-  }
-  const balance = status?.balanceFen ?? old.amountFen;
-  const p = await store.personById(deps.db, old.personId);
-  if (!p) throw notFound('借款人不存在');
-  const terms = { ...input, amountFen: input.amountFen ?? balance, purpose: input.purpose ?? (old.purpose as Purpose), guarantee: input.guarantee ?? old.guarantee };
-  if (await store.loanByNo(deps.db, old.lenderOrgId, terms.loanNo)) throw conflict('LOAN_NO_EXISTS', `本行已登记借据号为 ${terms.loanNo} 的贷款`);
-  const { exceptions } = await checkPolicy(deps, terms, p, balance);
-  const { interestPeriodMonths, instalments } = scheduleFor(terms);
-  const loan = await deps.db.transaction(async (tx) => {
-    const locked = await store.loanById(tx, id, { lock: true });
-    if (locked?.status !== 'active') throw conflict('LOAN_NOT_ACTIVE', '贷款已结清或已代偿，不能续贷');
-    const row = await store.insertLoan(tx, {
-      lenderOrgId: old.lenderOrgId, loanNo: terms.loanNo, countyCode: old.countyCode, villageCode: old.villageCode, householdId: old.householdId,
-      personId: old.personId, amountFen: terms.amountFen, termMonths: terms.termMonths, rateBp: terms.rateBp, purpose: terms.purpose,
-      guarantee: terms.guarantee, method: terms.method, interestPeriodMonths, disbursedOn: terms.disbursedOn,
-      maturityOn: addMonths(terms.disbursedOn, terms.termMonths), originalMaturityOn: addMonths(terms.disbursedOn, terms.termMonths),
-      exceptions: exceptions.map((v) => ({ rule: v.rule, message: v.message, note: terms.exceptionNote })), renewalOfId: id, createdBy: ctx.actor.userId,
-    });
-    if (!row) throw conflict('LOAN_NO_EXISTS', `本行已登记借据号为 ${terms.loanNo} 的贷款`);
-    await store.insertSchedule(tx, row.id, instalments);
-    if (balance > 0) {
-      await store.insertRepayment(tx, { loanId: id, paidOn: terms.disbursedOn, principalFen: balance, interestFen: 0, ref: `${RENEWAL_REF_PREFIX}${row.id}` });
-    }
-    await store.insertLoanEvent(tx, { loanId: id, kind: 'renewed', on: terms.disbursedOn, actorId: ctx.actor.userId, detail: { newLoanId: row.id, newLoanNo: row.loanNo, balanceFen: balance, note: input.note } });
-    await store.insertLoanEvent(tx, { loanId: row.id, kind: 'registered', on: terms.disbursedOn, actorId: ctx.actor.userId, detail: { amountFen: row.amountFen, renewalOf: old.loanNo } });
-    await audit(tx, ctx, { action: 'credit.loan.renew', entityType: 'credit_loan', entityId: row.id, summary: { before: { loanId: id, balanceFen: balance }, after: { loanNo: row.loanNo, amountFen: row.amountFen } } });
-    return row;
-  });
-  await refreshLoans(deps, todayInShanghai(deps.now()), { loanIds: [id, loan.id] });
-  return getLoan(deps, ctx.actor, loan.id);
-}
-
-// ---- reversal of a repayment (冲正): reversal.ts --------------------------------------------------
-
-/** Reverse a repayment recorded wrongly (reversal.ts says how); the loan as it now stands. */
-export async function reverseRepayment(deps: AppDeps, ctx: Ctx, loanId: string, repaymentId: number, input: ReversalInput) {
-  await reverse(deps, ctx, await readableLoan(deps, ctx.actor, loanId), repaymentId, input);
-  return getLoan(deps, ctx.actor, loanId);
-}
-
-// ---- bank files ------------------------------------------------------------------------------
-
-/**
- * A bank's monthly repayment or balance file: validated row by row, applied in one transaction
- * with the arrears of the loans it touches (and any `loan_overdue` event that follows), or not at all.
- */
-export async function importFile(
-  deps: AppDeps, ctx: RequestCtx, input: { kind: 'repayments' | 'balances'; month: string; lenderOrgId?: string | undefined; fileName: string; fileSize: number },
-  source: AsyncIterable<Uint8Array>,
-) {
-  const lenderOrgId = await lenderOf(deps, ctx.actor, input.lenderOrgId);
-  const today = todayInShanghai(deps.now());
-  let events = 0;
-  const summary = await importBankFile(deps, { ...input, lenderOrgId, actorId: ctx.actor?.userId ?? null, requestId: ctx.requestId }, source, {
-    afterApply: async (tx, loanIds) => {
-      events = (await refreshLoans(deps, today, { loanIds, db: tx })).events;
-      await audit(tx, ctx, { action: `credit.file.${input.kind}`, entityType: 'credit_file', summary: { after: { month: input.month, fileName: input.fileName, loans: loanIds.length } } });
-    },
-  });
-  if (events) deps.eventsRecorded?.();
-  return summary;
-}
-
-async function readableFile(deps: AppDeps, actor: Actor, id: string) {
-  const f = await store.fileById(deps.db, id);
-  const lender = f && actor.role !== 'bank' ? await findOrganisation(deps.db, f.lenderOrgId) : undefined;
-  if (!f || (actor.role === 'bank' ? f.lenderOrgId !== actor.orgId : !lender?.regionCode.startsWith(actor.scopePrefix))) {
-    throw notFound('报送文件不存在', 'FILE_NOT_FOUND');
-  }
-  return f;
-}
-
-export async function listFiles(deps: AppDeps, actor: Actor, q: PageQuery) {
-  const { limit, offset } = pageBounds(q);
-  const r = await store.filesOf(deps.db, loanScope(actor), limit, offset);
-  return pageOf(r.items, r.total, q);
-}
-
-export async function getFile(deps: AppDeps, actor: Actor, id: string) {
-  const f = await readableFile(deps, actor, id);
-  return {
-    id: f.id, lenderOrgId: f.lenderOrgId, kind: f.kind, month: f.month, fileName: f.fileName, status: f.status, createdAt: f.createdAt,
-    errorsPurgedAt: f.errorsPurgedAt, summary: f.summary,
-  };
-}
-
-/** The error report of an import's summary (the CLI writes it next to the file). */
-export function fileErrorReportOf(deps: AppDeps, summary: BankFileSummary) {
-  return errorReportXlsx(deps, summary);
-}
-
-export async function fileErrorReport(deps: AppDeps, actor: Actor, id: string) {
-  const f = await readableFile(deps, actor, id);
-  assertFileErrorsKept(f);
-  return { fileName: `报送错误_${f.month}_${f.fileName.replace(/\.[^.]+$/, '')}.xlsx`, bytes: await errorReportXlsx(deps, f.summary as BankFileSummary) };
-}
-
-export { GRADE_NAMES, PURPOSES } from './rules.ts';
-export { BUCKET_NAMES, METHOD_NAMES } from './schedule.ts';
-export { type CreditFigures, creditFigures } from './figures.ts';
+export { KIND_NAMES as BANK_FILE_KIND_NAMES } from './files/rules.ts';
+export type { BankFileSummary } from './files/service.ts';

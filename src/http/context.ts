@@ -1,14 +1,17 @@
-// Types shared by the HTTP layer: what every request carries.
+// The kernel's dependency bag and request types: what every use case and every request carries.
+// Below every module: it imports only db/, config and shared/ (the dependency check holds it to that).
+// Parts that belong to one module (the card renderer, the review's PDF) are not here: the app
+// passes them to that module's routes (createApp's `modules`, src/app.ts).
 import type { Context } from 'hono';
 import type { Database, Db } from '../../db/types.ts';
-import type { Actor } from '../access/roles.ts';
+import type { Actor } from '../shared/roles.ts';
 import type { AppConfig } from '../config.ts';
 import type { Logger } from '../shared/log.ts';
-import type { UploadReader } from './multipart.ts';
+import type { UploadReader } from './upload-types.ts';
 import type { Pii } from '../shared/pii.ts';
 import type { SpreadsheetIO } from '../shared/spreadsheet.ts';
-import type { CardsRuntime } from '../cards/service.ts';
-import type { Review } from '../review/types.ts';
+import type { DivisionSource } from '../shared/divisions.ts';
+import type { PageSession } from '../shared/session.ts';
 
 export interface AppDeps {
   db: Db;
@@ -20,12 +23,10 @@ export interface AppDeps {
   now: () => Date;
   /** Reading and writing spreadsheets; absent on runtimes without it (routes answer 501). */
   spreadsheets?: SpreadsheetIO | undefined;
-  /** Card fonts and templates (Node); absent where there is no file system (card routes answer 501). */
-  cards?: CardsRuntime | undefined;
+  /** The national division codes, read a county at a time (Node: src/io/divisions.ts); absent → typed-in regions only. */
+  divisions?: DivisionSource | undefined;
   /** Bulk load in COPY text format (Database.copyIn); absent where the driver cannot. */
   copyIn?: Database['copyIn'] | undefined;
-  /** The annual review as a PDF (Node: pdf-lib with the card fonts); absent → 501. */
-  reviewPdf?: ((r: Review) => Promise<Uint8Array>) | undefined;
   /** Called after a transaction that recorded domain events commits (their consumers run then). */
   eventsRecorded?: (() => void) | undefined;
   /**
@@ -33,6 +34,8 @@ export interface AppDeps {
    * src/io/uploads.ts); absent → the platform's formData(), in memory within the route's limit.
    */
   uploads?: UploadReader | undefined;
+  /** The browser assets read from node_modules (Node: src/io/web-assets.ts); absent → pages without htmx. */
+  webAssets?: { htmx: string; htmxVersion: string } | undefined;
   /** Run work after the response (an import job); Node keeps the promise, Workers use waitUntil. */
   background: (task: () => Promise<unknown>) => void;
 }
@@ -53,5 +56,10 @@ export type AppEnv = {
     requestId: string;
     deps: AppDeps;
     actor: Actor | undefined;
+    /**
+     * The signed-in page session behind a sign-in cookie's secret, or null. Access keeps the sessions;
+     * createApp (src/app.ts) sets this so the page kernel (web/session.ts) need not import access.
+     */
+    pageSessionOf: (secret: string) => Promise<PageSession | null>;
   };
 };

@@ -6,64 +6,18 @@
 // refusals, in Chinese, and the same Upload for the route.
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
+import type { z } from 'zod';
 import { AppError, badRequest } from '../shared/errors.ts';
 import { sizeText } from '../shared/text.ts';
 import type { AppEnv } from './context.ts';
+import type { Upload, UploadedFile, UploadOptions } from './upload-types.ts';
+
+export type { Upload, UploadedFile, UploadOptions, UploadReader } from './upload-types.ts';
 
 /** Largest text field, in bytes, unless a route says otherwise (county codes, months, names). */
 export const DEFAULT_MAX_FIELD_BYTES = 8 * 1024;
 /** Most parts (fields and files) in one upload, unless a route says otherwise. */
 export const DEFAULT_MAX_PARTS = 32;
-
-export interface UploadOptions {
-  /** Largest file accepted, in bytes (the route's limit): past it 413, nothing kept. */
-  maxFileBytes: number;
-  /** The file's field name (default `file`); file parts under other names are read past and dropped. */
-  fileField?: string;
-  maxFieldBytes?: number;
-  maxParts?: number;
-  /** Keep the file in memory even where it could be spooled (small files stored whole anyway). */
-  inMemory?: boolean;
-}
-
-export interface UploadedFile {
-  /** The file name the client sent ('' for an empty one). */
-  readonly name: string;
-  /** The declared content type (`text/plain` when none was declared, as multipart has it). */
-  readonly type: string;
-  readonly size: number;
-  /** sha256 of the content, hex. */
-  readonly sha256: string;
-  /** The temporary file, or null when the bytes are in memory. */
-  readonly path: string | null;
-  /** The bytes as a stream; each call starts again at the beginning. */
-  stream(): AsyncIterable<Uint8Array>;
-  /** All the bytes at once (small files). */
-  bytes(): Promise<Uint8Array>;
-  /** Remove the temporary file (closing any stream still reading it); safe to call more than once. */
-  discard(): Promise<void>;
-}
-
-export interface Upload {
-  /** The text fields; a field sent twice keeps its last value (as hono's parseBody did). */
-  readonly fields: Readonly<Record<string, string>>;
-  readonly file: UploadedFile | undefined;
-  /**
-   * Stands for the body in an idempotency check: sha256 over the fields (sorted by name) and the
-   * file's name, type and content hash — the same for a retried upload whatever its boundary or
-   * the order of its parts.
-   */
-  readonly digest: string;
-  /** Hand the file to whoever will discard it (a background import); discard() then leaves it. */
-  take(): UploadedFile;
-  /** Remove the file unless it was taken. */
-  discard(): Promise<void>;
-}
-
-/** Reads a multipart body as a stream (injected per runtime: AppDeps.uploads). */
-export interface UploadReader {
-  read(body: ReadableStream<Uint8Array> | null, contentType: string, options: UploadOptions): Promise<Upload>;
-}
 
 export function withDefaults(options: UploadOptions): Required<UploadOptions> {
   return { fileField: 'file', maxFieldBytes: DEFAULT_MAX_FIELD_BYTES, maxParts: DEFAULT_MAX_PARTS, inMemory: false, ...options };
@@ -135,6 +89,18 @@ export function fileOf(upload: Upload, opts: { allowEmpty?: boolean } = {}): Upl
   if (!file) throw badRequest('FILE_MISSING', '缺少上传文件（字段 file）');
   if (file.size === 0 && !opts.allowEmpty) throw badRequest('FILE_EMPTY', '上传的文件是空的');
   return file;
+}
+
+/**
+ * The upload's text fields checked against the route's schema (rawBody.fields): blank fields count as
+ * absent; 400 VALIDATION_FAILED naming each field in Chinese otherwise.
+ */
+export function uploadFields<S extends z.ZodObject<z.ZodRawShape>>(upload: Upload, schema: S): z.output<S> {
+  const given = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, upload.fields[k]?.trim() ? upload.fields[k] : undefined]));
+  const r = schema.safeParse(given);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  throw badRequest('VALIDATION_FAILED', `上传表单的字段不正确：${issues.map((i) => `${i.path}（${i.message}）`).join('；')}`, issues);
 }
 
 /** Where no streaming reader is injected: formData() (the body is bounded by the route's limit). */

@@ -1,20 +1,21 @@
 // Fixed-window rate limits kept in PostgreSQL (rate_limits), so several instances share them.
 // One statement per request: insert each window's counter or add one to it, and read the new counts.
+// The statements are in rate-limit-store.ts; this file keeps the windows, the answers and the address.
 import type { Context } from 'hono';
-import { type SQL, sql } from 'drizzle-orm';
-import { type Db, pgArray, rowsOf } from '../../db/types.ts';
+import type { Db } from '../../db/types.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AppEnv } from './context.ts';
+import { inCidr, parseCidr } from '../shared/ip.ts';
+import { type RateHit, type RateWindow, upsertRates } from './rate-limit-store.ts';
 
 export interface RateResult { allowed: boolean; count: number; retryAfterSeconds: number }
 
 export async function consumeRate(db: Db, bucket: string, limit: number, windowSeconds: number, now: Date): Promise<RateResult> {
   const windows = rateWindows([{ bucket, limit, windowSeconds }], now);
-  return rateResults(windows, rowsOf<{ bucket: string; count: number }>(await db.execute(rateUpsert(windows))), now)[0]!;
+  return rateResults(windows, await upsertRates(db, windows), now)[0]!;
 }
 
-export interface RateHit { bucket: string; limit: number; windowSeconds: number }
-export interface RateWindow extends RateHit { windowMs: number; start: Date }
+export type { RateHit, RateWindow } from './rate-limit-store.ts';
 
 /** The fixed windows that `now` falls in, one per counter (a bucket may be given once). */
 export function rateWindows(hits: ReadonlyArray<RateHit>, now: Date): RateWindow[] {
@@ -24,23 +25,6 @@ export function rateWindows(hits: ReadonlyArray<RateHit>, now: Date): RateWindow
   });
   if (new Set(windows.map((w) => w.bucket)).size !== windows.length) throw new Error('rateWindows: a bucket given twice');
   return windows;
-}
-
-/**
- * The counters' upsert as one SQL statement, `returning bucket, count` — on its own (consumeRate)
- * or as a data-modifying WITH of a request's own statement (the household look-up), which
- * PostgreSQL runs once and to completion whether or not the rest reads it. Rows are locked in the
- * order given, so callers keep one order. A counter need not survive a crash (losing the last
- * moment's hits is harmless), so the statement's commit does not wait for the WAL flush: every
- * request of one client address updates the same row, and with the flush each waited for the one
- * before (bench/load: ~3 000 a second at most, ~3 ms each; without, ~27 000).
- */
-export function rateUpsert(windows: ReadonlyArray<RateWindow>): SQL {
-  return sql`insert into rate_limits (bucket, window_start, count)
-    select b, w, 1 from unnest(${pgArray(windows.map((w) => w.bucket))}::text[], ${pgArray(windows.map((w) => w.start.toISOString()))}::timestamptz[]) as x(b, w),
-      (select set_config('synchronous_commit', 'off', true)) as no_flush
-    on conflict (bucket, window_start) do update set count = rate_limits.count + 1
-    returning bucket, count`;
 }
 
 /** What the upsert's rows mean for each window, in the order given. */
@@ -59,13 +43,6 @@ export function rateLimitedError(r: RateResult): AppError {
   return new AppError(429, 'RATE_LIMITED', `请求过于频繁，请 ${r.retryAfterSeconds} 秒后再试`, { retryAfterSeconds: r.retryAfterSeconds });
 }
 
-/** Drop windows older than a day (the daily job). */
-export async function pruneRates(db: Db, now: Date): Promise<number> {
-  return rowsOf(await db.execute(sql`
-    delete from rate_limits where window_start < ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz
-    returning 1`)).length;
-}
-
 /**
  * The client's address. Behind N trusted proxies (TRUST_PROXY), each appends the address it received
  * the request from to X-Forwarded-For, so the client is the N-th hop from the right; whatever lies
@@ -74,11 +51,30 @@ export async function pruneRates(db: Db, now: Date): Promise<number> {
  * connection's own address (Node), or Cloudflare's header (Workers, where Cloudflare sets it).
  */
 export function clientAddress(c: Context<AppEnv>): string {
-  const hops = c.var.deps.config.trustProxy;
+  const { trustProxy: hops, trustedProxies } = c.var.deps.config;
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  const peer = incoming?.socket?.remoteAddress ?? c.req.header('cf-connecting-ip') ?? 'unknown';
   if (hops > 0) {
     const xff = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-    if (xff.length) return xff[Math.max(0, xff.length - hops)]!;
+    // Without TRUSTED_PROXY_ADDRESSES the server listens on loopback only (checked at start): the
+    // peer is the local proxy.
+    if (!trustedProxies.length) return xff.length ? xff[Math.max(0, xff.length - hops)]! : peer;
+    // With it, walk back from the peer: a hop's X-Forwarded-For entry is read only when the hop is
+    // one of the named proxies, and at most TRUST_PROXY of them.
+    const ranges = trustedRanges(trustedProxies);
+    let addr = peer;
+    for (let i = 0; i < hops && ranges.some((r) => inCidr(addr, r)); i++) {
+      const next = xff[xff.length - 1 - i];
+      if (!next) break;
+      addr = next;
+    }
+    return addr;
   }
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? c.req.header('cf-connecting-ip') ?? 'unknown';
+  return peer;
+}
+
+let rangesCache: { of: string[]; ranges: Array<{ bytes: Uint8Array; bits: number }> } | null = null;
+function trustedRanges(list: string[]) {
+  if (rangesCache?.of !== list) rangesCache = { of: list, ranges: list.map((x) => parseCidr(x)!).filter(Boolean) };
+  return rangesCache.ranges;
 }

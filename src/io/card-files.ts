@@ -5,10 +5,11 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
-import { createFontSet, type FontFiles, type FontManifest, type FontSet } from '../cards/fonts.ts';
+import { createFontSet, type FontFiles, type FontManifest, type FontSet } from '../shared/fonts.ts';
 import { CardPdf, LayerCache } from '../cards/render.ts';
 import { reviewPdf } from '../review/report-pdf.ts';
-import type { Review } from '../review/types.ts';
+import type { CityReview, Review } from '../review/types.ts';
+import { cityPdf } from '../review/city-pdf.ts';
 import type { CardsRuntime } from '../cards/service.ts';
 import type { TemplateFiles } from '../cards/template.ts';
 
@@ -43,7 +44,8 @@ nativeDeflateForPdf();
 /** The fonts, parsed once per process. */
 let fonts: FontSet | undefined;
 export function nodeFonts(): FontSet {
-  return (fonts ??= createFontSet(nodeFontFiles, fontkit));
+  fonts ??= createFontSet(nodeFontFiles, fontkit);
+  return fonts;
 }
 
 /** Cards on Node: shipped fonts and templates, pdf-lib rendering with a shared layer cache. */
@@ -55,5 +57,5 @@ export function nodeCardsRuntime(): CardsRuntime {
   };
 }
 
-/** The annual review's PDF on Node, with the card fonts. */
-export const nodeReviewPdf = (r: Review) => reviewPdf(nodeFonts(), r);
+/** The annual review's PDF (a county's or a city's) on Node, with the card fonts. */
+export const nodeReviewPdf = (r: Review | CityReview) => ('kind' in r ? cityPdf(nodeFonts(), r) : reviewPdf(nodeFonts(), r));

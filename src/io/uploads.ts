@@ -6,7 +6,8 @@
 //
 // Temporary files are `upload-<uuid>.part` in UPLOAD_TMP_DIR. Whoever holds an upload removes its
 // file with discard() (a background import: when it ends, however it ends); one left by a killed
-// process is removed by sweepUploadTmp (src/node.ts: at start and every 6 hours) once a day old.
+// process is removed at the next start when an import recorded it (removeUpload, src/node.ts), and
+// otherwise by sweepUploadTmp (src/node.ts: at start and every 6 hours) once a day old.
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -219,6 +220,13 @@ export function nodeUploads(tmpDir: string): UploadReader {
  * Remove temporary upload files older than `maxAgeMs` from `dir` (left by a process killed while it
  * held them). Only files named as this module names them are touched. Returns how many it removed.
  */
+/** Deletes one spooled upload of `dir` by its file name (only an upload-<uuid>.part name; gone already is fine). */
+export async function removeUpload(dir: string, fileName: string): Promise<boolean> {
+  if (!TEMP_NAME.test(fileName)) return false;
+  await rm(join(dir, fileName), { force: true });
+  return true;
+}
+
 export async function sweepUploadTmp(dir: string, now = Date.now(), maxAgeMs = STALE_UPLOAD_MS): Promise<number> {
   let names: string[];
   try {

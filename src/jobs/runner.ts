@@ -7,12 +7,12 @@
 // process that died is taken over after `staleMinutes`, which counts as an attempt too. Every claim
 // is one conditional statement, so two instances never both take a run. The times in job_runs are
 // the instance's clock (deps.now()); the period is that of the tick's `now`.
-import { sql } from 'drizzle-orm';
-import { rowsOf } from '../../db/types.ts';
 import type { AppDeps } from '../http/context.ts';
+import { scrubText } from '../shared/log.ts';
+import * as store from './runner-store.ts';
 
 /** Optional parts of AppDeps a job may need; a runtime without one leaves the job to another. */
-export type JobNeed = 'spreadsheets' | 'cards' | 'reviewPdf' | 'copyIn';
+export type JobNeed = 'spreadsheets' | 'copyIn' | 'uploads';
 
 /** Operational, the same everywhere (not a per-region setting). */
 export interface RetryPolicy {
@@ -63,32 +63,19 @@ type Claim = { attempt: number; takenOver?: boolean } | { skip: string };
 
 async function claim(deps: AppDeps, job: JobDef, period: string): Promise<Claim> {
   const at = deps.now().toISOString();
-  const attempted = (rows: unknown) => rowsOf<{ attempts: number }>(rows)[0]?.attempts;
-  const first = attempted(await deps.db.execute(sql`
-    insert into job_runs (name, period, status, started_at, attempts) values (${job.name}, ${period}, 'running', ${at}::timestamptz, 1)
-    on conflict do nothing returning attempts`));
+  const first = await store.insertRun(deps.db, job.name, period, at);
   if (first) return { attempt: first };
-  const [row] = rowsOf<{ status: string; attempts: number; finished_ms: number | null }>(await deps.db.execute(sql`
-    select status, attempts, (extract(epoch from finished_at) * 1000)::float8 as finished_ms
-    from job_runs where name = ${job.name} and period = ${period}`));
+  const row = await store.findRun(deps.db, job.name, period);
   if (!row || row.status === 'done') return { skip: 'done' };
   if (row.status === 'running') {
-    const attempt = attempted(await deps.db.execute(sql`
-      update job_runs set started_at = ${at}::timestamptz, status = 'running', finished_at = null, attempts = attempts + 1
-      where name = ${job.name} and period = ${period} and status = 'running'
-        and started_at < ${at}::timestamptz - make_interval(mins => ${job.staleMinutes ?? 30})
-      returning attempts`));
+    const attempt = await store.takeOverStale(deps.db, job.name, period, at, job.staleMinutes ?? 30);
     return attempt ? { attempt, takenOver: true } : { skip: 'running' };
   }
   const policy = policyOf(job);
   const next = retryAt(row.attempts, new Date(row.finished_ms ?? 0), policy);
   if (!next) return { skip: `gave up after ${row.attempts} attempts` };
   if (next.getTime() > Date.parse(at)) return { skip: `retry at ${next.toISOString()}` };
-  // Only the instance that still sees the failure it read takes the retry.
-  const attempt = attempted(await deps.db.execute(sql`
-    update job_runs set started_at = ${at}::timestamptz, status = 'running', finished_at = null, attempts = attempts + 1
-    where name = ${job.name} and period = ${period} and status = 'failed' and attempts = ${row.attempts}
-    returning attempts`));
+  const attempt = await store.retryFailed(deps.db, job.name, period, at, row.attempts);
   return attempt ? { attempt } : { skip: 'running' };
 }
 
@@ -104,23 +91,17 @@ export async function runJob(deps: AppDeps, job: JobDef, now: Date): Promise<Job
   if ('skip' in c) return { name: job.name, period, status: 'skipped', reason: c.skip };
   const { attempt } = c;
   if (c.takenOver) deps.log.warn('job taken over', { job: job.name, period, attempt });
-  // A run that outlived its lease and was taken over leaves the row to the run that took it.
-  const mine = sql`name = ${job.name} and period = ${period} and attempts = ${attempt}`;
   try {
     const detail = await job.run(deps, now);
-    await deps.db.execute(sql`
-      update job_runs set status = 'done', finished_at = ${deps.now().toISOString()}::timestamptz, detail = ${JSON.stringify(detail ?? null)}::jsonb
-      where ${mine}`);
+    await store.finishRun(deps.db, job.name, period, attempt, 'done', deps.now(), detail);
     deps.log.info('job done', { job: job.name, period, attempt, detail });
     return { name: job.name, period, status: 'done', attempt, detail };
   } catch (e) {
-    const message = String((e as Error)?.message ?? e);
+    const message = scrubText(String((e as Error)?.message ?? e));
     const failedAt = deps.now();
     const next = retryAt(attempt, failedAt, policyOf(job));
     const stored = { error: message, ...(next ? { retryAt: next.toISOString() } : { gaveUp: true }) };
-    await deps.db.execute(sql`
-      update job_runs set status = 'failed', finished_at = ${failedAt.toISOString()}::timestamptz, detail = ${JSON.stringify(stored)}::jsonb
-      where ${mine}`).catch(() => {});
+    await store.finishRun(deps.db, job.name, period, attempt, 'failed', failedAt, stored).catch(() => {});
     deps.log.error('job failed', { job: job.name, period, attempt, err: message, ...(next ? { retryAt: next.toISOString() } : { gaveUp: true }) });
     return { name: job.name, period, status: 'failed', attempt, detail: { error: message } };
   }

@@ -7,8 +7,10 @@ import { prepareDrafts } from '../review/drafts.ts';
 import { refreshFindings } from '../review/service.ts';
 import { failStaleImports, purgeRejectedRows } from '../registry/service.ts';
 import { makeDueReports, purgeBankFileErrors, refreshLoans } from '../credit/service.ts';
-import { pruneIdempotencyKeys } from '../http/idempotency.ts';
-import { pruneRates } from '../http/rate-limit.ts';
+import { pruneIdempotencyKeys } from '../http/idempotency-store.ts';
+import { pruneRates } from '../http/rate-limit-store.ts';
+import { pruneSessions } from '../access/sessions.ts';
+import { sessionLimits } from '../settings/service.ts';
 import { type JobDef, minuteSlot, shanghaiDay } from './runner.ts';
 import type { AppDeps } from '../http/context.ts';
 
@@ -90,6 +92,13 @@ export const JOBS: readonly JobDef[] = [
     name: 'ops.prune-rate-limits',
     period: shanghaiDay,
     run: async (deps, now) => ({ pruned: await pruneRates(deps.db, now) }),
+  },
+  {
+    // Workbench sessions that can no longer be used: revoked, of a disabled user, or past their
+    // region's idle or absolute limit (access.session_idle_minutes, access.session_max_hours).
+    name: 'access.prune-sessions',
+    period: minuteSlot(60),
+    run: async (deps, now) => pruneSessions(deps, now, sessionLimits),
   },
   {
     // Idempotency keys past IDEMPOTENCY_KEY_TTL_HOURS, with their stored answers (personal data).

@@ -10,25 +10,25 @@
 // Money is integer fen (divisions through BigInt), ratios are basis points (10000 = 100%).
 // Pure module: no IO, no clock. Malformed arguments (details that do not match the line, a household
 // without members) are RangeErrors.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CAUSE_NAMES, LINE_NAMES, type Cause, type Line } from '../cover/schedule.ts';
 import {
-  AgricultureDetails, BENEFIT_NAMES, InjuryDetails, MedicalDetails, PropertyDetails,
+  AgricultureDetails, BENEFIT_NAMES, InjuryDetails, MedicalDetails, percent, PropertyDetails, toHundredths,
 } from '../claims/details.ts';
-import { percent, toHundredths } from '../claims/rules.ts';
 import { assertFen, formatYuan, sumFen, type Fen } from '../shared/money.ts';
 
 // ---------------------------------------------------------------------------
 // Vocabularies
 // ---------------------------------------------------------------------------
 
-/** 致贫/返贫风险类型 (national codes, one county's list) plus 住房安全 and 饮水安全. */
-export const RISK_TYPES: Record<string, string> = {
-  '01': '因病', '0201': '因自然灾害（洪涝）', '0202': '因自然灾害（滑坡泥石流）', '0203': '因自然灾害（干旱）',
-  '0204': '因自然灾害（病虫害）', '0205': '因自然灾害（气象灾害）', '0206': '因自然灾害（地震）',
-  '0299': '因自然灾害（其他）', '03': '因残', '04': '因缺劳动力', '05': '因意外事故', '06': '因产业失败',
-  '07': '因务工就业不稳', '09': '因学', '99': '其他', 'H1': '住房安全', 'W1': '饮水安全',
-};
+/**
+ * The national risk-type codes the rules raise (致贫/返贫风险类型; the names come from the county's
+ * list, setting monitoring.risk_types — the codes below are on the national list every county keeps).
+ */
+export const RISK = {
+  illness: '01', disability: '03', labour: '04', accident: '05', industry: '06', employment: '07', schooling: '08',
+  housing: '09', water: '10', other: '99',
+} as const;
 
 const NATURAL_DISASTER_CODES: Partial<Record<Cause, string>> = {
   flood: '0201', landslide: '0202', drought: '0203',
@@ -96,7 +96,7 @@ export interface ClaimPaid {
 export interface History {
   /** Earlier paid claims of the household within compoundWindowDays before paidOn, not counting this one. */
   payoutsInWindow: number;
-  /** Earlier self-paid medical cost of the household in paidOn's calendar year. */
+  /** Earlier self-paid medical cost of the same patient in paidOn's calendar year. */
   medicalSelfPaidThisYearFen: number;
 }
 
@@ -170,10 +170,13 @@ export function caseRelation(h: HouseholdFacts): 'open_case' | 'eliminated' | 'n
 // ---------------------------------------------------------------------------
 
 /**
- * Self-paid medical cost: total expenses − every other reimbursement − this payout, floor 0.
+ * Self-paid medical cost of the patient (合规自付, as the departments count it: before any commercial
+ * insurance): total expenses − every other reimbursement (basic medical, serious illness, medical aid),
+ * floor 0. The 助农保 payout is not subtracted: it is shown beside (第四篇 counts the cost the
+ * household bore, and a claim is a second source beside the 医保局 list).
  * `details` is a claim's stored MedicalDetails (read structurally: only totalExpensesFen and reimbursedFen).
  */
-export function selfPaidMedicalFen(details: unknown, paidFen: Fen): Fen {
+export function selfPaidMedicalFen(details: unknown): Fen {
   const d = details as { totalExpensesFen?: unknown; reimbursedFen?: unknown } | null;
   const total = typeof d === 'object' && d !== null ? d.totalExpensesFen : undefined;
   const given = typeof d === 'object' && d !== null ? d.reimbursedFen ?? {} : undefined;
@@ -181,20 +184,19 @@ export function selfPaidMedicalFen(details: unknown, paidFen: Fen): Fen {
     throw new RangeError('意外住院医疗理赔明细缺少医疗费用总额（totalExpensesFen）或已报销金额（reimbursedFen）');
   }
   nonNegative(total, '医疗费用总额');
-  nonNegative(paidFen, '本次赔款');
   const reimbursed = Object.entries(given).map(([k, v]) => {
     if (v === undefined) return 0;
     nonNegative(v as number, `已报销金额（${k}）`);
     return v as number;
   });
-  return Math.max(0, total - sumFen(reimbursed) - paidFen);
+  return Math.max(0, total - sumFen(reimbursed));
 }
 
 function medicalRules(c: ClaimPaid, hist: History, t: Thresholds): Fired[] {
   const d = read(MedicalDetails, c.details, c.line);
-  const selfPaid = selfPaidMedicalFen(d, c.paidFen);
+  const selfPaid = selfPaidMedicalFen(d);
   const reimbursed = sumFen(Object.values(d.reimbursedFen).map((v) => v ?? 0));
-  const basis = `医疗费用总额 ${yuan(d.totalExpensesFen)}，扣除其他途径报销 ${yuan(reimbursed)} 和本次赔款 ${yuan(c.paidFen)}`;
+  const basis = `医疗费用总额 ${yuan(d.totalExpensesFen)}，扣除其他途径报销 ${yuan(reimbursed)}；本次“助农保”赔款 ${yuan(c.paidFen)} 另列，未扣减`;
   const out: Fired[] = [];
   if (selfPaid > t.medicalSingleFen) {
     out.push({
@@ -247,7 +249,7 @@ function housingRule(c: ClaimPaid, t: Thresholds): Fired[] {
   if (BigInt(loss) * 10000n < BigInt(t.houseLossShareBp) * BigInt(sum)) return [];
   const shareBp = Number((BigInt(loss) * 10000n) / BigInt(sum));
   return [{
-    rule: 'housing', riskTypes: ['H1', naturalDisasterCode(c.cause) ?? '05'], severity: 'high',
+    rule: 'housing', riskTypes: [RISK.housing, naturalDisasterCode(c.cause) ?? RISK.accident], severity: 'high',
     threshold: t.houseLossShareBp, value: shareBp,
     explanation: `因${causeName(c.cause)}房屋主体及附属设施核定损失 ${yuan(loss)}，占保险金额 ${yuan(sum)} 的 ${percent(shareBp)}，`
       + `达到 ${percent(t.houseLossShareBp)}，住房安全可能无保障`,
@@ -335,4 +337,34 @@ export function loanSignals(l: LoanOverdue, t: Thresholds): Fired[] {
     threshold: t.loanOverdueDays, value: l.daysOverdue,
     explanation: `${r.name}用途贷款逾期 ${l.daysOverdue} 天，超过 ${t.loanOverdueDays} 天，未还余额 ${yuan(l.outstandingFen)}`,
   }];
+}
+
+/** Area-wide risk: a town's households with signals of one cause within the window reach the setting's count (at the line: yes). */
+export function areaAlertReached(households: number, line: number): boolean {
+  if (!Number.isSafeInteger(line) || line < 2) throw new RangeError(`规模性预警户数必须是不小于 2 的整数，收到 ${line}`);
+  return households >= line;
+}
+
+/**
+ * The ledger a month has on `today` (村级监测管理台账): until the month has ended it is a draft made up
+ * to today; from the day after its last day it is final and holds the whole month — a signal raised
+ * after the ledger day (the 20th) is in the final ledger of its month, never lost.
+ */
+export function ledgerStage(monthStart: string, monthEnd: string, today: string): { stage: 'draft' | 'final'; cutoff: string } {
+  if (today > monthEnd) return { stage: 'final', cutoff: monthEnd };
+  if (today < monthStart) throw new RangeError(`月份（${monthStart.slice(0, 7)}）尚未开始`);
+  return { stage: 'draft', cutoff: today };
+}
+
+/** Which ledgers are made on `today`: the month's draft on the ledger day, the previous month's final on the 1st. */
+export function ledgersDue(today: string, ledgerDay: number): Array<{ month: string; stage: 'draft' | 'final' }> {
+  const out: Array<{ month: string; stage: 'draft' | 'final' }> = [];
+  const day = Number(today.slice(8));
+  if (day === 1) {
+    const [y, m] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+    const prev = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+    out.push({ month: prev, stage: 'final' });
+  }
+  if (day === ledgerDay) out.push({ month: today.slice(0, 7), stage: 'draft' });
+  return out;
 }

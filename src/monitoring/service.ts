@@ -3,25 +3,33 @@
 // the monthly village ledger (台账).
 import { type Actor, audit, inScope } from '../access/service.ts';
 import { agreementById } from '../cover/service.ts';
-import { LABOUR_SKILL_LABELS, regionNames } from '../registry/service.ts';
+import { childRegions, LABOUR_SKILL_LABELS } from '../registry/service.ts';
 import type { CoverageSchedule, Line } from '../cover/schedule.ts';
-import type { AppDeps, RequestCtx } from '../http/context.ts';
+import type { AppDeps } from '../http/context.ts';
 import { getSettings } from '../settings/service.ts';
-import { addDays, ageOn, endOfMonth, todayInShanghai } from '../shared/dates.ts';
-import { AppError, conflict, forbidden, notFound } from '../shared/errors.ts';
-import { fenToYuanString } from '../shared/money.ts';
+import { addDays, ageOn, todayInShanghai } from '../shared/dates.ts';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
+import { DEPARTMENTS, departmentTemplateSheet } from './departments.ts';
 import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
 import {
-  caseRelation, type ClaimPaid, claimSignals, type Fired, type HouseholdFacts, type LoanOverdue, loanSignals, RISK_TYPES,
+  caseRelation, type ClaimPaid, claimSignals, type Fired, type HouseholdFacts, type LoanOverdue, loanSignals,
   selfPaidMedicalFen, severityMax, type Severity, type Thresholds,
 } from './rules.ts';
 import * as store from './store.ts';
 import {
-  allowedActions, type Assignment, checkTransition, type Confirmation, type Dismissal, dueDates, overdueSteps, type Reopening,
+  allowedActions, type Assignment, checkTransition, type Dismissal, dueDates, overdueSteps, type PlanAdjustment, referralOverdue, type Reopening,
   type SignalAction, type SignalStatus, STATUS_NAMES, type Visit,
 } from './workflow.ts';
+import { riskTypeList } from './identification.ts';
+import { areaAlertFor } from './area.ts';
+import { rigidSpendingFired } from './departments.ts';
 
-export type Ctx = RequestCtx & { actor: Actor };
+export {
+  actOnCase, caseFormFacts, decidedCasesXlsx, getCase, levelOf, listCases, openCase, riskTypeList, type CaseInput,
+} from './identification.ts';
+
+export type { Ctx } from './types.ts';
+import type { Ctx } from './types.ts';
 type Pending = Awaited<ReturnType<typeof store.pendingEvents>>[number];
 
 // ---------------------------------------------------------------------------
@@ -44,7 +52,7 @@ async function thresholds(deps: AppDeps, region: string, day: string): Promise<{
   };
 }
 
-interface Raised { householdId: string; countyCode: string; villageCode: string; day: string; fired: Fired[]; relation: ReturnType<typeof caseRelation>; evidence: Record<string, unknown>; windowDays: number }
+export interface Raised { householdId: string; countyCode: string; villageCode: string; day: string; fired: Fired[]; relation: ReturnType<typeof caseRelation>; evidence: Record<string, unknown>; windowDays: number }
 
 async function fromClaim(deps: AppDeps, e: Pending): Promise<Raised | { skipped: string }> {
   const p = e.payload as Record<string, unknown> & { householdId: string; paidOn: string; lossDate: string; line: Line; agreementId: string; villageCode: string; countyCode: string };
@@ -61,17 +69,28 @@ async function fromClaim(deps: AppDeps, e: Pending): Promise<Raised | { skipped:
   };
   const window = await store.paidEventsOf(deps.db, h.id, addDays(p.paidOn, -t.compoundWindowDays), p.paidOn, e.seq);
   const year = await store.paidEventsOf(deps.db, h.id, `${p.paidOn.slice(0, 4)}-01-01`, p.paidOn, e.seq);
-  const medicalSelfPaidThisYearFen = year.filter((x) => x.payload.line === 'accidentMedical')
-    .reduce((s, x) => s + selfPaidMedicalFen(x.payload.details as Parameters<typeof selfPaidMedicalFen>[0], Number(x.payload.paidFen)), 0);
+  // Per patient: the same person's earlier paid medical claims this year (the payout not subtracted).
+  const medicalYear = year.filter((x) => x.payload.line === 'accidentMedical');
+  const medicalSelfPaidThisYearFen = medicalYear.filter((x) => p.personId && x.payload.personId === p.personId)
+    .reduce((s, x) => s + selfPaidMedicalFen(x.payload.details), 0);
   const a = await agreementById(deps, p.agreementId);
   const claim: ClaimPaid = {
     claimId: String(p.claimId), line: p.line, cause: String(p.cause), lossDate: p.lossDate, paidOn: p.paidOn, paidFen: Number(p.paidFen),
     personId: (p.personId as string | null) ?? null, details: p.details, assessment: p.assessment,
     houseSumInsuredFen: (a?.schedule as CoverageSchedule | undefined)?.householdProperty?.subLimits.houseStructureFen ?? null,
   };
+  const fired = claimSignals(claim, facts, { payoutsInWindow: window.length, medicalSelfPaidThisYearFen }, t);
+  if (p.line === 'accidentMedical') {
+    // Rigid spending (第一篇): the household's self-paid medical cost this year, from its claims or from the
+    // departments' lists — the larger of the two sources, which may report the same stays — against last year's income.
+    const claims = medicalYear.reduce((s, x) => s + selfPaidMedicalFen(x.payload.details), 0) + selfPaidMedicalFen(p.details);
+    const lists = await store.householdMedicalSpend(deps.db, h.id, `${p.paidOn.slice(0, 4)}-01-01`, p.paidOn);
+    const { 'monitoring.rigid_spending_factor_bp': factor } = await getSettings(deps.db, ['monitoring.rigid_spending_factor_bp'], p.villageCode, p.paidOn);
+    fired.push(...rigidSpendingFired(Math.max(claims, lists), h.income_per_capita_fen, h.member_count, factor.value));
+  }
   return {
     householdId: h.id, countyCode: h.county_code, villageCode: h.village_code, day: p.paidOn, windowDays,
-    fired: claimSignals(claim, facts, { payoutsInWindow: window.length, medicalSelfPaidThisYearFen }, t),
+    fired,
     relation: caseRelation(facts),
     evidence: { source: 'claim_paid', eventId: e.id, claimId: p.claimId, claimNo: p.claimNo, line: p.line, cause: p.cause, lossDate: p.lossDate, paidOn: p.paidOn, paidFen: p.paidFen },
   };
@@ -107,7 +126,8 @@ async function consumeOne(deps: AppDeps, e: Pending) {
   });
 }
 
-async function applySignal(deps: AppDeps, r: Raised, f: Fired) {
+/** Raises a signal or adds the evidence to the household's open-window signal of the same primary risk type; returns its id and whether it is new. */
+export async function applySignal(deps: AppDeps, r: Raised, f: Fired): Promise<{ id: string; created: boolean }> {
   const riskType = f.riskTypes[0]!;
   const evidence = { ...r.evidence, rule: f.rule, threshold: f.threshold, value: f.value, explanation: f.explanation, riskTypes: f.riskTypes };
   const existing = await store.signalInWindow(deps.db, r.householdId, riskType, r.day);
@@ -123,15 +143,23 @@ async function applySignal(deps: AppDeps, r: Raised, f: Fired) {
       signalId: existing.id, action: reopen ? 'reopen_by_evidence' : 'enrich', fromStatus: existing.status,
       toStatus: reopen ? 'new' : existing.status, on: r.day, detail: evidence,
     });
-    return;
+    return { id: existing.id, created: false };
   }
-  const status: SignalStatus = r.relation === 'open_case' ? 'attached' : 'new';
+  // A household already monitored (the registry's mark or this service's decided case): the new risk
+  // goes to its contact person (帮扶联系人) to adjust the assistance plan, with a due date.
+  const ours = await store.monitoredSince(deps.db, r.householdId);
+  const monitored = r.relation === 'open_case' || ours !== null;
+  const status: SignalStatus = monitored ? 'referred' : 'new';
+  const { 'monitoring.contact_days': days } = await getSettings(deps.db, ['monitoring.contact_days'], r.villageCode, r.day);
   const s = await store.insertSignal(deps.db, {
     householdId: r.householdId, countyCode: r.countyCode, villageCode: r.villageCode, riskType, riskTypes: f.riskTypes,
-    severity: f.severity, status, caseRelation: r.relation, windowStart: r.day, windowEnd: addDays(r.day, r.windowDays),
-    evidence: [evidence], createdOn: r.day, closedOn: status === 'attached' ? r.day : null,
+    severity: f.severity, status, caseRelation: monitored ? 'open_case' : r.relation, windowStart: r.day, windowEnd: addDays(r.day, r.windowDays),
+    evidence: [evidence], createdOn: r.day, closedOn: null,
+    ...(monitored ? { contact: ours?.contact ?? null, dueOn: addDays(r.day, days.value) } : {}),
   });
   await store.insertSignalEvent(deps.db, { signalId: s.id, action: 'raise', fromStatus: null, toStatus: status, on: r.day, detail: evidence });
+  await areaAlertFor(deps, s);
+  return { id: s.id, created: true };
 }
 
 /** Consumes every pending event (after a payment commits, and by the catch-up job). Safe to run concurrently. */
@@ -160,17 +188,26 @@ function assertReader(actor: Actor, s: store.SignalRow) {
   if (!ok) throw notFound('预警不存在', 'SIGNAL_NOT_FOUND');
 }
 
-function publicSignal(s: store.SignalRow, today: string, terms?: { assignDays: number; verifyDays: number }) {
+type Head = { householdNo: string; headName: string; householdType: string | null };
+
+function publicSignal(s: store.SignalRow, today: string, names: Record<string, string>, head: Head | undefined, terms?: { assignDays: number; verifyDays: number }) {
   const status = s.status as SignalStatus;
   const visits = s.visits as Visit[];
+  const lateReferral = referralOverdue(status, s.dueOn, today);
   return {
-    id: s.id, householdId: s.householdId, countyCode: s.countyCode, villageCode: s.villageCode,
-    riskType: s.riskType, riskTypes: s.riskTypes.map((code) => ({ code, name: RISK_TYPES[code] ?? code })),
+    id: s.id, householdId: s.householdId, householdNo: head?.householdNo ?? null, headName: head?.headName ?? null,
+    householdType: head?.householdType ?? null, countyCode: s.countyCode, villageCode: s.villageCode,
+    riskType: s.riskType, riskTypes: s.riskTypes.map((code) => ({ code, name: names[code] ?? code })),
+    contact: s.contact, dueOn: s.dueOn,
     severity: s.severity, status, statusName: STATUS_NAMES[status], caseRelation: s.caseRelation,
     windowStart: s.windowStart, windowEnd: s.windowEnd, evidence: s.evidence, createdOn: s.createdOn,
     assignedTo: s.assignedTo, assignedOn: s.assignedOn, visits, confirmation: s.confirmation, dismissal: s.dismissal, closedOn: s.closedOn,
     ...(terms ? { due: dueDates(s.createdOn, s.assignedOn, terms) } : {}),
     overdueSteps: s.overdueSteps,
+    /** Referred to the contact person and past its due day (the due day itself is in time). */
+    referralOverdue: lateReferral,
+    /** Any step past due: a follow-up step (the daily pass) or the contact person's adjustment. */
+    overdue: s.overdueSteps.length > 0 || lateReferral,
     allowedActions: allowedActions(status, { hasVisit: visits.length > 0 }),
     today,
   };
@@ -186,23 +223,27 @@ export async function getSignal(deps: AppDeps, actor: Actor, id: string) {
   if (!s) throw notFound('预警不存在', 'SIGNAL_NOT_FOUND');
   assertReader(actor, s);
   const history = await store.signalEvents(deps.db, id);
+  const heads = await store.householdHeads(deps.db, [s.householdId]);
   return {
-    ...publicSignal(s, todayInShanghai(deps.now()), await terms(deps, s.villageCode, s.createdOn)),
+    ...publicSignal(s, todayInShanghai(deps.now()), await riskTypeList(deps, s.countyCode, s.createdOn), heads.get(s.householdId), await terms(deps, s.villageCode, s.createdOn)),
     history: history.map((h) => ({ action: h.action, fromStatus: h.fromStatus, toStatus: h.toStatus, on: h.on, at: h.at, detail: h.detail })),
   };
 }
 
-export async function listSignals(deps: AppDeps, actor: Actor, q: Omit<store.SignalFilter, 'scope'> & PageQuery) {
+export async function listSignals(deps: AppDeps, actor: Actor, q: Omit<store.SignalFilter, 'scope' | 'today'> & PageQuery) {
   const scope = actor.role === 'admin' ? '' : actor.scopePrefix;
   const { limit, offset } = pageBounds(q);
-  const { rows, total } = await store.listSignals(deps.db, { ...q, scope }, limit, offset);
   const today = todayInShanghai(deps.now());
-  return pageOf(rows.map((s) => publicSignal(s, today)), total, q);
+  const { rows, total } = await store.listSignals(deps.db, { ...q, scope, today }, limit, offset);
+  const lists = new Map<string, Record<string, string>>();
+  for (const c of new Set(rows.map((r) => r.countyCode))) lists.set(c, await riskTypeList(deps, c, today));
+  const heads = await store.householdHeads(deps.db, [...new Set(rows.map((r) => r.householdId))]);
+  return pageOf(rows.map((s) => publicSignal(s, today, lists.get(s.countyCode)!, heads.get(s.householdId))), total, q);
 }
 
 type Input =
   | { action: 'assign'; data: Assignment } | { action: 'start_visit'; data: { note?: string | undefined } }
-  | { action: 'record_visit'; data: Visit } | { action: 'confirm'; data: Confirmation }
+  | { action: 'record_visit'; data: Visit } | { action: 'adjust_plan'; data: PlanAdjustment }
   | { action: 'dismiss'; data: Dismissal } | { action: 'reopen'; data: Reopening };
 
 /** One follow-up step: county, town or village staff of the signal's village (or an admin). */
@@ -221,9 +262,14 @@ export async function act(deps: AppDeps, ctx: Ctx, id: string, input: Input) {
     if (input.action === 'assign') Object.assign(patch, { assignedTo: input.data, assignedOn: today });
     if (input.action === 'record_visit') {
       if (input.data.visitedOn > today) throw new AppError(400, 'DATE_IN_FUTURE', '入户核实日期晚于今天');
+      if (input.data.visitedOn < s.createdOn) throw new AppError(400, 'DATE_BEFORE_PREVIOUS_STEP', '入户核实日期早于预警生成日期');
       patch.visits = [...visits, input.data];
     }
-    if (input.action === 'confirm') Object.assign(patch, { confirmation: input.data, closedOn: today });
+    if (input.action === 'adjust_plan') {
+      if (input.data.adjustedOn > today) throw new AppError(400, 'DATE_IN_FUTURE', '调整日期晚于今天');
+      if (input.data.adjustedOn < s.createdOn) throw new AppError(400, 'DATE_BEFORE_PREVIOUS_STEP', '调整日期早于预警生成日期');
+      Object.assign(patch, { confirmation: input.data, closedOn: input.data.adjustedOn });
+    }
     if (input.action === 'dismiss') Object.assign(patch, { dismissal: input.data, closedOn: today });
     if (input.action === 'reopen') Object.assign(patch, { dismissal: null, closedOn: null });
     await store.updateSignal(tx, id, patch);
@@ -231,6 +277,13 @@ export async function act(deps: AppDeps, ctx: Ctx, id: string, input: Input) {
     await audit(tx, ctx, { action: `monitoring.${input.action}`, entityType: 'signal', entityId: id, summary: { from, to: t.next } });
   });
   return getSignal(deps, ctx.actor, id);
+}
+
+/** The area-wide alerts within the caller's scope, newest first. */
+export async function listAreaAlerts(deps: AppDeps, actor: Actor, q: PageQuery) {
+  const { limit, offset } = pageBounds(q);
+  const { rows, total } = await store.listAreaAlerts(deps.db, actor.role === 'admin' ? '' : actor.scopePrefix, limit, offset);
+  return pageOf(rows, total, q);
 }
 
 /** The daily pass: which follow-up steps are overdue (idempotent per day). */
@@ -251,68 +304,38 @@ export async function markOverdueSignals(deps: AppDeps, today: string) {
   return { overdue };
 }
 
-// ---------------------------------------------------------------------------
-// The monthly village ledger (台账)
-// ---------------------------------------------------------------------------
+export { CaseVisit, Application } from './cases.ts';
+export { LEDGER_COLUMNS, ledgerTable, ledgerXlsx, scheduledLedgers, storedLedger } from './ledger.ts';
+export { DEPARTMENTS, templateColumns } from './departments.ts';
+export { ClueResult, listClues, recordClueResult } from './clues.ts';
+export { CLUE_STATUS_NAMES, type ClueStatus } from './workflow.ts';
+export { householdVisits, recordMonthlyVisit, type DueVisit, type VisitPhoto, visitsDue } from './visits.ts';
+export {
+  MonthlyVisit, PHOTO_LIMIT_TEXT, PHOTO_MAX_BYTES, PHOTO_MAX_COUNT, photoType, VISIT_MODE_NAMES, VISIT_MODES, type VisitDue,
+} from './visits-rules.ts';
 
-const LEDGER_COLUMNS = [
-  '序号', '县（市、区）', '乡（镇）', '行政村', '户编号', '户主姓名', '证件号码', '家庭人口数', '监测对象类别', '致贫/返贫风险1',
-  '致贫/返贫风险2', '致贫/返贫风险3', '识别监测时间', '人均纯收入（元）', '风险是否已消除', '风险信号来源', '信号日期', '核实日期',
-  '核实人员', '核实情况', '处理状态',
-];
-
-const SOURCE_NAMES: Record<string, string> = { claim_paid: '保险理赔', loan_overdue: '小额信贷逾期' };
-
-/** The county's ledger for a month as xlsx; full ID numbers only when asked by a county office or an admin (audited). */
-export async function ledgerXlsx(deps: AppDeps, ctx: RequestCtx, countyCode: string, month: string, opts: { fullIds: boolean }) {
-  if (!deps.spreadsheets) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成 Excel 文件');
-  const actor = ctx.actor;
-  if (actor && actor.role !== 'admin' && !inScope(actor.scopePrefix, countyCode) && !countyCode.startsWith(actor.scopePrefix)) {
-    throw forbidden('只能导出本辖区的监测台账', 'OUT_OF_SCOPE');
-  }
-  if (opts.fullIds && actor && actor.role !== 'admin' && actor.role !== 'county_office') throw forbidden('只有乡村振兴部门可以导出完整证件号码');
-  const from = `${month}-01`;
-  let rows = await store.ledgerRows(deps.db, countyCode, from, endOfMonth(from));
-  // A village or town office sees its own villages only.
-  if (actor && actor.role !== 'admin') rows = rows.filter((r) => inScope(actor.scopePrefix, r.village_code));
-  const names = await regionNames(deps, [countyCode, ...rows.flatMap((r) => [r.village_code, `${r.village_code.slice(0, 9)}000`])]);
-  if (opts.fullIds) await audit(deps.db, ctx, { action: 'monitoring.ledger_full_ids', entityType: 'county', entityId: null, summary: { countyCode, month, rows: rows.length } });
-  const risk = (codes: string[], i: number) => (codes[i] ? `${codes[i]} ${RISK_TYPES[codes[i]!] ?? ''}`.trim() : '');
-  const bytes = await deps.spreadsheets.writeXlsx([{
-    name: `${month} 监测台账`,
-    columns: LEDGER_COLUMNS.map((header) => ({ header, width: header.length > 6 ? 16 : 12 })),
-    rows: rows.map((r, i) => {
-      const visit = r.visits.at(-1);
-      const sources = [...new Set(r.evidence.map((e) => SOURCE_NAMES[String(e.source)] ?? String(e.source)))].join('、');
-      return [
-        i + 1, names.get(countyCode) ?? countyCode, names.get(`${r.village_code.slice(0, 9)}000`) ?? '', names.get(r.village_code) ?? r.village_code,
-        r.household_no, r.head_name, opts.fullIds && r.head_id_enc ? deps.pii.decrypt(r.head_id_enc) : r.head_id_masked ?? '',
-        r.member_count, r.confirmation?.category ?? r.monitoring_category ?? '', risk(r.risk_types, 0), risk(r.risk_types, 1), risk(r.risk_types, 2),
-        r.identified_month ?? '', r.income_per_capita_fen === null ? '' : fenToYuanString(r.income_per_capita_fen),
-        r.risk_eliminated === null ? '' : r.risk_eliminated ? '是' : '否', sources, r.created_on, visit?.visitedOn ?? '',
-        visit?.visitors.join('、') ?? '', visit?.findings ?? '', STATUS_NAMES[r.status as SignalStatus] ?? r.status,
-      ];
-    }),
-  }]);
-  return { bytes, rows: rows.length, fileName: `防返贫监测台账_${countyCode}_${month}.xlsx` };
+/**
+ * A department's blank warning-list template, for the API and the page: a title block (what it is,
+ * the department, how to fill it in), then its columns — ID numbers formatted as text (18 digits
+ * kept), money #,##0.00, counts whole numbers — frozen, with a filter. The intake finds the header below the title.
+ */
+export async function departmentTemplateXlsx(deps: AppDeps, department: string): Promise<{ bytes: Uint8Array; fileName: string }> {
+  if (!deps.spreadsheets) throw badRequest('NOT_SUPPORTED_HERE', '此部署不支持生成 Excel 文件');
+  const d = DEPARTMENTS.find((x) => x.name === department);
+  if (!d) throw badRequest('DEPARTMENT_UNKNOWN', `部门必须是${DEPARTMENTS.map((x) => x.name).join('、')}之一`);
+  const bytes = await deps.spreadsheets.writeXlsx([departmentTemplateSheet(d, deps.now())]);
+  return { bytes, fileName: `${d.fullName}防返贫预警名单模板.xlsx` };
 }
-
-/** On the ledger day (setting, default the 20th) the month's ledger of every county with signals is made and kept. */
-export async function scheduledLedgers(deps: AppDeps, today: string) {
-  let made = 0;
-  for (const county of await store.countiesWithSignals(deps.db)) {
-    const { 'monitoring.ledger_day': day } = await getSettings(deps.db, ['monitoring.ledger_day'], county, today);
-    if (Number(today.slice(8)) !== day.value) continue;
-    const r = await ledgerXlsx(deps, { actor: null, requestId: 'job' }, county, today.slice(0, 7), { fullIds: false });
-    await store.saveLedger(deps.db, county, today.slice(0, 7), r.bytes, r.rows);
-    made++;
+/** The towns and villages within the user's scope (for the pages' place filter), in code order. */
+export async function placesFor(deps: AppDeps, actor: Actor): Promise<Array<{ code: string; name: string; level: 'town' | 'village' }>> {
+  const scope = actor.role === 'admin' ? '' : actor.scopePrefix;
+  if (scope.length < 6 || scope.length >= 12) return [];
+  const county = scope.slice(0, 6).padEnd(12, '0');
+  const towns = scope.length === 9 ? [{ code: scope.padEnd(12, '0'), name: '' }] : await childRegions(deps, actor, county);
+  const out: Array<{ code: string; name: string; level: 'town' | 'village' }> = [];
+  for (const t of towns) {
+    if (scope.length === 6) out.push({ code: t.code, name: t.name, level: 'town' });
+    for (const v of await childRegions(deps, actor, t.code)) out.push({ code: v.code, name: v.name, level: 'village' });
   }
-  return { made };
-}
-
-export async function storedLedger(deps: AppDeps, actor: Actor, countyCode: string, month: string) {
-  if (actor.role !== 'admin' && !inScope(actor.scopePrefix, countyCode) && !countyCode.startsWith(actor.scopePrefix)) {
-    throw forbidden('只能查看本辖区的监测台账', 'OUT_OF_SCOPE');
-  }
-  return store.findLedger(deps.db, countyCode, month);
+  return out;
 }

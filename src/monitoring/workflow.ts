@@ -1,16 +1,16 @@
-// A return-to-poverty risk signal (防止返贫致贫风险信号) and its follow-up by county, town and village
-// staff: new → assigned (a named contact, reassignable) → verifying (home visit, 两人入户核实) →
-// confirmed (纳入监测) or dismissed (排除, with a reason); a dismissed signal can be reopened. A signal
-// about a household already under monitoring starts out `attached` to its open case (the service
-// decides at intake; no action leads there and no visit is needed).
+// A return-to-poverty risk signal (防止返贫致贫风险信号, 线索) and its follow-up by county, town and
+// village staff: new → assigned (a named contact, reassignable) → verifying (home visit, 两人入户核实) →
+// either dismissed (排除, with a reason; can be reopened) or taken into an identification case
+// (in_case: the five steps of cases.ts, where only the county decides) — the case's county decision
+// then marks the signal confirmed (纳入监测) or dismissed. No signal action puts a household into
+// monitoring. A signal about a household already monitored is `referred` to its contact person
+// (帮扶联系人) with a due date, and is closed when the contact records the adjusted plan.
 // Pure: the table decides, the service applies; no IO, no clock (`today` is passed in).
 //
-// Guards enforced here:
-//  - confirming needs a home-visit record (the visit itself — two visitors, findings — is `Visit`);
-//  - dismissing a signal under verification needs a home-visit record too (before the visit started,
-//    a reason is enough: e.g. a duplicate or a household that has moved away).
-// The inputs each action carries (contact, visit, category and risk types, reason, note) are the
-// zod schemas below; every message a user can see is Chinese and names its field.
+// Guards enforced here: dismissing a signal under verification needs a home-visit record (before the
+// visit started, a reason is enough: e.g. a duplicate or a household that has moved away).
+// The inputs each action carries (contact, visit, reason, note) are the zod schemas below; every
+// message a user can see is Chinese and names its field.
 import { z } from 'zod';
 import { addDays, compareDates, type IsoDate } from '../shared/dates.ts';
 import { isoDateField } from '../shared/fields.ts';
@@ -19,23 +19,32 @@ import { isoDateField } from '../shared/fields.ts';
 // Statuses and actions
 // ---------------------------------------------------------------------------
 
-export const SIGNAL_STATUSES = ['new', 'assigned', 'verifying', 'confirmed', 'dismissed', 'attached'] as const;
+export const SIGNAL_STATUSES = ['new', 'assigned', 'verifying', 'in_case', 'confirmed', 'dismissed', 'referred', 'plan_adjusted'] as const;
 export type SignalStatus = (typeof SIGNAL_STATUSES)[number];
 
 export const STATUS_NAMES: Record<SignalStatus, string> = {
   new: '待处理',
   assigned: '已分派',
   verifying: '核实中',
+  in_case: '识别认定中',
   confirmed: '已纳入监测',
   dismissed: '已排除',
-  attached: '已并入现有监测户',
+  referred: '已转帮扶联系人',
+  plan_adjusted: '已调整帮扶措施',
 };
 
-/** Closed statuses: nothing is due any more. */
-export const CLOSED_STATUSES = ['confirmed', 'dismissed', 'attached'] as const satisfies readonly SignalStatus[];
+/** What became of a clue about a rural resident not on the registry (department lists). */
+export const CLUE_STATUSES = ['new', 'no_risk', 'case_opened', 'moved_away'] as const;
+export type ClueStatus = (typeof CLUE_STATUSES)[number];
+export const CLUE_STATUS_NAMES: Record<ClueStatus, string> = {
+  new: '待村核实', no_risk: '经核实无返贫致贫风险', case_opened: '已按程序申请识别', moved_away: '非本地常住人口',
+};
+
+/** Closed statuses: nothing is due any more (in_case: the case has its own steps). */
+export const CLOSED_STATUSES = ['in_case', 'confirmed', 'dismissed', 'plan_adjusted'] as const satisfies readonly SignalStatus[];
 
 export const SIGNAL_ACTIONS = [
-  'assign', 'start_visit', 'record_visit', 'confirm', 'dismiss', 'reopen',
+  'assign', 'start_visit', 'record_visit', 'dismiss', 'reopen', 'adjust_plan',
 ] as const;
 export type SignalAction = (typeof SIGNAL_ACTIONS)[number];
 
@@ -43,9 +52,9 @@ export const ACTION_NAMES: Record<SignalAction, string> = {
   assign: '分派',
   start_visit: '开始入户核实',
   record_visit: '登记入户核实记录',
-  confirm: '纳入监测',
   dismiss: '排除',
   reopen: '重新打开',
+  adjust_plan: '登记调整帮扶措施',
 };
 
 /** Facts beyond the status that some transitions depend on. */
@@ -92,13 +101,13 @@ const RULES: Record<SignalAction, Rule> = {
   assign: { from: ['new', 'assigned'], next: 'assigned' },
   start_visit: { from: ['assigned'], next: 'verifying' },
   record_visit: { from: ['verifying'], next: 'verifying' },
-  confirm: { from: ['verifying'], next: 'confirmed', check: visitRequired },
   dismiss: {
     from: OPEN,
     next: 'dismissed',
     check: (from, g, action) => (from === 'verifying' ? visitRequired(from, g, action) : null),
   },
   reopen: { from: ['dismissed'], next: 'new' },
+  adjust_plan: { from: ['referred'], next: 'plan_adjusted' },
 };
 
 /** Whether `action` may be taken on a signal in status `from`, and the status after it. */
@@ -119,14 +128,7 @@ export function allowedActions(from: SignalStatus, g: Guard): SignalAction[] {
 // Vocabularies
 // ---------------------------------------------------------------------------
 
-/** 监测对象类别. */
-export const MONITORING_CATEGORIES = ['脱贫不稳定户', '边缘易致贫户', '突发严重困难户'] as const;
-export type MonitoringCategory = (typeof MONITORING_CATEGORIES)[number];
-
-/** 风险类型编码: 01–09, 02xx sub-codes, 99 其他, H1, W1. */
-export const RISK_TYPE_PATTERN = /^(0[1-9]|0[2][0-9]{2}|99|H1|W1)$/;
-
-export const DISMISSAL_REASONS = ['no_hardship', 'already_monitored', 'moved_away', 'duplicate', 'other'] as const;
+export const DISMISSAL_REASONS = ['no_hardship', 'already_monitored', 'moved_away', 'duplicate', 'case_refused', 'other'] as const;
 export type DismissalReason = (typeof DISMISSAL_REASONS)[number];
 
 export const REASON_NAMES: Record<DismissalReason, string> = {
@@ -134,6 +136,7 @@ export const REASON_NAMES: Record<DismissalReason, string> = {
   already_monitored: '已是监测对象',
   moved_away: '已迁出',
   duplicate: '重复信号',
+  case_refused: '识别认定未通过',
   other: '其他',
 };
 
@@ -179,20 +182,6 @@ export const Visit = record('入户核实记录', {
     .optional(),
 });
 
-/** `confirm`: the monitoring category and the risk types (风险类型). */
-export const Confirmation = record('纳入监测信息', {
-  category: z.enum(MONITORING_CATEGORIES, {
-    error: `监测对象类别（category）必须是${MONITORING_CATEGORIES.join('、')}之一`,
-  }),
-  riskTypes: z.array(
-    z.string({ error: '风险类型（riskTypes）必须是编码' })
-      .regex(RISK_TYPE_PATTERN, { error: '风险类型（riskTypes）编码无效（应为 01–09、02xx、99、H1 或 W1）' }),
-    { error: '风险类型（riskTypes）必须是编码列表' },
-  )
-    .min(1, { error: '风险类型（riskTypes）至少选择一项' })
-    .refine((v) => new Set(v).size === v.length, { error: '风险类型（riskTypes）不能重复' }),
-});
-
 /** `dismiss`: why the signal is not followed further; "other" needs a note. */
 export const Dismissal = record('排除信息', {
   reason: z.enum(DISMISSAL_REASONS, {
@@ -204,6 +193,12 @@ export const Dismissal = record('排除信息', {
   path: ['note'],
 });
 
+/** `adjust_plan`: the contact person's adjusted assistance plan for a household already monitored. */
+export const PlanAdjustment = record('调整帮扶措施', {
+  adjustedOn: isoDateField('调整日期（adjustedOn）'),
+  measures: text('帮扶措施（measures）', 2, 2000),
+});
+
 /** `reopen`: why a dismissed signal is taken up again. */
 export const Reopening = record('重新打开信息', {
   note: text('重新打开说明（note）', 2, 500),
@@ -211,9 +206,9 @@ export const Reopening = record('重新打开信息', {
 
 export type Assignment = z.output<typeof Assignment>;
 export type Visit = z.output<typeof Visit>;
-export type Confirmation = z.output<typeof Confirmation>;
 export type Dismissal = z.output<typeof Dismissal>;
 export type Reopening = z.output<typeof Reopening>;
+export type PlanAdjustment = z.output<typeof PlanAdjustment>;
 
 // ---------------------------------------------------------------------------
 // Due dates
@@ -260,4 +255,12 @@ export function overdueSteps(status: SignalStatus, due: SignalDue, today: IsoDat
   if (status === 'new' && assignLate) out.push('assign');
   if (OPEN.includes(status) && verifyLate) out.push('verify');
   return out;
+}
+
+/**
+ * Whether a signal referred to the household's contact person (帮扶联系人) is past its due date on
+ * `today`: the due day itself is still in time; only `referred` signals (an adjusted plan closes it).
+ */
+export function referralOverdue(status: SignalStatus, dueOn: IsoDate | null, today: IsoDate): boolean {
+  return status === 'referred' && dueOn !== null && compareDates(today, dueOn) > 0;
 }

@@ -5,7 +5,7 @@ import type { Db } from '../../db/types.ts';
 import { regionLevel } from '../access/service.ts';
 import type { Pii } from '../shared/pii.ts';
 import type { RowError } from './fields.ts';
-import { type EligibilityParams, householdEligibility, personEligibility } from './rules.ts';
+import { type EligibilityParams, householdEligibility, personEligibility, type StableSource } from './rules.ts';
 import * as store from './store.ts';
 
 async function reject(db: Db, pii: Pick<Pii, 'encrypt'>, importId: string, errors: RowError[]) {
@@ -54,18 +54,21 @@ export async function setLevelChecks(db: Db, pii: Pick<Pii, 'encrypt'>, importId
   await reject(db, pii, importId, errors);
 }
 
-export async function stageHouseholdEligibility(db: Db, importId: string, params: EligibilityParams): Promise<void> {
+export async function stageHouseholdEligibility(db: Db, importId: string, countyCode: string, params: EligibilityParams): Promise<void> {
   // Every household number of the import, sorted, in one query (a few MB for a million persons),
   // then its rows a range of 5 000 households at a time.
   const keys = await store.householdKeys(db, importId);
   for (let i = 0; i < keys.length; i += 5000) {
     const after = i === 0 ? '' : keys[i - 1]!;
     const upTo = keys[Math.min(i + 4999, keys.length - 1)]!;
-    const groups = await store.householdGroups(db, importId, after, upTo);
+    const groups = await store.householdGroups(db, importId, countyCode, after, upTo);
     await store.stageHouseholds(db, groups.map((g) => {
+      // The list's own mark first; else the county's (for lists that carry none).
+      const stableSource = (g.stable_source as StableSource | null) ?? (g.county_mark ? 'county_mark' : null);
       const h = householdEligibility({
         householdType: g.household_type as never, monitoringCategory: g.monitoring_category as never,
-        riskEliminated: g.risk_eliminated, stablyLifted: Boolean(g.stably_lifted), centrallySupportedAll: g.all_cs,
+        riskEliminated: g.risk_eliminated, riskEliminatedMonth: g.risk_eliminated_month,
+        stablyLifted: stableSource !== null, stablyLiftedSource: stableSource, centrallySupportedAll: g.all_cs,
       }, params);
       const member = personEligibility(h, { centrallySupported: false }, params);
       const cs = personEligibility(h, { centrallySupported: true }, params);
@@ -75,9 +78,12 @@ export async function stageHouseholdEligibility(db: Db, importId: string, params
         memberCount: g.members, eligible: h.eligible, reasons: h.reasons,
         memberEligible: member.eligible, memberReasons: member.reasons,
         csMemberEligible: cs.eligible, csMemberReasons: cs.reasons,
+        stableSource,
         fingerprint: JSON.stringify([
           g.village_code, regionLevel(g.village_code), g.name, g.household_type, g.monitoring_category,
-          g.risk_eliminated, g.identified_month, income, Boolean(g.stably_lifted), g.members,
+          g.risk_eliminated, g.identified_month, income, stableSource !== null, g.members,
+          // Appended only when present, so that households imported before these existed keep their fingerprint.
+          ...(stableSource || g.risk_eliminated_month ? [stableSource, g.risk_eliminated_month] : []),
         ]),
       };
     }));

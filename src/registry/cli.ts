@@ -4,7 +4,7 @@ import { bar } from '../shared/progress.ts';
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { AppDeps } from '../http/context.ts';
-import { regionLevel } from '../access/service.ts';
+import { toCountyCode } from '../shared/fields.ts';
 import { isAppError } from '../shared/errors.ts';
 import { allErrors, errorReport, importNow } from './service.ts';
 
@@ -17,18 +17,29 @@ export interface ImportCommand {
   json: boolean;
 }
 
-export async function runImportCommand(deps: AppDeps, cmd: ImportCommand): Promise<number> {
-  if (!/^[0-9]{12}$/.test(cmd.countyCode) || regionLevel(cmd.countyCode) !== 'county') {
-    console.error(`--county 应为12位县级区划代码，后6位为0（例如 500101000000），收到：${cmd.countyCode}`);
-    return 2;
-  }
-  let size: number;
+/**
+ * The command's usage errors (exit 2), found before the database is opened: a mistyped county code
+ * or file name answers at once rather than after the embedded database has started (and, on a new
+ * data folder, migrated).
+ */
+export function usageError(cmd: Pick<ImportCommand, 'file' | 'countyCode'>): string | null {
+  if (!toCountyCode(cmd.countyCode)) return `--county 应为6位（如 500101）或12位（如 500101000000）县级代码，收到：${cmd.countyCode}`;
   try {
-    size = statSync(cmd.file).size;
+    statSync(cmd.file);
   } catch {
-    console.error(`找不到文件：${cmd.file}`);
+    return `找不到文件：${cmd.file}`;
+  }
+  return null;
+}
+
+export async function runImportCommand(deps: AppDeps, cmd: ImportCommand): Promise<number> {
+  const wrong = usageError(cmd);
+  const countyCode = toCountyCode(cmd.countyCode);
+  if (wrong || !countyCode) {
+    console.error(wrong);
     return 2;
   }
+  const size = statSync(cmd.file).size;
   let bytes = 0;
   const tty = process.stderr.isTTY;
   const started = Date.now();
@@ -39,14 +50,15 @@ export async function runImportCommand(deps: AppDeps, cmd: ImportCommand): Promi
     process.stderr.write(`\r导入中 ${bar(bytes / Math.max(size, 1))} ${rowsSeen} 行，${Math.round(rowsSeen / secs)} 行/秒  `);
   };
   async function* source() {
+    bytes = 0; // an xlsx is read twice (merged cells first): the bar follows the current pass
     for await (const chunk of createReadStream(cmd.file, { highWaterMark: 256 * 1024 })) {
       bytes += (chunk as Buffer).length;
       yield new Uint8Array(chunk as Buffer);
     }
   }
   const result = await importNow(deps, { actor: null, requestId: 'cli' }, {
-    countyCode: cmd.countyCode, fileName: basename(cmd.file), fileSize: size, listDate: cmd.listDate, dryRun: cmd.dryRun,
-  }, source(), (rows) => { rowsSeen = rows; draw(); });
+    countyCode, fileName: basename(cmd.file), fileSize: size, listDate: cmd.listDate, dryRun: cmd.dryRun,
+  }, { open: source }, (rows) => { rowsSeen = rows; draw(); });
   if (tty) process.stderr.write('\n');
 
   if (!result.summary) {
@@ -68,7 +80,7 @@ export async function runImportCommand(deps: AppDeps, cmd: ImportCommand): Promi
       eligibleHouseholds: s.eligibleHouseholds, ineligibleHouseholds: s.ineligibleHouseholds,
       excludedByReason: s.excludedByReason, added: s.added, updated: s.updated, unchanged: s.unchanged,
       delisted: s.delisted, errors, importId: result.importId, dryRun: s.dryRun, applied: !s.dryRun,
-      householdChanges: s.householdChanges, fileHash: s.fileHash, seconds: s.seconds, phaseSeconds: s.phaseSeconds,
+      householdChanges: s.householdChanges, mergedRangesFilled: s.mergedRangesFilled, stableMark: s.stableMark, warnings: s.warnings, fileHash: s.fileHash, seconds: s.seconds, phaseSeconds: s.phaseSeconds,
     }));
   } else {
     const lines = [
@@ -76,6 +88,8 @@ export async function runImportCommand(deps: AppDeps, cmd: ImportCommand): Promi
       `户 ${s.households}（符合参保条件 ${s.eligibleHouseholds}，不符合 ${s.ineligibleHouseholds}），人 ${s.persons}。`,
       `人员变动：新增 ${s.added}，变更 ${s.updated}，未变 ${s.unchanged}，移出 ${s.delisted}。用时 ${s.seconds} 秒。`,
     ];
+    for (const w of s.warnings ?? []) lines.push(`注意：${w.message}`);
+    if (s.mergedRangesFilled) lines.push(`合并单元格：${s.mergedRangesFilled} 处按首格的值向下填充。`);
     for (const [code, n] of Object.entries(s.excludedByReason)) lines.push(`  不符合条件（${code}）：${n} 户`);
     if (errors.length) {
       lines.push(`错误（前 20 条，共 ${errors.length} 条）：`);

@@ -15,6 +15,7 @@ export const FIELDS = {
   householdType: { label: '户类型', aliases: ['户类型', '户属性', '农户类型', '户类别'] },
   monitoringCategory: { label: '监测对象类别', aliases: ['监测对象类别', '监测类型', '监测对象类型', '监测户类型'] },
   riskEliminated: { label: '风险是否已消除', aliases: ['风险是否已消除', '是否消除风险', '风险消除', '是否已消除风险'] },
+  riskEliminatedMonth: { label: '风险消除时间', aliases: ['风险消除时间', '消除风险时间', '风险消除日期', '风险消除年月'] },
   identifiedMonth: { label: '识别监测时间', aliases: ['识别监测时间', '纳入监测时间', '识别时间', '监测时间'] },
   incomePerCapita: { label: '人均纯收入（元）', aliases: ['人均纯收入（元）', '人均纯收入(元)', '人均纯收入', '家庭人均纯收入', '人均收入'] },
   labourSkill: { label: '劳动技能', aliases: ['劳动技能', '劳动能力'] },

@@ -10,11 +10,15 @@ import { maskIdNumber, parseIdNumber } from '../shared/id-number.ts';
 import { getSetting } from '../settings/service.ts';
 import { FIELDS, type Field, type MappedRow, type RowError } from './fields.ts';
 import { type ColumnMap, normalizeText, openMappedRows } from './import/columns.ts';
-import { mergeImport } from './merge.ts';
+import { mergeImport } from './merge-store.ts';
 import { personFingerprint, validateRow, type ValidRow } from './rules.ts';
 import { setLevelChecks, stageHouseholdEligibility } from './checks.ts';
 import * as store from './store.ts';
+import { villageResolver } from './regions.ts';
 import { hashing, peek } from '../shared/streams.ts';
+import { errorFields } from '../shared/log.ts';
+import type { MergedRange } from '../shared/spreadsheet.ts';
+import { SensitiveColumns } from './extra.ts';
 
 const BATCH = 5000;
 
@@ -47,6 +51,15 @@ export interface ImportSummary {
   format: string;
   headerRow: number;
   unknownColumns: string[];
+  /**
+   * Where the households' 稳定脱贫 marks came from: whether the list has a 稳定脱贫 column, and how
+   * many households were marked by the list's 户类型, its column, or the county's own marks.
+   */
+  stableMark: { listColumn: boolean; byListType: number; byListColumn: number; byCountyMark: number };
+  /** What the county must know before relying on the result (STABLE_MARK_MISSING …), in Chinese. */
+  warnings: Array<{ code: string; message: string }>;
+  /** Merged ranges (xlsx) whose top value was filled down into the rows below it. */
+  mergedRangesFilled: number;
   seconds: number;
   rowsPerSecond: number;
   /** Where the time went: read (parse, validate, stage), checks, households, counts, merge. */
@@ -58,26 +71,6 @@ class DryRunRollback extends Error {
 }
 
 
-/** name → code of every village under the county, for lists that give names instead of codes. */
-async function villageResolver(db: Db, countyCode: string) {
-  const prefix = countyCode.slice(0, 6);
-  const rows = await store.regionsUnder(db, prefix);
-  const byCode = new Map(rows.map((r) => [r.code, r]));
-  const key = (...parts: string[]) => parts.map((p) => normalizeText(p).replace(/\s/g, '')).join('|');
-  const full = new Map<string, string>();
-  const short = new Map<string, string | null>();
-  for (const r of rows) {
-    if (r.level !== 'village') continue;
-    const town = r.parentCode ? byCode.get(r.parentCode) : undefined;
-    const county = town?.parentCode ? byCode.get(town.parentCode) : undefined;
-    full.set(key(county?.name ?? '', town?.name ?? '', r.name), r.code);
-    const k = key(town?.name ?? '', r.name);
-    short.set(k, short.has(k) ? null : r.code); // ambiguous town+village pairs resolve to nothing
-  }
-  return (n: { county: string; town: string; village: string }) =>
-    full.get(key(n.county, n.town, n.village)) ?? short.get(key(n.town, n.village)) ?? null;
-}
-
 /** The row as the county wrote it (column header → cell), for the error report. */
 function rawValues(map: ColumnMap, row: MappedRow): Record<string, string> {
   const out: Record<string, string> = {};
@@ -88,8 +81,15 @@ function rawValues(map: ColumnMap, row: MappedRow): Record<string, string> {
   return { ...out, ...row.extra };
 }
 
+/**
+ * The file's bytes: once, or as often as asked (an uploaded file, a file on disk). An xlsx is read
+ * twice when it can be — its merged ranges first (they follow the rows in the file) — so that
+ * lists with cells merged down each household import; read once, merged cells stay empty.
+ */
+export type ImportSource = AsyncIterable<Uint8Array> | { open(): AsyncIterable<Uint8Array> };
+
 export async function runImport(
-  deps: AppDeps, ctx: RequestCtx, importId: string, source: AsyncIterable<Uint8Array>,
+  deps: AppDeps, ctx: RequestCtx, importId: string, source: ImportSource,
   hooks: { beforeCommit?: () => Promise<void> | void } = {},
 ): Promise<ImportSummary> {
   const { db, pii } = deps;
@@ -106,13 +106,22 @@ export async function runImport(
   }, 10_000);
   try {
     const hash = createHash('sha256');
-    const { head, stream } = await peek(hashing(source, hash));
+    const reopen = 'open' in source ? () => source.open() : null;
+    const { head, stream } = await peek(hashing(reopen ? reopen() : source as AsyncIterable<Uint8Array>, hash));
     const format = io.detectFormat(imp.fileName, head);
-    const { map, rows } = await openMappedRows(io.readRows(stream, format));
-    const resolveVillage = await villageResolver(db, imp.countyCode);
+    const readStats = { mergedRangesFilled: 0 };
+    let rowBytes: AsyncIterable<Uint8Array> = stream;
+    let merges: MergedRange[] | undefined;
+    if (format === 'xlsx' && reopen) {
+      merges = await io.scanMerges(stream); // reads (and hashes) the whole file
+      rowBytes = reopen();
+    }
+    const { map, rows } = await openMappedRows(io.readRows(rowBytes, format, { merges, stats: readStats }));
+    const resolveVillage = await villageResolver(deps, imp.countyCode);
     const params = await getSetting(db, 'registry.eligibility', imp.countyCode, imp.listDate);
     const ctxRow = { countyCode: imp.countyCode, today: imp.listDate, resolveVillage };
 
+    const sensitive = new SensitiveColumns();
     let total = 0;
     let lastProgress = performance.now();
     let staged: store.StagingInsert[] = [];
@@ -139,7 +148,7 @@ export async function runImport(
       total += 1;
       const result = validateRow(row, ctxRow);
       if (result.ok) {
-        staged.push(stagingRow(importId, result.value, pii));
+        staged.push(stagingRow(importId, { ...result.value, extra: sensitive.filter(result.value.extra) }, pii));
       } else {
         errors.push(...result.errors);
         rejectedRaw.push({ row: row.rowNumber, values: rawValues(map, row) });
@@ -174,7 +183,7 @@ export async function runImport(
 
     await setLevelChecks(db, pii, importId, imp.countyCode);
     lap('checks');
-    await stageHouseholdEligibility(db, importId, params);
+    await stageHouseholdEligibility(db, importId, imp.countyCode, params);
     lap('households');
 
     await store.updateImport(db, importId, { phase: 'merging', heartbeatAt: deps.now() });
@@ -189,6 +198,12 @@ export async function runImport(
       for (const r of e.reasons) if (r.code.startsWith('EXCLUDED')) excludedByReason[r.code] = (excludedByReason[r.code] ?? 0) + e.n;
     }
     const errorCount = await store.countErrors(db, importId);
+    const bySource = await store.stableSourceCounts(db, importId);
+    const stableMark = {
+      listColumn: map.index.stablyLifted !== undefined, byListType: bySource.list_type ?? 0,
+      byListColumn: bySource.list_column ?? 0, byCountyMark: bySource.county_mark ?? 0,
+    };
+    const warnings = [...stableMarkWarnings(stableMark), ...sensitive.warnings()];
 
     const apply = async (tx: Db) => {
       await store.lockCounty(tx, imp.countyCode);
@@ -210,6 +225,7 @@ export async function runImport(
         },
         personChanges: p, errorCount, dryRun: imp.dryRun, fileHash, format,
         headerRow: map.headerRowNumber, unknownColumns: map.unknown.map((u) => u.header),
+        mergedRangesFilled: readStats.mergedRangesFilled, stableMark, warnings,
         seconds: Math.round(seconds * 100) / 100, rowsPerSecond: Math.round(total / Math.max(seconds, 0.001)),
         phaseSeconds: phases,
       };
@@ -244,13 +260,26 @@ export async function runImport(
     const error = isAppError(e)
       ? { code: e.code, message: e.message, details: e.details }
       : { code: 'IMPORT_FAILED', message: '导入失败，未做任何更改（系统错误，已记录）' };
-    if (!isAppError(e)) deps.log.error('import failed', { importId, err: String((e as Error)?.stack ?? e) });
+    if (!isAppError(e)) deps.log.error('import failed', { importId, ...errorFields(e) });
     await store.updateImport(db, importId, { status: 'failed', phase: null, finishedAt: deps.now(), error });
     throw isAppError(e) ? e : new AppError(500, error.code, error.message);
   } finally {
     clearInterval(heartbeat);
     await store.clearStaging(db, importId).catch(() => {});
   }
+}
+
+/**
+ * A list that marks no household stably lifted — no 稳定脱贫 column, no 稳定脱贫户 in 户类型 (a standard
+ * national export has neither) — cannot tell whom 第三篇 excludes: the county must be told, loudly.
+ */
+export function stableMarkWarnings(m: ImportSummary['stableMark']): ImportSummary['warnings'] {
+  if (m.listColumn || m.byListType > 0) return [];
+  return [{
+    code: 'STABLE_MARK_MISSING',
+    message: '名单中没有“稳定脱贫”标记（无“稳定脱贫”列，户类型中也没有稳定脱贫户）：无法据名单排除稳定脱贫户（第三篇规定不参保）。'
+      + `请上传稳定脱贫户名单（户编号或证件号码），或在户详情中逐户标记；本次已按县级标记排除 ${m.byCountyMark} 户。`,
+  }];
 }
 
 function stagingRow(importId: string, v: ValidRow, pii: AppDeps['pii']): store.StagingInsert {
@@ -261,7 +290,8 @@ function stagingRow(importId: string, v: ValidRow, pii: AppDeps['pii']): store.S
     isHead: v.relationship.isHead, villageCode: v.villageCode, householdType: v.householdType,
     monitoringCategory: v.monitoringCategory, riskEliminated: v.riskEliminated, identifiedMonth: v.identifiedMonth,
     incomeFen: v.incomePerCapitaFen, labourSkill: v.labourSkill, healthStatus: v.healthStatus,
-    centrallySupported: v.centrallySupported, stablyLifted: v.stablyLifted,
+    centrallySupported: v.centrallySupported, stablyLifted: v.stablyLifted, stableSource: v.stableSource,
+    riskEliminatedMonth: v.riskEliminatedMonth,
     phoneEnc: v.phone ? pii.encrypt(v.phone) : null, extra: Object.keys(v.extra).length ? v.extra : null,
     fingerprint: personFingerprint(v),
   };

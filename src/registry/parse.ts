@@ -3,6 +3,10 @@
 // Used by the row rules (rules.ts), which attach the row number and column.
 import { parseDate, parseYearMonth, type YearMonth } from '../shared/dates.ts';
 import { parseYuan, type Fen } from '../shared/money.ts';
+import {
+  HOUSEHOLD_TYPE_WORDS, type HouseholdType, type HouseholdTypeWord, type MonitoringCategory, RELATIONSHIP_CODES,
+  RELATIONSHIP_WORDS,
+} from './vocabulary.ts';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
@@ -14,69 +18,79 @@ export function clean(text: string | null | undefined): string {
   return String(text ?? '').normalize('NFKC').replace(/[\u200b-\u200d\ufeff]/g, '').trim();
 }
 
+// ---- 姓名 -----------------------------------------------------------------------------------
+
+/** Bidi embeddings/overrides (U+202A–U+202E) and isolates (U+2066–U+2069), named in the message. */
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
+/** Emoji (pictographs, flags, skin tones, the emoji presentation selector). */
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Modifier}|\ufe0f/u;
+/** Control, format, private-use and surrogate code points, line and paragraph separators. */
+const CONTROL = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]/u;
+/** More than two combining marks in a row ("Zalgo" text); one or two (a tone mark, a variation selector) are fine. */
+const STACKED_MARKS = /\p{M}{3,}/u;
+
+const codePoint = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Why a (cleaned) name cannot be printed on a card, or null. Names with emoji, text-direction
+ * overrides, control or format characters, or stacked combining marks are refused at import: they
+ * break the card's layout (or hide what is printed). Rare CJK characters of the extension blocks
+ * are letters and pass; whether the card's fonts have them is the card's own check.
+ */
+export function nameCharacterProblem(name: string): string | null {
+  const show = (re: RegExp) => codePoint(re.exec(name)![0]);
+  if (BIDI.test(name)) return `姓名含有改变文字方向的控制字符（${show(BIDI)}），请删除后重新导入`;
+  if (EMOJI.test(name)) return `姓名含有表情符号（${show(EMOJI)}），请删除后重新导入`;
+  if (CONTROL.test(name)) return `姓名含有不可见的控制或格式字符（${show(CONTROL)}），请删除后重新导入`;
+  // Decomposed, so that NFKC's precomposed letters (á) count their marks too (Vietnamese ệ has two).
+  if (STACKED_MARKS.test(name.normalize('NFD'))) return '姓名中有多个组合符号叠加在同一个字上，请核对后重新导入';
+  return null;
+}
+
 /** Placeholders that mean "nothing here" in optional columns. */
 const PLACEHOLDERS = new Set(['', '-', '--', '—', '——', '/', '无']);
 
 // ---- 与户主关系 ------------------------------------------------------------------------------
 
 export interface Relationship {
-  /** National 2-digit code (GB/T 4761 major group): 01, 10, 20 … 80. */
+  /** GB/T 4761 2-digit code: 01 (户主), 10 配偶, 20 子, 28 女婿, 38 儿媳, 51 父亲 … 80 其他. */
   code: string;
   label: string;
   isHead: boolean;
 }
 
-const REL_GROUPS: ReadonlyArray<readonly [code: string, label: string, words: readonly string[]]> = [
-  ['01', '户主', ['本人', '户主', '本人(户主)', '户主(本人)', '户主本人']],
-  ['10', '配偶', ['配偶', '妻', '夫', '妻子', '丈夫']],
-  ['20', '子', ['子', '儿子', '长子', '次子', '三子', '四子', '五子', '独生子', '养子', '继子']],
-  ['30', '女', ['女', '女儿', '长女', '次女', '三女', '四女', '五女', '独生女', '养女', '继女']],
-  ['40', '孙子女', ['孙子女', '孙子', '孙女', '外孙子', '外孙女', '外孙']],
-  ['50', '父母', ['父母', '父亲', '母亲', '公公', '婆婆', '岳父', '岳母', '继父', '继母', '养父', '养母']],
-  ['60', '祖父母', ['祖父母', '祖父', '祖母', '爷爷', '奶奶', '外祖父', '外祖母', '外公', '外婆']],
-  ['70', '兄弟姐妹', ['兄弟姐妹', '兄', '弟', '姐', '妹', '哥哥', '弟弟', '姐姐', '妹妹', '兄弟', '姐妹']],
-  ['80', '其他', [
-    '其他', '其它', '儿媳', '儿媳妇', '女婿', '侄子', '侄女', '外甥', '外甥女', '孙媳妇', '孙女婿',
-    '曾孙子', '曾孙女', '嫂子', '嫂', '弟媳', '姐夫', '妹夫', '伯父', '伯母', '叔父', '叔叔', '婶母', '婶婶',
-    '舅父', '舅舅', '舅母', '姑父', '姑母', '姨父', '姨母', '其他亲属', '非亲属',
-  ]],
-];
+const relOf = (code: string): Relationship => ({ code, label: RELATIONSHIP_CODES[code]!, isHead: code === '01' });
 
-const REL_BY_WORD = new Map<string, Relationship>();
-const REL_BY_GROUP = new Map<string, Relationship>();
-for (const [code, label, words] of REL_GROUPS) {
-  const rel = { code, label, isHead: code === '01' };
-  REL_BY_GROUP.set(code, rel);
-  for (const w of words) REL_BY_WORD.set(w, rel);
-}
-
+/** A numeric code: itself when GB/T 4761 has it, else its group (tens); 02 (户主) is the head as 01. */
 function relByCode(digits: string): Relationship | undefined {
-  if (digits === '1' || digits === '01' || digits === '02') return REL_BY_GROUP.get('01');
+  if (digits === '1' || digits === '01' || digits === '02') return relOf('01');
   if (!/^[1-9]\d$/.test(digits)) return undefined;
-  // Codes are grouped by tens (11 夫, 12 妻, 21 独生子, 51 父亲 …); 90–99 (other relatives) → 80.
-  const group = Math.min(Number(digits[0]), 8);
-  return REL_BY_GROUP.get(`${group}0`);
+  if (Object.hasOwn(RELATIONSHIP_CODES, digits)) return relOf(digits);
+  return relOf(`${Math.min(Number(digits[0]), 8)}0`); // 98 (not in the standard) → 80 其他
 }
 
-/** '01' / '本人' / '户主' / '10' / '妻' / '长子' / '30 女' … → national code and label. */
+const relByWord = (word: string): Relationship | undefined =>
+  Object.hasOwn(RELATIONSHIP_WORDS, word) ? relOf(RELATIONSHIP_WORDS[word]!) : undefined;
+
+/** '01' / '本人' / '户主' / '之子' / '10' / '妻' / '之儿媳' / '30 女' … → GB/T 4761 code and label. */
 export function parseRelationship(text: string): ParseResult<Relationship> {
   const s = clean(text).replace(/\s/g, '');
   const bad = fail<Relationship>('REL_UNKNOWN', `与户主关系“${clean(text)}”无法识别`);
   if (s === '') return bad;
   if (/^\d+$/.test(s)) {
     const byCode = relByCode(s);
-    return byCode ? ok({ ...byCode }) : bad;
+    return byCode ? ok(byCode) : bad;
   }
-  // '10配偶', '20-子', '01:本人': the code decides when it agrees with a known label or stands alone.
+  // '10配偶', '20-子', '01:本人': the code decides when it stands alone or its group agrees with the word.
   const pair = /^(\d{1,2})[-.、:]?(\D+)$/.exec(s);
   const word = (pair ? pair[2]! : s).replace(/^之/, '');
-  const byWord = REL_BY_WORD.get(word);
+  const byWord = relByWord(word);
   if (pair) {
     const byCode = relByCode(pair[1]!);
-    if (byCode && (!byWord || byWord.code === byCode.code)) return ok({ ...byCode });
+    if (byCode && (!byWord || byWord.code[0] === byCode.code[0])) return ok(byCode);
     return bad;
   }
-  return byWord ? ok({ ...byWord }) : bad;
+  return byWord ? ok(byWord) : bad;
 }
 
 // ---- yes / no ------------------------------------------------------------------------------
@@ -160,29 +174,24 @@ export function parseLabourSkill(text: string): ParseResult<{ code: LabourSkill;
     `劳动技能“${clean(text)}”无法识别，应为普通劳动力、技能劳动力、弱劳动力或半劳动力、丧失劳动力或无劳动力`);
 }
 
-export type HouseholdType = 'lifted' | 'poor' | 'monitoring' | 'ordinary';
+export type { HouseholdType, HouseholdTypeWord, MonitoringCategory } from './vocabulary.ts';
 
 export const HOUSEHOLD_TYPE_LABELS: Readonly<Record<HouseholdType, string>> = {
   lifted: '脱贫户', poor: '未脱贫户', monitoring: '监测户', ordinary: '一般农户',
 };
 
-const HOUSEHOLD_WORDS: ReadonlyMap<string, HouseholdType> = new Map([
-  ['脱贫户', 'lifted'], ['已脱贫户', 'lifted'], ['脱贫享受政策户', 'lifted'],
-  ['贫困户', 'poor'], ['未脱贫户', 'poor'], ['建档立卡贫困户', 'poor'],
-  ['监测户', 'monitoring'], ['监测对象', 'monitoring'], ['防返贫监测户', 'monitoring'], ['防返贫监测对象', 'monitoring'],
-  ['一般农户', 'ordinary'], ['一般户', 'ordinary'], ['非贫困户', 'ordinary'], ['普通农户', 'ordinary'],
-]);
-
-/** 户类型 → lifted / poor / monitoring / ordinary; blank → null. */
-export function parseHouseholdType(text: string): ParseResult<HouseholdType | null> {
+/**
+ * 户类型 → what it says (type, and for 稳定脱贫户 / 脱贫监测户 / 边缘户 the stable mark or the implied
+ * monitoring category); blank → null.
+ */
+export function parseHouseholdType(text: string): ParseResult<HouseholdTypeWord | null> {
   const s = clean(text).replace(/\s/g, '');
   if (s === '') return ok(null);
-  const t = HOUSEHOLD_WORDS.get(s) ?? (Object.hasOwn(HOUSEHOLD_TYPE_LABELS, s) ? (s as HouseholdType) : undefined);
-  if (t) return ok(t);
-  return fail('HOUSEHOLD_TYPE_UNKNOWN', `户类型“${clean(text)}”无法识别，应为脱贫户、未脱贫户、监测户或一般农户`);
+  if (Object.hasOwn(HOUSEHOLD_TYPE_WORDS, s)) return ok({ ...HOUSEHOLD_TYPE_WORDS[s]! });
+  if (Object.hasOwn(HOUSEHOLD_TYPE_LABELS, s)) return ok({ type: s as HouseholdType });
+  return fail('HOUSEHOLD_TYPE_UNKNOWN',
+    `户类型“${clean(text)}”无法识别，应为脱贫户、稳定脱贫户、脱贫监测户、未脱贫户、监测户、边缘易致贫户或一般农户`);
 }
-
-export type MonitoringCategory = 'unstable' | 'marginal' | 'sudden';
 
 export const MONITORING_CATEGORY_LABELS: Readonly<Record<MonitoringCategory, string>> = {
   unstable: '脱贫不稳定户', marginal: '边缘易致贫户', sudden: '突发严重困难户',

@@ -8,7 +8,7 @@ import type { AppDeps } from '../http/context.ts';
 import { type IsoDate, todayInShanghai } from '../shared/dates.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Pii } from '../shared/pii.ts';
-import { purgePastRetention } from '../settings/retention.ts';
+import { purgePastRetention } from '../settings/service.ts';
 import * as store from './store.ts';
 
 const RETENTION = 'registry.rejected_rows_retention_days';

@@ -1,7 +1,9 @@
 // Row rules for the household registry import of the 助农保 programme: validate one mapped row
 // into a normalised person record (all of the row's errors at once), decide a household's and a
-// person's eligibility (第三篇: registered poor households and monitoring objects are insured;
-// 集中供养五保户 and 稳定脱贫户 are not), and fingerprint records so the merge can tell
+// person's eligibility (第三篇: registered poor households — lifted since 2016, not yet lifted, new
+// poor, returned to poverty — are insured, 集中供养五保户 and 稳定脱贫户 are not; insuring monitoring
+// households and dropping those whose risk is eliminated are local choices, in the settings), and
+// fingerprint records so the merge can tell
 // 'unchanged' from 'updated'. Pure: no IO, no clock (`today` comes in the context).
 import type { IsoDate } from '../shared/dates.ts';
 import { parseIdNumber } from '../shared/id-number.ts';
@@ -9,7 +11,7 @@ import type { Fen } from '../shared/money.ts';
 import { FIELDS, REQUIRED_FIELDS, type Field, type MappedRow, type RowError } from './fields.ts';
 import { CATALOGUE } from '../settings/catalogue.ts';
 import {
-  clean, MONITORING_CATEGORY_LABELS, parseCentrallySupported, parseHouseholdType,
+  clean, MONITORING_CATEGORY_LABELS, nameCharacterProblem, parseCentrallySupported, parseHouseholdType,
   parseIdentifiedMonth, parseIncome, parseLabourSkill, parseMonitoringCategory, parsePhone, parseRelationship,
   parseSex, parseYesNo, type HouseholdType, type LabourSkill, type MonitoringCategory, type ParseResult,
   type Relationship,
@@ -46,6 +48,8 @@ export interface ValidRow {
   householdType: HouseholdType | null;
   monitoringCategory: MonitoringCategory | null;
   riskEliminated: boolean | null;
+  /** 风险消除时间 'YYYY-MM'. */
+  riskEliminatedMonth: string | null;
   /** 'YYYY-MM'. */
   identifiedMonth: string | null;
   incomePerCapitaFen: Fen | null;
@@ -55,6 +59,8 @@ export interface ValidRow {
   healthStatus: string | null;
   centrallySupported: boolean;
   stablyLifted: boolean;
+  /** The list's own mark: its 户类型 word, else its 稳定脱贫 column; null when it marks nothing. */
+  stableSource: Extract<StableSource, 'list_type' | 'list_column'> | null;
   phone: string | null;
   extra: Record<string, string>;
 }
@@ -98,6 +104,9 @@ export function validateRow(row: RowInput, ctx: RowContext): ValidateRowResult {
       report('name', 'NAME_INVALID', length > NAME_MAX
         ? `姓名过长（${length} 个字），最多 ${NAME_MAX} 个字`
         : `姓名“${name}”不合规：须包含汉字或字母，且不能含数字`);
+    } else {
+      const problem = nameCharacterProblem(name);
+      if (problem) report('name', 'NAME_CHARACTER_INVALID', problem);
     }
   }
 
@@ -125,17 +134,37 @@ export function validateRow(row: RowInput, ctx: RowContext): ValidateRowResult {
       `性别“${text('sex')}”与证件号码不符（证件号码第 17 位表示${person.sex === 'M' ? '男' : '女'}）`);
   }
 
-  const householdType = take('householdType', parseHouseholdType, null);
-  const monitoringCategory = take('monitoringCategory', parseMonitoringCategory, null);
-  const riskEliminated = text('riskEliminated') === '' ? null : take('riskEliminated', parseYesNo, null);
+  const typeWord = take('householdType', parseHouseholdType, null);
+  const householdType = typeWord?.type ?? null;
+  const givenCategory = take('monitoringCategory', parseMonitoringCategory, null);
+  // 脱贫监测户 / 边缘户 name their category; a category column saying otherwise is a contradiction.
+  if (typeWord?.category && givenCategory && givenCategory !== typeWord.category) {
+    report('monitoringCategory', 'CATEGORY_CONFLICTS_TYPE', `监测对象类别“${text('monitoringCategory')}”与户类型`
+      + `“${text('householdType')}”（${MONITORING_CATEGORY_LABELS[typeWord.category]}）不符`);
+  }
+  const monitoringCategory = givenCategory ?? typeWord?.category ?? null;
+  const riskSaid = text('riskEliminated') === '' ? null : take('riskEliminated', parseYesNo, null);
   const identifiedMonth = take('identifiedMonth', parseIdentifiedMonth, null);
   if (identifiedMonth && identifiedMonth > ctx.today.slice(0, 7)) {
     report('identifiedMonth', 'MONTH_FUTURE', `识别监测时间 ${identifiedMonth} 晚于名单日期（${ctx.today}）`);
   }
+  const riskEliminatedMonth = take('riskEliminatedMonth', parseIdentifiedMonth, null);
+  if (riskEliminatedMonth) {
+    if (riskEliminatedMonth > ctx.today.slice(0, 7)) {
+      report('riskEliminatedMonth', 'MONTH_FUTURE', `风险消除时间 ${riskEliminatedMonth} 晚于名单日期（${ctx.today}）`);
+    } else if (identifiedMonth && riskEliminatedMonth < identifiedMonth) {
+      report('riskEliminatedMonth', 'MONTH_BEFORE_IDENTIFIED', `风险消除时间 ${riskEliminatedMonth} 早于识别监测时间 ${identifiedMonth}`);
+    } else if (riskSaid === false) {
+      report('riskEliminatedMonth', 'RISK_MONTH_CONFLICT', `“风险是否已消除”为“否”，却填写了风险消除时间 ${riskEliminatedMonth}`);
+    }
+  }
+  // A month of elimination says it is eliminated when the yes/no column is blank or absent.
+  const riskEliminated = riskSaid ?? (riskEliminatedMonth ? true : null);
   const incomePerCapitaFen = take('incomePerCapita', parseIncome, null);
   const labourSkill = take('labourSkill', parseLabourSkill, null);
   const centrallySupported = take('centrallySupported', parseCentrallySupported, false);
-  const stablyLifted = take('stablyLifted', parseYesNo, false);
+  const stableColumn = take('stablyLifted', parseYesNo, false);
+  const stableSource = typeWord?.stablyLifted ? 'list_type' : stableColumn ? 'list_column' : null;
   const phone = take('phone', parsePhone, null);
 
   if (errors.length || !person || !relationship || !villageCode) {
@@ -148,9 +177,9 @@ export function validateRow(row: RowInput, ctx: RowContext): ValidateRowResult {
     value: {
       rowNumber: row.rowNumber, householdNo, personNo: personNo || null, name,
       id18: person.id18, birthDate: person.birthDate, sex: person.sex, relationship, villageCode,
-      householdType, monitoringCategory, riskEliminated, identifiedMonth, incomePerCapitaFen,
+      householdType, monitoringCategory, riskEliminated, riskEliminatedMonth, identifiedMonth, incomePerCapitaFen,
       labourSkill: labourSkill?.code ?? null, labourSkillLabel: labourSkill?.label ?? null,
-      healthStatus: healthStatus || null, centrallySupported, stablyLifted, phone, extra: { ...row.extra },
+      healthStatus: healthStatus || null, centrallySupported, stablyLifted: stableSource !== null, stableSource, phone, extra: { ...row.extra },
     },
   };
 }
@@ -211,16 +240,36 @@ export interface EligibilityParams {
 /** The documented default, from the one place defaults live: the settings catalogue. */
 export const DEFAULT_ELIGIBILITY: EligibilityParams = CATALOGUE['registry.eligibility'].defaults[0]!.value;
 
+/**
+ * Where a household's 稳定脱贫 mark came from: the list's 户类型 (稳定脱贫户, 脱贫不享受政策户), the
+ * list's 稳定脱贫 column, or the county's own marking (an uploaded list of households, or one
+ * household marked by hand) for lists that carry no mark (a standard export has none).
+ */
+export type StableSource = 'list_type' | 'list_column' | 'county_mark';
+
+export const STABLE_SOURCE_LABELS: Readonly<Record<StableSource, string>> = {
+  list_type: '名单“户类型”', list_column: '名单“稳定脱贫”列', county_mark: '县级标记',
+};
+
 export interface HouseholdFacts {
   householdType: HouseholdType | null;
   monitoringCategory: MonitoringCategory | null;
   riskEliminated: boolean | null;
+  /** 风险消除时间 'YYYY-MM', when the list gives it. */
+  riskEliminatedMonth?: string | null;
   stablyLifted: boolean;
+  /** Where the stable mark came from (recorded in the decision); null when not marked. */
+  stablyLiftedSource?: StableSource | null;
   /** Every member is centrally supported (集中供养). */
   centrallySupportedAll: boolean;
 }
 
-export interface EligibilityReason { code: string; message: string }
+export interface EligibilityReason {
+  code: string;
+  message: string;
+  /** EXCLUDED_STABLY_LIFTED: where the mark came from. */
+  source?: StableSource;
+}
 export interface EligibilityResult {
   eligible: boolean;
   /** When eligible: the ELIGIBLE_* grounds; otherwise every EXCLUDED_* reason that applies. */
@@ -251,7 +300,10 @@ export function householdEligibility(h: HouseholdFacts, params: EligibilityParam
 
   const exclusions: EligibilityReason[] = [];
   if (h.stablyLifted && params.excludeStablyLifted) {
-    exclusions.push({ code: 'EXCLUDED_STABLY_LIFTED', message: '稳定脱贫户不在保障范围' });
+    const source = h.stablyLiftedSource ?? undefined;
+    exclusions.push(source
+      ? { code: 'EXCLUDED_STABLY_LIFTED', message: `稳定脱贫户不在保障范围（依据：${STABLE_SOURCE_LABELS[source]}）`, source }
+      : { code: 'EXCLUDED_STABLY_LIFTED', message: '稳定脱贫户不在保障范围' });
   }
   if (h.centrallySupportedAll && params.excludeCentrallySupported) {
     exclusions.push({ code: 'EXCLUDED_CENTRALLY_SUPPORTED', message: '集中供养五保户不在保障范围' });
@@ -260,7 +312,8 @@ export function householdEligibility(h: HouseholdFacts, params: EligibilityParam
     exclusions.push({ code: 'EXCLUDED_NOT_REGISTERED', message: '非建档立卡户或监测对象' });
   } else if (grounds.length === 0) {
     if (riskGone && covered.includes('monitoring')) {
-      exclusions.push({ code: 'EXCLUDED_RISK_ELIMINATED', message: '防返贫监测对象风险已消除，且不是脱贫户或未脱贫户' });
+      const when = h.riskEliminatedMonth ? `（${h.riskEliminatedMonth}）` : '';
+      exclusions.push({ code: 'EXCLUDED_RISK_ELIMINATED', message: `防返贫监测对象风险已消除${when}，且不是脱贫户或未脱贫户` });
     }
     const uncovered = roles.filter((r) => !covered.includes(r));
     if (uncovered.length) {

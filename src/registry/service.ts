@@ -1,20 +1,27 @@
 // Use cases of the registry: imports (as background jobs or from the CLI), their reports, search
 // and read of households and persons, the change history, and the region names.
+import { z } from 'zod';
+import { count, madeFacts, text } from '../shared/spreadsheet.ts';
 import { type Actor, audit, assertScope, inScope, regionLevel, scopePrefix } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { AppError, badRequest, forbidden, notFound } from '../shared/errors.ts';
-import { todayInShanghai } from '../shared/dates.ts';
-import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
-import { parseIdNumber } from '../shared/id-number.ts';
-import { runImport, type ImportSummary } from './importer.ts';
+import { addYears, todayInShanghai } from '../shared/dates.ts';
+import { decodeCursor, encodeCursor, keysetPageOf, pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
+import { birthYearOf, parseIdNumber } from '../shared/id-number.ts';
+import { type ImportSource, runImport, type ImportSummary } from './importer.ts';
 import { assertErrorsKept, openRejectedValues } from './rejected-rows.ts';
-import { ttlCache } from '../shared/ttl-cache.ts';
 import * as store from './store.ts';
+import { countyDivisions, forgetRegionNames, regionNames } from './regions.ts';
+
+export { regionNames } from './regions.ts';
 
 export type { ImportSummary } from './importer.ts';
+export { markHousehold, uploadStableMarks } from './stable-marks.ts';
 export { purgeRejectedRows, sealPlainRejectedRows, type PurgeReport } from './rejected-rows.ts';
 /** The registry stores labour skill as a code; other modules show or compare its Chinese label. */
-export { LABOUR_SKILL_LABELS } from './parse.ts';
+export { HOUSEHOLD_TYPE_LABELS, LABOUR_SKILL_LABELS } from './parse.ts';
+export { STABLE_SOURCE_LABELS } from './rules.ts';
+import { parseLabourSkill } from './parse.ts';
 
 export interface NewImport {
   countyCode: string;
@@ -44,6 +51,8 @@ export async function createImport(deps: AppDeps, ctx: RequestCtx, input: NewImp
 export interface ImportFile {
   stream(): AsyncIterable<Uint8Array>;
   discard(): Promise<void>;
+  /** Where it is spooled on disk (null: in memory); its file name is kept on the import. */
+  path?: string | null;
 }
 
 /**
@@ -56,18 +65,21 @@ export async function startImport(deps: AppDeps, ctx: RequestCtx, input: NewImpo
   let imp: Awaited<ReturnType<typeof createImport>>;
   try {
     imp = await createImport(deps, ctx, input);
+    // Kept so that a start-up after a killed process can delete the spool (IDs in clear).
+    const uploadFile = file.path ? file.path.split(/[\\/]/).pop() ?? null : null;
+    if (uploadFile) await store.updateImport(deps.db, imp.id, { uploadFile });
   } catch (e) {
     await file.discard();
     throw e;
   }
   // A failure is recorded on the import itself (status failed, with its reason) for the client.
-  deps.background(() => runImport(deps, ctx, imp.id, file.stream()).catch(() => undefined).finally(() => file.discard()));
+  deps.background(() => runImport(deps, ctx, imp.id, { open: () => file.stream() }).catch(() => undefined).finally(() => file.discard()));
   return imp;
 }
 
 /** CLI: run the import now and return the summary with every row error. */
 export async function importNow(
-  deps: AppDeps, ctx: RequestCtx, input: NewImport, source: AsyncIterable<Uint8Array>,
+  deps: AppDeps, ctx: RequestCtx, input: NewImport, source: ImportSource,
   onProgress?: (rows: number) => void,
 ) {
   const imp = await createImport(deps, ctx, input);
@@ -98,6 +110,25 @@ export async function failStaleImports(deps: AppDeps, staleSeconds = 120) {
     await store.clearStaging(deps.db, s.id);
   }
   return stale.length;
+}
+
+/**
+ * At the start of the server (single instance, or a cluster's primary, before anything is served):
+ * every import still queued or running from before the start lost its process. It is failed (none
+ * of them merged: the merge is one transaction), its staging is cleared and `removeUpload` deletes
+ * its spooled upload. Returns how many.
+ */
+export async function failInterruptedImports(deps: AppDeps, before: Date, removeUpload: (fileName: string) => Promise<void>) {
+  const left = await store.unfinishedImports(deps.db, before);
+  for (const s of left) {
+    await store.updateImport(deps.db, s.id, {
+      status: 'failed', phase: null, finishedAt: deps.now(), uploadFile: null,
+      error: { code: 'IMPORT_INTERRUPTED', message: '服务重启时导入尚未完成，未做任何更改，上传的文件已删除，请重新导入' },
+    });
+    await store.clearStaging(deps.db, s.id);
+    if (s.uploadFile) await removeUpload(s.uploadFile);
+  }
+  return left.length;
 }
 
 async function scopedImport(deps: AppDeps, actor: Actor, id: string) {
@@ -172,20 +203,38 @@ export async function errorReport(deps: AppDeps, actor: Actor | null, id: string
     after = batch[batch.length - 1]!.row;
   }
   const cols = [...headers];
+  const countyName = (await regionNames(deps, [imp.countyCode])).get(imp.countyCode);
+  const county6 = imp.countyCode.slice(0, 6);
   const bytes = await deps.spreadsheets.writeXlsx([{
     name: '未导入的行',
+    title: {
+      text: '户籍名单导入错误报告：以下各行未导入，请改正后重新导入整份名单',
+      facts: [
+        { label: '县（区）', value: countyName ? `${countyName}（${county6}）` : county6 },
+        { label: '名单文件', value: imp.fileName }, { label: '名单日期', value: imp.listDate },
+        { label: '未导入行数', value: String(rows.length) },
+        ...madeFacts(deps.now(), actor?.username),
+      ],
+    },
     columns: [{ header: '原表行号', width: 10 }, ...cols.map((h) => ({ header: h })), { header: '错误原因', width: 60 }, { header: '错误代码', width: 24 }],
-    rows: rows.map((r) => [r.row, ...cols.map((h) => r.values[h] ?? ''), r.reasons, r.codes]),
+    // The county's cells exactly as typed: text (an ID or household number must not become a number).
+    rows: rows.map((r) => [count(r.row), ...cols.map((h) => text(r.values[h] ?? '')), r.reasons, r.codes]),
   }]);
   return { fileName: `导入错误报告-${imp.countyCode.slice(0, 6)}-${imp.listDate}.xlsx`, bytes };
 }
 
 // ---- search and read ------------------------------------------------------------------------
 
+/**
+ * A person as every role sees it: the masked ID number hides exactly the eight birth-date digits, so
+ * the full birth date is never shown beside it (it would rebuild the number but for the sequence) —
+ * the birth year only, which leaves month and day (four of the first seventeen digits) unknown. The
+ * full number goes only through the audited reveal (GET /api/v1/registry/persons/:id/id-number).
+ */
 function publicPerson(p: store.PersonRow) {
   return {
     id: p.id, householdId: p.householdId, villageCode: p.villageCode, personNo: p.personNo, name: p.name,
-    idNumber: p.idMasked, birthDate: p.birthDate, sex: p.sex, relationship: p.relationshipLabel,
+    idNumber: p.idMasked, birthYear: birthYearOf(p.birthDate), sex: p.sex, relationship: p.relationshipLabel,
     relationshipCode: p.relationshipCode, isHead: p.isHead, labourSkill: p.labourSkill, healthStatus: p.healthStatus,
     centrallySupported: p.centrallySupported, eligible: p.eligible, eligibilityReasons: p.eligibilityReasons,
     status: p.status, listedOn: p.listedOn, delistedOn: p.delistedOn,
@@ -197,6 +246,8 @@ function publicHousehold(h: store.HouseholdRow) {
     id: h.id, countyCode: h.countyCode, householdNo: h.householdNo, villageCode: h.villageCode, headName: h.headName,
     householdType: h.householdType, monitoringCategory: h.monitoringCategory, riskEliminated: h.riskEliminated,
     identifiedMonth: h.identifiedMonth, incomePerCapitaFen: h.incomePerCapitaFen, stablyLifted: h.stablyLifted,
+    /** list_type (户类型), list_column (稳定脱贫 column) or county_mark; null when not marked. */
+    stablyLiftedSource: h.stablyLiftedSource, riskEliminatedMonth: h.riskEliminatedMonth,
     memberCount: h.memberCount, eligible: h.eligible, eligibilityReasons: h.eligibilityReasons, status: h.status,
     listedOn: h.listedOn, delistedOn: h.delistedOn,
   };
@@ -208,21 +259,51 @@ export interface HouseholdQuery {
   status?: 'active' | 'delisted' | undefined;
 }
 
-function idHashOf(deps: AppDeps, idNumber: string | undefined) {
+/** The look-up hash of an ID number (validated; 400 when it is not one), for other modules' filters. */
+export function idHashOf(deps: AppDeps, idNumber: string | undefined) {
   if (!idNumber) return undefined;
   const id = parseIdNumber(idNumber);
   if (!id.ok) throw badRequest(id.code, id.reason);
   return deps.pii.hash(id.value.id18);
 }
 
-export async function searchHouseholds(deps: AppDeps, actor: Actor, q: HouseholdQuery & PageQuery) {
-  const { limit, offset } = pageBounds(q);
-  const { items, total } = await store.searchHouseholds(deps.db, {
+const HouseholdCursorKey = z.tuple([z.string().max(12), z.string().max(40), z.uuid()]);
+/** Households counted up to this many on a keyset page ("超过 10 000 户"): an exact count of a county costs ~0.1 s. */
+export const HOUSEHOLD_COUNT_CAP = 10_000;
+
+function householdFilter(deps: AppDeps, actor: Actor, q: HouseholdQuery): store.HouseholdFilter {
+  return {
     scope: actor.scopePrefix, regionCode: q.regionCode ? scopePrefix(q.regionCode) : undefined, name: q.name,
     householdNo: q.householdNo, personIdHash: idHashOf(deps, q.idNumber), eligible: q.eligible,
     monitoringCategory: q.monitoringCategory, status: q.status,
-  }, limit, offset);
-  return pageOf(items.map(publicHousehold), total, q);
+  };
+}
+
+/**
+ * Households by page number (`page`, an exact `total`) — and, added, `nextCursor`: the cursor of the
+ * rows after this page, for keyset paging from here on (see searchHouseholdsByCursor).
+ */
+export async function searchHouseholds(deps: AppDeps, actor: Actor, q: HouseholdQuery & PageQuery) {
+  const { limit, offset } = pageBounds(q);
+  const { items, total } = await store.searchHouseholds(deps.db, householdFilter(deps, actor, q), limit, offset);
+  const last = items[items.length - 1];
+  const nextCursor = last && offset + items.length < total ? encodeCursor(store.householdKey(last)) : null;
+  return { ...pageOf(items.map(publicHousehold), total, q), nextCursor };
+}
+
+/**
+ * Households a page at a time by cursor in (village, household number, id) order: `cursor` from a
+ * page's nextCursor / prevCursor (none: the first page). `total` is counted up to
+ * HOUSEHOLD_COUNT_CAP (`totalCapped` when there are more). A bad cursor is a 400 BAD_CURSOR.
+ */
+export async function searchHouseholdsByCursor(deps: AppDeps, actor: Actor, q: HouseholdQuery & { pageSize: number; cursor?: string | undefined }) {
+  const from = q.cursor ? decodeCursor(q.cursor, HouseholdCursorKey) : null;
+  const f = householdFilter(deps, actor, q);
+  const [rows, count] = await Promise.all([
+    store.householdsByKey(deps.db, f, q.pageSize + 1, from),
+    store.countHouseholds(deps.db, f, HOUSEHOLD_COUNT_CAP),
+  ]);
+  return { ...keysetPageOf(rows, q.pageSize, from, store.householdKey, publicHousehold), total: count.total, totalCapped: count.capped };
 }
 
 export async function getHousehold(deps: AppDeps, actor: Actor, id: string) {
@@ -240,13 +321,35 @@ export async function getHousehold(deps: AppDeps, actor: Actor, id: string) {
 export async function searchPersons(deps: AppDeps, actor: Actor, q: {
   regionCode?: string | undefined; name?: string | undefined; idNumber?: string | undefined;
   eligible?: boolean | undefined; status?: 'active' | 'delisted' | undefined;
+  /** 周岁 today (Asia/Shanghai), inclusive. */
+  minAge?: number | undefined; maxAge?: number | undefined;
+  /** A 劳动技能 code (ordinary…) or its Chinese label (普通劳动力…). */
+  labourSkill?: string | undefined;
 } & PageQuery) {
   const { limit, offset } = pageBounds(q);
+  const today = todayInShanghai(deps.now());
+  if (q.minAge !== undefined && q.maxAge !== undefined && q.minAge > q.maxAge) {
+    throw badRequest('AGE_RANGE', `最低年龄 ${q.minAge} 高于最高年龄 ${q.maxAge}`);
+  }
+  let labourSkill: string | undefined;
+  if (q.labourSkill) {
+    const r = parseLabourSkill(q.labourSkill);
+    if (!r.ok) throw badRequest(r.code, r.message);
+    labourSkill = r.value?.code;
+  }
   const { items, total } = await store.searchPersons(deps.db, {
     scope: actor.scopePrefix, regionCode: q.regionCode ? scopePrefix(q.regionCode) : undefined, name: q.name,
-    idHash: idHashOf(deps, q.idNumber), eligible: q.eligible, status: q.status,
+    idHash: idHashOf(deps, q.idNumber), eligible: q.eligible, status: q.status, labourSkill,
+    // Aged at least minAge today: born on or before today − minAge years; at most maxAge: born after today − (maxAge + 1) years.
+    bornOnOrBefore: q.minAge !== undefined ? addYears(today, -q.minAge) : undefined,
+    bornAfter: q.maxAge !== undefined ? addYears(today, -(q.maxAge + 1)) : undefined,
   }, limit, offset);
   return pageOf(items.map((i) => ({ ...publicPerson(i.person), householdNo: i.householdNo })), total, q);
+}
+
+/** Persons of a county by the hash of their ID number (deps.pii.hash of the 18-character form). */
+export function personsByIdHashes(deps: Pick<AppDeps, 'db'>, countyCode: string, hashes: string[]) {
+  return store.personsByIdHashes(deps.db, countyCode, hashes);
 }
 
 /** The full ID number, for staff whose work needs it; every read is audited. */
@@ -279,24 +382,79 @@ export async function putRegions(deps: AppDeps, ctx: RequestCtx & { actor: Actor
     await store.upsertRegions(tx, out);
     await audit(tx, ctx, { action: 'regions.put', entityType: 'region', summary: { count: out.length, first: out[0]?.code } });
   });
-  namesCache.invalidate();
+  forgetRegionNames();
   return { saved: out.length };
 }
 
-/**
- * Region names are kept in process for 5 minutes per set of codes (the look-up and every card ask
- * for their county, town and village): putRegions on this instance is seen at once, on another
- * instance within 5 minutes — a renamed village printed under its old name for that long is
- * acceptable (names change with administrative reforms, announced long before).
- */
-const namesCache = ttlCache<Map<string, string>>(300_000);
-
-/** Names of region codes, for documents that print them (cards, ledgers). Do not modify the map. */
-export function regionNames(deps: Pick<AppDeps, 'db'>, codes: string[]): Promise<ReadonlyMap<string, string>> {
-  const unique = [...new Set(codes)].sort();
-  return namesCache.get(deps.db, unique.join(','), () => store.regionNames(deps.db, unique));
-}
-
 export async function childRegions(deps: AppDeps, actor: Actor, parentCode: string | undefined) {
+  // A county's towns and villages come from the national codes on first use.
+  if (parentCode && ['county', 'town', 'village'].includes(regionLevel(parentCode))) await countyDivisions(deps, parentCode);
   return store.childRegions(deps.db, parentCode ?? null, actor.scopePrefix);
 }
+
+export type RegionOrigin = 'national' | 'local' | 'renamed';
+export interface RegionEntry { code: string; name: string; level: string; parentCode: string | null; nationalName: string | null; origin: RegionOrigin }
+
+/**
+ * A county's towns and villages for the regions page: the national division table's (wired in on
+ * Node) and the county's own additions and renames from the regions table, each with where its name
+ * comes from. A user scoped below the county sees its own town or village (and the towns above it).
+ */
+export async function countyRegions(deps: AppDeps, actor: Actor, countyCode: string) {
+  if (regionLevel(countyCode) !== 'county') throw badRequest('REGION_INVALID', '请给出县级区划代码（12 位，后 6 位为 0）');
+  const code6 = countyCode.slice(0, 6);
+  if (!inScope(actor.scopePrefix, countyCode) && !actor.scopePrefix.startsWith(code6)) {
+    throw forbidden('该地区不在您的管辖范围内', 'OUT_OF_SCOPE');
+  }
+  const national = new Map((await countyDivisions(deps, countyCode)).map((d) => [d.code, d]));
+  const visible = (code: string) => inScope(actor.scopePrefix, code) || actor.scopePrefix.startsWith(scopePrefix(code));
+  const entries: RegionEntry[] = (await store.regionsUnder(deps.db, code6)).filter((r) => visible(r.code)).map((r) => {
+    const n = national.get(r.code);
+    return {
+      code: r.code, name: r.name, level: r.level, parentCode: r.parentCode, nationalName: n?.name ?? null,
+      origin: !n ? 'local' : n.name === r.name || n.officialName === r.name ? 'national' : 'renamed',
+    };
+  });
+  const county = entries.find((e) => e.code === countyCode) ?? null;
+  const towns = entries.filter((e) => e.level === 'town').map((t) => ({ ...t, villages: entries.filter((v) => v.level === 'village' && v.parentCode === t.code) }));
+  // Villages typed in under a town nobody registered still show, under their town's code.
+  const known = new Set(towns.map((t) => t.code));
+  const orphans = entries.filter((e) => e.level === 'village' && (!e.parentCode || !known.has(e.parentCode)));
+  return { county, towns, orphans, dataset: deps.divisions?.dataset ?? null };
+}
+
+/**
+ * Persons by id for another module (the credit module's borrowers, cover's enrolment of one person):
+ * household, name, birth date, masked ID number, village and county, list status and eligibility.
+ * Callers check their own scope.
+ */
+export async function personsByIds(deps: Pick<AppDeps, 'db'>, ids: string[]) {
+  const rows = await store.personsForModules(deps.db, [...new Set(ids)]);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** The person id of a keyed ID hash (deps.pii.hash of the 18-digit number), for another module's look-up. */
+export function personIdByIdHash(deps: Pick<AppDeps, 'db'>, idHash: string) {
+  return store.personIdByHash(deps.db, idHash);
+}
+
+/**
+ * Persons with the household another module recorded them in (an enrolment), in print order:
+ * village, household number, head first. What the coverage cards print of each member.
+ */
+export function membersInPrintOrder(deps: Pick<AppDeps, 'db'>, members: Array<{ personId: string; householdId: string }>) {
+  return store.membersInPrintOrder(deps.db, members);
+}
+
+/** Households by id for another module (number, head's name, village, county). Callers check their own scope. */
+export async function householdsByIds(deps: Pick<AppDeps, 'db'>, ids: string[]) {
+  const rows = await store.householdsForModules(deps.db, [...new Set(ids)]);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * Conditions for another module's statement on its rows' insured (person id column, household id
+ * column): the person of an ID-number hash (or their household), or a name prefix (the person's or
+ * the head's). The claims list filters so, in its one statement.
+ */
+export const insuredFilter = { byIdHash: store.insuredByIdHash, named: store.insuredNamed };

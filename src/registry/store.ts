@@ -1,14 +1,14 @@
 // Queries of the registry: staging an import, the set-level checks, the merge, search and read.
 // Set-level work (duplicates, heads per household, conflicts, merge, delisting) runs as SQL over
 // the staging table, so memory stays flat whatever the file size.
-import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { type Database, type Db, copyValue, rowsOf } from '../../db/types.ts';
+import { and, asc, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { type Database, type Db, copyValue, pgArray, rowsOf } from '../../db/types.ts';
 import type { Pii } from '../shared/pii.ts';
 import { likePrefix } from '../shared/text.ts';
 import {
   households, persons, regions, registryChanges, registryImportErrors, registryImportRejectedRows, registryImports,
-  registryStaging, registryStagingHouseholds,
-} from '../../db/schema/index.ts';
+  registryStableMarks, registryStaging, registryStagingHouseholds,
+} from '../../db/schema/registry.ts';
 
 export type ImportRow = typeof registryImports.$inferSelect;
 export type StagingInsert = typeof registryStaging.$inferInsert;
@@ -38,6 +38,13 @@ export async function listImports(db: Db, scope: string, limit: number, offset: 
     .orderBy(desc(registryImports.createdAt)).limit(limit).offset(offset);
   const [total] = await db.select({ n: count() }).from(registryImports).where(cond);
   return { items, total: total!.n };
+}
+
+/** Imports queued or running that were created before `before` (a start-up: their process is gone). */
+export async function unfinishedImports(db: Db, before: Date) {
+  return db.select({ id: registryImports.id, uploadFile: registryImports.uploadFile }).from(registryImports).where(and(
+    inArray(registryImports.status, ['queued', 'running']), lt(registryImports.createdAt, before),
+  ));
 }
 
 /** Imports left running by a process that died: no heartbeat for `staleSeconds`. */
@@ -156,6 +163,7 @@ const STAGING_COLUMNS: Array<[string, keyof StagingInsert]> = [
   ['risk_eliminated', 'riskEliminated'], ['identified_month', 'identifiedMonth'], ['income_fen', 'incomeFen'],
   ['labour_skill', 'labourSkill'], ['health_status', 'healthStatus'], ['centrally_supported', 'centrallySupported'],
   ['stably_lifted', 'stablyLifted'], ['phone_enc', 'phoneEnc'], ['extra', 'extra'], ['fingerprint', 'fingerprint'],
+  ['stable_source', 'stableSource'], ['risk_eliminated_month', 'riskEliminatedMonth'],
 ];
 const STAGING_COLUMN_LIST = sql.raw(STAGING_COLUMNS.map(([c]) => c).join(', '));
 
@@ -168,7 +176,7 @@ export async function stageRows(db: Db, rows: StagingInsert[], copyIn?: Database
   if (copyIn) {
     let text = '';
     for (const r of rows) {
-      text += STAGING_COLUMNS.map(([, key]) => copyValue(key === 'rejected' ? r.rejected ?? false : r[key])).join('\t') + '\n';
+      text += `${STAGING_COLUMNS.map(([, key]) => copyValue(key === 'rejected' ? r.rejected ?? false : r[key])).join('\t')}\n`;
     }
     await copyIn('registry_staging', STAGING_COLUMNS.map(([c]) => c), text);
     return;
@@ -248,6 +256,9 @@ export interface HouseholdGroup {
   identified_month: string | null;
   income_fen: string | number | null;
   stably_lifted: boolean | null;
+  stable_source: string | null;
+  risk_eliminated_month: string | null;
+  county_mark: boolean;
   name: string;
 }
 
@@ -259,7 +270,7 @@ export async function householdKeys(db: Db, importId: string) {
 }
 
 /** The accepted households numbered in (afterNo, upTo], with their head's row. */
-export async function householdGroups(db: Db, importId: string, afterNo: string, upTo: string) {
+export async function householdGroups(db: Db, importId: string, countyCode: string, afterNo: string, upTo: string) {
   return rowsOf<HouseholdGroup>(await db.execute(sql`
     with g as (
       select household_no, min(row) filter (where is_head) as head_row, count(*)::int as members,
@@ -268,8 +279,10 @@ export async function householdGroups(db: Db, importId: string, afterNo: string,
       where import_id = ${importId} and household_no > ${afterNo} and household_no <= ${upTo} and not rejected
       group by household_no)
     select g.household_no, g.head_row, g.members, g.all_cs, h.village_code, h.household_type, h.monitoring_category,
-           h.risk_eliminated, h.identified_month, h.income_fen, h.stably_lifted, h.name
+           h.risk_eliminated, h.risk_eliminated_month, h.identified_month, h.income_fen, h.stably_lifted, h.stable_source,
+           h.name, (m.household_no is not null) as county_mark
     from g join registry_staging h on h.import_id = ${importId} and h.row = g.head_row
+    left join registry_stable_marks m on m.county_code = ${countyCode} and m.household_no = g.household_no
     order by g.household_no`));
 }
 
@@ -280,7 +293,7 @@ export async function stageHouseholds(db: Db, rows: StagingHouseholdInsert[]) {
     import_id: r.importId, household_no: r.householdNo, village_code: r.villageCode, head_row: r.headRow,
     member_count: r.memberCount, eligible: r.eligible, reasons: r.reasons, member_eligible: r.memberEligible,
     member_reasons: r.memberReasons, cs_member_eligible: r.csMemberEligible, cs_member_reasons: r.csMemberReasons,
-    fingerprint: r.fingerprint,
+    fingerprint: r.fingerprint, stable_source: r.stableSource ?? null,
   })));
   await db.execute(sql`
     insert into registry_staging_households
@@ -301,6 +314,14 @@ export async function eligibilityCounts(db: Db, importId: string) {
     from registry_staging_households where import_id = ${importId} group by eligible, reasons`));
 }
 
+/** The import's households by where their stable mark came from (null: not marked). */
+export async function stableSourceCounts(db: Db, importId: string): Promise<Record<string, number>> {
+  const rows = rowsOf<{ stable_source: string | null; n: number }>(await db.execute(sql`
+    select stable_source, count(*)::int as n from registry_staging_households
+    where import_id = ${importId} group by stable_source`));
+  return Object.fromEntries(rows.filter((r) => r.stable_source).map((r) => [r.stable_source!, r.n]));
+}
+
 export async function countErrors(db: Db, importId: string) {
   const [row] = await db.select({ n: count() }).from(registryImportErrors).where(eq(registryImportErrors.importId, importId));
   return row!.n;
@@ -308,7 +329,7 @@ export async function countErrors(db: Db, importId: string) {
 
 /** One merge per county at a time (inside the merge's transaction). */
 export async function lockCounty(db: Db, countyCode: string) {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${'registry:' + countyCode}))`);
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`registry:${countyCode}`}))`);
 }
 
 // ---- search and read ------------------------------------------------------------------------
@@ -324,28 +345,76 @@ export interface HouseholdFilter {
   status?: 'active' | 'delisted' | undefined;
 }
 
+/**
+ * Codes under a region prefix, as a range an index scan can use: a LIKE prefix is used by a btree of
+ * the default operator class only in the "C" collation (not C.UTF-8, nor any other), and village
+ * codes are 12 digits, which every collation orders alike. The LIKE stays as the definition.
+ */
+function underPrefix(column: SQL | typeof households.villageCode, prefix: string): SQL {
+  return sql`(${column} >= ${prefix.padEnd(12, '0')} and ${column} <= ${prefix.padEnd(12, '9')} and ${column} like ${prefix} || '%')`;
+}
+
+/** Households with a member whose name starts with f.name, in scope: from persons_name_household_idx alone. */
+function householdsByName(f: HouseholdFilter): SQL {
+  return sql`select p.household_id from persons p where p.name like ${likePrefix(f.name ?? '')}
+    and ${underPrefix(sql`p.village_code`, f.scope)}${f.regionCode ? sql` and ${underPrefix(sql`p.village_code`, f.regionCode)}` : sql``}`;
+}
+
 function householdConds(f: HouseholdFilter): SQL {
-  const c: SQL[] = [sql`${households.villageCode} like ${f.scope} || '%'`];
-  if (f.regionCode) c.push(sql`${households.villageCode} like ${f.regionCode} || '%'`);
+  const c: SQL[] = [underPrefix(households.villageCode, f.scope)];
+  if (f.regionCode) c.push(underPrefix(households.villageCode, f.regionCode));
   if (f.householdNo) c.push(eq(households.householdNo, f.householdNo));
   if (f.eligible !== undefined) c.push(eq(households.eligible, f.eligible));
   if (f.monitoringCategory) c.push(eq(households.monitoringCategory, f.monitoringCategory));
   if (f.status) c.push(eq(households.status, f.status));
-  if (f.name) {
-    c.push(sql`exists (select 1 from persons p where p.household_id = ${households.id} and p.name like ${likePrefix(f.name)})`);
-  }
+  if (f.name) c.push(sql`${households.id} in (${householdsByName(f)})`);
   if (f.personIdHash) {
     c.push(sql`exists (select 1 from persons p where p.household_id = ${households.id} and p.id_hash = ${f.personIdHash})`);
   }
   return and(...c)!;
 }
 
+/** The order of household lists and the key of their cursors (index households_village_no_id_idx). */
+export type HouseholdKey = readonly [villageCode: string, householdNo: string, id: string];
+export const householdKey = (h: HouseholdRow): HouseholdKey => [h.villageCode, h.householdNo, h.id];
+
 export async function searchHouseholds(db: Db, f: HouseholdFilter, limit: number, offset: number) {
   const cond = householdConds(f);
   const items = await db.select().from(households).where(cond)
-    .orderBy(asc(households.villageCode), asc(households.householdNo)).limit(limit).offset(offset);
+    .orderBy(asc(households.villageCode), asc(households.householdNo), asc(households.id)).limit(limit).offset(offset);
   const [total] = await db.select({ n: count() }).from(households).where(cond);
   return { items, total: total!.n };
+}
+
+/**
+ * Up to `limit` households after (or, descending, before) a key in (village, household number, id)
+ * order — an index range scan however deep the page; none: from the start.
+ */
+export async function householdsByKey(db: Db, f: HouseholdFilter, limit: number,
+  from: { key: HouseholdKey; direction: 'after' | 'before' } | null) {
+  const c = [householdConds(f)];
+  const before = from?.direction === 'before';
+  if (from) {
+    const [v, n, id] = from.key;
+    c.push(before
+      ? sql`(${households.villageCode}, ${households.householdNo}, ${households.id}) < (${v}, ${n}, ${id}::uuid)`
+      : sql`(${households.villageCode}, ${households.householdNo}, ${households.id}) > (${v}, ${n}, ${id}::uuid)`);
+  }
+  const dir = before ? desc : asc;
+  return db.select().from(households).where(and(...c))
+    .orderBy(dir(households.villageCode), dir(households.householdNo), dir(households.id)).limit(limit);
+}
+
+/** How many households match, counted up to `cap` (a count of 300 000 rows costs ~0.1 s; a page must not). */
+export async function countHouseholds(db: Db, f: HouseholdFilter, cap: number) {
+  // By name alone (within scope and region): the households are the distinct household ids of the
+  // name index's entries — no visit to the tables (a common surname is 5% of a county's persons).
+  const byNameOnly = f.name && !f.householdNo && !f.personIdHash && f.eligible === undefined && !f.monitoringCategory && !f.status;
+  const r = await db.execute(byNameOnly
+    ? sql`select count(*)::int as n from (select distinct household_id from (${householdsByName(f)}) m limit ${cap + 1}) x`
+    : sql`select count(*)::int as n from (select 1 from ${households} where ${householdConds(f)} limit ${cap + 1}) x`);
+  const n = rowsOf<{ n: number }>(r)[0]!.n;
+  return { total: Math.min(n, cap), capped: n > cap };
 }
 
 export async function findHousehold(db: Db, id: string) {
@@ -370,6 +439,11 @@ export interface PersonFilter {
   idHash?: string | undefined;
   eligible?: boolean | undefined;
   status?: 'active' | 'delisted' | undefined;
+  /** Born on or before this day (at least the minimum age) … */
+  bornOnOrBefore?: string | undefined;
+  /** … and after this day (at most the maximum age). */
+  bornAfter?: string | undefined;
+  labourSkill?: string | undefined;
 }
 
 export async function searchPersons(db: Db, f: PersonFilter, limit: number, offset: number) {
@@ -379,6 +453,9 @@ export async function searchPersons(db: Db, f: PersonFilter, limit: number, offs
   if (f.idHash) c.push(eq(persons.idHash, f.idHash));
   if (f.eligible !== undefined) c.push(eq(persons.eligible, f.eligible));
   if (f.status) c.push(eq(persons.status, f.status));
+  if (f.bornOnOrBefore) c.push(sql`${persons.birthDate} <= ${f.bornOnOrBefore}::date`);
+  if (f.bornAfter) c.push(sql`${persons.birthDate} > ${f.bornAfter}::date`);
+  if (f.labourSkill) c.push(eq(persons.labourSkill, f.labourSkill));
   const cond = and(...c);
   const items = await db.select({ person: persons, householdNo: households.householdNo })
     .from(persons).innerJoin(households, eq(households.id, persons.householdId)).where(cond)
@@ -418,6 +495,13 @@ export async function upsertRegions(db: Db, rows: Array<typeof regions.$inferIns
   }
 }
 
+/** National rows: a code already present (typed in by the county) keeps its name. */
+export async function insertRegionsIfAbsent(db: Db, rows: Array<typeof regions.$inferInsert>) {
+  for (let i = 0; i < rows.length; i += 2000) {
+    await db.insert(regions).values(rows.slice(i, i + 2000)).onConflictDoNothing({ target: regions.code });
+  }
+}
+
 /** Every region under a county, for name → code matching during an import. */
 export async function regionsUnder(db: Db, prefix: string) {
   return db.select().from(regions).where(sql`${regions.code} like ${prefix} || '%'`).orderBy(asc(regions.code));
@@ -435,4 +519,157 @@ export async function regionNames(db: Db, codes: string[]): Promise<Map<string, 
   if (!unique.length) return new Map();
   const rows = await db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, unique));
   return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+// ---- the county's stable marks --------------------------------------------------------------
+
+export async function upsertStableMarks(
+  db: Db, countyCode: string, householdNos: string[], via: 'upload' | 'household', note: string | null, by: string | null,
+) {
+  for (let i = 0; i < householdNos.length; i += 1000) {
+    await db.insert(registryStableMarks)
+      .values(householdNos.slice(i, i + 1000).map((householdNo) => ({ countyCode, householdNo, via, note, markedBy: by })))
+      .onConflictDoUpdate({
+        target: [registryStableMarks.countyCode, registryStableMarks.householdNo],
+        set: { via, note, markedBy: by, markedAt: sql`now()` },
+      });
+  }
+}
+
+export async function deleteStableMark(db: Db, countyCode: string, householdNo: string) {
+  await db.delete(registryStableMarks)
+    .where(and(eq(registryStableMarks.countyCode, countyCode), eq(registryStableMarks.householdNo, householdNo)));
+}
+
+/** The household number each listed person (by ID hash) of the county belongs to now. */
+export async function householdNosByIdHash(db: Db, countyCode: string, idHashes: string[]) {
+  const out = new Map<string, string>();
+  for (let i = 0; i < idHashes.length; i += 5000) {
+    const rows = rowsOf<{ id_hash: string; household_no: string }>(await db.execute(sql`
+      select p.id_hash, h.household_no from persons p join households h on h.id = p.household_id
+      where p.county_code = ${countyCode} and p.status = 'active'
+        and p.id_hash in (select jsonb_array_elements_text(${JSON.stringify(idHashes.slice(i, i + 5000))}::jsonb))`));
+    for (const r of rows) out.set(r.id_hash, r.household_no);
+  }
+  return out;
+}
+
+/** What a household's eligibility is decided from, for the households of the county with these numbers. */
+export async function householdsToRedecide(db: Db, countyCode: string, householdNos: string[]) {
+  return rowsOf<{
+    id: string; household_type: string | null; monitoring_category: string | null; risk_eliminated: boolean | null;
+    risk_eliminated_month: string | null; stably_lifted_source: string | null; county_mark: boolean; all_cs: boolean;
+  }>(await db.execute(sql`
+    select h.id, h.household_type, h.monitoring_category, h.risk_eliminated, h.risk_eliminated_month,
+           h.stably_lifted_source, (m.household_no is not null) as county_mark,
+           coalesce((select bool_and(p.centrally_supported) from persons p
+                     where p.household_id = h.id and p.status = 'active'), false) as all_cs
+    from households h
+    left join registry_stable_marks m on m.county_code = h.county_code and m.household_no = h.household_no
+    where h.county_code = ${countyCode}
+      and h.household_no in (select jsonb_array_elements_text(${JSON.stringify(householdNos)}::jsonb))`));
+}
+
+/** Write re-decided eligibility to households and their persons (a centrally supported member keeps their own). */
+export async function applyRedecision(db: Db, rows: Array<{
+  id: string; stablyLifted: boolean; source: string | null; eligible: boolean; reasons: unknown;
+  memberEligible: boolean; memberReasons: unknown; csEligible: boolean; csReasons: unknown;
+}>) {
+  for (let i = 0; i < rows.length; i += 1000) {
+    const json = JSON.stringify(rows.slice(i, i + 1000).map((r) => ({
+      id: r.id, stably_lifted: r.stablyLifted, source: r.source, eligible: r.eligible, reasons: r.reasons,
+      member_eligible: r.memberEligible, member_reasons: r.memberReasons, cs_eligible: r.csEligible, cs_reasons: r.csReasons,
+    })));
+    const v = sql`jsonb_to_recordset(${json}::jsonb) as v(id uuid, stably_lifted boolean, source text, eligible boolean,
+      reasons jsonb, member_eligible boolean, member_reasons jsonb, cs_eligible boolean, cs_reasons jsonb)`;
+    await db.execute(sql`
+      update households h set stably_lifted = v.stably_lifted, stably_lifted_source = v.source, eligible = v.eligible,
+        eligibility_reasons = v.reasons, updated_at = now()
+      from ${v} where h.id = v.id
+        and (h.stably_lifted_source is distinct from v.source or h.eligible <> v.eligible or h.eligibility_reasons <> v.reasons)`);
+    await db.execute(sql`
+      update persons p set
+        eligible = case when p.centrally_supported then v.cs_eligible else v.member_eligible end,
+        eligibility_reasons = case when p.centrally_supported then v.cs_reasons else v.member_reasons end, updated_at = now()
+      from ${v} where p.household_id = v.id and p.status = 'active'
+        and (p.eligible <> case when p.centrally_supported then v.cs_eligible else v.member_eligible end
+             or p.eligibility_reasons <> case when p.centrally_supported then v.cs_reasons else v.member_reasons end)`);
+  }
+}
+
+/** Persons of a county by ID-number hash (the departments' warning lists are matched so). */
+export async function personsByIdHashes(db: Db, countyCode: string, hashes: string[]) {
+  if (!hashes.length) return [];
+  return db.select({
+    id: persons.id, householdId: persons.householdId, villageCode: persons.villageCode, idHash: persons.idHash,
+    healthStatus: persons.healthStatus, status: persons.status,
+  }).from(persons).where(and(eq(persons.countyCode, countyCode), inArray(persons.idHash, hashes)));
+}
+
+/** Persons by id, the fields another module may read of them (no ID number, no contact details). */
+export async function personsForModules(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return db.select({
+    id: persons.id, householdId: persons.householdId, name: persons.name, birthDate: persons.birthDate, idMasked: persons.idMasked,
+    villageCode: persons.villageCode, countyCode: persons.countyCode, status: persons.status,
+    eligible: persons.eligible, eligibilityReasons: persons.eligibilityReasons,
+    relationshipLabel: persons.relationshipLabel, isHead: persons.isHead,
+  }).from(persons).where(inArray(persons.id, ids));
+}
+
+/** The person whose keyed ID hash this is, if any. */
+export async function personIdByHash(db: Db, idHash: string): Promise<string | undefined> {
+  const [p] = await db.select({ id: persons.id }).from(persons).where(eq(persons.idHash, idHash));
+  return p?.id;
+}
+
+// ---------------------------------------------------------------------------
+// Read by other modules (cards, claims) through the service: their stores do not name these tables.
+// ---------------------------------------------------------------------------
+
+export interface PrintMemberRow {
+  household_id: string; household_no: string; head_name: string; village_code: string; head_id_masked: string | null;
+  person_id: string; name: string; relationship_label: string;
+}
+
+/**
+ * Persons, each with the household given for them (another module's record of them: an enrolment),
+ * in print order: household by household (village, household number), head first, then by
+ * relationship and name. One statement whatever their number.
+ */
+export async function membersInPrintOrder(db: Db, members: Array<{ personId: string; householdId: string }>) {
+  if (!members.length) return [];
+  return rowsOf<PrintMemberRow>(await db.execute(sql`
+    select h.id as household_id, h.household_no, h.head_name, h.village_code,
+           (select hp.id_masked from persons hp where hp.household_id = h.id and hp.is_head limit 1) as head_id_masked,
+           p.id as person_id, p.name, p.relationship_label
+    from unnest(${pgArray(members.map((m) => m.personId))}::uuid[], ${pgArray(members.map((m) => m.householdId))}::uuid[]) as e(person_id, household_id)
+    join persons p on p.id = e.person_id
+    join households h on h.id = e.household_id
+    order by h.village_code, h.household_no, p.is_head desc, p.relationship_code, p.name`));
+}
+
+/** Households by id, the fields another module may read of them. */
+export async function householdsForModules(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return db.select({
+    id: households.id, householdNo: households.householdNo, headName: households.headName,
+    villageCode: households.villageCode, countyCode: households.countyCode,
+  }).from(households).where(inArray(households.id, ids));
+}
+
+/**
+ * A condition for another module's statement on its rows' insured (a person id column, null for a
+ * household's row, and a household id column): the person with this ID-number hash, or their household.
+ */
+export function insuredByIdHash(idHash: string): (personId: SQL, householdId: SQL) => SQL {
+  return (personId, householdId) => sql`exists (select 1 from persons p where p.id_hash = ${idHash}
+    and (${personId} = p.id or (${personId} is null and ${householdId} = p.household_id)))`;
+}
+
+/** Likewise: the insured person's name, or the household head's, starts with `prefix`. */
+export function insuredNamed(prefix: string): (personId: SQL, householdId: SQL) => SQL {
+  const like = likePrefix(prefix);
+  return (personId, householdId) => sql`(exists (select 1 from persons p where p.id = ${personId} and p.name like ${like})
+    or exists (select 1 from households h where h.id = ${householdId} and h.head_name like ${like}))`;
 }

@@ -1,23 +1,13 @@
 // Review drafts: 30 days before an agreement ends (a setting), the daily job prepares the year's
 // review and keeps it for the joint meeting to read before it meets.
-import { and, desc, eq, sql } from 'drizzle-orm';
-import { reviewDrafts } from '../../db/schema/review.ts';
-import { type Db, rowsOf } from '../../db/types.ts';
 import type { Actor } from '../access/service.ts';
 import type { AppDeps } from '../http/context.ts';
 import { getSetting } from '../settings/service.ts';
 import { addDays } from '../shared/dates.ts';
 import { agreementById } from '../cover/service.ts';
-import { agreementsOfYear } from './store.ts';
+import { agreementsOfYear, draftsList, endingAgreements, insertDraft, latestDraft } from './store.ts';
 import { assertReader, canRead, review, SYSTEM, viewFor } from './service.ts';
 import type { Review } from './types.ts';
-
-async function endingAgreements(db: Db) {
-  return rowsOf<{ id: string; county_code: string; period_end: string }>(await db.execute(sql`
-    select a.id, a.county_code, a.period_end::text from cover_agreements a
-    where a.status = 'active' and not exists (
-      select 1 from review_drafts d where d.agreement_id = a.id and d.year = extract(year from a.period_end)::text)`));
-}
 
 /** Prepares the drafts due today (idempotent: one per agreement and year). */
 export async function prepareDrafts(deps: AppDeps, today: string) {
@@ -27,8 +17,7 @@ export async function prepareDrafts(deps: AppDeps, today: string) {
     if (today < addDays(a.period_end, -days) || today > a.period_end) continue;
     const year = Number(a.period_end.slice(0, 4));
     const r = await review(deps, SYSTEM, a.county_code, year);
-    await deps.db.insert(reviewDrafts).values({ countyCode: a.county_code, year: String(year), agreementId: a.id, preparedOn: today, review: r })
-      .onConflictDoNothing();
+    await insertDraft(deps.db, { countyCode: a.county_code, year: String(year), agreementId: a.id, preparedOn: today, review: r });
     prepared++;
   }
   return { prepared };
@@ -54,9 +43,7 @@ async function mayRead(deps: AppDeps, actor: Actor, countyCode: string, year: st
 }
 
 export async function listDrafts(deps: AppDeps, actor: Actor) {
-  const rows = await deps.db.select({
-    countyCode: reviewDrafts.countyCode, year: reviewDrafts.year, agreementId: reviewDrafts.agreementId, preparedOn: reviewDrafts.preparedOn,
-  }).from(reviewDrafts).orderBy(desc(reviewDrafts.preparedOn));
+  const rows = await draftsList(deps.db);
   const cache = new Map<string, boolean>();
   const visible = [];
   for (const r of rows) if (await mayRead(deps, actor, r.countyCode, r.year, cache)) visible.push(r);
@@ -68,7 +55,6 @@ export async function listDrafts(deps: AppDeps, actor: Actor) {
 export async function getDraft(deps: AppDeps, actor: Actor, countyCode: string, year: string) {
   assertReader(actor, countyCode);
   if (!(await mayRead(deps, actor, countyCode, year, new Map()))) return undefined;
-  const [row] = await deps.db.select().from(reviewDrafts)
-    .where(and(eq(reviewDrafts.countyCode, countyCode), eq(reviewDrafts.year, year))).orderBy(desc(reviewDrafts.createdAt)).limit(1);
+  const row = await latestDraft(deps.db, countyCode, year);
   return row && { ...row, review: viewFor(actor, row.review as Review) };
 }

@@ -11,7 +11,7 @@ import type { AppDeps } from '../http/context.ts';
 import { LINE_NAMES, type Line } from '../cover/schedule.ts';
 import { formatYuan } from '../shared/money.ts';
 import { maskName } from '../shared/pii.ts';
-import * as checks from './checks.ts';
+import * as checks from './checks-store.ts';
 import { CHECK_NAMES, type Finding, type FindingCheck, type FindingStatus } from './types.ts';
 
 const yuan = (fen: number) => formatYuan(fen, { unit: true });

@@ -7,7 +7,7 @@
 // fonts, cut down with harfbuzz (pdf-lib's own subsetting draws their composite glyphs blank).
 import { PDFDocument, type PDFFont, rgb } from 'pdf-lib';
 import subsetFont from 'subset-font';
-import { type FontSet, runsOf, widthOf } from '../cards/fonts.ts';
+import { type FontSet, runsOf, widthOf } from '../shared/fonts.ts';
 import { formatBasisPoints, formatYuan } from '../shared/money.ts';
 import { CHECK_NAMES, FINDING_STATUS_NAMES, type Review, type YearFigures } from './types.ts';
 import { FIGURES, formatChange, formatValue, RECORD_TYPE_NAMES, type Section, SEVERITY_NAMES } from './workbook.ts';
@@ -42,7 +42,7 @@ export function wrap(fonts: FontSet, text: string, width: number, size: number):
     let line = '';
     let lw = 0;
     const push = () => { out.push(line.trimEnd()); line = ''; lw = 0; };
-    for (const tok of para.match(/[\x21-\x7e]+|\s+|[^]/gu) ?? []) {
+    for (const tok of para.match(/[\x21-\x7e]+|\s+|[\s\S]/gu) ?? []) {
       const w = widthOf(fonts, tok, size, WHAT);
       if (lw + w <= width) { line += tok; lw += w; continue; }
       if (/^\s+$/.test(tok)) { push(); continue; }
@@ -68,12 +68,41 @@ export function wrap(fonts: FontSet, text: string, width: number, size: number):
 }
 
 /** Pages of drawing operations, with a cursor running down from the top. */
-class Layout {
+export class Layout {
   pages: Op[][] = [];
   y = TOP;
+  /**
+   * The headings last drawn with nothing after them yet (a section's and its first sub-heading's):
+   * where their operations start on their page and the cursor above them. A page break before
+   * anything follows them takes them along (keep with next): no heading ends a page.
+   */
+  private keep: { page: number; start: number; end: number; top: number } | null = null;
   constructor(private readonly fonts: FontSet) { this.newPage(); }
   private get ops() { return this.pages[this.pages.length - 1]!; }
-  newPage() { this.pages.push([]); this.y = TOP; }
+  newPage() {
+    const k = this.keep;
+    this.keep = null;
+    const last = this.pages.length - 1;
+    // Move only headings that have something above them on their page (else the page would be left empty).
+    const moved = k && k.page === last && k.end === this.ops.length && k.start > 0 ? this.ops.splice(k.start) : [];
+    const below = this.y;
+    this.pages.push([]);
+    this.y = TOP;
+    if (!k || !moved.length) return;
+    const d = TOP - k.top;
+    for (const op of moved) this.ops.push(op.k === 'line' ? { ...op, y1: op.y1 + d, y2: op.y2 + d } : { ...op, top: op.top + d });
+    this.y = below + d;
+  }
+  /** Draw a heading, or a line that leads into what follows (kept with it; one right after another joins it). */
+  keepWithNext(draw: () => void) {
+    const page = this.pages.length - 1;
+    const k = this.keep && this.keep.page === page && this.keep.end === this.ops.length ? this.keep : null;
+    const start = k ? k.start : this.ops.length;
+    const top = k ? k.top : this.y;
+    draw();
+    // A page break while drawing it (a long lead line) took what came before it along to the page's top.
+    this.keep = this.pages.length - 1 === page ? { page, start, end: this.ops.length, top } : { page: this.pages.length - 1, start: 0, end: this.ops.length, top: TOP };
+  }
   /** Room for `h` more points, or a new page. */
   need(h: number) { if (this.y + h > BOTTOM && this.y > TOP) this.newPage(); }
   width(text: string, size: number) { return widthOf(this.fonts, text, size, WHAT); }
@@ -99,18 +128,22 @@ class Layout {
 
   section(title: string) {
     this.need(80);
-    this.y += 10;
-    this.text(M, this.y, 14, title, BLUE);
-    this.y += 20;
-    this.line(M, this.y, M + W, this.y, BLUE, 0.8);
-    this.y += 8;
+    this.keepWithNext(() => {
+      this.y += 10;
+      this.text(M, this.y, 14, title, BLUE);
+      this.y += 20;
+      this.line(M, this.y, M + W, this.y, BLUE, 0.8);
+      this.y += 8;
+    });
   }
 
   sub(title: string) {
     this.need(50);
-    this.y += 4;
-    this.text(M, this.y, 11, title);
-    this.y += 17;
+    this.keepWithNext(() => {
+      this.y += 4;
+      this.text(M, this.y, 11, title);
+      this.y += 17;
+    });
   }
 
   /** Label – value lines, the previous year's value beside in grey. */
@@ -122,7 +155,9 @@ class Layout {
       const cells = [this.wrap(label, 180, size), this.wrap(value, 135, size), prev ? this.wrap(prev, W - 345, size) : []];
       const n = Math.max(...cells.map((c) => c.length));
       this.need(n * lh);
-      cells.forEach((lines, i) => lines.forEach((l, j) => this.text(cols[i]!, this.y + j * lh, size, l, i === 2 ? GREY : INK)));
+      cells.forEach((lines, i) => {
+        lines.forEach((l, j) => { this.text(cols[i]!, this.y + j * lh, size, l, i === 2 ? GREY : INK); });
+      });
       this.y += n * lh;
       this.line(M + 10, this.y - 3, M + W, this.y - 3, SHADE);
     }
@@ -133,14 +168,15 @@ class Layout {
   table(cols: Column[], rows: string[][], size = 9) {
     const pad = 4;
     const lh = size * 1.4;
-    const xs = cols.reduce<number[]>((a, c) => [...a, a[a.length - 1]! + c.w], [M]);
+    const xs = [M];
+    for (const c of cols) xs.push(xs[xs.length - 1]! + c.w);
     const header = cols.map((c) => this.wrap(c.header, c.w - 2 * pad, size));
     const headerH = Math.max(...header.map((h) => h.length)) * lh + 2 * pad;
     const drawLines = (cells: string[][], from: number, n: number, shade?: Color) => {
       const h = n * lh + 2 * pad;
       cols.forEach((c, i) => {
         this.rect(xs[i]!, this.y, c.w, h, shade ? { fill: shade, stroke: RULE } : { stroke: RULE });
-        cells[i]!.slice(from, from + n).forEach((l, j) => this.text(xs[i]! + pad, this.y + pad + j * lh, size, l, INK, c.align ?? 'left', c.w - 2 * pad));
+        cells[i]!.slice(from, from + n).forEach((l, j) => { this.text(xs[i]! + pad, this.y + pad + j * lh, size, l, INK, c.align ?? 'left', c.w - 2 * pad); });
       });
       this.y += h;
     };
@@ -181,7 +217,7 @@ class Layout {
       const lines = this.wrap(it.label, labelW, size);
       const h = Math.max(16, lines.length * size * 1.3 + 4);
       this.need(h);
-      lines.forEach((l, j) => this.text(M, this.y + 3 + j * size * 1.3, size, l, INK, 'right', labelW));
+      lines.forEach((l, j) => { this.text(M, this.y + 3 + j * size * 1.3, size, l, INK, 'right', labelW); });
       if (track) this.rect(x0, this.y + 3, barW, 10, { fill: SHADE });
       const w = max > 0 ? Math.max(0, Math.min(1, it.value / max)) * barW : 0;
       if (w > 0) this.rect(x0, this.y + 3, w, 10, { fill: BLUE });
@@ -193,12 +229,14 @@ class Layout {
   }
 
   /** Grouped vertical bars: one group per category, one bar per series, with y gridlines and a legend. */
-  groupedBars(title: string, cats: string[], series: Array<{ name: string; color: Color; values: number[] }>) {
+  groupedBars(title: string, cats: string[], series: Array<{ name: string; color: Color; values: number[] }>, unit: string) {
+    /** Every label of a chart at 8 pt or larger: legible when printed. */
     const size = 8;
     const plotH = 140;
-    this.need(plotH + 80);
+    this.need(plotH + 90);
     this.sub(title);
     if (!cats.length) { this.para('（无数据）', 9, GREY); return; }
+    this.y += 12; // room for the unit and the top bar's value
     const x0 = M + 36;
     const plotW = W - 40;
     const top = this.y + 6;
@@ -210,12 +248,19 @@ class Layout {
       this.line(x0, y, x0 + plotW, y, i === 0 ? GREY : SHADE);
       this.text(M, y - size * 0.6, size, String(step * i), GREY, 'right', 32);
     }
+    this.text(M, top - size - 8, size, `（${unit}）`, GREY, 'right', 32); // the axis's unit
     const gw = plotW / cats.length;
     const bw = (gw * 0.7) / series.length;
     cats.forEach((c, i) => {
       series.forEach((s, j) => {
-        const h = (plotH * (s.values[i] ?? 0)) / (step * 4);
-        if (h > 0) this.rect(x0 + i * gw + gw * 0.15 + j * bw, base - h, bw, h, { fill: s.color });
+        const v = s.values[i] ?? 0;
+        const h = (plotH * v) / (step * 4);
+        const x = x0 + i * gw + gw * 0.15 + j * bw;
+        if (h > 0) this.rect(x, base - h, bw, h, { fill: s.color });
+        // The value over its bar, at print size (8 pt), where it fits beside its neighbour's.
+        const label = String(v);
+        const lw = this.width(label, size);
+        if (lw <= bw + gw * 0.1) this.text(x + (bw - lw) / 2, base - h - size - 2, size, label, INK);
       });
       this.text(x0 + i * gw, base + 4, size, c, INK, 'center', gw);
     });
@@ -229,6 +274,10 @@ class Layout {
     this.y = ly + 24;
   }
 }
+
+/** Page width inside the margins, and the left margin, for layouts built elsewhere (the city report). */
+export const CONTENT = { left: M, width: W } as const;
+export const TONES = { INK, GREY, BLUE, ORANGE } as const;
 
 function niceStep(raw: number): number {
   if (raw <= 1) return 1;
@@ -313,7 +362,7 @@ function layout(fonts: FontSet, r: Review): Layout {
   l.groupedBars('各月报案与赔付件数', months.map((m) => monthLabel(m.month)), [
     { name: '报案件数', color: BLUE, values: months.map((m) => m.reported) },
     { name: '赔付件数', color: ORANGE, values: months.map((m) => m.paid) },
-  ]);
+  ], '件');
 
   l.section('四、成效');
   sectionFigures(l, '成效', cur, prev);
@@ -326,19 +375,22 @@ function layout(fonts: FontSet, r: Review): Layout {
   l.section(cur.credit ? '六、检查发现' : '五、检查发现');
   if (!r.findings.length) l.para('本年度各项检查未发现问题。', 10);
   else {
-    l.para(`共 ${r.findings.length} 条。`, 10, GREY);
-    l.y += 4;
+    l.keepWithNext(() => { l.para(`共 ${r.findings.length} 条。`, 10, GREY); l.y += 4; });
     l.table([{ header: '检查项', w: 110 }, { header: '严重程度', w: 46 }, { header: '记录', w: 179 }, { header: '状态', w: 60 },
       { header: '备注', w: W - 395 }],
     r.findings.map((f) => [f.checkName || CHECK_NAMES[f.check], SEVERITY_NAMES[f.severity],
       `${RECORD_TYPE_NAMES[f.recordType]} ${f.recordId}\n${f.summary}`, FINDING_STATUS_NAMES[f.status], f.note ?? '']));
   }
 
-  // Running header and page numbers.
+  return footed(l, reportTitle(r));
+}
+
+/** The running header (from page 2) and the page numbers. */
+export function footed(l: Layout, title: string): Layout {
   const n = l.pages.length;
   l.pages.forEach((ops, i) => {
     if (i > 0) {
-      ops.push({ k: 'text', x: M, top: 30, size: 8, text: reportTitle(r), color: GREY });
+      ops.push({ k: 'text', x: M, top: 30, size: 8, text: title, color: GREY });
       ops.push({ k: 'line', x1: M, y1: 44, x2: M + W, y2: 44, width: 0.4, color: RULE });
     }
     const foot = `第 ${i + 1} 页 / 共 ${n} 页`;
@@ -348,7 +400,11 @@ function layout(fonts: FontSet, r: Review): Layout {
 }
 
 export async function reviewPdf(fonts: FontSet, r: Review): Promise<Uint8Array> {
-  const l = layout(fonts, r);
+  return drawPdf(fonts, layout(fonts, r), reportTitle(r));
+}
+
+/** Draw a laid-out report: every font embedded once with exactly the characters used. */
+export async function drawPdf(fonts: FontSet, l: Layout, title: string): Promise<Uint8Array> {
   // Every character of every font, before anything is embedded.
   const chars = new Map<string, Set<string>>();
   for (const ops of l.pages) {
@@ -363,7 +419,7 @@ export async function reviewPdf(fonts: FontSet, r: Review): Promise<Uint8Array> 
   }
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fonts.fontkit as never);
-  doc.setTitle(reportTitle(r));
+  doc.setTitle(title);
   doc.setLanguage('zh-CN');
   doc.setCreator('zhunongbao');
   doc.setProducer('zhunongbao (pdf-lib)');

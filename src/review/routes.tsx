@@ -2,28 +2,46 @@
 // report and the xlsx workbook; and the members' dashboard pages (/review/…), signed in with their
 // access token kept in an HttpOnly, SameSite=Strict cookie scoped to /review.
 import type { Context } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { Actor } from '../access/service.ts';
-import { authenticateCounted } from '../http/authenticate.ts';
 import { attachment } from '../http/download.ts';
 import { type AppEnv, ctxOf } from '../http/context.ts';
 import { formFields } from '../http/forms.ts';
 import { route } from '../http/route.ts';
 import { AppError, isAppError } from '../shared/errors.ts';
 import { todayInShanghai } from '../shared/dates.ts';
-import { ReviewErrorPage, ReviewLoginPage, ReviewPage } from '../web/review.tsx';
+import { ReviewErrorPage, ReviewPage } from './pages.tsx';
+import type { PageSession } from '../access/sessions.ts';
+import { CSRF_FIELD, readSession } from '../web/session.ts';
 import * as drafts from './drafts.ts';
 import * as svc from './service.ts';
-import { FINDING_STATUSES } from './types.ts';
+import { CITY_RANKS, type CityRank, type CityReview, FINDING_STATUSES, type Review } from './types.ts';
+import { CityReviewPage } from './city-page.tsx';
+import { citySheets, cityReportTitle } from './city-report.ts';
+import { actorCity, cityReview } from './city.ts';
+import { countyCodeField } from '../shared/fields.ts';
+
+/** The annual review (a county's or a city's) as a PDF (Node: pdf-lib with the shipped fonts, src/io/card-files.ts). */
+export type ReviewPdf = (r: Review | CityReview) => Promise<Uint8Array>;
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Given to createApp by the runtime (src/app.ts `modules`); absent → 501. */
+    reviewPdf: ReviewPdf | undefined;
+  }
+}
 
 const TAG = '年度评估';
 const READERS = ['admin', 'county_office', 'insurer', 'joint_meeting'] as const;
 const Year = z.object({ year: z.coerce.number().int().min(2016).max(2100) });
-const County = z.object({ countyCode: z.string().regex(/^[0-9]{6}0{6}$/, '县级区划代码应为12位，后6位为0') });
+const County = z.object({ countyCode: countyCodeField() });
 /** The findings are read as recorded while the data behind them is unchanged; `recompute=true` works them out again. */
-const ReviewQuery = County.extend({ recompute: z.enum(['true', 'false']).optional() });
-const COOKIE = 'znb_review';
+const ReviewQuery = z.object({
+  countyCode: County.shape.countyCode.optional(),
+  cityCode: z.string().regex(/^[0-9]{4}0{8}$/, '市级区划代码应为12位，后8位为0').optional(),
+  rank: z.enum(CITY_RANKS).optional(),
+  recompute: z.enum(['true', 'false']).optional(),
+});
 
 const download = (bytes: Uint8Array, type: string, fileName: string) => new Response(bytes as BodyInit, {
   headers: { 'content-type': type, 'content-disposition': attachment(`review.${fileName.split('.').pop()}`, fileName), 'cache-control': 'no-store' },
@@ -31,10 +49,10 @@ const download = (bytes: Uint8Array, type: string, fileName: string) => new Resp
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 async function pdfOf(c: Context<AppEnv>, actor: Actor, countyCode: string, year: number) {
-  const { deps } = c.var;
-  if (!deps.reviewPdf) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成 PDF');
+  const { deps, reviewPdf } = c.var;
+  if (!reviewPdf) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成 PDF');
   const r = await svc.review(deps, actor, countyCode, year);
-  return download(await deps.reviewPdf(r), 'application/pdf', `${r.countyName}${year}年度助农保运行评估.pdf`);
+  return download(await reviewPdf(r), 'application/pdf', `${r.countyName}${year}年度助农保运行评估.pdf`);
 }
 
 async function xlsxOf(c: Context<AppEnv>, actor: Actor, countyCode: string, year: number) {
@@ -42,28 +60,53 @@ async function xlsxOf(c: Context<AppEnv>, actor: Actor, countyCode: string, year
   if (!deps.spreadsheets) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成 Excel 文件');
   const r = await svc.review(deps, actor, countyCode, year);
   const { reviewSheets } = await import('./workbook.ts');
-  return download(await deps.spreadsheets.writeXlsx(reviewSheets(r)), XLSX, `${r.countyName}${year}年度助农保运行评估.xlsx`);
+  return download(await deps.spreadsheets.writeXlsx(reviewSheets(r, { now: deps.now(), by: actor.username })), XLSX, `${r.countyName}${year}年度助农保运行评估.xlsx`);
 }
 
-/** The member signed in on the dashboard (cookie), or null. */
-async function pageActor(c: Context<AppEnv>): Promise<Actor | null> {
-  const token = getCookie(c, COOKIE);
-  if (!token) return null;
-  try {
-    return await authenticateCounted(c, token);
-  } catch (e) {
-    if (e instanceof AppError && e.status === 429) throw e; // guessing through the cookie is counted too
-    return null;
+/** The city a request asks for: none when it names a county; else ?cityCode= or the actor's own city. */
+function cityAsked(c: Context<AppEnv>, actor: Actor): string | null {
+  if (c.req.query('countyCode')) return null;
+  const q = c.req.query('cityCode');
+  if (q !== undefined) {
+    if (!/^[0-9]{4}0{8}$/.test(q)) throw new AppError(400, 'VALIDATION_FAILED', '市级区划代码应为12位，后8位为0');
+    return q;
   }
+  return actorCity(actor);
 }
 
-/** A dashboard page, or the sign-in page; user errors as a page with their message. */
-async function page(c: Context<AppEnv>, render: (actor: Actor) => Promise<Response>) {
-  const actor = await pageActor(c);
-  // Not signed in: the sign-in form itself (the route is public; the data behind it is not).
-  if (!actor) return c.html(<ReviewLoginPage next={c.req.method === 'GET' ? new URL(c.req.url).pathname + new URL(c.req.url).search : undefined} />, 200, { 'cache-control': 'no-store' });
+function rankAsked(c: Context<AppEnv>): CityRank | undefined {
+  const q = c.req.query('rank');
+  if (q === undefined) return undefined;
+  if (!(CITY_RANKS as readonly string[]).includes(q)) throw new AppError(400, 'VALIDATION_FAILED', '排名依据不正确');
+  return q as CityRank;
+}
+
+async function cityPdfOf(c: Context<AppEnv>, actor: Actor, cityCode: string, year: number) {
+  const { deps, reviewPdf } = c.var;
+  if (!reviewPdf) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成 PDF');
+  const r = await cityReview(deps, actor, cityCode, year, { rank: rankAsked(c) });
+  return download(await reviewPdf(r), 'application/pdf', `${cityReportTitle(r)}.pdf`);
+}
+
+async function cityXlsxOf(c: Context<AppEnv>, actor: Actor, cityCode: string, year: number) {
+  const { deps } = c.var;
+  if (!deps.spreadsheets) throw new AppError(501, 'NOT_SUPPORTED_HERE', '此部署不支持生成 Excel 文件');
+  const r = await cityReview(deps, actor, cityCode, year, { rank: rankAsked(c) });
+  return download(await deps.spreadsheets.writeXlsx(citySheets(r, { now: deps.now(), by: actor.username })), XLSX, `${cityReportTitle(r)}.xlsx`);
+}
+
+/**
+ * A dashboard page for the member signed in to the workbench (the session cookie), or a redirect to
+ * the sign-in page that comes back here; user errors as a page with their message.
+ */
+async function page(c: Context<AppEnv>, render: (actor: Actor, s: PageSession) => Promise<Response>) {
+  const s = await readSession(c);
+  if (!s || s.mustChangePassword) {
+    const back = c.req.method === 'GET' ? new URL(c.req.url).pathname + new URL(c.req.url).search : '';
+    return c.redirect(back ? `/login?next=${encodeURIComponent(back)}` : '/login', 303);
+  }
   try {
-    return await render(actor);
+    return await render(s.actor, s);
   } catch (e) {
     if (isAppError(e) && e.status < 500) return c.html(<ReviewErrorPage message={e.message} />, e.status as 400);
     throw e;
@@ -93,9 +136,15 @@ export const reviewRoutes = [
     },
   }),
   route({
-    method: 'get', path: '/api/v1/review/:year', tag: TAG, summary: '年度运行评估：承保、资金、服务、成效及与上年对比，合规检查发现', allow: READERS,
+    method: 'get', path: '/api/v1/review/:year', tag: TAG, summary: '年度运行评估：县级为该县的承保、资金、服务、成效及与上年对比、合规检查发现；市级成员（或 cityCode）为全市各县并列（counties）、全市合计、排名（rank）、承保公司汇总与跨县发现', allow: READERS,
     params: Year, query: ReviewQuery,
-    handler: async (c, { params, query }) => c.json(await svc.review(c.var.deps, c.var.actor!, query.countyCode, params.year, { recompute: query.recompute === 'true' })),
+    handler: async (c, { params, query }) => {
+      const actor = c.var.actor!;
+      const recompute = query.recompute === 'true';
+      const city = query.countyCode ? null : (query.cityCode ?? actorCity(actor));
+      if (city) return c.json(await cityReview(c.var.deps, actor, city, params.year, { rank: query.rank, recompute }));
+      return c.json(await svc.review(c.var.deps, actor, query.countyCode ?? countyOf(c, actor), params.year, { recompute }));
+    },
   }),
   route({
     method: 'post', path: '/api/v1/review/findings/:id', tag: TAG, summary: '研判检查发现（认可、需整改、已整改，附说明）',
@@ -104,59 +153,60 @@ export const reviewRoutes = [
     handler: async (c, { params, body }) => c.json(await svc.setFinding(c.var.deps, ctxOf(c), params.id, body)),
   }),
   route({
-    method: 'get', path: '/api/v1/review/:year/report.pdf', tag: TAG, summary: '年度评估报告（PDF，图表为矢量）', allow: READERS,
-    params: Year, query: County,
-    handler: async (c, { params, query }) => pdfOf(c, c.var.actor!, query.countyCode, params.year),
+    method: 'get', path: '/api/v1/review/:year/report.pdf', tag: TAG, summary: '年度评估报告（PDF，图表为矢量；市级为各区县并列）', allow: READERS,
+    params: Year, query: ReviewQuery.omit({ recompute: true }),
+    handler: async (c, { params, query }) => {
+      const actor = c.var.actor!;
+      const city = query.countyCode ? null : (query.cityCode ?? actorCity(actor));
+      return city ? cityPdfOf(c, actor, city, params.year) : pdfOf(c, actor, query.countyCode ?? countyOf(c, actor), params.year);
+    },
   }),
   route({
-    method: 'get', path: '/api/v1/review/:year/workbook.xlsx', tag: TAG, summary: '年度评估工作簿（Excel，每张表一页）', allow: READERS,
-    params: Year, query: County,
-    handler: async (c, { params, query }) => xlsxOf(c, c.var.actor!, query.countyCode, params.year),
+    method: 'get', path: '/api/v1/review/:year/workbook.xlsx', tag: TAG, summary: '年度评估工作簿（Excel，每张表一页；市级为各区县并列）', allow: READERS,
+    params: Year, query: ReviewQuery.omit({ recompute: true }),
+    handler: async (c, { params, query }) => {
+      const actor = c.var.actor!;
+      const city = query.countyCode ? null : (query.cityCode ?? actorCity(actor));
+      return city ? cityXlsxOf(c, actor, city, params.year) : xlsxOf(c, actor, query.countyCode ?? countyOf(c, actor), params.year);
+    },
   }),
-  // Before /review/:year, which would take 'login' for a year.
+  // Before /review/:year, which would take 'login' for a year. Bookmarks of the old sign-in page
+  // lead to the workbench's.
   route({
-    method: 'get', path: '/review/login', tag: TAG, summary: '看板登录页面', allow: 'public',
-    handler: (c) => c.html(<ReviewLoginPage />),
+    method: 'get', path: '/review/login', tag: TAG, summary: '看板登录：转到工作台登录页面', allow: 'public',
+    handler: (c) => c.redirect(`/login?next=${encodeURIComponent(`/review/${todayInShanghai(c.var.deps.now()).slice(0, 4)}`)}`, 303),
   }),
   route({
     method: 'get', path: '/review/:year', tag: TAG, summary: '年度评估看板（联席会议成员登录后查看）', allow: 'public', params: Year,
-    handler: async (c, { params }) => page(c, async (actor) => {
+    handler: async (c, { params }) => page(c, async (actor, s) => {
+      const city = cityAsked(c, actor);
+      if (city) return c.html(<CityReviewPage r={await cityReview(c.var.deps, actor, city, params.year, { rank: rankAsked(c) })} />);
       const r = await svc.review(c.var.deps, actor, countyOf(c, actor), params.year, { recompute: c.req.query('recompute') === 'true' });
-      return c.html(<ReviewPage r={r} canEditFindings={actor.role !== 'insurer'} />);
+      return c.html(<ReviewPage r={r} canEditFindings={actor.role !== 'insurer'} csrf={s.csrfToken} />);
     }),
   }),
   route({
     method: 'get', path: '/review/:year/report.pdf', tag: TAG, summary: '看板下载 PDF 报告', allow: 'public', params: Year,
-    handler: async (c, { params }) => page(c, (actor) => pdfOf(c, actor, countyOf(c, actor), params.year)),
+    handler: async (c, { params }) => page(c, (actor) => {
+      const city = cityAsked(c, actor);
+      return city ? cityPdfOf(c, actor, city, params.year) : pdfOf(c, actor, countyOf(c, actor), params.year);
+    }),
   }),
   route({
     method: 'get', path: '/review/:year/workbook.xlsx', tag: TAG, summary: '看板下载 Excel 工作簿', allow: 'public', params: Year,
-    handler: async (c, { params }) => page(c, (actor) => xlsxOf(c, actor, countyOf(c, actor), params.year)),
-  }),
-  route({
-    method: 'post', path: '/review/login', tag: TAG, summary: '看板登录（表单 token：访问令牌；写入仅限 /review 的 HttpOnly Cookie）', allow: 'public',
-    maxBodyBytes: 2048, rawBody: { contentType: 'application/x-www-form-urlencoded', description: 'token：访问令牌；next：登录后返回的页面' },
-    handler: async (c) => {
-      const form = await formFields(c);
-      const token = typeof form.token === 'string' ? form.token.trim() : '';
-      try {
-        await authenticateCounted(c, token);
-      } catch (e) {
-        if (e instanceof AppError && e.status === 429) throw e;
-        return c.html(<ReviewLoginPage notice="访问令牌无效、已过期或已吊销" />, 200, { 'cache-control': 'no-store' });
-      }
-      setCookie(c, COOKIE, token, { path: '/review', httpOnly: true, sameSite: 'Strict', secure: c.req.url.startsWith('https:'), maxAge: 8 * 3600 });
-      const next = typeof form.next === 'string' && /^\/review\/[0-9]{4}(\?countyCode=[0-9]{12})?$/.test(form.next)
-        ? form.next : `/review/${todayInShanghai(c.var.deps.now()).slice(0, 4)}`;
-      return c.redirect(next, 303);
-    },
+    handler: async (c, { params }) => page(c, (actor) => {
+      const city = cityAsked(c, actor);
+      return city ? cityXlsxOf(c, actor, city, params.year) : xlsxOf(c, actor, countyOf(c, actor), params.year);
+    }),
   }),
   route({
     method: 'post', path: '/review/findings/:id', tag: TAG, summary: '看板上研判检查发现（表单 status、note、year）', allow: 'public',
     params: z.object({ id: z.uuid('编号格式不正确') }), maxBodyBytes: 4096,
     rawBody: { contentType: 'application/x-www-form-urlencoded', description: 'status：open/accepted/to_fix/fixed；note：说明' },
-    handler: async (c, { params }) => page(c, async (actor) => {
+    handler: async (c, { params }) => page(c, async (actor, s) => {
       const form = await formFields(c);
+      // The workbench session's CSRF token, besides the same-origin check on /review/*.
+      if (form[CSRF_FIELD] !== s.csrfToken) throw new AppError(403, 'CSRF_REFUSED', '表单已过期或来源不明，请刷新页面后重试');
       const v = z.object({ status: z.enum(FINDING_STATUSES), note: z.string().trim().max(1000).optional() })
         .safeParse({ status: form.status, note: typeof form.note === 'string' && form.note.trim() ? form.note : undefined });
       if (!v.success) throw new AppError(400, 'VALIDATION_FAILED', '研判状态不正确');

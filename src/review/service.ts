@@ -10,12 +10,13 @@ import { regionNames } from '../registry/service.ts';
 import { daysBetween, todayInShanghai } from '../shared/dates.ts';
 import { AppError, forbidden, notFound } from '../shared/errors.ts';
 import { headline, ratioBp } from './stats.ts';
-import * as checks from './checks.ts';
+import * as checks from './checks-store.ts';
 import { findingsOf } from './findings.ts';
 import * as store from './store.ts';
 import { inTime } from './timely.ts';
 import type { FindingStatus, Headline, Review, YearFigures } from './types.ts';
 import { creditFigures } from '../credit/service.ts';
+import { errorFields } from '../shared/log.ts';
 
 /** Joint-meeting members and county offices see their region; an insurer sees the counties it insures. */
 export function assertReader(actor: Actor, countyCode: string) {
@@ -139,7 +140,7 @@ async function figures(deps: AppDeps, countyCode: string, scope: YearScope): Pro
     },
     effect: {
       signalsRaised: signals.raised, verified: signals.verified, confirmed: signals.confirmed, dismissed: signals.dismissed,
-      householdsWithPayouts: pays.households, monitoredAtYearEnd: pays.monitored.count,
+      householdsWithPayouts: pays.households, monitoredAtYearEnd: pays.monitored.count, monitoredPaidFen: pays.monitored.fen,
       payoutPerInsuredPersonFen: enrolledPersons ? Math.floor(claimsPaidFen / enrolledPersons) : null,
       payoutPerMonitoringHouseholdFen: pays.monitored.count ? Math.floor(pays.monitored.fen / pays.monitored.count) : null,
     },
@@ -147,7 +148,7 @@ async function figures(deps: AppDeps, countyCode: string, scope: YearScope): Pro
   };
 }
 
-function headlines(c: YearFigures, p: YearFigures | null): Headline[] {
+export function headlines(c: YearFigures, p: YearFigures | null): Headline[] {
   const h = (key: string, label: string, unit: Headline['unit'], f: (y: YearFigures) => number | null) => headline(key, label, unit, f(c), p ? f(p) : null);
   return [
     h('enrolledPersons', '参保人数', 'count', (y) => y.cover.enrolledPersons),
@@ -188,20 +189,39 @@ function started<T>(p: Promise<T>): Promise<T> {
  */
 export async function review(deps: AppDeps, actor: Actor, countyCode: string, year: number, opts: { recompute?: boolean } = {}): Promise<Review> {
   assertReader(actor, countyCode);
+  const asOf = asOfYear(deps, year);
+  const r = await countyYear(deps, actor, countyCode, year, asOf, opts);
+  if (!r) throw notFound(`${year} 年该县没有已生效的“助农保”协议`, 'NO_AGREEMENT');
+  return viewFor(actor, r);
+}
+
+/** The day a year's figures stand at: its last day, or today while it runs; a year not begun is refused. */
+export function asOfYear(deps: Pick<AppDeps, 'now'>, year: number): string {
   const today = todayInShanghai(deps.now());
   if (`${year}-01-01` > today) throw new AppError(400, 'YEAR_IN_FUTURE', `${year} 年尚未开始`);
-  const asOf = `${year}-12-31` < today ? `${year}-12-31` : today;
+  return `${year}-12-31` < today ? `${year}-12-31` : today;
+}
+
+/**
+ * One county's year as its review shows it — this year's figures, last year's and the findings — or
+ * null when the county had no agreement in force. The county review and the city review both come
+ * through here, so a county's numbers are the same wherever they are read. No scope check: callers
+ * check the reader.
+ */
+export async function countyYear(
+  deps: AppDeps, actor: Actor, countyCode: string, year: number, asOf: string, opts: { recompute?: boolean } = {},
+): Promise<Review | null> {
   const scope = await scopeOf(deps, actor, countyCode, year, asOf);
-  if (!scope) throw notFound(`${year} 年该县没有已生效的“助农保”协议`, 'NO_AGREEMENT');
+  if (!scope) return null;
   const currentP = started(figures(deps, countyCode, scope));
   const previousP = started(scopeOf(deps, actor, countyCode, year - 1, `${year - 1}-12-31`).then((s) => (s ? figures(deps, countyCode, s) : null)));
   const foundP = actor.role === 'insurer' ? null : started(findingsOf(deps, countyCode, scope, opts));
   const current = await currentP;
   const previous = await previousP;
-  return viewFor(actor, {
+  return {
     year, countyCode, countyName: current.countyName, asOf, current, previous, headlines: headlines(current, previous),
     findings: foundP ? (await foundP).findings : [],
-  });
+  };
 }
 
 /**
@@ -239,7 +259,7 @@ export async function refreshFindings(deps: AppDeps, today: string) {
       counties++;
     } catch (e) {
       // One county's failure does not hold up the others; its reviews work the findings out themselves.
-      deps.log.error('review findings not refreshed', { countyCode, err: String((e as Error)?.message ?? e) });
+      deps.log.error('review findings not refreshed', { countyCode, ...errorFields(e) });
       failed.push(countyCode);
     }
   }

@@ -1,6 +1,7 @@
 // Queries of the annual review's figures: read-only aggregates over cover, claims and monitoring for
 // a county and a year. (The compliance checks and the findings table are in checks.ts.)
-import { sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { reviewDrafts } from '../../db/schema/review.ts';
 import { type Db, rowsOf } from '../../db/types.ts';
 
 const n = (v: unknown) => Number(v ?? 0);
@@ -240,4 +241,31 @@ export async function signalsOfYear(db: Db, countyCode: string, from: string, to
       count(*) filter (where status = 'confirmed')::int as confirmed, count(*) filter (where status = 'dismissed')::int as dismissed
     from monitoring_signals where county_code = ${countyCode} and created_on between ${from}::date and ${to}::date`));
   return { raised: n(r?.raised), verified: n(r?.verified), confirmed: n(r?.confirmed), dismissed: n(r?.dismissed) };
+}
+
+// ---- review drafts (drafts.ts) ------------------------------------------------------------------
+
+/** Active agreements without a draft of their year yet. */
+export async function endingAgreements(db: Db) {
+  return rowsOf<{ id: string; county_code: string; period_end: string }>(await db.execute(sql`
+    select a.id, a.county_code, a.period_end::text from cover_agreements a
+    where a.status = 'active' and not exists (
+      select 1 from review_drafts d where d.agreement_id = a.id and d.year = extract(year from a.period_end)::text)`));
+}
+
+/** One draft per agreement and year: a second insert is a no-op. */
+export async function insertDraft(db: Db, v: typeof reviewDrafts.$inferInsert) {
+  await db.insert(reviewDrafts).values(v).onConflictDoNothing();
+}
+
+export function draftsList(db: Db) {
+  return db.select({
+    countyCode: reviewDrafts.countyCode, year: reviewDrafts.year, agreementId: reviewDrafts.agreementId, preparedOn: reviewDrafts.preparedOn,
+  }).from(reviewDrafts).orderBy(desc(reviewDrafts.preparedOn));
+}
+
+export async function latestDraft(db: Db, countyCode: string, year: string) {
+  const [row] = await db.select().from(reviewDrafts)
+    .where(and(eq(reviewDrafts.countyCode, countyCode), eq(reviewDrafts.year, year))).orderBy(desc(reviewDrafts.createdAt)).limit(1);
+  return row;
 }

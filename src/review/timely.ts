@@ -82,6 +82,8 @@ export async function inTime(deps: AppDeps, countyCode: string, agreements: Agre
     return {
       decidedInTimeBp: ratioBp(n.decided - n.decidedLate, n.decided),
       paidInTimeBp: ratioBp(n.paid - n.paidLate, n.paid),
+      // The counts behind the shares, so that a city's share is worked out from its counties' counts.
+      timed: { decided: n.decided, decidedLate: n.decidedLate, paid: n.paid, paidLate: n.paidLate },
     };
   }
 }

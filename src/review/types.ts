@@ -1,6 +1,6 @@
 // The shape of the annual joint-meeting review (联席会议年度评估): figures for a county and a policy
 // year, the previous year beside them, and the compliance findings. Produced by service.ts, shown by
-// the dashboard (src/web/review.tsx), the PDF report (report-pdf.ts) and the workbook (workbook.ts).
+// the dashboard (pages.tsx), the PDF report (report-pdf.ts) and the workbook (workbook.ts).
 // Money is integer fen; shares are basis points (10000 = 100%); null = not computable (no data).
 
 import type { CreditFigures } from '../credit/service.ts';
@@ -50,6 +50,8 @@ export interface YearFigures {
     /** Share of decisions (payments) made within their statutory or contractual deadline. */
     decidedInTimeBp: number | null;
     paidInTimeBp: number | null;
+    /** The counts the two shares are worked out from (decisions and final payments of the year, and those late). */
+    timed: { decided: number; decidedLate: number; paid: number; paidLate: number };
     /** Deadlines overdue and still open at the year end (or today). */
     overdueOpen: number;
     byMonth: Array<{ month: string; reported: number; paid: number; paidFen: number }>;
@@ -62,6 +64,8 @@ export interface YearFigures {
     householdsWithPayouts: number;
     /** Of the households with payouts, those that are monitoring objects at the year end. */
     monitoredAtYearEnd: number;
+    /** What was paid during the year to those monitored households. */
+    monitoredPaidFen: number;
     payoutPerInsuredPersonFen: number | null;
     payoutPerMonitoringHouseholdFen: number | null;
   };
@@ -126,4 +130,69 @@ export interface Review {
   previous: YearFigures | null;
   headlines: Headline[];
   findings: Finding[];
+}
+
+// ---------------------------------------------------------------------------
+// The city's review: every county of a city side by side (city-figures.ts, city.ts)
+// ---------------------------------------------------------------------------
+
+/** The figures the city meeting may rank its counties on. */
+export const CITY_RANKS = ['coverage', 'timeliness', 'lossRatio', 'openFindings'] as const;
+export type CityRank = (typeof CITY_RANKS)[number];
+
+export interface FindingCount { check: FindingCheck; checkName: string; total: number; open: number }
+
+/** A county of the city: its review's own figures (null when it had no agreement in the year). */
+export interface CountyEntry {
+  countyCode: string;
+  countyName: string;
+  current: YearFigures | null;
+  previous: YearFigures | null;
+  headlines: Headline[];
+  findings: { total: number; open: number; byCheck: FindingCount[] };
+  /** 1 = best; null = no figure to rank on. */
+  ranks: Record<CityRank, number | null>;
+}
+
+export interface InsurerEntry {
+  insurer: string;
+  counties: Array<{ countyCode: string; countyName: string }>;
+  /** Counties it shared with another insurer in the year (its findings there are counted for both). */
+  sharedCounties: number;
+  enrolledPersons: number;
+  premiumDueFen: number;
+  claimsPaidFen: number;
+  lossRatioBp: number | null;
+  decidedInTimeBp: number | null;
+  paidInTimeBp: number | null;
+  overdueOpen: number;
+  findings: { total: number; open: number };
+}
+
+/** A finding above the counties: one person insured in two or more counties of the city. */
+export interface CityFinding {
+  check: FindingCheck;
+  checkName: string;
+  personId: string;
+  /** Still open in any of the counties. */
+  open: boolean;
+  counties: Array<{ countyCode: string; countyName: string; findingId: string; status: FindingStatus; summary: string }>;
+}
+
+export interface CityReview {
+  kind: 'city';
+  year: number;
+  cityCode: string;
+  cityName: string;
+  asOf: string;
+  rankedBy: CityRank;
+  /** Every county of the city, ordered by `rankedBy`. */
+  counties: CountyEntry[];
+  /** The city's figures (the counties added up); null when no county had an agreement. */
+  total: YearFigures | null;
+  previousTotal: YearFigures | null;
+  headlines: Headline[];
+  insurers: InsurerEntry[];
+  findingsByCheck: FindingCount[];
+  cityFindings: CityFinding[];
 }

@@ -2,8 +2,8 @@
 // text (fenToYuanString, never floats), shares are percentages from basis points, counts and days
 // stay numbers. Every text cell passes safeCell() in the writer (formula injection). Also the list
 // of the section figures and their formatting, shared with the PDF report (report-pdf.ts).
-import { fenToYuanString, formatBasisPoints, formatYuan } from '../shared/money.ts';
-import type { XlsxSheet } from '../shared/spreadsheet.ts';
+import { formatBasisPoints, formatYuan } from '../shared/money.ts';
+import { count, madeFacts, money, percent, text, type XlsxSheet, type XlsxTitle } from '../shared/spreadsheet.ts';
 import { CHECK_NAMES, FINDING_STATUS_NAMES, type Finding, type Headline, type Review, type YearFigures } from './types.ts';
 
 export type Unit = Headline['unit'];
@@ -27,8 +27,8 @@ export const FIGURES: Figure[] = [
   fig('资金', '已赚保费', 'fen', (f) => f.money.earnedPremiumFen),
   fig('资金', '已付赔款', 'fen', (f) => f.money.claimsPaidFen),
   fig('资金', '简单赔付率', 'bp', (f) => f.money.lossRatioBp),
-  fig('资金', '先行垫付件数', 'count', (f) => f.money.advancePayments.count, '件'),
-  fig('资金', '先行垫付金额', 'fen', (f) => f.money.advancePayments.fen),
+  fig('资金', '先予支付件数', 'count', (f) => f.money.advancePayments.count, '件'),
+  fig('资金', '先予支付金额', 'fen', (f) => f.money.advancePayments.fen),
   fig('服务', '报案件数', 'count', (f) => f.service.reported, '件'),
   fig('服务', '作出决定件数', 'count', (f) => f.service.decided, '件'),
   fig('服务', '已赔付件数', 'count', (f) => f.service.paid, '件'),
@@ -98,23 +98,30 @@ export function formatChange(unit: Unit, v: number | null, suffix = ''): string 
 const change = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
 
 /**
- * A cell: counts and days as numbers, money as exact yuan text, shares as percentage text. A
- * negative change of money or a share is written with the minus sign U+2212: a leading '-' would be
- * taken for a formula and quoted by safeCell.
+ * A cell: counts and days integers, money a number in yuan (#,##0.00), shares numbers shown as
+ * percentages; a missing figure is '—'.
  */
-function cell(unit: Unit, v: number | null): string | number {
+function cell(unit: Unit, v: number | null): unknown {
   if (v === null) return '—';
-  if (unit === 'count' || unit === 'days') return v;
-  const text = unit === 'fen' ? fenToYuanString(Math.abs(v)) : formatBasisPoints(Math.abs(v));
-  return v < 0 ? `\u2212${text}` : text;
+  if (unit === 'count' || unit === 'days') return Number.isInteger(v) ? count(v) : v;
+  return unit === 'fen' ? money(v) : percent(v);
 }
 
 const UNIT_NAMES: Record<Unit, string> = { count: '', fen: '元', bp: '%', days: '天' };
-const yuan = (fen: number) => fenToYuanString(fen);
-const bp = (v: number | null) => (v === null ? '—' : formatBasisPoints(v));
+const bp = (v: number | null) => (v === null ? '—' : percent(v));
 
-export function reviewSheets(r: Review): XlsxSheet[] {
+/** Who made the workbook and when, for its title blocks. */
+export interface Made { now: Date; by?: string | null }
+
+export function reviewSheets(r: Review, made?: Made): XlsxSheet[] {
   const cur = r.current;
+  const title = (what: string): XlsxTitle => ({
+    text: `${r.countyName}${r.year}年度“助农保”运行评估——${what}`,
+    facts: [
+      { label: '县（区）', value: `${r.countyName}（${r.countyCode.slice(0, 6)}）` }, { label: '评估年度', value: `${r.year}年` },
+      { label: '数据截至', value: r.asOf }, ...(made ? madeFacts(made.now, made.by) : []),
+    ],
+  });
   const prev = r.previous;
   const prevRate = (list: 'byTown' | 'byVillage', code: string) => bp(prev?.cover[list].find((x) => x.code === code)?.rateBp ?? null);
   const figureRows = (section: Section | null) => FIGURES.filter((f) => (section ? f.section === section : f.section !== '成效' && f.section !== '信贷')).map((f) => {
@@ -127,12 +134,12 @@ export function reviewSheets(r: Review): XlsxSheet[] {
     { header: `${r.year}年`, width: 18 }, { header: `${r.year - 1}年`, width: 18 }, { header: '变化', width: 18 },
   ];
   const shares = (list: YearFigures['cover']['byTown'], which: 'byTown' | 'byVillage') =>
-    list.map((x) => [x.code, x.name, x.eligible, x.enrolled, bp(x.rateBp), prevRate(which, x.code)]);
+    list.map((x) => [text(x.code), x.name, count(x.eligible), count(x.enrolled), bp(x.rateBp), prevRate(which, x.code)]);
   const shareColumns = (what: string) => [
     { header: `${what}代码`, width: 16 }, { header: what, width: 20 }, { header: '应保人数', width: 12 },
     { header: '参保人数', width: 12 }, { header: '参保率', width: 12 }, { header: '上年参保率', width: 12 },
   ];
-  return [
+  const sheets: XlsxSheet[] = [
     {
       name: '概览',
       columns: figureColumns,
@@ -143,30 +150,31 @@ export function reviewSheets(r: Review): XlsxSheet[] {
     },
     { name: '承保-乡镇', columns: shareColumns('乡镇'), rows: shares(cur.cover.byTown, 'byTown') },
     { name: '承保-村', columns: shareColumns('村'), rows: shares(cur.cover.byVillage, 'byVillage') },
+    // Chinese names only: the English codes (agriculture, county, accident …) mean nothing to a clerk.
     {
       name: '资金-险种',
-      columns: [{ header: '险种代码', width: 14 }, { header: '险种', width: 20 }, { header: '保费（元）', width: 16 }, { header: '已付赔款（元）', width: 16 }],
-      rows: cur.money.byLine.map((l) => [l.line, l.lineName, yuan(l.premiumFen), yuan(l.claimsPaidFen)]),
+      columns: [{ header: '险种', width: 20 }, { header: '保费（元）', width: 16 }, { header: '已付赔款（元）', width: 16 }],
+      rows: cur.money.byLine.map((l) => [l.lineName, money(l.premiumFen), money(l.claimsPaidFen)]),
     },
     {
       name: '资金-出资方',
-      columns: [{ header: '出资方代码', width: 14 }, { header: '出资方', width: 24 }, { header: '金额（元）', width: 16 }],
-      rows: cur.money.byPayer.map((p) => [p.payer, p.payerName, yuan(p.fen)]),
+      columns: [{ header: '出资方', width: 24 }, { header: '金额（元）', width: 16 }],
+      rows: cur.money.byPayer.map((p) => [p.payerName, money(p.fen)]),
     },
     {
       name: '赔付-原因',
-      columns: [{ header: '原因代码', width: 14 }, { header: '出险原因', width: 24 }, { header: '件数', width: 10 }, { header: '赔付金额（元）', width: 16 }],
-      rows: cur.money.byCause.map((c) => [c.cause, c.causeName, c.count, yuan(c.paidFen)]),
+      columns: [{ header: '出险原因', width: 24 }, { header: '件数', width: 10 }, { header: '赔付金额（元）', width: 16 }],
+      rows: cur.money.byCause.map((c) => [c.causeName, count(c.count), money(c.paidFen)]),
     },
     {
       name: '服务-拒赔原因',
-      columns: [{ header: '原因代码', width: 14 }, { header: '拒赔原因', width: 30 }, { header: '件数', width: 10 }],
-      rows: cur.service.rejectedByReason.map((x) => [x.reason, x.reasonName, x.count]),
+      columns: [{ header: '拒赔原因', width: 30 }, { header: '件数', width: 10 }],
+      rows: cur.service.rejectedByReason.map((x) => [x.reasonName, count(x.count)]),
     },
     {
       name: '服务-月度',
       columns: [{ header: '月份', width: 10 }, { header: '报案件数', width: 12 }, { header: '赔付件数', width: 12 }, { header: '赔付金额（元）', width: 16 }],
-      rows: cur.service.byMonth.map((m) => [m.month, m.reported, m.paid, yuan(m.paidFen)]),
+      rows: cur.service.byMonth.map((m) => [m.month, count(m.reported), count(m.paid), money(m.paidFen)]),
     },
     { name: '成效', columns: figureColumns, rows: figureRows('成效') },
     ...(cur.credit ? [{ name: '小额信贷', columns: figureColumns, rows: figureRows('信贷') }] : []),
@@ -177,9 +185,10 @@ export function reviewSheets(r: Review): XlsxSheet[] {
         { header: '记录编号', width: 20 }, { header: '摘要', width: 50 }, { header: '状态', width: 18 }, { header: '备注', width: 30 },
       ],
       rows: r.findings.map((f) => [
-        f.id, f.checkName || CHECK_NAMES[f.check], SEVERITY_NAMES[f.severity], RECORD_TYPE_NAMES[f.recordType], f.recordId,
+        text(f.id), f.checkName || CHECK_NAMES[f.check], SEVERITY_NAMES[f.severity], RECORD_TYPE_NAMES[f.recordType], text(f.recordId),
         f.summary, FINDING_STATUS_NAMES[f.status], f.note ?? '',
       ]),
     },
   ];
+  return sheets.map((sh) => ({ ...sh, title: title(sh.name) }));
 }

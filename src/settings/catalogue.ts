@@ -2,11 +2,19 @@
 // region may set. Each entry has its value schema, documented default(s) and the default's source.
 // Defaults may be dated (a figure that changed over the years). A region's own values are rows in
 // the `settings` table; see rules.ts for how one value is chosen for a region and a day.
+// biome-ignore-all lint/suspicious/noExplicitAny: the catalogue's entries each have their own value type (SettingDef<any>); SettingValue<K> reads each back per key
 import { z } from 'zod';
 
-const Fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+// Every figure is bounded: amounts up to 100 万元 (no setting of the programme comes near it).
+const Fen = z.number().int().min(0).max(100_000_000, '金额不能超过 100 万元');
 const BasisPoints = z.number().int().min(0).max(10_000);
 const Days = z.number().int().min(1).max(3650);
+/**
+ * A statutory period (保险法): a contract may shorten it, never lengthen it (a county may not give the
+ * insurer 365 days to decide).
+ */
+const StatutoryDays = (max: number, article: string) =>
+  z.number().int().min(1).max(max, `${article}规定不超过 ${max} 日，合同只能约定更短的期限`);
 
 export interface SettingDef<T = unknown> {
   schema: z.ZodType<T>;
@@ -30,12 +38,13 @@ export const CATALOGUE = {
       excludeStablyLifted: z.boolean(),
       riskEliminatedMonitoringEligible: z.boolean(),
     }),
-    unit: '', description: '“助农保”参保资格：纳入的户类型（脱贫户、未脱贫户、监测对象），是否排除集中供养五保户、稳定脱贫户，风险已消除的监测户是否纳入',
+    unit: '', description: '“助农保”参保资格：纳入的户类型（脱贫户、未脱贫户；监测对象为本地选择），是否排除集中供养五保户、稳定脱贫户，风险已消除的监测户是否纳入（本地选择）',
     defaults: [{ validFrom: '2016-01-01', value: {
       eligibleHouseholdTypes: ['lifted', 'poor', 'monitoring'] as Array<'lifted' | 'poor' | 'monitoring'>,
       excludeCentrallySupported: true, excludeStablyLifted: true, riskEliminatedMonitoringEligible: false,
     } }],
-    source: '第三篇：建档立卡脱贫户、未脱贫户及监测对象参保，集中供养五保户和稳定脱贫户除外',
+    source: '第三篇：2016年已脱贫和年末未脱贫建档立卡人口、新增贫困人口、返贫人口参保，不包含集中供养五保户、稳定脱贫户（以全国扶贫信息系统数据为准）'
+      + '，对应脱贫户（lifted）、未脱贫户（poor）及两项排除。纳入防返贫监测对象（monitoring）、风险已消除的监测户不再纳入：本地选择（本系统默认），第三篇未作规定',
   }),
   'registry.rejected_rows_retention_days': def({
     schema: Days, unit: '天',
@@ -84,22 +93,74 @@ export const CATALOGUE = {
   }),
   'monitoring.ledger_day': def({
     schema: z.number().int().min(1).max(28), unit: '日', description: '每月自动生成村级监测台账的日期（台账须在 22 日前报送）',
-    defaults: [{ validFrom: '2016-01-01', value: 20 }], source: '某县做法：每月 22 日前报送村级台账',
+    defaults: [{ validFrom: '2016-01-01', value: 20 }], source: '第二篇：每月22日前上报村级监测管理台账；每月 20 日生成为本系统默认',
+  }),
+  // Monitoring by the national procedure (src/monitoring/cases.ts, department lists, seed rules).
+  'monitoring.risk_types': def({
+    schema: z.record(z.string().regex(/^[0-9]{2,4}$/), z.string().min(1).max(40)).refine((v) => Object.keys(v).length > 0, '至少一项'),
+    unit: '', description: '本县致贫/返贫风险类型编码表（全国防返贫监测信息系统的编码与名称；以本县系统中的列表为准）',
+    defaults: [{ validFrom: '2021-01-01', value: {
+      '01': '因病', '0201': '因自然灾害（洪涝）', '0202': '因自然灾害（滑坡泥石流）', '0203': '因自然灾害（干旱）',
+      '0204': '因自然灾害（病虫害）', '0205': '因自然灾害（气象灾害）', '0206': '因自然灾害（地震）', '0299': '因自然灾害（其他）',
+      '03': '因残', '04': '因缺劳动力', '05': '因意外事故', '06': '因产业（项目）失败', '07': '因务工就业不稳', '08': '因学',
+      '09': '因住房安全', '10': '因饮水安全', '99': '其他',
+    } as Record<string, string> }],
+    source: '全国防返贫监测信息系统风险类型编码（某县列表）；各县以本县系统列表为准',
+  }),
+  'monitoring.notice_working_days': def({
+    schema: z.number().int().min(1).max(30), unit: '个工作日', description: '村级评议后在村政务公示栏公示的工作日数；公示期满后才能报乡镇联合审核',
+    defaults: [{ validFrom: '2021-01-01', value: 5 }], source: '第四篇：在村政务公示栏内公示5个工作日',
+  }),
+  'monitoring.exclusion_situations': def({
+    schema: z.array(z.object({ no: z.number().int().min(1).max(20), text: z.string().min(2).max(200) })).min(1).max(20),
+    unit: '', description: '原则上不纳入监测的情形（县级审定时逐项核验）',
+    defaults: [{ validFrom: '2021-01-01', value: [
+      { no: 1, text: '家庭成员拥有享受型用车、船舶、工程机械及大型农机具的' },
+      { no: 4, text: '家庭成员办有或投资企业，长期雇用他人从事生产经营活动，并正常经营纳税的' },
+      { no: 5, text: '家庭成员有大额的银行存款、有价证券、债券、储蓄性保险的' },
+    ] }],
+    source: '第四篇：五种情形之一的原则上不纳入监测（种子文本只保留了第1、4、5项，第2、3项缺失，由县里按本地文件补充）',
+  }),
+  'monitoring.elimination_min_months': def({
+    schema: z.number().int().min(0).max(60), unit: '月', description: '纳入监测后至少监测帮扶的月数，此前不能提出风险消除',
+    defaults: [{ validFrom: '2021-01-01', value: 6 }], source: '第四篇：原则上监测帮扶半年以上才能标注“消除风险”',
+  }),
+  'monitoring.area_alert': def({
+    schema: z.object({ households: z.number().int().min(2).max(1000), days: Days }), unit: '户/天',
+    description: '规模性返贫风险：同一乡镇在此天数内有此户数及以上出现同一风险类型的预警时，生成一条乡镇级预警',
+    defaults: [{ validFrom: '2021-01-01', value: { households: 5, days: 7 } }],
+    source: '第四篇：及时排查预警区域性、规模性返贫风险；户数和天数为本系统默认',
+  }),
+  'monitoring.rigid_spending_factor_bp': def({
+    schema: z.number().int().min(1000).max(100_000), unit: '基点',
+    description: '刚性支出预警：本年度家庭刚性支出超过上一年度家庭纯收入（人均纯收入 × 人口）乘以此倍数（10000 = 1 倍）时预警',
+    defaults: [{ validFrom: '2021-01-01', value: 10_000 }],
+    source: '第一篇：刚性支出明显超过上一年度收入；倍数为本系统默认（1 倍）',
+  }),
+  'monitoring.contact_days': def({
+    schema: Days, unit: '天', description: '已纳入监测的农户出现新风险时，帮扶联系人调整帮扶措施的期限（自预警生成之日起）',
+    defaults: [{ validFrom: '2021-01-01', value: 15 }], source: '本系统默认 15 天（第四篇：联系人每月至少走访1次）',
+  }),
+  'monitoring.visits_per_month': def({
+    schema: z.number().int().min(1, '第四篇规定监测帮扶联系人每月至少走访1次').max(10), unit: '次/月',
+    description: '监测对象风险消除前，每户每个自然月至少登记的帮扶走访次数（不足即列入村级工作台“本月待走访”）',
+    defaults: [{ validFrom: '2021-01-01', value: 1 }],
+    source: '第四篇：监测对象风险消除前，监测帮扶联系人入户走访原则上每月不少于1次；确因客观原因无法实地走访的，可采用电话、微信等方式监测',
   }),
   'claims.decision_days': def({
-    schema: Days, unit: '天', description: '材料齐全后作出核定的期限',
+    schema: StatutoryDays(30, '保险法第二十三条'), unit: '天', description: '材料齐全后作出核定的期限',
     defaults: [{ validFrom: '2015-04-24', value: 30 }], source: '保险法第二十三条：30 日（合同可约定更短）',
   }),
   'claims.payment_days': def({
-    schema: Days, unit: '天', description: '达成赔付协议后支付赔款的期限',
+    schema: StatutoryDays(10, '保险法第二十三条'), unit: '天', description: '达成赔付协议后支付赔款的期限',
     defaults: [{ validFrom: '2015-04-24', value: 10 }], source: '保险法第二十三条：10 日',
   }),
   'claims.rejection_notice_days': def({
-    schema: Days, unit: '天', description: '作出拒赔决定后发出拒赔通知书的期限',
+    schema: StatutoryDays(3, '保险法第二十四条'), unit: '天', description: '作出拒赔决定后发出拒赔通知书的期限',
     defaults: [{ validFrom: '2015-04-24', value: 3 }], source: '保险法第二十四条：3 日',
   }),
   'claims.advance_payment_days': def({
-    schema: Days, unit: '天', description: '收到材料后仍不能确定金额时，先予支付可确定部分的期限',
+    schema: StatutoryDays(60, '保险法第二十五条'), unit: '天', description: '收到材料后仍不能确定金额时，先予支付可确定部分的期限',
     defaults: [{ validFrom: '2015-04-24', value: 60 }], source: '保险法第二十五条：60 日',
   }),
   'calendar.holidays': def({
@@ -141,21 +202,21 @@ export const CATALOGUE = {
   }),
   'review.draft_days_before_end': def({
     schema: Days, unit: '天', description: '协议到期前多少天自动生成年度运行评估草稿，供联席会议研判',
-    defaults: [{ validFrom: '2016-01-01', value: 30 }], source: '第三篇：保险期满前联席会议共同评估年度运行情况',
+    defaults: [{ validFrom: '2016-01-01', value: 30 }], source: '第三篇：保险合同期满前，联席会议成员单位与承办保险公司对项目年度运行情况进行评估；提前 30 天为本系统默认',
   }),
   'credit.max_amount_fen': def({
     schema: Fen, unit: '分', description: '脱贫人口小额信贷单户最高额度',
-    defaults: [{ validFrom: '2016-01-01', value: 5_000_000 }], source: '第六篇：5 万元以下',
+    defaults: [{ validFrom: '2016-01-01', value: 5_000_000 }], source: '国家政策（银保监发〔2021〕6号，延续此前扶贫小额信贷政策）：5 万元（含）以下',
   }),
   'credit.max_term_months': def({
     schema: z.number().int().min(1).max(120), unit: '月', description: '小额信贷最长期限',
-    defaults: [{ validFrom: '2016-01-01', value: 36 }], source: '第六篇：3 年以内',
+    defaults: [{ validFrom: '2016-01-01', value: 36 }], source: '国家政策（银保监发〔2021〕6号，延续此前扶贫小额信贷政策）：3 年期（含）以内',
   }),
   'credit.borrower_age_range': def({
     schema: z.object({ min: z.number().int().min(16).max(100), max: z.number().int().min(16).max(100) })
       .refine((v) => v.min <= v.max, '最低年龄不能大于最高年龄'),
     unit: '岁', description: '借款人放款时的年龄范围',
-    defaults: [{ validFrom: '2016-01-01', value: { min: 18, max: 65 } }], source: '第六篇：18–65 周岁',
+    defaults: [{ validFrom: '2016-01-01', value: { min: 18, max: 65 } }], source: '国家政策（银保监发〔2021〕6号，延续此前扶贫小额信贷政策）：借款人 18–65 周岁',
   }),
   'credit.interest_subsidy_bp': def({
     schema: BasisPoints, unit: '基点', description: '财政贴息比例（按期正常还款的利息）',
@@ -164,7 +225,7 @@ export const CATALOGUE = {
   }),
   'credit.leverage_multiple': def({
     schema: z.number().int().min(1).max(50), unit: '倍', description: '贷款余额不超过风险补偿金的倍数',
-    defaults: [{ validFrom: '2016-01-01', value: 10 }], source: '第六篇：约 10 倍',
+    defaults: [{ validFrom: '2016-01-01', value: 10 }], source: '地方做法：县级风险补偿金按约 10 倍放大贷款（国家政策要求建立风险补偿机制，倍数由各地确定）',
   }),
   'credit.compensation_fund_share_bp': def({
     schema: BasisPoints, unit: '基点', description: '逾期代偿损失中风险补偿金承担的比例（其余由银行承担）',
@@ -172,7 +233,7 @@ export const CATALOGUE = {
   }),
   'credit.overdue_signal_days': def({
     schema: Days, unit: '天', description: '逾期超过此天数时触发防返贫风险信号并进入代偿',
-    defaults: [{ validFrom: '2016-01-01', value: 90 }], source: '第六篇：逾期 90 天',
+    defaults: [{ validFrom: '2016-01-01', value: 90 }], source: '地方做法：逾期超过 90 天的贷款进入风险补偿代偿',
   }),
   'credit.lpr_bp': def({
     schema: z.object({ oneYear: BasisPoints, fiveYear: BasisPoints }), unit: '基点',
@@ -200,7 +261,7 @@ export const CATALOGUE = {
     schema: z.object({ shortTermMonths: z.number().int().min(1).max(120), maxSpreadBp: z.number().int().min(-1000).max(1000) }),
     unit: '月/基点', description: '利率上限：期限不超过 shortTermMonths 个月的不高于 1 年期 LPR，以上的不高于 5 年期以上 LPR；可加减 maxSpreadBp 基点',
     defaults: [{ validFrom: '2016-01-01', value: { shortTermMonths: 12, maxSpreadBp: 0 } }],
-    source: '第六篇：1 年期以内（含）不高于 1 年期 LPR，1 年期以上不高于 5 年期以上 LPR',
+    source: '国家政策（银保监发〔2021〕6号）：利率原则上不超过同期限 LPR，1 年期以内（含）参照 1 年期 LPR，1 年期以上参照 5 年期以上 LPR',
   }),
   'credit.allowed_exceptions': def({
     schema: z.array(z.enum(['amount', 'term', 'age', 'rate', 'leverage'])).max(5), unit: '',
@@ -212,24 +273,30 @@ export const CATALOGUE = {
     schema: z.object({ maxTimes: z.number().int().min(0).max(5), maxMonths: z.number().int().min(1).max(60) }),
     unit: '次/月', description: '展期：每笔贷款最多展期次数、每次最长月数',
     defaults: [{ validFrom: '2016-01-01', value: { maxTimes: 1, maxMonths: 12 } }],
-    source: '小额信贷政策：到期确有困难的可办理 1 次展期或续贷',
+    source: '国家政策（银保监发〔2021〕6号）：到期确有还款困难的，可办理 1 次展期或续贷',
+  }),
+  'credit.extension_day_count': def({
+    schema: z.enum(['actual_360', 'actual_365', '30_360']), unit: '',
+    description: '展期后重排还款计划的计息天数：actual_360 按实际天数、日利率为年利率 ÷ 360；actual_365 按实际天数 ÷ 365；30_360 每月按 1/12 年计',
+    defaults: [{ validFrom: '2016-01-01', value: 'actual_360' as 'actual_360' | 'actual_365' | '30_360' }],
+    source: '银行通行做法：按实际天数计息，日利率 = 年利率 ÷ 360',
   }),
   'credit.renewal_limits': def({
     schema: z.object({ maxTimes: z.number().int().min(0).max(5) }), unit: '次',
     description: '续贷：同一笔贷款链最多续贷次数',
     defaults: [{ validFrom: '2016-01-01', value: { maxTimes: 1 } }],
-    source: '小额信贷政策：到期确有困难的可办理 1 次展期或续贷',
+    source: '国家政策（银保监发〔2021〕6号）：到期确有还款困难的，可办理 1 次展期或续贷',
   }),
   'credit.rating': def({
     schema: z.object({
       lookbackMonths: z.number().int().min(1).max(120),
-      good: z.object({ maxLateInstalments: z.number().int().min(0), maxDaysLate: z.number().int().min(0) }),
-      fair: z.object({ maxLateInstalments: z.number().int().min(0), maxDaysLate: z.number().int().min(0) }),
+      good: z.object({ maxLateInstalments: z.number().int().min(0).max(120), maxDaysLate: z.number().int().min(0).max(3650) }),
+      fair: z.object({ maxLateInstalments: z.number().int().min(0).max(120), maxDaysLate: z.number().int().min(0).max(3650) }),
     }),
     unit: '月/期/天',
     description: '农户信用等级评定：回看月数；“良好”“一般”允许的逾期期数和最长逾期天数（无逾期为“优秀”，超出“一般”为“较差”）',
     defaults: [{ validFrom: '2016-01-01', value: { lookbackMonths: 24, good: { maxLateInstalments: 1, maxDaysLate: 30 }, fair: { maxLateInstalments: 3, maxDaysLate: 90 } } }],
-    source: '第六篇：农商银行完善贫困户信用等级评定；档次为本系统默认',
+    source: '第六篇：县农商银行加强和完善对贫困户信用等级评定；档次为本系统默认',
   }),
   'credit.assessment': def({
     schema: z.object({
@@ -240,17 +307,35 @@ export const CATALOGUE = {
     unit: '分/基点',
     description: '金融机构半年考核：贷款增长、逾期率、借款户参保、按月报送四项权重（合计 100），以及逾期率容忍上限',
     defaults: [{ validFrom: '2016-01-01', value: { growthWeight: 40, overdueWeight: 30, insuredWeight: 15, reportingWeight: 15, maxOverdueRateBp: 200 } }],
-    source: '第六篇：每半年考核评估；涉农贷款增速不低于上年；权重为本系统默认',
+    source: '第六篇：每半年对金融支持固脱贫防返贫工作进行考核评估，涉农贷款增速不低于上年；权重为本系统默认',
   }),
   'credit.report_day': def({
     schema: z.number().int().min(1).max(28), unit: '日', description: '每月几日生成上月小额信贷月报（银行应在此前报送上月文件）',
-    defaults: [{ validFrom: '2016-01-01', value: 10 }], source: '第六篇：各金融机构每月报送；日期为本系统默认',
+    defaults: [{ validFrom: '2016-01-01', value: 10 }], source: '第六篇：各金融机构每月向人民银行报送信贷数据；日期为本系统默认',
+  }),
+  'credit.pboc_report': def({
+    schema: z.object({ recipient: z.string().trim().min(1).max(60), format: z.enum(['xlsx', 'csv']), dueDay: z.number().int().min(1).max(28) }),
+    unit: '', description: '报送人民银行的小额信贷月报：收件单位、文件格式（xlsx 或 csv）、次月几日前报送',
+    defaults: [{ validFrom: '2016-01-01', value: { recipient: '中国人民银行县支行', format: 'xlsx' as 'xlsx' | 'csv', dueDay: 15 } }],
+    source: '第六篇：各金融机构要每月向人民银行报送扶贫信贷措施、服务、产品及信贷数据；收件单位、格式与报送日为本系统默认',
   }),
   'credit.bank_file_errors_retention_days': def({
     schema: Days, unit: '天',
     description: '银行报送文件的错误明细和对账差异明细（含借据号、读到的身份证号等逐行内容）自报送之日起保存的天数；到期由每日任务删除，文件记录、行数统计和处理状态保留',
     defaults: [{ validFrom: '2016-01-01', value: 90 }],
     source: '本系统默认 90 天：个人信息保存期限应为实现处理目的所必要的最短时间（个人信息保护法第十九条），足够银行据错误报告改正并重新报送',
+  }),
+  'access.session_idle_minutes': def({
+    schema: z.number().int().min(5).max(24 * 60), unit: '分钟',
+    description: '工作台登录后无操作超过此分钟数即须重新登录（按用户的管辖地区取值）',
+    defaults: [{ validFrom: '2016-01-01', value: 30 }],
+    source: '本系统默认 30 分钟：参照 GB/T 22239-2019（等保 2.0）“登录连接超时自动退出”的要求，具体时长为本系统默认',
+  }),
+  'access.session_max_hours': def({
+    schema: z.number().int().min(1).max(24 * 7), unit: '小时',
+    description: '工作台一次登录的最长有效时间（小时），到期无论是否在操作都须重新登录',
+    defaults: [{ validFrom: '2016-01-01', value: 12 }],
+    source: '本系统默认 12 小时：一个工作日',
   }),
 } satisfies Record<string, SettingDef<any>>;
 

@@ -37,8 +37,9 @@ export const settingsRoutes = [
       validFrom: IsoDay,
       value: z.unknown(),
       note: z.string().max(500).optional(),
+      history: z.boolean().optional(),
     }),
-    responses: { 201: '已保存', 409: '同一生效日期已有取值' },
+    responses: { 201: '已保存', 400: '取值超出范围，或生效日期早于今天（历史迁移仅限系统管理员）', 409: '同一生效日期已有取值' },
     handler: async (c, { body }) => c.json(await svc.putSetting(c.var.deps, ctxOf(c), body), 201),
   }),
 ];

@@ -2,11 +2,15 @@
 import type { Db } from '../../db/types.ts';
 import { type Actor, audit, inScope, scopePrefix } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
+import { addDays, type IsoDate } from '../shared/dates.ts';
 import { badRequest, conflict, forbidden } from '../shared/errors.ts';
+import { todayInShanghai } from '../shared/dates.ts';
 import { CATALOGUE, type SettingKey, type SettingValue, SETTING_KEYS, isSettingKey } from './catalogue.ts';
 import { type Resolved, resolveSetting } from './rules.ts';
 import { ttlCache } from '../shared/ttl-cache.ts';
 import * as store from './store.ts';
+import { boundsOf, isNumberSchema, isTextSchema, valueProblems } from './describe.ts';
+import type { z } from 'zod';
 
 export type { SettingKey } from './catalogue.ts';
 
@@ -46,6 +50,12 @@ export async function getSettings<K extends SettingKey>(
   db: Db, keys: readonly K[], regionCode: string, day: string,
 ): Promise<{ [P in K]: Resolved<SettingValue<P>> }> {
   return resolveAll(await rowsByKey(db, keys), keys, regionCode, day);
+}
+
+/** A region's sign-in session limits in milliseconds, today: what access's sessions end by. */
+export async function sessionLimits(deps: Pick<AppDeps, 'db' | 'now'>, regionCode: string): Promise<{ idleMs: number; maxMs: number }> {
+  const s = await getSettings(deps.db, ['access.session_idle_minutes', 'access.session_max_hours'], regionCode, todayInShanghai(deps.now()));
+  return { idleMs: s['access.session_idle_minutes'].value * 60_000, maxMs: s['access.session_max_hours'].value * 3_600_000 };
 }
 
 /**
@@ -100,6 +110,37 @@ export function catalogue() {
   });
 }
 
+export type SettingInput = 'number' | 'text' | 'json';
+
+/** What the settings page shows beside a key's form: the catalogue's description, unit, bounds and input kind. */
+export function settingSpec(key: string) {
+  if (!isSettingKey(key)) return null;
+  const d = CATALOGUE[key];
+  const schema = d.schema as z.ZodType;
+  const input: SettingInput = isNumberSchema(schema) ? 'number' : isTextSchema(schema) ? 'text' : 'json';
+  return { key, description: d.description, unit: d.unit, source: d.source, bounds: boundsOf(schema), input };
+}
+
+/**
+ * A value typed on the settings page (a number, text, or JSON by the key's input kind) read and
+ * checked against the catalogue: the value, or its problems in Chinese (out of bounds, not JSON…).
+ */
+export function readSettingInput(key: string, raw: string): { ok: true; value: unknown } | { ok: false; problems: string[] } {
+  const spec = settingSpec(key);
+  if (!spec) return { ok: false, problems: [`没有名为 ${key} 的设置项`] };
+  let value: unknown;
+  if (spec.input === 'number') {
+    if (!/^-?[0-9]+(\.[0-9]+)?$/.test(raw.trim())) return { ok: false, problems: ['请填写数字'] };
+    value = Number(raw.trim());
+  } else if (spec.input === 'text') {
+    value = raw.trim();
+  } else {
+    try { value = JSON.parse(raw); } catch { return { ok: false, problems: ['取值应为 JSON 格式（如 {"min": 16, "max": 60}）'] }; }
+  }
+  const problems = valueProblems(CATALOGUE[key as SettingKey].schema as z.ZodType, value);
+  return problems.length ? { ok: false, problems } : { ok: true, value };
+}
+
 export async function effective(deps: AppDeps, actor: Actor, regionCode: string, day: string) {
   // Its own region, a sub-region, or a region above it (whose figures apply to it too).
   const p = scopePrefix(regionCode);
@@ -114,7 +155,11 @@ export async function listRows(deps: AppDeps, actor: Actor, key?: string) {
   return store.rowsWithin(deps.db, actor.scopePrefix, key);
 }
 
-export interface NewSetting { key: string; regionPrefix: string; validFrom: string; value: unknown; note?: string | undefined }
+export interface NewSetting {
+  key: string; regionPrefix: string; validFrom: string; value: unknown; note?: string | undefined;
+  /** An admin entering history (a figure that applied before today): allowed and audited as such. */
+  history?: boolean | undefined;
+}
 
 /** Rows are never edited: a change is a new row from a later date, so history stays readable. */
 export async function putSetting(deps: AppDeps, ctx: RequestCtx & { actor: Actor }, input: NewSetting) {
@@ -127,6 +172,13 @@ export async function putSetting(deps: AppDeps, ctx: RequestCtx & { actor: Actor
   if (!inScope(ctx.actor.scopePrefix, input.regionPrefix)) {
     throw forbidden('只能为本辖区设置取值', 'OUT_OF_SCOPE');
   }
+  // A figure takes effect from today or later: back-dating one would change deadlines, premiums and
+  // limits already computed under the old figure. Only an admin migrating history may, flagged so.
+  const today = todayInShanghai(deps.now());
+  const backdated = input.validFrom < today;
+  if (backdated && !(input.history && ctx.actor.role === 'admin')) {
+    throw badRequest('SETTING_BACKDATED', `生效日期 ${input.validFrom} 早于今天（${today}）：设置只能自今天或以后生效；录入历史取值须由系统管理员以历史迁移方式办理`);
+  }
   const row = await deps.db.transaction(async (tx) => {
     if (await store.findRow(tx, input.key, input.regionPrefix, input.validFrom)) {
       throw conflict('SETTING_EXISTS', '该地区在同一生效日期已有取值；请使用新的生效日期');
@@ -135,9 +187,41 @@ export async function putSetting(deps: AppDeps, ctx: RequestCtx & { actor: Actor
       key: input.key, regionPrefix: input.regionPrefix, validFrom: input.validFrom,
       value: parsed.data as object, note: input.note ?? null, createdBy: ctx.actor.userId,
     });
-    await audit(tx, ctx, { action: 'setting.put', entityType: 'setting', entityId: row.id, summary: { after: row } });
+    await audit(tx, ctx, { action: backdated ? 'setting.put_history' : 'setting.put', entityType: 'setting', entityId: row.id, summary: { after: row, ...(backdated ? { backdatedFrom: today } : {}) } });
     return row;
   });
   rowCache.invalidate();
   return row;
+}
+
+// ---- Retention passes -------------------------------------------------------------------------
+// The shape every retention pass shares (the daily jobs that delete personal data once it has been
+// kept long enough): a candidate's retention is a days setting of its region, as in force today,
+// counted from the candidate's own day; each candidate past it is purged in a transaction of its own.
+
+/** A setting whose value is a number of days. */
+type DaysSetting = { [K in SettingKey]: SettingValue<K> extends number ? K : never }[SettingKey];
+
+/**
+ * Purge, each in its own transaction, the candidates whose retention (`setting` for `regionOf(c)` in
+ * force `today`) has run out since `since(c)`. `purge` deletes and audits, and answers null when
+ * another run did it first. The results of the candidates purged, in order.
+ */
+export async function purgePastRetention<C, R>(deps: Pick<AppDeps, 'db'>, today: IsoDate, o: {
+  setting: DaysSetting;
+  candidates: readonly C[];
+  regionOf(c: C): string;
+  since(c: C): IsoDate;
+  purge(tx: Db, c: C, days: number): Promise<R | null>;
+}): Promise<R[]> {
+  if (!o.candidates.length) return [];
+  const settingsOn = await settingsResolver(deps.db, [o.setting]);
+  const done: R[] = [];
+  for (const c of o.candidates) {
+    const days = settingsOn(o.regionOf(c), today)[o.setting].value as number;
+    if (addDays(o.since(c), days) > today) continue;
+    const r = await deps.db.transaction((tx) => o.purge(tx as unknown as Db, c, days));
+    if (r) done.push(r);
+  }
+  return done;
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/types.ts';
-import { settings } from '../../db/schema/index.ts';
+import { settings } from '../../db/schema/settings.ts';
 
 export type SettingDbRow = typeof settings.$inferSelect;
 

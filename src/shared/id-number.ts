@@ -180,7 +180,7 @@ export function parseIdNumber(raw: unknown, opts: { today?: IsoDate } = {}): Par
     const actual = id[17] ?? '';
     if (actual !== expected) {
       const hint = id.endsWith('000')
-        ? '；末三位是 000，可能是 Excel 以数字格式保存后丢失了末几位，' + EXCEL_FIX
+        ? `；末三位是 000，可能是 Excel 以数字格式保存后丢失了末几位，${EXCEL_FIX}`
         : '，请核对号码是否抄错';
       return fail('ID_CHECKSUM', `证件号码校验位不对：最后一位应为 ${expected}，实际是 ${actual}${hint}`);
     }
@@ -208,4 +208,12 @@ export function maskIdNumber(id18: string): string {
   const id = normalizeIdNumber(id18);
   if (id.length !== 18) return '*'.repeat(id.length);
   return `${id.slice(0, 6)}${'*'.repeat(8)}${id.slice(14)}`;
+}
+
+/**
+ * What may be shown of a birth date beside a masked ID number: the year. The mask hides the eight
+ * birth-date digits; with the full date beside it only the sequence would stay hidden.
+ */
+export function birthYearOf(birthDate: string): number {
+  return Number(birthDate.slice(0, 4));
 }

@@ -22,7 +22,7 @@ export function chunkLines(lines: readonly string[], max = 4096): string[] {
   const out: string[] = [];
   let cur = '';
   for (const line of lines) {
-    const l = line + '\n';
+    const l = `${line}\n`;
     if (cur && Buffer.byteLength(cur) + Buffer.byteLength(l) > max) { out.push(cur); cur = ''; }
     cur += l;
   }

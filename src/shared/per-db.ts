@@ -9,7 +9,10 @@ export function perDb<T>(make: (db: Db) => T): (db: Db) => T {
   const built = new WeakMap<Db, T>();
   return (db) => {
     let v = built.get(db);
-    if (v === undefined) built.set(db, (v = make(db)));
+    if (v === undefined) {
+      v = make(db);
+      built.set(db, v);
+    }
     return v;
   };
 }

@@ -143,6 +143,11 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
+/** SHA-256 of bytes, hex: what `sha256sum` prints for a file. */
+export function sha256Bytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 export function randomToken(prefix: string, bytes = 32): string {
   return prefix + b64url(randomBytes(bytes));
 }

@@ -19,7 +19,10 @@ export function ttlCache<V>(ttlMs: number, maxEntries = 10_000): TtlCache<V> {
   return {
     async get(db, key, load) {
       let entries = perDb.get(db);
-      if (!entries) perDb.set(db, (entries = new Map()));
+      if (!entries) {
+        entries = new Map();
+        perDb.set(db, entries);
+      }
       const now = Date.now();
       const hit = entries.get(key);
       if (hit && hit.until > now) return hit.value;

@@ -23,7 +23,7 @@ describe('authentication', () => {
   it('refuses a request without a token, with a garbage token and with an unknown token', async () => {
     expect(await json(await t.call(null, 'GET', '/api/v1/me'))).toMatchObject({ status: 401, body: { code: 'AUTH_REQUIRED' } });
     expect(await json(await t.call('garbage', 'GET', '/api/v1/me'))).toMatchObject({ status: 401, body: { code: 'AUTH_INVALID' } });
-    expect(await json(await t.call('znb_' + 'A'.repeat(43), 'GET', '/api/v1/me'))).toMatchObject({ status: 401, body: { code: 'AUTH_INVALID' } });
+    expect(await json(await t.call(`znb_${'A'.repeat(43)}`, 'GET', '/api/v1/me'))).toMatchObject({ status: 401, body: { code: 'AUTH_INVALID' } });
     const res = await t.call(null, 'GET', '/api/v1/me');
     expect(res.headers.get('x-request-id')).toBeTruthy();
   });

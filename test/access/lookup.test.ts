@@ -40,7 +40,17 @@ describe('one answer for every look-up with nothing to show', () => {
     const answers = [];
     for (const f of [UNKNOWN, MISMATCH, SPOUSE, { name: '张德明', idNumber: '12345' }, STABLE]) {
       const res = await lookUp(t, f);
-      answers.push({ status: res.status, type: res.headers.get('content-type'), cache: res.headers.get('cache-control'), body: await res.text() });
+      // The form keeps what was typed (no one should retype 18 digits): the answer is the same page
+      // around the asker's own input, which tells them nothing they did not send.
+      const body = await res.text();
+      const name = `value="${f.name}"`;
+      const id = `value="${f.idNumber}"`;
+      expect(body).toContain(name);
+      expect(body).toContain(id);
+      answers.push({
+        status: res.status, type: res.headers.get('content-type'), cache: res.headers.get('cache-control'),
+        body: body.replace(name, 'value="«name»"').replace(id, 'value="«id»"'),
+      });
     }
     for (const a of answers.slice(1)) expect(a).toEqual(answers[0]);
     expect(answers[0]!.status).toBe(200);
@@ -102,6 +112,48 @@ describe('limits per client address and per ID number', () => {
     expect(sixth.status).toBe(429);
     expect(await sixth.text()).toContain('查询次数过多');
     expect((await lookUp(t, STABLE, '203.0.113.99')).status).toBe(200);
+  });
+});
+
+describe('the per-ID limit counts failures; the per-address limit groups IPv6 by /64', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await county({ LOOKUPS_PER_MINUTE: '10', LOOKUPS_PER_ID_PER_HOUR: '5' }); });
+  afterAll(() => t?.close());
+
+  it('lets the right name and ID number through six times in a row', async () => {
+    clock = new Date('2026-03-06T02:00:00Z');
+    for (let i = 0; i < 6; i++) {
+      const res = await lookUp(t, HEAD, '198.51.100.20');
+      expect(res.status, `look-up ${i + 1}`).toBe(200);
+      expect(await res.text()).toContain('PICC-2026-0001');
+    }
+  });
+
+  it('limits six wrong names against one ID number, and then the right name too', async () => {
+    clock = new Date('2026-03-06T03:00:00Z');
+    for (let i = 0; i < 5; i++) {
+      const res = await lookUp(t, { name: `王${'一二三四五'[i]}`, idNumber: HEAD.idNumber }, '198.51.100.21');
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('未查到');
+    }
+    const sixth = await lookUp(t, { name: '王六', idNumber: HEAD.idNumber }, '198.51.100.21');
+    expect(sixth.status).toBe(429);
+    // Letting the right name through now would tell which guess was right.
+    expect((await lookUp(t, HEAD, '198.51.100.22')).status).toBe(429);
+    // A registered head with nothing to show is a failure too (else the limit would tell it apart).
+    clock = new Date('2026-03-06T05:00:00Z');
+    for (let i = 0; i < 5; i++) expect((await lookUp(t, STABLE, '198.51.100.23')).status).toBe(200);
+    expect((await lookUp(t, STABLE, '198.51.100.23')).status).toBe(429);
+  });
+
+  it('counts two IPv6 addresses of one /64 together, of two /64s apart', async () => {
+    clock = new Date('2026-03-06T04:00:00Z');
+    const from = (i: number, address: string) => lookUp(t, { name: '某人', idNumber: idFor('1993-01-01', 100 + i) }, address);
+    for (let i = 0; i < 10; i++) {
+      expect((await from(i, i % 2 ? '2001:db8:1:2::a' : '2001:db8:1:2:ffff::b')).status).toBe(200);
+    }
+    expect((await from(10, '2001:db8:1:2::c')).status).toBe(429);
+    expect((await from(11, '2001:db8:1:3::a')).status).toBe(200);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inScope, regionLevel, regionWithin, roleAllowedForOrg, scopePrefix } from '../../src/access/roles.ts';
+import { inScope, regionLevel, regionWithin, roleAllowedForOrg, scopePrefix } from '../../src/shared/roles.ts';
 
 describe('region scope', () => {
   it.each([

@@ -21,6 +21,9 @@ export interface County {
   joint: User;
   insurer: User;
   bank: User;
+  /** Readers of the county's credit figures (第六篇): the 人民银行's county branch and the 金融办. */
+  pboc: User;
+  finance: User;
   /** A clerk of the county office: the record of the user and token routes. */
   clerk: User & { tokenId: string };
   importId: string;
@@ -32,6 +35,12 @@ export interface County {
   docId: string;
   batchId: string;
   signalId: string;
+  /** An identification case waiting for its home visit. */
+  caseId: string;
+  /** The county's 医保局 (a department user), its list and the clue of its unregistered resident. */
+  dept: User;
+  intakeId: string;
+  clueId: string;
   loanId: string;
   loanNo: string;
   /** A repayment of that loan (from the bank's file). */
@@ -73,10 +82,12 @@ export async function seedCounty(t: TestApp, setDay: (day: string) => void, coun
   // agreement separates them. Banks are county banks.
   const insurer = await t.makeUser('insurer', '500000000000', `保险公司${n}`);
   const bank = await t.makeUser('bank', code, `农商银行${n}`);
+  const pboc = await t.makeUser('pboc', code, `人民银行县支行${n}`);
+  const finance = await t.makeUser('finance_office', code, `县金融办${n}`);
   const clerkRes = await post(county.token, '/api/v1/users', { orgId: county.orgId, username: `clerk${n}`, displayName: `办事员${n}` });
   const clerk = { token: clerkRes.token, userId: clerkRes.user.id, orgId: county.orgId, tokenId: clerkRes.tokenInfo.id };
 
-  await post(county.token, '/api/v1/settings', { key: 'cards.claim_hotline', regionPrefix: county6, validFrom: '2025-01-01', value: `hotline-${code}` });
+  await post(county.token, '/api/v1/settings', { key: 'cards.claim_hotline', regionPrefix: county6, validFrom: '2025-12-20', value: `hotline-${code}` });
 
   async function* src() { yield new TextEncoder().encode(toCsv(countyList(county6))); }
   const imp = await importNow(t.deps, { actor: null, requestId: 'seed' }, { countyCode: code, fileName: 'l.csv', fileSize: 1, listDate: '2025-12-20' }, src());
@@ -148,9 +159,24 @@ export async function seedCounty(t: TestApp, setDay: (day: string) => void, coun
     countyCode: code, year: '2026', check: 'scope_test', recordType: 'claim', recordId: claim.id, severity: 'low', summary: '范围测试',
   }).returning();
 
+  // An identification case (step 1 recorded) of the household.
+  const idCase = await post(county.token, '/api/v1/monitoring/cases', {
+    householdId, appliedOn: '2026-05-10', applicant: '户主', channel: 'written', signed: true, financeCheckAuthorised: true, filedBy: 'household',
+  });
+
+  // The county's 医保局 and its list: one registered person, one resident not on the registry (a clue).
+  const dept = await t.makeUser('department', code, `医保局${county6}`);
+  await post(county.token, '/api/v1/monitoring/department-orgs', { orgId: dept.orgId, department: '医保局' });
+  const listForm = new FormData();
+  listForm.set('file', new File([`乡镇（街道）,村（社区）,姓名,身份证号码,费用总金额,自付医疗费用支出\n,,张德明,${idFor('1968-03-12', 11, county6)},30000.00,12000.00\n`
+    + `,,线索人,${idFor('1991-01-01', 93, county6)},30000.00,12000.00\n`], 'list.csv'));
+  const intake = await ok(await t.app.request('/api/v1/monitoring/intakes', { method: 'POST', body: listForm, headers: { authorization: `Bearer ${dept.token}` } }));
+  const clueId: string = (await get(county.token, '/api/v1/monitoring/clues')).items[0].id;
+
   return {
-    code, village: `${county6}001001`, county, joint, insurer, bank, clerk, importId: imp.importId, householdId, personId,
-    agreementId: a.id, claimId: claim.id, docId: doc.id ?? doc.document?.id, batchId: batch.id, signalId: signals[0].id,
+    dept, intakeId: intake.intakeId, clueId,
+    code, village: `${county6}001001`, county, joint, insurer, bank, pboc, finance, clerk, importId: imp.importId, householdId, personId,
+    agreementId: a.id, claimId: claim.id, docId: doc.id ?? doc.document?.id, batchId: batch.id, signalId: signals[0].id, caseId: idCase.id,
     loanId: loan.id, loanNo, repaymentId, fileId: file.id ?? file.fileId, compensationId: cases[0].id, findingId: finding!.id,
   };
 }

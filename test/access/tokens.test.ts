@@ -113,7 +113,9 @@ describe('rotation', () => {
   it('is in the OpenAPI document with its body and answers', () => {
     const op = (openApiDocument().paths as Record<string, Record<string, Record<string, unknown>>>)['/api/v1/tokens/{id}/rotate']!.post!;
     expect(op['x-allow']).toBe('authenticated');
-    expect(Object.keys(op.responses as object)).toEqual(['201', '404', '409']);
+    // The route's own answers, beside the 4xx every signed-in operation can give.
+    expect(Object.keys(op.responses as object)).toEqual(['201', '400', '401', '403', '404', '409']);
+    expect((op.responses as Record<string, { description: string }>)['404']!.description).not.toBe('不存在或不在辖区内');
     expect(op.requestBody).toBeTruthy();
   });
 
@@ -179,5 +181,54 @@ describe('failed token checks are throttled per client address', () => {
     } finally {
       await t0.close();
     }
+  });
+});
+
+describe('revoking a token revokes every token minted through it', () => {
+  it('takes the tokens a leaked token minted — for its user, by rotation, for a new user, and theirs in turn — and spares the rest', async () => {
+    at(0);
+    const u = await t.makeUser('county_office', '500101000000');
+    const leaked = u.token;
+    const leakedId = (await (await me(leaked)).json()).tokenId as string;
+    const mint = async (via: string, userId: string) => {
+      const res = await t.call(via, 'POST', `/api/v1/users/${userId}/tokens`, { label: '派生' });
+      expect(res.status, await res.clone().text()).toBe(201);
+      return (await res.json()) as { token: string; tokenInfo: { id: string; parentTokenId: string | null } };
+    };
+    const child = await mint(leaked, u.userId);
+    expect(child.tokenInfo.parentTokenId).toBe(leakedId);
+    const grandchild = await mint(child.token, u.userId);
+    const rotated = await (await t.call(leaked, 'POST', `/api/v1/tokens/${leakedId}/rotate`, {})).json();
+    const newUser = await (await t.call(leaked, 'POST', '/api/v1/users', { orgId: u.orgId, username: `leak_${Date.now().toString(36)}`, displayName: '派生用户' })).json();
+    // Minted by the admin for the same user, not through the leaked token: it survives.
+    const sibling = await mint(t.adminToken, u.userId);
+
+    const res = await t.call(t.adminToken, 'POST', `/api/v1/tokens/${leakedId}/revoke`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    const offspring = [child, grandchild, rotated, newUser];
+    expect(new Set(body.cascaded)).toEqual(new Set(offspring.map((x) => x.tokenInfo.id)));
+    for (const tok of [leaked, ...offspring.map((x) => x.token)]) {
+      expect((await (await me(tok)).json()).code).toBe('AUTH_REVOKED');
+    }
+    expect((await me(sibling.token)).status).toBe(200);
+    // The audit row names what went with it.
+    const audit = await (await t.call(t.adminToken, 'GET', `/api/v1/audit?entityType=api_token&entityId=${leakedId}&action=token.revoke`)).json();
+    expect(new Set(audit.items[0].summary.cascaded)).toEqual(new Set(body.cascaded));
+  });
+
+  it("spares the revoking request's own token: a successor minted through the old token revokes it and lives", async () => {
+    at(0);
+    const u = await t.makeUser('county_office', '500101000000');
+    const oldId = (await (await me(u.token)).json()).tokenId as string;
+    const successor = await (await t.call(u.token, 'POST', `/api/v1/users/${u.userId}/tokens`, {})).json();
+    const fromSuccessor = await (await t.call(successor.token, 'POST', `/api/v1/users/${u.userId}/tokens`, {})).json();
+    const other = await (await t.call(u.token, 'POST', `/api/v1/users/${u.userId}/tokens`, {})).json();
+    const res = await t.call(successor.token, 'POST', `/api/v1/tokens/${oldId}/revoke`);
+    expect(res.status).toBe(200);
+    expect((await res.json()).cascaded).toEqual([other.tokenInfo.id]);
+    expect((await me(successor.token)).status).toBe(200);
+    expect((await me(fromSuccessor.token)).status).toBe(200);
+    expect((await (await me(other.token)).json()).code).toBe('AUTH_REVOKED');
   });
 });

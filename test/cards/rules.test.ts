@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type CoverageSchedule, DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
 import { fill, placeholders, wrap } from '../../src/cards/layout.ts';
+import { householdSpan } from '../../src/cover/service.ts';
 import {
   type CardData, type CardTexts, cardCheckChar, cardValues, coverLines, documentLines, formatCardNo, formatVerifyCode, isValidCardNo,
   makeCardNo, normalizeVerifyCode, VERIFY_CODE_ALPHABET, verifyCodeFrom,
@@ -251,7 +252,8 @@ describe('fill / placeholders', () => {
 function data(over: Partial<CardData> = {}): CardData {
   return {
     cardNo: '50010126000001237', county: '某某县', insurer: '某某保险公司', policyNo: 'ZNB-2026-001',
-    periodStart: '2026-01-01', periodEnd: '2026-12-31', headName: '王䶮', headIdMasked: '500101********123X',
+    periodStart: '2026-01-01', periodEnd: '2026-12-31', coverStart: '2026-01-01', coverEnd: '2026-12-31',
+    headName: '王䶮', headIdMasked: '500101********123X',
     village: '某某村', members: [{ name: '王䶮', relationship: '户主' }, { name: '吉𠮷', relationship: '配偶' }],
     schedule: DEFAULT_SCHEDULE, hotline: '95518', reportHours: 48, decisionDays: 10, decisionWorkingDays: false,
     paymentDays: 10, contact: { name: '李喆', phone: '13800001111' }, verifyCode: 'K7QX3M9A', verifyUrl: 'https://example.org/v/1',
@@ -261,6 +263,18 @@ function data(over: Partial<CardData> = {}): CardData {
 
 describe('cardValues', () => {
   const v = cardValues(texts, data());
+
+  it.each([
+    ['a household covered from the agreement start', data(), '本户保障期间：2026-01-01 至 2026-12-31', '王䶮（户主）、吉𠮷（配偶）'],
+    ['a household enrolled on 12-07', data({ coverStart: '2026-12-07' }), '本户保障期间：2026-12-07 至 2026-12-31', '王䶮（户主）、吉𠮷（配偶）'],
+    ['a member enrolled later than the household', data({ members: [{ name: '王䶮', relationship: '户主' }, { name: '王小', relationship: '之子', coverStart: '2026-12-07' }] }),
+      '本户保障期间：2026-01-01 至 2026-12-31', '王䶮（户主）、王小（之子，2026-12-07 起保）'],
+  ])('prints its own cover period: %s', (_, d, period, members) => {
+    const values = cardValues(texts, d);
+    expect(values.policyBlock).toContain('保险期间：2026-01-01 至 2026-12-31');
+    expect(values.policyBlock).toContain(period);
+    expect(values.members).toBe(members);
+  });
 
   it.each([
     // accident injury: death 3,000,000 fen; disability grade 1 = 100 %, grade 10 = 10 %
@@ -277,6 +291,12 @@ describe('cardValues', () => {
     '暴风（暴雨）',
   ])('coverLines contains %j', (part) => {
     expect(v.coverLines).toContain(part);
+  });
+
+  it('names the medical deductible per person per year, or per claim when the schedule says so', () => {
+    expect(v.coverLines).toContain('扣除每人每年免赔 100元');
+    const perClaim = { ...DEFAULT_SCHEDULE, accidentMedical: { ...DEFAULT_SCHEDULE.accidentMedical!, deductibleBasis: 'per_claim' as const } };
+    expect(cardValues(texts, data({ schedule: perClaim })).coverLines).toContain('扣除每次事故免赔 100元');
   });
 
   it('has one cover line per line of the schedule, in order', () => {
@@ -353,5 +373,17 @@ describe('cardValues', () => {
       if (k === '$comment' || k === 'documentsLine') continue; // documentsLine is filled per line
       expect(placeholders(value), k).toEqual([]);
     }
+  });
+});
+
+describe('householdSpan', () => {
+  it.each([
+    ['no member', [], null],
+    ['one member', [{ coverStart: '2026-12-07', coverEnd: '2026-12-31' }], { coverStart: '2026-12-07', coverEnd: '2026-12-31' }],
+    ['members enrolled on different days, one ended', [
+      { coverStart: '2026-03-02', coverEnd: '2026-12-31' }, { coverStart: '2026-01-01', coverEnd: '2026-06-30' }, { coverStart: '2026-12-07', coverEnd: '2026-12-31' },
+    ], { coverStart: '2026-01-01', coverEnd: '2026-12-31' }],
+  ])('%s', (_, spans, out) => {
+    expect(householdSpan(spans)).toEqual(out);
   });
 });

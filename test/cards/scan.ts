@@ -1,33 +1,14 @@
-// Reading a rendered card back as a person or a phone would: page 1 rasterised by pdftoppm (grey),
-// and the QR code on it decoded by jsQR.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Reading a rendered card back as a phone would: page 1 rendered in grey (test/helpers/pdf.ts), and
+// the QR code on it decoded by jsQR.
 import jsQR from 'jsqr';
+import { type GreyImage, type PdfSource, renderGrey } from '../helpers/pdf.ts';
 
-/** Page 1 of a PDF file rendered in grey at `dpi` (pdftoppm's binary PGM): width, height and a byte per pixel. */
-export function greyPage(file: string, dpi: number): { w: number; h: number; pixels: Uint8Array } {
-  const dir = mkdtempSync(join(tmpdir(), 'znb-scan-'));
-  try {
-    const out = join(dir, 'page');
-    execFileSync('pdftoppm', ['-gray', '-r', String(dpi), '-f', '1', '-l', '1', '-singlefile', file, out]);
-    const pgm = readFileSync(`${out}.pgm`);
-    const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 64).toString('latin1'));
-    if (!header) throw new Error('pdftoppm did not write a binary PGM');
-    const [, w, h, max] = header.map(Number) as [number, number, number, number];
-    if (max !== 255) throw new Error(`PGM with max ${max}`);
-    const pixels = new Uint8Array(pgm.subarray(header[0].length));
-    if (pixels.length !== w * h) throw new Error(`PGM of ${pixels.length} bytes for ${w}×${h}`);
-    return { w, h, pixels };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** What a phone reads from the QR code within columns [from, to) of page 1 (fractions of its width), or null. */
-export function scanQr(file: string, dpi: number, from = 0, to = 1): string | null {
-  const { w, h, pixels } = greyPage(file, dpi);
+/**
+ * What a phone reads from the QR code within columns [from, to) (fractions of the width) of page 1
+ * rendered at `dpi`, or of a page already rendered; null when it finds none.
+ */
+export async function scanQr(source: PdfSource | GreyImage, dpi: number, from = 0, to = 1): Promise<string | null> {
+  const { w, h, pixels } = typeof source === 'string' || source instanceof Uint8Array ? await renderGrey(source, dpi) : source;
   const x0 = Math.floor(w * from);
   const cw = Math.floor(w * to) - x0;
   const rgba = new Uint8ClampedArray(cw * h * 4);

@@ -7,6 +7,7 @@ const fonts = nodeFonts();
 const defaultLayout = nodeTemplateFiles.read('default', 'layout.json')!;
 const defaultTexts = nodeTemplateFiles.read('default', 'texts.json')!;
 
+// biome-ignore lint/suspicious/noExplicitAny: layout JSON edited in place by each case
 type Json = any;
 type File = 'layout.json' | 'texts.json';
 
@@ -66,14 +67,18 @@ describe('the default template', () => {
     expect(per('title')).toBe(false);
     expect(per('coverLines')).toBe(false);
     expect(per('howToClaim')).toBe(false);
-    expect(per('policyBlock')).toBe(false);
+    // The household's own cover period (本户保障期间) is in the policy block.
+    expect(per('policyBlock')).toBe(true);
+    expect(per('hotlineLine')).toBe(false);
     expect(t.perHousehold[t.layout.blocks.findIndex((b) => b.kind === 'qr')]).toBe(true);
   });
 
   it('fills in defaults (align, colour, cut marks)', () => {
     const b = t.layout.blocks.find((x) => x.kind === 'text' && x.text === '{policyBlock}');
     expect(b).toMatchObject({ align: 'left', color: 'text' });
-    expect(t.layout.sheet.cutMarks).toBe(true);
+    expect(t.layout.blocks.find((x) => x.kind === 'text' && x.text === '{hotlineLine}')).toMatchObject({ align: 'left', color: 'accent' });
+    // A4, one card a sheet: nothing to cut.
+    expect(t.layout.sheet).toMatchObject({ columns: 1, rows: 1, cutMarks: false });
   });
 
   it('refuses a template that does not exist', () => {
@@ -89,7 +94,7 @@ describe('broken templates are refused at load with CARD_TEMPLATE_INVALID', () =
       [/文字块（\{householdBlock\}）/, /超出版式高度 20 点/, /按最长内容试排/]],
     ['a text block too narrow for the worst case',
       { layout: (l) => { blockOf(l, 'coverLines').w = 250; } },
-      [/\{coverLines\}/, /超出版式高度 114 点/]],
+      [/\{coverLines\}/, /超出版式高度 160 点/]],
     ['a texts entry too long for its block',
       { texts: (t) => { t.howToClaim = `${t.howToClaim}\n${t.howToClaim}`; } },
       [/\{howToClaim\}/, /超出版式高度/]],
@@ -114,20 +119,20 @@ describe('broken templates are refused at load with CARD_TEMPLATE_INVALID', () =
     ['a missing texts.json',
       { raw: { 'texts.json': null } },
       [/缺少 texts\.json/]],
-    ['more cards per sheet than fit (3 columns of A5 on A4)',
-      { layout: (l) => { l.sheet.columns = 3; } },
-      [/每张纸 3×1 张卡放不下/]],
+    ['more cards per sheet than fit (2 columns of A4 on A4)',
+      { layout: (l) => { l.sheet.columns = 2; } },
+      [/每张纸 2×1 张卡放不下/]],
     ['more rows per sheet than fit',
       { layout: (l) => { l.sheet.rows = 2; } },
-      [/每张纸 2×2 张卡放不下/]],
+      [/每张纸 1×2 张卡放不下/]],
     ['a QR code too small to scan',
       { layout: (l) => { l.blocks.find((b: Json) => b.kind === 'qr').size = 30; } },
       [/layout\.json 有误/]],
     ['a block outside the card',
       { layout: (l) => { blockOf(l, 'cardNoLine').x = 300; } },
-      [/第 19 个版式块超出卡片范围/]],
+      [/第 21 个版式块超出卡片范围/]],
     ['a QR code outside the card',
-      { layout: (l) => { l.blocks.find((b: Json) => b.kind === 'qr').x = 360; } },
+      { layout: (l) => { l.blocks.find((b: Json) => b.kind === 'qr').x = 500; } },
       [/第 6 个版式块超出卡片范围/]],
     ['an unknown block kind',
       { layout: (l) => { l.blocks.push({ kind: 'image', x: 0, y: 0 }); } },
@@ -151,8 +156,8 @@ describe('broken templates are refused at load with CARD_TEMPLATE_INVALID', () =
       { texts: (t) => { t.verifyCodeLine = '核验码见卡背面'; } },
       [/印出核验码/]],
     ['a verification code block too narrow for the widest code',
-      { layout: (l) => { blockOf(l, 'verifyCodeLine').w = 60; } },
-      [/文字块（\{verifyCodeLine\}）/, /超出版式高度 9\.5 点/, /按最长内容试排/]],
+      { layout: (l) => { blockOf(l, 'verifyCodeLine').w = 80; } },
+      [/文字块（\{verifyCodeLine\}）/, /超出版式高度 15 点/, /按最长内容试排/]],
   ])('%s', (_what, change, messages) => {
     const e = refusal(files(change));
     expect(e.status).toBe(422);
@@ -168,7 +173,7 @@ describe('broken templates are refused at load with CARD_TEMPLATE_INVALID', () =
 
   it('gives the overflow figures in the details', () => {
     const e = refusal(files({ layout: (l) => { blockOf(l, 'householdBlock').h = 20; } }));
-    expect(e.details).toMatchObject({ block: 8, text: '{householdBlock}', limit: 20 });
+    expect(e.details).toMatchObject({ block: 11, text: '{householdBlock}', limit: 20 });
     expect((e.details as { lines: number }).lines).toBeGreaterThan(2);
   });
 
@@ -188,7 +193,7 @@ describe('broken templates are refused at load with CARD_TEMPLATE_INVALID', () =
   });
 
   it('accepts a bigger block and a 1×1 sheet', () => {
-    const t = loadTemplate(files({ layout: (l) => { l.sheet.columns = 1; blockOf(l, 'householdBlock').h = 80; } }), 'ok', fonts);
+    const t = loadTemplate(files({ layout: (l) => { l.sheet.columns = 1; blockOf(l, 'householdBlock').h = 160; } }), 'ok', fonts);
     expect(t.layout.sheet.columns).toBe(1);
   });
 });

@@ -1,7 +1,9 @@
 // Claims over HTTP against a real database: report and refusals, documents asked once, assessment,
 // decision, payment exactly once under concurrency, the claim_paid event, deadlines and the
 // overdue job, appeal, scope, the monthly summary.
+import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
+import { columnOf, headerRow, titleText } from '../helpers/xlsx.ts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/types.ts';
@@ -42,7 +44,7 @@ const payee = (reference: string, over: Record<string, unknown> = {}) => ({
 });
 
 const medical = (over: Record<string, unknown> = {}) => ({
-  agreementId, personId: ids['张德明']!.id, cause: 'accident', lossDate: '2026-03-02', place: '村道', description: '骑车摔伤住院',
+  agreementId, personId: ids.张德明!.id, cause: 'accident', lossDate: '2026-03-02', place: '村道', description: '骑车摔伤住院',
   details: {
     line: 'accidentMedical', hospital: '县人民医院', admittedOn: '2026-03-02', dischargedOn: '2026-03-12', totalExpensesFen: 2_000_000,
     reimbursedFen: { basic_medical: 1_000_000, serious_illness: 200_000, medical_aid: 100_000 },
@@ -65,17 +67,17 @@ afterAll(() => t?.close());
 describe('the report (报案)', () => {
   it.each([
     ['not enrolled on the loss date (stably lifted household)', () => ({
-      agreementId, householdId: ids['刘建国']!.householdId, cause: 'fire', lossDate: '2026-02-10', place: '家中', description: '失火',
+      agreementId, householdId: ids.刘建国!.householdId, cause: 'fire', lossDate: '2026-02-10', place: '家中', description: '失火',
       details: { line: 'householdProperty', items: [{ category: 'houseStructure', description: '房屋烧毁', assessedLossFen: 100_000 }] },
     }), 'CLAIM_NOT_COVERED'],
     ['a loss before the policy period', () => medical({ lossDate: '2025-12-10' }), 'CLAIM_NOT_COVERED'],
     ['a cause the line does not cover', () => medical({ cause: 'fire' }), 'CAUSE_NOT_COVERED'],
     ['a loss date in the future', () => medical({ lossDate: '2026-03-04' }), 'LOSS_DATE_FUTURE'],
     ['an agricultural item not in the schedule', () => ({
-      agreementId, householdId: ids['张德明']!.householdId, cause: 'epidemic', lossDate: '2026-02-01', place: '圈舍', description: '疫病',
+      agreementId, householdId: ids.张德明!.householdId, cause: 'epidemic', lossDate: '2026-02-01', place: '圈舍', description: '疫病',
       details: { line: 'agriculture', items: [{ itemLabel: '骆驼', quantity: 1, unitValueFen: 100_000 }] },
     }), 'ITEM_NOT_IN_SCHEDULE'],
-    ['a person line without the person', () => medical({ personId: undefined, householdId: ids['张德明']!.householdId }), 'PERSON_REQUIRED'],
+    ['a person line without the person', () => medical({ personId: undefined, householdId: ids.张德明!.householdId }), 'PERSON_REQUIRED'],
   ])('refuses %s with a reason', async (_what, body, code) => {
     const err = await json(await post(county.token, '/api/v1/claims', body()), 422);
     expect(err.code).toBe(code);
@@ -155,6 +157,8 @@ describe('a medical claim from report to payment', () => {
     expect(big.status).toBe(413);
     const r = await json(await upload(county.token, medicalId, '医疗费用发票及费用清单', PNG), 201);
     expect(r.document).toMatchObject({ contentType: 'image/png', sizeBytes: PNG.byteLength });
+    // The file's own SHA-256 (what sha256sum prints), not a hash of a text re-encoding of it.
+    expect(r.document.sha256).toBe(createHash('sha256').update(PNG).digest('hex'));
     expect((await json(await upload(county.token, medicalId, '医疗费用发票及费用清单', PNG), 200)).duplicate).toBe(true);
     const file = await t.call(insurer.token, 'GET', `/api/v1/claims/${medicalId}/documents/${r.document.id}`);
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(PNG);
@@ -228,7 +232,7 @@ describe('rejection, notice, appeal, advance payment', () => {
   it('requires a reason, a notice before closing, and reopens on appeal', async () => {
     at('2026-04-01');
     const c = await json(await post(insurer.token, '/api/v1/claims', {
-      agreementId, householdId: ids['王桂兰']!.householdId, cause: 'flood', lossDate: '2026-03-28', place: '家中', description: '洪水冲毁院墙和部分房屋',
+      agreementId, householdId: ids.王桂兰!.householdId, cause: 'flood', lossDate: '2026-03-28', place: '家中', description: '洪水冲毁院墙和部分房屋',
       details: { line: 'householdProperty', items: [
         { category: 'houseStructure', description: '房屋主体', assessedLossFen: 3_000_000 },
         { category: 'appliances', description: '冰箱、电视', assessedLossFen: 1_500_000 },
@@ -274,7 +278,7 @@ describe('deadlines and the overdue job', () => {
   it('marks a decision overdue after 10 working days and lists it for insurer and county, then clears it', async () => {
     at('2026-09-28');
     const c = await json(await post(county.token, '/api/v1/claims', medical({
-      personId: ids['李秀英']!.id, lossDate: '2026-09-20',
+      personId: ids.李秀英!.id, lossDate: '2026-09-20',
       details: { line: 'accidentMedical', hospital: '县医院', admittedOn: '2026-09-20', dischargedOn: '2026-09-25', totalExpensesFen: 300_000 },
     })), 201);
     id = c.id;
@@ -332,7 +336,38 @@ describe('scope and the monthly summary', () => {
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '按险种', '拒赔及部分赔付原因', '超期事项', '案件清单']);
     const lines = wb.getWorksheet('按险种')!;
-    expect(lines.getRow(4).values).toEqual(expect.arrayContaining(['意外住院医疗保险', '5000.00']));
+    const lh = headerRow(lines);
+    expect(titleText(lines)).toMatch(/县（区）：.*\n协议编号：.*\n保单号：.*\n统计期间：2026-03-01 至 2026-03-31.*\n制表时间：.*\n制表人：/);
+    const medical = lines.getRow(lh + 3);
+    expect(medical.getCell(1).value).toBe('意外住院医疗保险');
+    expect(medical.getCell(4).value).toBe(5000);
+    expect(medical.getCell(4).numFmt).toBe('#,##0.00');
+    expect(medical.getCell(2).type).toBe(ExcelJS.ValueType.Number);
+    // The 合计 row is complete, 支付件数 included, and sums the lines above it.
+    const total = lines.getRow(lines.rowCount);
+    expect(total.getCell(1).value).toBe('合计');
+    for (const col of [2, 3, 4, 5, 6]) {
+      let sum = 0;
+      for (let r = lh + 1; r < lines.rowCount; r++) sum += Number(lines.getRow(r).getCell(col).value ?? 0);
+      expect(typeof total.getCell(col).value).toBe('number');
+      expect(total.getCell(col).value).toBeCloseTo(sum, 2);
+    }
+    expect(total.getCell(5).value).toBe(s.lines.reduce((n: number, l: { paidClaims: number }) => n + l.paidClaims, 0));
+    expect(lines.autoFilter).toBe(`A${lh}:F${lines.rowCount}`);
+    // The claim list: claim numbers text, the insured person's name and village beside the code, dates as dates.
+    const list = wb.getWorksheet('案件清单')!;
+    const row = list.getRow(headerRow(list) + 1);
+    expect(row.getCell(columnOf(list, '案件号')).type).toBe(ExcelJS.ValueType.String);
+    expect(row.getCell(columnOf(list, '被保险人')).value).toBe('张德明');
+    expect(s.claims[0].personName).toBe('张德明');
+    // This setup loads no region names: the village name cell is blank beside its code, never the code itself.
+    expect(row.getCell(columnOf(list, '村（社区）')).value ?? '').toBe(s.claims[0].villageName ?? '');
+    expect(typeof row.getCell(columnOf(list, '行政村代码')).value).toBe('string');
+    expect(row.getCell(columnOf(list, '出险日期')).type).toBe(ExcelJS.ValueType.Date);
+    expect(row.getCell(columnOf(list, '出险日期')).numFmt).toBe('yyyy-mm-dd');
+    expect((row.getCell(columnOf(list, '报案日期')).value as Date).toISOString().slice(0, 10)).toBe(s.claims[0].reportedOn);
+    const summarySheet = wb.getWorksheet('汇总')!;
+    expect(summarySheet.getRow(headerRow(summarySheet) + 3).getCell(2).value).toBe(2);
     expect((await json(await t.call(county.token, 'GET', `/api/v1/cover/agreements/${agreementId}/claims-summary?month=2027-01`), 400)).code).toBe('MONTH_IN_FUTURE');
     expect((await t.call(county.token, 'GET', `/api/v1/cover/agreements/${agreementId}/claims-summary?month=2026-13`)).status).toBe(400);
   });
@@ -342,7 +377,7 @@ describe('death benefit', () => {
   it('is not paid to the deceased', async () => {
     at('2026-11-01');
     const c = await json(await post(county.token, '/api/v1/claims', {
-      agreementId, personId: ids['张德明']!.id, cause: 'accident', lossDate: '2026-10-30', place: '山路', description: '车祸身故',
+      agreementId, personId: ids.张德明!.id, cause: 'accident', lossDate: '2026-10-30', place: '山路', description: '车祸身故',
       details: { line: 'accidentInjury', benefit: 'death' },
     }), 201);
     await json(await post(insurer.token, `/api/v1/claims/${c.id}/documents/complete`), 200);

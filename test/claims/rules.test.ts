@@ -8,7 +8,7 @@ import {
   percent, type Prior, type ReportFacts, toHundredths,
 } from '../../src/claims/rules.ts';
 import { addYears } from '../../src/shared/dates.ts';
-import { AGRI_CAUSES, type CoverageSchedule, DEFAULT_SCHEDULE, type Line } from '../../src/cover/schedule.ts';
+import { AGRI_CAUSES, CAUSE_NAMES, causeCode, type CoverageSchedule, DEFAULT_SCHEDULE, type Line } from '../../src/cover/schedule.ts';
 
 const S = DEFAULT_SCHEDULE;
 const NONE: Prior = { paidFen: 0 };
@@ -45,6 +45,10 @@ describe('assessAgriculture', () => {
     ['actual loss below the sum insured', agri(cows(2, 300_000)), NONE, S, { loss: 600_000, payable: 600_000 }],
     ['actual loss above the sum insured pays the sum insured', agri(cows(1, 600_000)), NONE, S, { loss: 600_000, payable: 500_000 }],
     ['top-up: pays the loss above the policy insurance', agri(cows(2, 400_000, { policyAgriInsured: true, agriInsurancePaidFen: 500_000 })), NONE, S, { loss: 800_000, payable: 300_000 }],
+    // Issue 20: the loss above the policy payout, capped by units × sum insured (was: capped first, payout taken after → 1 500).
+    ['top-up: 3 pigs at 800/head, loss 3 000, policy paid 900 → min(2 100, 2 400)', agri({ itemLabel: '能繁母猪及育肥猪', quantity: 3, unitValueFen: 100_000, policyAgriInsured: true, agriInsurancePaidFen: 90_000 }), NONE, S, { loss: 300_000, payable: 210_000 }],
+    ['top-up: loss far above the sum insured is capped after the payout: 2 cows, loss 16 000, paid 3 000 → min(13 000, 10 000)', agri(cows(2, 800_000, { policyAgriInsured: true, agriInsurancePaidFen: 300_000 })), NONE, S, { loss: 1_600_000, payable: 1_000_000 }],
+    ['top-up then the deductible: (3 000 − 1 000) − 100, then 10%', agri(cows(1, 300_000, { policyAgriInsured: true, agriInsurancePaidFen: 100_000 })), NONE, cowShare, { loss: 300_000, payable: 171_000 }],
     ['top-up: policy insurance paid the whole loss', agri(cows(1, 300_000, { policyAgriInsured: true, agriInsurancePaidFen: 350_000 })), NONE, S, { loss: 300_000, payable: 0 }],
     ['top-up: insured by policy insurance but nothing paid yet', agri(cows(1, 300_000, { policyAgriInsured: true })), NONE, S, { loss: 300_000, payable: 300_000 }],
     ['top-up disabled: an item under policy insurance pays nothing', agri(cows(2, 400_000, { policyAgriInsured: true, agriInsurancePaidFen: 500_000 })), NONE, noTopUp, { loss: 800_000, payable: 0 }],
@@ -67,8 +71,8 @@ describe('assessAgriculture', () => {
   it('shows its working item by item', () => {
     const a = run(agri(cows(2, 400_000, { policyAgriInsured: true, agriInsurancePaidFen: 500_000 })), { paidFen: 1_900_000 });
     expect(a.steps.map((s) => [s.label, s.fen])).toEqual([
-      ['牛：保险金额', 1_000_000], ['牛：实际损失', 800_000], ['牛：认定损失', 800_000],
-      ['牛：扣除政策性农业保险赔款', 500_000], ['牛：应赔小计', 300_000], ['各标的应赔合计', 300_000],
+      ['牛：保险金额', 1_000_000], ['牛：实际损失', 800_000], ['牛：扣除政策性农业保险赔款', 500_000],
+      ['牛：政策性农业保险赔款以外的损失', 300_000], ['牛：认定损失', 300_000], ['牛：应赔小计', 300_000], ['各标的应赔合计', 300_000],
       ['年度剩余限额', 100_000], ['应赔金额', 100_000],
     ]);
     expect(step(a, '牛：实际损失')?.note).toBe('2 头 × 4,000.00元');
@@ -158,6 +162,23 @@ describe('assessMedical', () => {
     const a = run(input, prior);
     expect({ payable: a.payableFen, deductibleUsed: a.deductibleUsedFen, limitBefore: a.limitBeforeFen }).toEqual(want);
     expect(a.lossFen).toBe((details(input) as { totalExpensesFen: number }).totalExpensesFen);
+  });
+
+  // Issue 20: many county contracts take 100 元 off every claim instead of once a year.
+  const perClaim = withLine('accidentMedical', { deductibleBasis: 'per_claim' });
+  it.each<[string, ClaimDetailsInput, Prior, { payable: number; deductibleUsed: number }]>([
+    ['per claim: the whole 100 元 again although the year\'s deductible was used', stay(50_000), { paidFen: 40_000, deductibleUsedFen: 10_000 }, { payable: 32_000, deductibleUsed: 10_000 }],
+    ['per claim: the first claim of the year alike', stay(50_000), NONE, { payable: 32_000, deductibleUsed: 10_000 }],
+    ['per claim: a claim below the deductible pays 0', stay(8_000), { paidFen: 0, deductibleUsedFen: 10_000 }, { payable: 0, deductibleUsed: 8_000 }],
+  ])('%s', (_name, input, prior, want) => {
+    const a = run(input, prior, perClaim);
+    expect({ payable: a.payableFen, deductibleUsed: a.deductibleUsedFen }).toEqual(want);
+    expect(step(a, '免赔额')?.note).toBe('每次事故免赔额 100.00元');
+  });
+
+  it('the annual deductible stays the default', () => {
+    expect(S.accidentMedical?.deductibleBasis ?? 'per_person_year').toBe('per_person_year');
+    expect(run(stay(50_000), { paidFen: 40_000, deductibleUsedFen: 10_000 }).payableFen).toBe(40_000);
   });
 
   it('shows each reimbursement, the deductible and the ratio', () => {
@@ -305,6 +326,22 @@ describe('checkReport', () => {
     expect(refusals[0]?.code).toBe(code);
     expect(refusals[0]?.message).toContain(message);
   });
+
+  // Issue 20: theft and any cause outside a line's list are refused naming the line and what it covers.
+  it.each<[Line, string, string]>([
+    ['householdProperty', 'theft', '家庭财产保险不承保“盗窃”造成的损失；家庭财产保险承保的出险原因：火灾、爆炸、地震、洪水、暴风（暴雨）、冰雹、泥石流、山体滑坡、雷击、暴雪（雪灾）、其他自然灾害'],
+    ['agriculture', 'theft', '农业生产保险不承保“盗窃”造成的损失；农业生产保险承保的出险原因：火灾、爆炸、疾病、疫病、'],
+    ['accidentMedical', 'disease', '意外住院医疗保险不承保“疾病”造成的损失；意外住院医疗保险承保的出险原因：意外伤害'],
+  ])('refuses %s / %s naming the line and its covered causes', (line, cause, message) => {
+    const [r, ...more] = checkReport(facts({ line, cause }));
+    expect(more).toEqual([]);
+    expect(r?.code).toBe('CAUSE_NOT_COVERED');
+    expect(r?.message).toContain(message);
+    expect(r?.details).toMatchObject({ line, cause, coveredCauses: causesFor(S, line).map((c) => ({ cause: c, name: CAUSE_NAMES[c] })) });
+  });
+
+  it.each([['盗窃', 'theft'], ['theft', 'theft'], ['火灾', 'fire'], [' 洪水 ', 'flood'], ['meteor', null], ['', null]])(
+    'causeCode(%j) = %s', (input, code) => expect(causeCode(input)).toBe(code));
 
   it('reports every refusal at once, but no cause check for a line not covered', () => {
     expect(checkReport(facts({ schedule: noProperty as CoverageSchedule, line: 'householdProperty', cause: 'disease', coveredOnLossDate: false }))

@@ -9,9 +9,12 @@ import {
 
 z.config(z.locales.zhCN()); // as the app does
 
+// biome-ignore lint/suspicious/noExplicitAny: the cases edit the plan's JSON at any depth
+type Plan = Record<string, any>;
+
 /** A deep copy of the seed plan, changed by `edit`. */
-function variant(edit: (s: Record<string, any>) => void): unknown {
-  const s = structuredClone(DEFAULT_SCHEDULE) as Record<string, any>;
+function variant(edit: (s: Plan) => void): unknown {
+  const s = structuredClone(DEFAULT_SCHEDULE) as Plan;
   edit(s);
   return s;
 }
@@ -60,7 +63,7 @@ describe('valid schedules', () => {
 });
 
 describe('refinements, with their Chinese message and path', () => {
-  const cases: Array<[string, (s: Record<string, any>) => void, { path: string; message: string | RegExp }]> = [
+  const cases: Array<[string, (s: Plan) => void, { path: string; message: string | RegExp }]> = [
     ['funding summing to 9999', (s) => { s.funding = [{ payer: 'county', bp: 8000 }, { payer: 'city', bp: 1999 }]; },
       { path: 'funding', message: '保费分担比例合计应为 100%（10000 个基点），现为 9999' }],
     ['a payer twice', (s) => { s.funding = [{ payer: 'county', bp: 5000 }, { payer: 'county', bp: 5000 }]; },
@@ -89,6 +92,8 @@ describe('refinements, with their Chinese message and path', () => {
       { path: 'premiums.householdProperty.amountFen', message: '家庭财产保险保费不能为负数' }],
     ['an amount in yuan with decimals', (s) => { s.accidentMedical.deductibleFen = 100.5; },
       { path: 'accidentMedical.deductibleFen', message: '意外医疗免赔额必须是以分为单位的整数' }],
+    ['an amount beyond any county\'s (found by the hostile-input test: was a 500)', (s) => { s.householdProperty.subLimits.houseStructureFen = 9223372036854776000; },
+      { path: 'householdProperty.subLimits.houseStructureFen', message: '家庭财产“房屋主体及附属设施”分项限额过大（不能超过 100 亿元）' }],
     ['a ratio above 100%', (s) => { s.accidentMedical.reimbursementBp = 12000; },
       { path: 'accidentMedical.reimbursementBp', message: '意外医疗报销比例不能超过 10000 个基点（100%）' }],
     ['cattle insured per mu', (s) => { s.agriculture.items[0].unit = 'mu'; },

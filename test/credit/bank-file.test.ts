@@ -3,14 +3,15 @@
 // apply, corrected files, conflicts, both reconciliations, and a large set-based apply.
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
+import { headerRow, titleText } from '../helpers/xlsx.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditLoans, creditSchedule } from '../../db/schema/credit.ts';
 import { type Db, rowsOf } from '../../db/types.ts';
 import {
   type BalanceRow, type BankCells, type BankField, checkBankFile, findBankHeader, labelsOf, matchBankHeader,
   type RepaymentRow, validateBankRow,
-} from '../../src/credit/bank-file-columns.ts';
-import { applyBankFile, type BankFileSummary, errorReportXlsx, importBankFile } from '../../src/credit/bank-file.ts';
+} from '../../src/credit/files/rules.ts';
+import { applyBankFile, type BankFileSummary, errorReportXlsx, importBankFile } from '../../src/credit/files/service.ts';
 import { importNow } from '../../src/registry/service.ts';
 import { toEpochDay } from '../../src/shared/dates.ts';
 import { AppError } from '../../src/shared/errors.ts';
@@ -104,7 +105,7 @@ describe('repayment rows', () => {
     ['empty date', { paidOn: '' }, 'paidOn', 'VALUE_MISSING', '还款日期为空'],
     ['empty loan no', { loanNo: '' }, 'loanNo', 'VALUE_MISSING', '借据号为空'],
     ['loan no in scientific notation', { loanNo: '2.02610E+17' }, 'loanNo', 'CODE_PRECISION_LOST', '科学|15 位有效数字'],
-    ['bad check digit', { idNumber: idFor('1968-03-12', 11).slice(0, 17) + 'Y' }, 'idNumber', 'ID_CHARS', ''],
+    ['bad check digit', { idNumber: `${idFor('1968-03-12', 11).slice(0, 17)}Y` }, 'idNumber', 'ID_CHARS', ''],
   ] as const)('refuses: %s', (_name, cells, field, code, message) => {
     const r = validateBankRow('repayments', '2026-10', rep(cells), L.rep);
     expect(r.ok).toBe(false);
@@ -224,7 +225,7 @@ const REP_HEADER = ['借据号', '还款日期', '归还本金', '归还利息',
 const BAL_HEADER = ['借据号', '贷款余额', '逾期本金', '逾期天数', '统计月份', '借款人身份证号', '借款人姓名'];
 function csv(header: string[], rows: string[][], title = true): string {
   const lines = title ? ['某农商银行脱贫人口小额信贷明细表', '报送月份：2026年10月,,,单位：元'] : [];
-  return [...lines, header.join(','), ...rows.map((r) => r.map((v) => (/[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(','))].join('\r\n') + '\r\n';
+  return `${[...lines, header.join(','), ...rows.map((r) => r.map((v) => (/[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(','))].join('\r\n')}\r\n`;
 }
 
 async function run(lender: { orgId: string; userId: string }, kind: 'repayments' | 'balances', month: string, body: string | Uint8Array, fileName = 'f.csv',
@@ -335,9 +336,19 @@ describe('repayments file', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await errorReportXlsx(t.deps, s)) as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;
-    expect(ws.getRow(1).values).toEqual([undefined, '行号', '列', '原因']);
-    expect(ws.getRow(2).values).toEqual([undefined, 5, '借据号', '借据号 E-404 不是本行登记的小额信贷']);
-    expect(ws.rowCount).toBe(10);
+    // A title block naming the file, the month and the count; the header frozen below it, with a filter.
+    const h = headerRow(ws);
+    expect(titleText(ws)).toMatch(/^还款报送文件错误行\n文件：.*\n报送月份：2026-10\n错误：9 条/);
+    expect(titleText(ws)).toContain('制表时间：');
+    expect(ws.autoFilter).toBeTruthy();
+    expect(ws.getRow(h).values).toEqual([undefined, '行号', '列', '原因']);
+    expect(ws.getRow(h + 1).values).toEqual([undefined, 5, '借据号', '借据号 E-404 不是本行登记的小额信贷']);
+    // 行号 an integer cell, in order.
+    expect(ws.getRow(h + 1).getCell(1).type).toBe(ExcelJS.ValueType.Number);
+    expect(ws.getRow(h + 1).getCell(1).numFmt).toBe('0');
+    const rowNos = Array.from({ length: ws.rowCount - h }, (_, i) => ws.getRow(h + 1 + i).getCell(1).value as number);
+    expect(rowNos).toEqual([...rowNos].sort((x, y) => x - y));
+    expect(ws.rowCount - h).toBe(9);
   });
 
   it('changes nothing when the same file comes again, and takes a corrected file row by row', async () => {
@@ -396,7 +407,7 @@ describe('repayments file', () => {
 
     let seen: { ids: string[]; fileId: string } | undefined;
     const ok = await run(bank, 'repayments', '2026-10', body, 'f.csv', {
-      afterApply: async (tx: Db, ids, file) => { seen = { ids, fileId: file.fileId }; },
+      afterApply: async (_tx: Db, ids, file) => { seen = { ids, fileId: file.fileId }; },
     });
     expect(seen).toEqual({ ids: [a.id], fileId: ok.fileId });
     expect(await repaymentsOf(a.id)).toHaveLength(1);
@@ -499,7 +510,7 @@ describe('balances file', () => {
 describe('scale', () => {
   it('applies 5 000 rows in a handful of set-based statements', async () => {
     const bank = await t.makeUser('bank', COUNTY, '大行');
-    const p = people['张德明']!;
+    const p = people.张德明!;
     const n = 5000;
     await db().execute(sql`
       insert into credit_loans (lender_org_id, loan_no, county_code, village_code, household_id, person_id, amount_fen, term_months,

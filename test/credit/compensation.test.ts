@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { creditCompensations, creditRepayments } from '../../db/schema/credit.ts';
 import { rowsOf } from '../../db/types.ts';
-import { adjustedCase } from '../../src/credit/rules.ts';
+import { adjustedCase } from '../../src/credit/arrears/rules.ts';
 import { refreshLoans } from '../../src/credit/service.ts';
-import * as store from '../../src/credit/store.ts';
+import * as store from '../../src/credit/arrears/store.ts';
 import { COUNTY, idFor } from '../registry/fixtures.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { insuredCounty, type InsuredCounty } from '../helpers/county.ts';
@@ -84,7 +84,7 @@ beforeAll(async () => {
   const r = await refreshLoans(t.deps, '2026-05-07');
   expect(r).toMatchObject({ compensations: 5, adjusted: 0 });
   // From May the county's fund bears 70%: new cases only, an open one keeps its 80%.
-  const res = await t.call(t.adminToken, 'POST', '/api/v1/settings', { key: 'credit.compensation_fund_share_bp', regionPrefix: '500101', validFrom: '2026-05-01', value: 7000 });
+  const res = await t.call(t.adminToken, 'POST', '/api/v1/settings', { key: 'credit.compensation_fund_share_bp', regionPrefix: '500101', validFrom: '2026-05-01', value: 7000, history: true });
   expect(res.status, await res.clone().text()).toBe(201);
 }, 60_000);
 afterAll(() => t?.close());

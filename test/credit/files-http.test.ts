@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNTY, idFor } from '../registry/fixtures.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { insuredCounty } from '../helpers/county.ts';
-import { processEnv, run } from '../helpers/spawn.ts';
+import { processEnv, run, ZNB } from '../helpers/spawn.ts';
 
 let clock = new Date('2025-06-10T04:00:00Z');
 let t: TestApp;
@@ -97,15 +97,15 @@ describe('znb credit import', () => {
   afterAll(() => pe?.close());
 
   it('refuses usage errors (exit 2), reports a file whose every row is bad (exit 1) with its error workbook', async () => {
-    const org = await run(['bin/znb.mjs', 'org', 'create', '--kind', 'bank', '--name', '某县农村商业银行', '--region', COUNTY], pe.env);
+    const org = await run([ZNB, 'org', 'create', '--kind', 'bank', '--name', '某县农村商业银行', '--region', COUNTY], pe.env);
     expect(org.code, org.stderr).toBe(0);
     const lender = /id=([0-9a-f-]{36})/.exec(org.stdout)![1]!;
     const file = join(pe.dataDir, '还款明细.csv');
     writeFileSync(file, '借据号,还款日期,归还本金,归还利息\nNOPE-1,2026-10-10,100.00,2.50\n');
-    const usage = await run(['bin/znb.mjs', 'credit', 'import', file, '--lender', lender, '--kind', 'loans', '--month', '2026-10'], pe.env);
+    const usage = await run([ZNB, 'credit', 'import', file, '--lender', lender, '--kind', 'loans', '--month', '2026-10'], pe.env);
     expect([usage.code, usage.stderr.includes('--kind')]).toEqual([2, true]);
     const errors = join(pe.dataDir, '错误.xlsx');
-    const r = await run(['bin/znb.mjs', 'credit', 'import', file, '--lender', lender, '--kind', 'repayments', '--month', '2026-10', '--errors', errors, '--json'], pe.env);
+    const r = await run([ZNB, 'credit', 'import', file, '--lender', lender, '--kind', 'repayments', '--month', '2026-10', '--errors', errors, '--json'], pe.env);
     expect(r.code, r.stderr).toBe(1);
     const summary = JSON.parse(r.stdout);
     expect(summary).toMatchObject({ status: 'rejected', rows: 1, rejected: 1, applied: 0 });

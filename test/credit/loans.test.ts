@@ -58,7 +58,7 @@ describe('registering loans', () => {
   });
 
   it.each([
-    ['amount over the household limit (10 000.01 on top of 40 000 outstanding)', { loanNo: 'X1', borrowerIdNumber: idFor('1970-07-01', 22), amountFen: 1_000_001 }, 'amount', '本户在贷余额'],
+    ['amount over the household limit (10 000.01 on top of 40 000 outstanding)', { loanNo: 'X1', borrowerIdNumber: idFor('1970-07-01', 22), amountFen: 1_000_001 }, 'amount', '超过户贷余额上限'],
     ['term over 36 months', { loanNo: 'X2', borrowerIdNumber: idFor('1960-05-05', 51), amountFen: 500_000, termMonths: 37 }, 'term', '期限'],
     ['rate above the 1-year LPR for a 12-month loan', { loanNo: 'X3', borrowerIdNumber: idFor('1960-05-05', 51), amountFen: 500_000, termMonths: 12, rateBp: 301 }, 'rate', 'LPR'],
     ['borrower over 65', { loanNo: 'X4', borrowerIdNumber: idFor('1955-11-30', 42), amountFen: 500_000 }, 'age', '年龄'],
@@ -92,7 +92,7 @@ describe('registering loans', () => {
   });
 
   it('records a rule the county allows as an exception, with its note', async () => {
-    const s = await t.call(ic.county.token, 'POST', '/api/v1/settings', { key: 'credit.allowed_exceptions', regionPrefix: '500101', validFrom: '2025-01-01', value: ['age'] });
+    const s = await t.call(t.adminToken, 'POST', '/api/v1/settings', { key: 'credit.allowed_exceptions', regionPrefix: '500101', validFrom: '2025-01-01', value: ['age'], history: true });
     expect(s.status).toBe(201);
     const noNote = await post(bank.token, '/api/v1/credit/loans', loan({ loanNo: 'E1', borrowerIdNumber: idFor('1955-11-30', 42), amountFen: 500_000 }));
     expect([noNote.status, noNote.body.code]).toEqual([422, 'LOAN_EXCEPTION_NOTE_REQUIRED']);
@@ -264,8 +264,8 @@ describe('ratings, arrears summary and borrowers’ cover', () => {
     await post(bank.token, '/api/v1/credit/loans', loan({ loanNo: 'U1', borrowerIdNumber: idFor('1960-05-05', 51), amountFen: 300_000, termMonths: 12, rateBp: 300, disbursedOn: '2025-06-10' }));
     const all = await (await t.call(ic.county.token, 'GET', '/api/v1/credit/borrowers')).json();
     const byHead = Object.fromEntries(all.items.map((b: { headName: string }) => [b.headName, b]));
-    expect(byHead['张德明']).toMatchObject({ insured: true, agricultureCovered: true, agreementNo: 'ZNB-500101-2026' });
-    expect(byHead['刘建国']).toMatchObject({ insured: false, agreementNo: null });
+    expect(byHead.张德明).toMatchObject({ insured: true, agricultureCovered: true, agreementNo: 'ZNB-500101-2026' });
+    expect(byHead.刘建国).toMatchObject({ insured: false, agreementNo: null });
     const uninsured = await (await t.call(ic.county.token, 'GET', '/api/v1/credit/borrowers?insured=false')).json();
     expect(uninsured.items.map((b: { headName: string }) => b.headName)).toEqual(['刘建国']);
     const bankView = await (await t.call(otherBank.token, 'GET', '/api/v1/credit/borrowers')).json();

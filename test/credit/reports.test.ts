@@ -20,19 +20,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditFiles, creditRepayments } from '../../db/schema/credit.ts';
 import { rowsOf } from '../../db/types.ts';
 import { scopePrefix } from '../../src/access/service.ts';
-import { creditFigures } from '../../src/credit/figures.ts';
-import { interestDue, loanStatesAt } from '../../src/credit/report-store.ts';
+import { creditFigures } from '../../src/credit/reports/figures.ts';
+import { interestDue, loanStatesAt } from '../../src/credit/reports/store.ts';
 import { settingsResolver } from '../../src/settings/service.ts';
 import { applyBasisPoints } from '../../src/shared/money.ts';
-import { quarterPeriod } from '../../src/credit/reports.ts';
-import { subsidyFor } from '../../src/credit/rules.ts';
-import { allocate, arrearsOf } from '../../src/credit/schedule.ts';
-import * as store from '../../src/credit/store.ts';
+import { quarterPeriod } from '../../src/credit/reports/service.ts';
+import { subsidyFor } from '../../src/credit/reports/rules.ts';
+import { allocate, arrearsOf } from '../../src/credit/loans/schedule.ts';
+import * as store from '../../src/credit/loans/store.ts';
 import { JOBS } from '../../src/jobs/schedule.ts';
 import { baseList, COUNTY, idFor, person, V2 } from '../registry/fixtures.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { insuredCounty, type InsuredCounty } from '../helpers/county.ts';
-import { processEnv, run } from '../helpers/spawn.ts';
+import { processEnv, run, ZNB } from '../helpers/spawn.ts';
 
 let clock = new Date('2025-12-26T04:00:00Z');
 const setDay = (day: string) => { clock = new Date(`${day}T04:00:00Z`); };
@@ -264,16 +264,26 @@ describe('interest subsidy (贴息)', () => {
     const b = wb.getWorksheet('邮储银行某县支行')!;
     expect(rowValues(b, 1)).toEqual(['借据号', '借款人', '身份证号', '村', '期次', '到期日', '应付利息（元）', '是否按期', '贴息比例', '贴息金额（元）', '说明']);
     const rows = Array.from({ length: b.rowCount - 1 }, (_, i) => rowValues(b, i + 2));
-    const b2jan = rows.find((r) => r[0] === 'B2' && r[5] === '2026-01-01')!;
-    expect(b2jan.slice(6, 11)).toEqual(['125.00', '否', '70.00%', '0.00', '本期本息逾期 14 天归还，不予贴息']);
-    const b2feb = rows.find((r) => r[0] === 'B2' && r[5] === '2026-02-01')!;
+    const on = (r: unknown[], d: string) => r[5] instanceof Date && r[5].toISOString().slice(0, 10) === d;
+    const b2jan = rows.find((r) => r[0] === 'B2' && on(r, '2026-01-01'))!;
+    // Money numbers, the share a number shown as a percentage, the due day a date cell.
+    expect(b2jan.slice(6, 11)).toEqual([125, '否', 0.7, 0, '本期本息逾期 14 天归还，不予贴息']);
+    const firstRow = b.getRow(2);
+    expect(firstRow.getCell(7).numFmt).toBe('#,##0.00');
+    expect(firstRow.getCell(9).numFmt).toBe('0.00%');
+    expect(firstRow.getCell(6).numFmt).toBe('yyyy-mm-dd');
+    expect(firstRow.getCell(1).type).toBe(ExcelJS.ValueType.String);
+    expect(firstRow.getCell(3).type).toBe(ExcelJS.ValueType.String);
+    expect(b.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const b2feb = rows.find((r) => r[0] === 'B2' && on(r, '2026-02-01'))!;
     expect(b2feb.slice(1, 2)).toEqual(['赵大山']);
     expect(String(b2feb[2])).toMatch(/\*{4}/);
-    expect(b2feb.slice(6, 10)).toEqual(['125.00', '是', '70.00%', '87.50']);
+    expect(b2feb.slice(6, 10)).toEqual([125, '是', 0.7, 87.5]);
     const last = rows.at(-1)!;
-    expect([last[0], last[6], last[9], last[10]]).toEqual(['合计', '472.50', '227.50', '3 笔贷款，4 期不予贴息']);
+    expect([last[0], last[6], last[9], last[10]]).toEqual(['合计', 472.5, 227.5, '3 笔贷款，4 期不予贴息']);
     const sum = wb.getWorksheet('汇总')!;
-    expect(rowValues(sum, 4)).toEqual(['合计', 4, 12, '652.50', '385.00', 6, '269.50']);
+    expect(rowValues(sum, 4)).toEqual(['合计', 4, 12, 652.5, 385, 6, 269.5]);
+    expect(sum.getRow(4).getCell(4).numFmt).toBe('#,##0.00');
   });
 });
 
@@ -357,14 +367,17 @@ describe('monthly report (月报)', () => {
     const total = rowValues(ws, 4);
     const col = (name: string) => total[header.indexOf(name)];
     expect([col('金融机构'), col('月末贷款余额（元）'), col('月末逾期贷款余额（元）'), col('逾期率'), col('当月贴息（元）'), col('余额同比增长'), col('新发放同比增长')])
-      .toEqual(['合计', '73000.00', '23000.00', '31.51%', '105.00', '下降 1.35%', '下降 58.33%']);
+      .toEqual(['合计', 73000, 23000, 0.3151, 105, -0.0135, -0.5833]);
+    expect(ws.getRow(4).getCell(header.indexOf('月末贷款余额（元）') + 1).numFmt).toBe('#,##0.00');
+    expect(ws.getRow(4).getCell(header.indexOf('逾期率') + 1).numFmt).toBe('0.00%');
+    expect(ws.getRow(4).getCell(header.indexOf('余额同比增长') + 1).numFmt).toBe('0.00%');
     const bank = await t.call(bankA.token, 'GET', `/api/v1/credit/reports/monthly.xlsx?countyCode=${COUNTY}&month=2026-03`);
     const bws = (await workbookOf(await bank.arrayBuffer())).worksheets[0]!;
     expect(bws.rowCount).toBe(2);
-    expect(rowValues(bws, 2).slice(0, 7)).toEqual(['某县农村商业银行', 1, '10000.00', 2, '30000.00', '20000.00', '66.67%']);
+    expect(rowValues(bws, 2).slice(0, 7)).toEqual(['某县农村商业银行', 1, 10000, 2, 30000, 20000, 0.6667]);
     const bNew = rowValues(bws, 2)[header.indexOf('新发放同比增长')];
-    expect(bNew).toBe('下降 58.33%');
-    expect(rowValues(bws, 2)[header.indexOf('余额同比增长')]).toBe('增长 25.00%');
+    expect(bNew).toBe(-0.5833);
+    expect(rowValues(bws, 2)[header.indexOf('余额同比增长')]).toBe(0.25);
   });
 });
 
@@ -391,7 +404,7 @@ describe('the monthly job', () => {
   });
 
   it('waits for a county’s own report day', async () => {
-    const s = await t.call(ic.county.token, 'POST', '/api/v1/settings', { key: 'credit.report_day', regionPrefix: '500101', validFrom: '2026-01-01', value: 15 });
+    const s = await t.call(t.adminToken, 'POST', '/api/v1/settings', { key: 'credit.report_day', regionPrefix: '500101', validFrom: '2026-01-01', value: 15, history: true });
     expect(s.status, await s.clone().text()).toBe(201);
     setDay('2026-08-14');
     expect(await job.run(t.deps, at('2026-08-14'))).toEqual({ monthly: 0, subsidy: 0, semiannual: 0 });
@@ -419,16 +432,19 @@ describe('half-year institution assessment', () => {
     const res = await get(ic.county.token, `/api/v1/credit/reports/semiannual?countyCode=${COUNTY}&half=2026-H1&fresh=true`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const [a, b] = res.body.institutions;
-    // A on 06-30: 30 000元 (last year 24 000) → 40; nothing overdue → 30; 1 of 2 households insured → 7.5 → 8; 6/6 → 15.
+    // A on 06-30: 30 000元, a year before 24 000 (A2), two years before 12 000 (A1): 25% this year after 100% last
+    // year → growth 0 (涉农贷款增速不低于上年: the rate, not the balance); nothing overdue → 30; 1 of 2 households
+    // insured → 7.5 → 8; 6/6 → 15.
     expect(a).toMatchObject({
-      rank: 1, lenderOrgId: bankA.orgId, score: 93,
-      facts: { balanceFen: 3_000_000, balanceLastYearFen: 2_400_000, overdueBalanceFen: 0, borrowers: 2, insuredBorrowers: 1, monthsReported: 6, monthsExpected: 6 },
+      rank: 1, lenderOrgId: bankA.orgId, score: 53,
+      facts: { balanceFen: 3_000_000, balanceLastYearFen: 2_400_000, balanceTwoYearsAgoFen: 1_200_000, overdueBalanceFen: 0, borrowers: 2, insuredBorrowers: 1, monthsReported: 6, monthsExpected: 6 },
     });
-    // B on 06-30: B1 repaid, B2 30 000 + B3 3 000 = 33 000元, below last year's 60 000 → 0; overdue 9.09% → 30 × (10% − 9.09%) / 8% = 3.4 → 3;
+    // B on 06-30: B1 repaid, B2 30 000 + B3 3 000 = 33 000元, below last year's 60 000 (and nothing two years
+    // before: the balance must not fall) → 0; overdue 9.09% → 30 × (10% − 9.09%) / 8% = 3.4 → 3;
     // 1 of 2 insured → 8; 4/6 → 10.
     expect(b).toMatchObject({
       rank: 2, lenderOrgId: bankB.orgId, score: 21,
-      facts: { balanceFen: 3_300_000, balanceLastYearFen: 6_000_000, overdueBalanceFen: 300_000, borrowers: 2, insuredBorrowers: 1, monthsReported: 4 },
+      facts: { balanceFen: 3_300_000, balanceLastYearFen: 6_000_000, balanceTwoYearsAgoFen: 0, overdueBalanceFen: 300_000, borrowers: 2, insuredBorrowers: 1, monthsReported: 4 },
     });
     expect(b.items.map((i: { item: string; points: number }) => [i.item, i.points])).toEqual([['growth', 0], ['overdue', 3], ['insured', 8], ['reporting', 10]]);
     const mine = (await get(bankB.token, `/api/v1/credit/reports/semiannual?countyCode=${COUNTY}&half=2026-H1`)).body;
@@ -440,10 +456,103 @@ describe('half-year institution assessment', () => {
     expect(res.status).toBe(200);
     const wb = await workbookOf(await res.arrayBuffer());
     const ws = wb.getWorksheet('2026-H1 金融机构考核')!;
-    expect(rowValues(ws, 1).slice(0, 7)).toEqual(['排名', '金融机构', '总分', '贷款余额增长（40分）', '逾期率（30分）', '借款人参保率（15分）', '按月报送（15分）']);
-    expect(rowValues(ws, 2).slice(0, 10)).toEqual([1, '某县农村商业银行', 93, 40, 30, 8, 15, '30000.00', '24000.00', '0.00']);
+    expect(rowValues(ws, 1).slice(0, 7)).toEqual(['排名', '金融机构', '总分', '贷款增速不低于上年（40分）', '逾期率（30分）', '借款人参保率（15分）', '按月报送（15分）']);
+    expect(rowValues(ws, 2).slice(0, 11)).toEqual([1, '某县农村商业银行', 53, 0, 30, 8, 15, 30000, 24000, 12000, 0]);
+    expect(ws.getRow(2).getCell(8).numFmt).toBe('#,##0.00');
     expect(rowValues(ws, 3).slice(0, 3)).toEqual([2, '邮储银行某县支行', 21]);
+    const notes = wb.getWorksheet('评分说明')!;
+    expect(rowValues(notes, 2)).toEqual(['某县农村商业银行', '贷款增速不低于上年', 40, 0, '25.00%',
+      '扶贫小额信贷余额 30,000.00元，同比增速 25.00%；上年同期 24,000.00元，较前年同期 12,000.00元增速 100.00%；低于上年增速']);
     expect(wb.getWorksheet('评分说明')!.rowCount).toBe(9);
+  });
+});
+
+describe('the 人民银行 and the 金融办 read the figures, no personal data', () => {
+  let pboc: { token: string };
+  let finance: { token: string };
+  let otherPboc: { token: string };
+  const month = `countyCode=${COUNTY}&month=2026-03`;
+  /** What identifies a borrower: names, ID numbers (whole or masked), loan numbers, household and person ids. */
+  const personal = () => [...Object.keys(ID), ...Object.values(ID), ...Object.values(ID).map((id) => id.slice(-4)), ...Object.keys(loans),
+    ...Object.values(loans).map((l) => l.id)];
+
+  beforeAll(async () => {
+    pboc = await t.makeUser('pboc', COUNTY, '中国人民银行某县支行');
+    finance = await t.makeUser('finance_office', COUNTY, '某县金融办');
+    otherPboc = await t.makeUser('pboc', '500102000000', '中国人民银行邻县支行');
+  });
+
+  it('read the county’s arrears, fund, monthly report and institution assessment, with nobody named in them', async () => {
+    for (const who of [pboc, finance]) {
+      for (const path of [
+        '/api/v1/credit/arrears', `/api/v1/credit/funds/${COUNTY}`, `/api/v1/credit/reports/monthly?${month}`,
+        `/api/v1/credit/reports/semiannual?countyCode=${COUNTY}&half=2026-H1`,
+      ]) {
+        const res = await t.call(who.token, 'GET', path);
+        const text = await res.text();
+        expect(res.status, `${path}: ${text.slice(0, 200)}`).toBe(200);
+        expect(personal().filter((p) => text.includes(p)), path).toEqual([]);
+      }
+      // The county's whole figures, every bank's row.
+      const r = (await get(who.token, `/api/v1/credit/reports/monthly?${month}`)).body;
+      expect(r.rows.map((x: { lenderOrgId: string }) => x.lenderOrgId).sort()).toEqual([bankA.orgId, bankB.orgId].sort());
+      expect(r.total.balanceFen).toBe(7_300_000);
+      expect((await get(who.token, '/api/v1/credit/arrears')).body.balanceFen).toBeGreaterThan(0);
+    }
+  });
+
+  it('are refused the loans, borrowers, files, compensation cases, ratings and the subsidy list (which name people)', async () => {
+    for (const who of [pboc, finance]) {
+      for (const path of [
+        '/api/v1/credit/loans', `/api/v1/credit/loans/${loans.A1!.id}`, '/api/v1/credit/borrowers', '/api/v1/credit/files', '/api/v1/credit/compensations',
+        `/api/v1/credit/households/${(await ic.person('张德明')).householdId}/rating`, `/api/v1/credit/subsidies?countyCode=${COUNTY}&quarter=2026-Q1`,
+        `/api/v1/credit/subsidies.xlsx?countyCode=${COUNTY}&quarter=2026-Q1`, '/api/v1/registry/households', '/api/v1/claims',
+      ]) {
+        const res = await t.call(who.token, 'GET', path);
+        expect([403, 404], path).toContain(res.status);
+      }
+      expect((await t.call(who.token, 'POST', `/api/v1/credit/funds/${COUNTY}/movements`, { kind: 'deposit', amountFen: 100, on: '2026-07-01' })).status).toBe(403);
+    }
+  });
+
+  it('read only their own county', async () => {
+    for (const path of [`/api/v1/credit/reports/monthly?${month}`, `/api/v1/credit/reports/pboc?${month}`, `/api/v1/credit/funds/${COUNTY}`]) {
+      expect((await t.call(otherPboc.token, 'GET', path)).status, path).toBe(403);
+    }
+    expect((await get(otherPboc.token, '/api/v1/credit/arrears')).body.loans).toBe(0);
+  });
+
+  it('download the monthly report addressed to the 人民银行: recipient, due day and format from the county’s setting', async () => {
+    const res = await t.call(pboc.token, 'GET', `/api/v1/credit/reports/pboc?${month}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('spreadsheetml');
+    expect(res.headers.get('content-disposition')).toContain('.xlsx');
+    const wb = await workbookOf(await res.arrayBuffer());
+    const cover = wb.getWorksheet('报送说明')!;
+    expect(rowValues(cover, 2)).toEqual(['报送对象', '中国人民银行县支行']);
+    expect(rowValues(cover, 5)).toEqual(['报送期限', '2026-04-15']);
+    const table = wb.getWorksheet('2026-03 小额信贷月报')!;
+    expect(rowValues(table, 1)[0]).toBe('金融机构');
+    expect(rowValues(table, 4).slice(0, 5)).toEqual(['合计', 1, 10000, 5, 73000]);
+    expect(table.getRow(4).getCell(3).numFmt).toBe('#,##0.00');
+    expect(typeof rowValues(table, 4)[1]).toBe('number');
+
+    const s = await t.call(t.adminToken, 'POST', '/api/v1/settings', {
+      key: 'credit.pboc_report', regionPrefix: '500101', validFrom: '2026-01-01', value: { recipient: '中国人民银行某某县支行', format: 'csv', dueDay: 8 }, history: true,
+    });
+    expect(s.status, await s.clone().text()).toBe(201);
+    const csv = await t.call(finance.token, 'GET', `/api/v1/credit/reports/pboc?${month}`);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    // ignoreBOM keeps the byte-order mark (which spreadsheet programs need to read UTF-8) in the text.
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await csv.arrayBuffer());
+    expect(text.startsWith('\uFEFF报送对象,中国人民银行某某县支行\r\n')).toBe(true);
+    expect(text).toContain('报送期限,2026-04-08\r\n');
+    expect(text).toContain('\r\n合计,1,10000.00,5,73000.00,');
+    expect(personal().filter((p) => text.includes(p))).toEqual([]);
+    // A bank downloads its own row only.
+    const mine = new TextDecoder().decode(await (await t.call(bankA.token, 'GET', `/api/v1/credit/reports/pboc?${month}`)).arrayBuffer());
+    expect(mine).toContain('某县农村商业银行');
+    expect(mine).not.toContain('邮储银行某县支行');
   });
 });
 
@@ -453,11 +562,11 @@ describe('znb credit report', () => {
   afterAll(() => pe?.close());
 
   it('writes a county’s monthly report and prints one line; refuses a bad month', async () => {
-    const bad = await run(['bin/znb.mjs', 'credit', 'report', '--county', COUNTY, '--month', '2026-13', '--out', '/tmp/x.xlsx'], pe.env);
+    const bad = await run([ZNB, 'credit', 'report', '--county', COUNTY, '--month', '2026-13', '--out', '/tmp/x.xlsx'], pe.env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--month');
     const out = `${pe.dataDir}/月报.xlsx`;
-    const r = await run(['bin/znb.mjs', 'credit', 'report', '--county', COUNTY, '--month', '2026-01', '--out', out], pe.env);
+    const r = await run([ZNB, 'credit', 'report', '--county', COUNTY, '--month', '2026-01', '--out', out], pe.env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(`2026-01 小额信贷月报：0 家金融机构，月末贷款余额 0.00元，逾期率 0.00%，当月贴息 0.00元，已写入 ${out}`);
     const wb = new ExcelJS.Workbook();
@@ -489,7 +598,7 @@ describe('the review’s interest and subsidy figures (creditFigures)', () => {
       select l.village_code from credit_loans l join credit_schedule s on s.loan_id = l.id
       where l.county_code = ${COUNTY} and s.interest_fen > 0 and s.due_on between '2026-01-01' and '2026-06-30'
       group by 1 order by count(*) desc limit 1`));
-    const s = await t.call(ic.county.token, 'POST', '/api/v1/settings', { key: KEY, regionPrefix: scopePrefix(v!.village_code), validFrom: '2026-01-01', value: 10_000 });
+    const s = await t.call(t.adminToken, 'POST', '/api/v1/settings', { key: KEY, regionPrefix: scopePrefix(v!.village_code), validFrom: '2026-01-01', value: 10_000, history: true });
     expect(s.status, await s.text()).toBe(201);
     const local = (await creditFigures(t.deps, COUNTY, '2026-01-01', '2026-06-30'))!;
     const now = await perInstalment();

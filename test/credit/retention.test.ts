@@ -52,8 +52,8 @@ beforeAll(async () => {
     purpose: 'planting', method: 'equal_instalment', disbursedOn: '2026-01-10',
   });
   expect(loan.status, await loan.clone().text()).toBe(201);
-  const put = await t.call(ic.county.token, 'POST', '/api/v1/settings', {
-    key: 'credit.bank_file_errors_retention_days', regionPrefix: '500101', validFrom: '2026-01-01', value: 30,
+  const put = await t.call(t.adminToken, 'POST', '/api/v1/settings', {
+    key: 'credit.bank_file_errors_retention_days', regionPrefix: '500101', validFrom: '2026-01-01', value: 30, history: true,
   });
   expect(put.status, await put.clone().text()).toBe(201);
 

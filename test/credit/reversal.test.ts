@@ -1,6 +1,7 @@
 // Reversing a wrongly recorded repayment (冲正) over HTTP against a real database. A bank's corrected
-// file without 流水号 that changed an amount added a second repayment beside the wrong one; the wrong
-// one is reversed with a Chinese reason: its row stays, marked, and it drops out of the balance,
+// file without 流水号 that changes an amount is refused while the wrong row stands (it would add a
+// second repayment beside it); a register that has both (files before that check) reverses the wrong
+// one with a Chinese reason: its row stays, marked, and it drops out of the balance,
 // the arrears (recomputed at once), the stored and recomputed reports, the subsidy, the bank files'
 // checks and reconciliations; audited, recorded as a loan event, refused twice (409) and where it
 // would break a renewal chain or a compensation, reopening a settled loan. The rule is a pure
@@ -9,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditRepayments } from '../../db/schema/credit.ts';
 import { rowsOf } from '../../db/types.ts';
-import { checkReversal, type LoanStatus } from '../../src/credit/rules.ts';
+import { checkReversal, type LoanStatus } from '../../src/credit/loans/rules.ts';
 import { creditFigures, refreshLoans } from '../../src/credit/service.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { insuredCounty, type InsuredCounty } from '../helpers/county.ts';
@@ -38,7 +39,7 @@ describe('checkReversal', () => {
 
 // ---- over HTTP ------------------------------------------------------------------------------------
 
-let clock = new Date('2026-04-10T04:00:00Z');
+const clock = new Date('2026-04-10T04:00:00Z');
 let t: TestApp;
 let ic: InsuredCounty;
 let bank: { token: string; orgId: string };
@@ -94,11 +95,23 @@ describe('a corrected file without 流水号 left a wrong repayment beside the r
   let subsidyBefore: { lines: Array<{ dueOn: string; onTime: boolean; subsidyFen: number; reason: string | null }> };
   let monthlyBefore: { total: { overdueBalanceFen: number } };
 
-  it('records both, so the loan looks paid ahead and its balance short by 1 000 元', async () => {
+  it('refuses the corrected file while the wrong row stands: no second repayment', async () => {
     await upload('借据号,还款日期,归还本金,归还利息\nJJ-V1,2026-02-05,1000.00,300.00\n', 'repayments', '2026-02');
     const corrected = await upload('借据号,还款日期,归还本金,归还利息\nJJ-V1,2026-02-05,0,30.00\n', 'repayments', '2026-02');
-    expect(corrected).toMatchObject({ applied: 1, unchanged: 0 });
+    expect(corrected).toMatchObject({ status: 'rejected', applied: 0, rejected: 1 });
+    expect(corrected.errors).toEqual([expect.objectContaining({ row: 2, code: 'REPAYMENT_CORRECTION_NEEDS_REVERSAL' })]);
+    expect(corrected.errors[0].message).toContain('请先冲正原记录');
+    expect((await loanOf('JJ-V1')).repayments).toHaveLength(1);
+    // The first file again (the wrong row repeated) changes nothing.
+    expect(await upload('借据号,还款日期,归还本金,归还利息\nJJ-V1,2026-02-05,1000.00,300.00\n', 'repayments', '2026-02')).toMatchObject({ duplicateOf: expect.any(String) });
+  });
+
+  it('records both when they came before that check, so the loan looks paid ahead and its balance short by 1 000 元', async () => {
+    // The register as a file without the check left it: the corrected row beside the wrong one.
+    await t.deps.db.insert(creditRepayments).values({ loanId: loans['JJ-V1']!.id, paidOn: '2026-02-05', principalFen: 0, interestFen: 3_000, ref: '2026-02-05|0|3000|0|1' });
+    await refreshLoans(t.deps, '2026-04-10', { loanIds: [loans['JJ-V1']!.id] });
     const l = await loanOf('JJ-V1');
+    l.repayments = l.repayments.filter((r: { reversal: unknown }) => r.reversal === null);
     expect(l.repayments.map((r: { principalFen: number; interestFen: number; reversal: unknown }) => [r.principalFen, r.interestFen, r.reversal]))
       .toEqual([[100_000, 30_000, null], [0, 3_000, null]]);
     wrongId = l.repayments[0].id;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { compensationSplit, GRADE_NAMES, rateHousehold, type RatingInput, type RatingSettings } from '../../src/credit/arrears/rules.ts';
 import {
-  EXTENSION_WINDOW_DAYS, GRADE_NAMES, POLICY_RULE_NAMES, PURPOSES, assessInstitution, checkExtension, checkLeverage,
-  checkLoan, compensationSplit, monitoringPurpose, rateHousehold, splitExceptions, subsidyFor,
-  type AssessmentWeights, type InstitutionFacts, type LoanApplication, type PolicyLimits, type Purpose,
-  type RatingInput, type RatingSettings,
-} from '../../src/credit/rules.ts';
-import { allocate, type Instalment, type Repayment } from '../../src/credit/schedule.ts';
+  checkExtension, checkLeverage, checkLoan, EXTENSION_WINDOW_DAYS, type LoanApplication, monitoringPurpose, POLICY_RULE_NAMES, type PolicyLimits,
+  PURPOSES, type Purpose, splitExceptions,
+} from '../../src/credit/loans/rules.ts';
+import { allocate, type Instalment, type Repayment } from '../../src/credit/loans/schedule.ts';
+import { assessInstitution, type AssessmentWeights, type InstitutionFacts, subsidyFor } from '../../src/credit/reports/rules.ts';
 
-// Seed-plan values (第六篇, LPR of 2024-02), built here: the module has no local figures.
+// National-policy values (银保监发〔2021〕6号; LPR of 2024-02), built here: the module has no local figures.
 const LIMITS: PolicyLimits = {
   maxAmountFen: 5_000_000, maxTermMonths: 36, age: { min: 18, max: 65 },
   lpr: { oneYear: 345, fiveYear: 395 }, rateRule: { shortTermMonths: 12, maxSpreadBp: 0 },
@@ -18,8 +18,9 @@ function loan(over: Partial<LoanApplication> = {}): LoanApplication {
 const rulesOf = (v: { rule: string }[]) => v.map((x) => x.rule);
 
 describe('purposes', () => {
+  // A failed own business (自主创业) is 因产业(项目)失败 (06), not 因务工就业不稳 (07): docs/domain.md.
   it.each([
-    ['startup', 'employment'], ['planting', 'industry'], ['livestock', 'industry'], ['processing', 'industry'],
+    ['startup', 'industry'], ['planting', 'industry'], ['livestock', 'industry'], ['processing', 'industry'],
     ['commerce', 'industry'], ['tourism', 'industry'], ['other_productive', 'industry'],
   ] as const)('%s → %s', (p, want) => {
     expect(monitoringPurpose(p)).toBe(want);
@@ -268,7 +269,7 @@ describe('rateHousehold', () => {
 describe('assessInstitution', () => {
   const W: AssessmentWeights = { growthWeight: 30, overdueWeight: 30, insuredWeight: 20, reportingWeight: 20, maxOverdueRateBp: 200 };
   const facts = (over: Partial<InstitutionFacts> = {}): InstitutionFacts => ({
-    balanceFen: 120_000_000, balanceLastYearFen: 100_000_000, overdueBalanceFen: 1_200_000,
+    balanceFen: 120_000_000, balanceLastYearFen: 100_000_000, balanceTwoYearsAgoFen: 90_000_000, overdueBalanceFen: 1_200_000,
     borrowers: 100, insuredBorrowers: 87, monthsReported: 6, monthsExpected: 6, ...over,
   });
   const points = (f: InstitutionFacts, w = W) => assessInstitution(f, w).items.map((i) => i.points);
@@ -287,16 +288,37 @@ describe('assessInstitution', () => {
     expect(a.items.map((i) => i.points)).toEqual([0, 15, 10, 17]);
     expect(a.score).toBe(42);
     expect(a.items[0]!.value).toBe('-10.00%');
-    expect(a.items[0]!.note).toContain('下降');
+    expect(a.items[0]!.note).toContain('低于上年增速');
   });
 
+  // 涉农贷款增速不低于上年: this year's growth rate against last year's, on two years of figures.
   it.each([
-    { name: 'balance equal to last year', f: facts({ balanceFen: 100_000_000, overdueBalanceFen: 0 }), growth: 30 },
-    { name: 'one fen below last year', f: facts({ balanceFen: 99_999_999, overdueBalanceFen: 0 }), growth: 0 },
+    // 100 → 120 is 20%; 90 → 100 was 11.11%: not below.
+    { name: '20% after 11.11%', f: facts(), growth: 30 },
+    // 100 → 110 is 10% after 11.11%: below last year's rate although the balance grew.
+    { name: '10% after 11.11%', f: facts({ balanceFen: 110_000_000 }), growth: 0 },
+    // 80 → 100 was 25%; 100 → 125 is 25%: equal rates pass, one fen less does not.
+    { name: 'equal rates', f: facts({ balanceFen: 125_000_000, balanceTwoYearsAgoFen: 80_000_000 }), growth: 30 },
+    { name: 'one fen below an equal rate', f: facts({ balanceFen: 124_999_999, balanceTwoYearsAgoFen: 80_000_000 }), growth: 0 },
+    // Shrinking less than last year shrank: -5% after -10%.
+    { name: '-5% after -10%', f: facts({ balanceFen: 95_000_000, balanceTwoYearsAgoFen: 111_111_112, overdueBalanceFen: 0 }), growth: 30 },
+    { name: 'no balance two years ago, not below last year', f: facts({ balanceFen: 100_000_000, balanceTwoYearsAgoFen: 0, overdueBalanceFen: 0 }), growth: 30 },
+    { name: 'no balance two years ago, below last year', f: facts({ balanceFen: 99_999_999, balanceTwoYearsAgoFen: 0, overdueBalanceFen: 0 }), growth: 0 },
     { name: 'no balance last year, lending now', f: facts({ balanceLastYearFen: 0 }), growth: 30 },
     { name: 'no balance either year', f: facts({ balanceFen: 0, balanceLastYearFen: 0, overdueBalanceFen: 0 }), growth: 0 },
+    // The bank's file carried all its agricultural loans: their growth counts, not the microcredit's.
+    { name: 'agricultural loans 5% after 8%', f: facts({ agricultural: { nowFen: 1_050_000_000, lastYearFen: 1_000_000_000, twoYearsAgoFen: 925_925_926 } }), growth: 0 },
+    { name: 'agricultural loans 8% after 5%', f: facts({ balanceFen: 100_000_000, overdueBalanceFen: 0, agricultural: { nowFen: 1_080_000_000, lastYearFen: 1_000_000_000, twoYearsAgoFen: 952_380_953 } }), growth: 30 },
   ])('growth: $name → $growth', ({ f, growth }) => {
     expect(points(f)[0]).toBe(growth);
+  });
+
+  it('says which loans and both rates', () => {
+    const line = assessInstitution(facts({ balanceFen: 110_000_000 }), W).items[0]!;
+    expect(line).toMatchObject({ name: '贷款增速不低于上年', value: '10.00%' });
+    expect(line.note).toBe('扶贫小额信贷余额 1,100,000.00元，同比增速 10.00%；上年同期 1,000,000.00元，较前年同期 900,000.00元增速 11.11%；低于上年增速');
+    const agri = assessInstitution(facts({ agricultural: { nowFen: 300, lastYearFen: 200, twoYearsAgoFen: 100 } }), W).items[0]!;
+    expect(agri.note).toMatch(/^涉农贷款余额 3\.00元，同比增速 50\.00%；.*增速 100\.00%；低于上年增速$/);
   });
 
   it.each([

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BUCKET_NAMES, METHOD_NAMES, allocate, arrearsOf, bucketOf, buildSchedule, extensionSchedule, levelPayment,
   type Instalment, type LoanTerms, type Repayment,
-} from '../../src/credit/schedule.ts';
+} from '../../src/credit/loans/schedule.ts';
 
 const sum = (xs: Instalment[], k: 'principalFen' | 'interestFen') => xs.reduce((s, i) => s + i[k], 0);
 function terms(over: Partial<LoanTerms> = {}): LoanTerms {
@@ -139,6 +139,25 @@ describe('extensionSchedule (展期)', () => {
     expect(ext.map((i) => [i.seq, i.dueOn, i.principalFen, i.interestFen])).toEqual([
       [5, '2025-02-15', 0, 25_875], [6, '2025-05-15', 3_000_000, 25_875],
     ]);
+  });
+
+  // Extension interest on the period's actual days (the county's setting credit.extension_day_count):
+  // 2024-11-15 → 2025-02-15 is 92 days, → 2025-05-15 89 days. 3 000 000 × 3.45% × 92 / 360 = 26 450;
+  // × 89 / 360 = 25 587.5 → 25 588; / 365: 26 087.67 → 26 088 and 25 236.99 → 25 237. 30/360 gives 25 875 twice.
+  it.each([
+    ['actual_360', 26_450, 25_588], ['actual_365', 26_088, 25_237], ['30_360', 25_875, 25_875],
+  ] as const)('按期付息 extension interest by %s', (dayCount, first, second) => {
+    const ext = extensionSchedule(3_000_000, 345, 'interest_then_principal', 3, '2024-11-15', 6, 5, dayCount);
+    expect(ext.map((i) => i.interestFen)).toEqual([first, second]);
+  });
+
+  it('等额本息 extension on actual days: a 31-day month costs more interest than a 28-day one', () => {
+    // 1 000 000 at 3.45% from 2025-01-15: January→February 31 days, February→March 28 days.
+    const ext = extensionSchedule(1_000_000, 345, 'equal_instalment', 3, '2025-01-15', 12, 1, 'actual_360');
+    expect(ext[0]!.interestFen).toBe(2_971); // 1 000 000 × 345 × 31 / 3 600 000 = 2 970.83
+    const second = Math.round(((1_000_000 - ext[0]!.principalFen) * 345 * 28) / 3_600_000);
+    expect(ext[1]!.interestFen).toBe(second);
+    expect(sum(ext, 'principalFen')).toBe(1_000_000);
   });
 
   it('has names for both methods', () => {

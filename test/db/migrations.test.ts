@@ -45,7 +45,7 @@ describe('bulk load (COPY text format)', () => {
     const { sql } = await import('drizzle-orm');
     await database.db.execute(sql`create table copy_probe (a text, b boolean, c jsonb)`);
     const rows = [['第一\t行\n续', true, { k: 'v\\w' }], [null, false, null]] as const;
-    await database.copyIn('copy_probe', ['a', 'b', 'c'], rows.map((r) => r.map(copyValue).join('\t') + '\n').join(''));
+    await database.copyIn('copy_probe', ['a', 'b', 'c'], rows.map((r) => `${r.map(copyValue).join('\t')}\n`).join(''));
     const back = rowsOf<{ a: string | null; b: boolean; c: unknown }>(await database.db.execute(sql`select a, b, c from copy_probe order by b desc`));
     expect(back).toEqual([{ a: '第一\t行\n续', b: true, c: { k: 'v\\w' } }, { a: null, b: false, c: null }]);
   });

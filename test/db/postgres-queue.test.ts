@@ -22,7 +22,10 @@ describe('postgres.js queue (patched)', () => {
     const q = Queue<{ n: number }>();
     const model: Array<{ n: number }> = [];
     let seed = 7;
-    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let i = 0; i < 200_000; i++) {
       const r = rand();
       if (r < 0.5 || model.length < 3) {

@@ -2,7 +2,6 @@
 // viewport: look-up, masked result without horizontal scrolling, the PDF download, the one
 // "not found" notice, and the card checked at /verify: typed by hand (number and 核验码 from the
 // downloaded card) on the form, and through the QR code's address.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +12,14 @@ import { testApp, type TestApp } from '../helpers/app.ts';
 import { launchChromium, serveOnLoopback, type Served } from '../helpers/browser.ts';
 import { onPostgres } from '../helpers/db.ts';
 import { insuredCounty } from '../helpers/county.ts';
+import { pdfText } from '../helpers/pdf.ts';
 import { baseList, idFor, person, V1 } from '../registry/fixtures.ts';
 
 const BROWSER_TIMEOUT = 60_000;
-const VIEWPORT = { width: 360, height: 740 };
+// A common phone (390 × 844 CSS pixels).
+const VIEWPORT = { width: 390, height: 844 };
+/** A long policy number, as some insurers issue them: it must stay on one line at 390 px. */
+const POLICY_NO = 'PICC-ZNB-2026-500101-000000001';
 const SCREENSHOT = '/tmp/card-page.png';
 const VERIFY_SCREENSHOT = '/tmp/verify-page.png';
 const RARE_HEAD = idFor('1972-02-02', 61);
@@ -38,10 +41,23 @@ const list = () => [
 
 beforeAll(async () => {
   t = await testApp({ now: () => clock });
-  const { county } = await insuredCounty(t, { rows: list(), regions: true });
-  await t.call(county.token, 'POST', '/api/v1/settings', { key: 'cards.claim_hotline', regionPrefix: '500101', validFrom: '2025-01-01', value: '0851-12345678' });
-  await t.call(county.token, 'POST', '/api/v1/settings', { key: 'cards.village_contact', regionPrefix: V1, validFrom: '2025-01-01', value: { name: '赵联络', phone: '13700001234' } });
+  await insuredCounty(t, { rows: list(), regions: true, policyNo: POLICY_NO });
+  await t.call(t.adminToken, 'POST', '/api/v1/settings', { key: 'cards.claim_hotline', regionPrefix: '500101', validFrom: '2025-01-01', value: '0851-12345678', history: true });
+  await t.call(t.adminToken, 'POST', '/api/v1/settings', { key: 'cards.village_contact', regionPrefix: V1, validFrom: '2025-01-01', value: { name: '赵联络', phone: '13700001234' }, history: true });
   clock = new Date('2026-03-01T02:00:00Z');
+  // Two claims of the household (reported from its own page), so the progress table has rows.
+  const form = (path: string, fields: Record<string, string>) => t.app.request(path, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(),
+  });
+  const found = await (await form('/card', { name: '王䶮', idNumber: RARE_HEAD })).text();
+  const hidden = Object.fromEntries([...found.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  const personId = /<option value="([0-9a-f-]{36})">吉\*（配偶）<\/option>/.exec(found)![1]!;
+  for (const [line, cause, who] of [['accidentMedical', 'accident', personId], ['householdProperty', 'fire', '']] as const) {
+    const res = await form('/card/claims', {
+      ...hidden, line, personId: who, cause, lossDate: '2026-02-27', place: '村口', description: '摔伤住院三天', phone: '13900002222',
+    });
+    if (res.status !== 201) throw new Error(`report: ${res.status} ${await res.text()}`);
+  }
   served = await serveOnLoopback(t.app.fetch);
   browser = await launchChromium();
 });
@@ -74,12 +90,30 @@ describe(`the /card page in Chromium (${onPostgres ? 'PostgreSQL' : 'the embedde
       await page.locator('a#download').waitFor();
 
       const body = (await page.locator('body').innerText());
-      expect(body).toContain('PICC-2026-0001');
+      expect(body).toContain(POLICY_NO);
       expect(body).toContain('吉*');
       expect(body).not.toContain('吉𠮷');
       expect(body).not.toContain('王䶮');
       expect(body).toContain('保障内容');
-      expect(body).toContain('暂无理赔案件');
+      expect(body).toContain('意外住院医疗保险');
+      expect(body).toContain('2026-02-27 出险');
+      // The policy number and each claim number on one line, not broken inside.
+      const lines = await page.evaluate(() => [document.querySelector('#policy-no'), ...document.querySelectorAll('table.claims tbody td:first-child')]
+        .map((e) => {
+          // One client rectangle per line the text takes (a Range over the cell's text).
+          const r = document.createRange();
+          r.selectNodeContents(e!);
+          return { text: e!.textContent, lines: new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size };
+        }));
+      expect(lines.length).toBe(3);
+      for (const l of lines) expect(l.lines, l.text!).toBe(1);
+      // Nor any date broken inside.
+      const dates = await page.evaluate(() => [...document.querySelectorAll('table.claims .sub, dd .nowrap')].map((e) => {
+        const r = document.createRange();
+        r.selectNodeContents(e);
+        return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+      }));
+      expect(dates.every((n) => n === 1)).toBe(true);
       cardNo = (await page.locator('dt:text-is("明白卡号") + dd').innerText()).trim();
       expect(isValidCardNo(cardNo)).toBe(true);
 
@@ -94,7 +128,7 @@ describe(`the /card page in Chromium (${onPostgres ? 'PostgreSQL' : 'the embedde
       const file = join(dir, 'card.pdf');
       await download.saveAs(file);
       expect(readFileSync(file).subarray(0, 4).toString('latin1')).toBe('%PDF');
-      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      const text = await pdfText(file);
       expect(text).toContain('王䶮');
       expect(text).toContain('吉𠮷');
       code = /核验码：\s*([2-9A-HJ-NP-Z]{4}) ([2-9A-HJ-NP-Z]{4})/.exec(text)!.slice(1).join('');
@@ -119,8 +153,11 @@ describe(`the /card page in Chromium (${onPostgres ? 'PostgreSQL' : 'the embedde
       expect(await notice.innerText()).toContain('未查到');
       expect(await page.locator('#name').isVisible()).toBe(true);
       expect(await page.locator('#idNumber').isVisible()).toBe(true);
-      expect(await page.locator('#name').inputValue()).toBe(''); // nothing echoed back
-      expect(await page.locator('#idNumber').inputValue()).toBe('');
+      // What was typed stays in the fields: an elderly user corrects a digit instead of typing 18 again.
+      expect(await page.locator('#name').inputValue()).toBe('王䶮');
+      expect(await page.locator('#idNumber').inputValue()).toBe(idFor('1980-01-01', 99));
+      // …and nowhere else on the page.
+      expect(await page.locator('body').innerText()).not.toContain(idFor('1980-01-01', 99));
       expect(await page.locator('a#download').count()).toBe(0);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORT.width);
     } finally {

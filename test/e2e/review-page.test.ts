@@ -2,7 +2,6 @@
 // at a desktop viewport: sign in with the member's token, the dashboard with its headline table and
 // SVG charts without console or page errors, a verdict on a finding through the page's own form, and
 // the PDF report download.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,9 @@ import { testApp, type TestApp } from '../helpers/app.ts';
 import { launchChromium, serveOnLoopback, type Served } from '../helpers/browser.ts';
 import { onPostgres } from '../helpers/db.ts';
 import { insuredCounty } from '../helpers/county.ts';
+import { pdfText } from '../helpers/pdf.ts';
 import { COUNTY } from '../registry/fixtures.ts';
+import { signInUser, type SignedIn, TEST_PASSWORD } from '../helpers/session.ts';
 
 const BROWSER_TIMEOUT = 60_000;
 const VIEWPORT = { width: 1280, height: 900 };
@@ -25,7 +26,8 @@ const at = (day: string) => { clock = new Date(`${day}T02:00:00Z`); };
 let t: TestApp;
 let served: Served | undefined;
 let browser: Browser | undefined;
-let meeting: { token: string };
+let meeting: { token: string; userId: string; orgId: string };
+let member: SignedIn;
 let dashboard: string;
 
 beforeAll(async () => {
@@ -65,6 +67,7 @@ beforeAll(async () => {
   await t.drain();
   at('2026-09-01'); // the 2026 review is in range, and not yet over
   dashboard = `/review/2026?countyCode=${COUNTY}`;
+  member = await signInUser(t, meeting);
   served = await serveOnLoopback(t.app.fetch);
   browser = await launchChromium();
 });
@@ -96,35 +99,27 @@ async function desktopPage(): Promise<void> {
 afterAll(async () => { await context?.close(); });
 
 describe(`the /review dashboard in Chromium (${onPostgres ? 'PostgreSQL' : 'the embedded database'})`, () => {
-  it('asks for the token, then shows the year with its headline table and charts, without console errors', async () => {
+  it('sends the member to the workbench sign-in and back, then shows the year with its headline table and charts, without console errors', async () => {
     await desktopPage();
-    const first = await page.goto(`${served!.base}${dashboard}`);
-    expect(first?.status()).toBe(200);
-    expect(await page.locator('label[for="token"]').innerText()).toBe('访问令牌');
+    await page.goto(`${served!.base}${dashboard}`);
+    expect(new URL(page.url()).pathname).toBe('/login');
     expect(await page.locator('body').innerText()).not.toContain('示范县');
-
-    await page.fill('#token', meeting.token);
-    const [login] = await Promise.all([
-      page.waitForResponse((r) => r.url() === `${served!.base}/review/login` && r.request().method() === 'POST'),
-      page.click('form.login button[type="submit"]'),
-    ]);
-    expect(login.status()).toBe(303);
+    await page.fill('input[name=username]', member.username);
+    await page.fill('input[name=password]', TEST_PASSWORD);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/review/2026'), page.click('button[type="submit"]')]);
     await page.locator('section#headlines').waitFor();
-    // Back on the year asked for. (Today the sign-in form shown at /review/2026?countyCode=… carries no
-    // `next`, so the server falls back to /review/<wall-clock year> without the countyCode, and the
-    // county comes from the member's scope: this holds only while the wall clock is in 2026.)
-    expect(new URL(page.url()).pathname).toBe('/review/2026');
+    // Back on the year and county asked for.
+    expect(new URL(page.url()).search).toBe(`?countyCode=${COUNTY}`);
 
     const title = await page.title();
     expect(title).toContain('示范县');
     expect(title).toContain('2026');
     expect(await page.locator('h1').innerText()).toContain('示范县');
 
-    // The sign-in cookie: HttpOnly, SameSite=Strict, only for /review; the token is nowhere on the page.
-    expect(await context!.cookies(served!.base)).toEqual([]); // not sent outside /review
-    const cookies = await context!.cookies(`${served!.base}/review/2026`);
+    // The workbench's session cookie: HttpOnly, SameSite=Lax; no token anywhere on the page.
+    const cookies = (await context!.cookies(`${served!.base}/review/2026`)).filter((k) => k.name === 'znb_session');
     expect(cookies).toHaveLength(1);
-    expect(cookies[0]).toMatchObject({ path: '/review', httpOnly: true, sameSite: 'Strict', value: meeting.token });
+    expect(cookies[0]).toMatchObject({ path: '/', httpOnly: true, sameSite: 'Lax' });
     expect(await page.content()).not.toContain(meeting.token);
     expect(await page.evaluate(() => document.cookie)).toBe('');
 
@@ -194,7 +189,7 @@ describe(`the /review dashboard in Chromium (${onPostgres ? 'PostgreSQL' : 'the 
     const file = join(dir, 'review.pdf');
     await download.saveAs(file);
     expect(readFileSync(file).subarray(0, 4).toString('latin1')).toBe('%PDF');
-    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    const text = await pdfText(file);
     expect(text).toContain('示范县');
     expect(text).toContain('需整改');
     expect(problems).toEqual([]);

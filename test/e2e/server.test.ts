@@ -17,6 +17,8 @@ describe(`server process on ${onPostgres ? 'PostgreSQL' : 'the embedded database
     const base = `http://127.0.0.1:${first.port}`;
     const token = /ADMIN_TOKEN=(\S+)/.exec(first.stdout())?.[1];
     expect(token).toMatch(/^znb_/);
+    // No PUBLIC_BASE_URL in the test's environment: the cards' QR codes would point at this machine (stdout() holds stderr too).
+    expect(first.stdout()).toContain('PUBLIC_BASE_URL 未设置');
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
@@ -51,4 +53,20 @@ describe(`server process on ${onPostgres ? 'PostgreSQL' : 'the embedded database
       await second.stop('SIGTERM');
     }
   }, 120_000);
+});
+
+describe('the public address check', () => {
+  it.each([
+    [{}, /未设置/],
+    [{ PUBLIC_BASE_URL: 'http://localhost:3000' }, /指向本机/],
+    [{ PUBLIC_BASE_URL: 'http://127.0.0.1:3000' }, /指向本机/],
+    [{ PUBLIC_BASE_URL: 'http://[::1]:3000' }, /指向本机/],
+    [{ PUBLIC_BASE_URL: 'https://znb.example.gov.cn' }, null],
+    [{ PUBLIC_BASE_URL: 'http://10.1.2.3:8080' }, null],
+  ])('%o → %s', async (env, problem) => {
+    const { publicAddressProblem } = await import('../../src/config.ts');
+    const got = publicAddressProblem(env);
+    if (problem === null) expect(got).toBeNull();
+    else expect(got).toMatch(problem);
+  });
 });

@@ -9,7 +9,7 @@ import { onPostgres } from '../helpers/db.ts';
 import { processEnv, type Server, startServer } from '../helpers/spawn.ts';
 
 /** A TCP proxy to PostgreSQL that can be cut and reopened on the same port. */
-class Proxy {
+class TcpProxy {
   private server: NetServer | undefined;
   private sockets = new Set<Socket>();
   port = 0;
@@ -54,7 +54,7 @@ describe.skipIf(!onPostgres)('PostgreSQL unreachable under a running server (Pos
     const pe = await processEnv();
     cleanups.push(pe.close);
     const real = new URL(pe.env.DATABASE_URL!);
-    const proxy = new Proxy({ host: real.hostname, port: Number(real.port || 5432) });
+    const proxy = new TcpProxy({ host: real.hostname, port: Number(real.port || 5432) });
     await proxy.open();
     cleanups.push(() => proxy.cut());
     const viaProxy = new URL(real);
@@ -107,7 +107,10 @@ describe.skipIf(!onPostgres)('PostgreSQL unreachable under a running server (Pos
         if (samples.slice(from).some(pred)) return;
         await new Promise((r) => setTimeout(r, 20));
       }
-      throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(samples.filter((s) => s.status !== 200 && s.status !== 201 || s.ms > 1000))}`);
+      const odd = samples.filter((s) => s.status !== 200 && s.status !== 201 || s.ms > 1000);
+      // The first few odd samples and the server's own last words (did it exit, and why?).
+      throw new Error(`condition not met in ${timeoutMs} ms (${odd.length} odd samples): ${JSON.stringify(odd.slice(0, 12))}\n`
+        + `server exit code: ${server.child.exitCode}\nserver output (tail):\n${server.stdout().slice(-4000)}`);
     };
 
     await new Promise((r) => setTimeout(r, 1000));

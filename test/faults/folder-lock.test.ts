@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { onPostgres } from '../helpers/db.ts';
-import { processEnv, run, startServer } from '../helpers/spawn.ts';
+import { processEnv, run, startServer, ZNB } from '../helpers/spawn.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => { for (const c of cleanups.reverse()) await c().catch(() => {}); });
@@ -17,7 +17,7 @@ describe.skipIf(onPostgres)('one process per embedded data folder', () => {
     const server = await startServer(pe.env);
     cleanups.push(() => server.stop('SIGKILL'));
     const token = /ADMIN_TOKEN=(\S+)/.exec(server.stdout())![1]!;
-    const beside = await run(['bin/znb.mjs', 'org', 'create', '--kind', 'insurer', '--name', '并发测试公司', '--region', '500101000000'], pe.env);
+    const beside = await run([ZNB, 'org', 'create', '--kind', 'insurer', '--name', '并发测试公司', '--region', '500101000000'], pe.env);
     expect(beside.code).toBe(1);
     expect(beside.stderr).toContain(`正由另一个进程（pid ${server.child.pid}）使用`);
     // Nothing was written behind the server's back.
@@ -27,7 +27,7 @@ describe.skipIf(onPostgres)('one process per embedded data folder', () => {
 
     // Stopped: the command runs. A lock naming a process that no longer exists is stale.
     writeFileSync(join(pe.dataDir, 'pgdata.lock'), '2147483646\n');
-    const after = await run(['bin/znb.mjs', 'org', 'create', '--kind', 'insurer', '--name', '并发测试公司', '--region', '500101000000'], pe.env);
+    const after = await run([ZNB, 'org', 'create', '--kind', 'insurer', '--name', '并发测试公司', '--region', '500101000000'], pe.env);
     expect(after.code, after.stderr).toBe(0);
   }, 120_000);
 });

@@ -2,13 +2,14 @@
 // county up quickly, and to read the database back after a kill), a server process that can be
 // killed at a chosen moment, and a list of households big enough to be killed in the middle of.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { sql } from 'drizzle-orm';
+import type { sql } from 'drizzle-orm';
 import { createApp } from '../../src/app.ts';
 import { bootstrapAdmin } from '../../src/access/service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
 import { rowsOf } from '../../db/types.ts';
 import { requestCaller, type TestApp, userMaker } from '../helpers/app.ts';
+import { NODE_ENTRY } from '../helpers/spawn.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 import { idFor, person, type Row, V1, V2 } from '../registry/fixtures.ts';
 
@@ -23,7 +24,7 @@ export interface LocalApp extends TestApp { rt: Runtime }
 export async function localApp(env: Record<string, string>): Promise<LocalApp> {
   const rt = await openRuntime(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
   const deps = rt.deps;
-  const app = createApp(deps);
+  const app = createApp(deps, rt.modules);
   // The first open of a database creates the administrator (its token is known only here); a later
   // open has none (adminToken ''), which the read-back checks do not need.
   const admin = await bootstrapAdmin(deps);
@@ -75,7 +76,7 @@ export interface Proc { child: ChildProcess; out: () => string; exited: Promise<
 
 /** Start src/node.ts and watch its output; the caller decides when to kill it. */
 export function spawnServer(env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], { env: { ...env, PORT: '0', HOST: '127.0.0.1' } });
+  const child = spawn(process.execPath, [NODE_ENTRY], { env: { ...env, PORT: '0', HOST: '127.0.0.1' } });
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });

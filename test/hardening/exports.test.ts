@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../src/app.ts';
+import { monitoringCases } from '../../db/schema/monitoring.ts';
 import { bill, billXlsx } from '../../src/cover/service.ts';
 import { safeCell } from '../../src/shared/spreadsheet.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
@@ -95,11 +96,21 @@ describe('safeCell', () => {
   });
 });
 
-/** The xlsx routes the tests below download (the dashboard's workbook shares the API's handler). */
+/**
+ * The xlsx routes the tests below download (the dashboard's workbook shares the API's handler; the
+ * workbench's bill and import error report write through the same service functions as the CLI's
+ * bill and the API's error report, planted below; so do the workbench's credit and monitoring
+ * downloads: fileErrorReport, monthlyReportXlsx, semiannualAssessmentXlsx, ledgerXlsx and
+ * decidedCasesXlsx, and the department template holds only the template's own headers).
+ */
 const EXERCISED = [
   '/api/v1/registry/imports/:id/errors.xlsx', '/api/v1/cover/agreements/:id/insured-list.xlsx', '/api/v1/cover/agreements/:id/claims-summary.xlsx',
   '/api/v1/monitoring/ledger.xlsx', '/api/v1/credit/files/:id/errors.xlsx', '/api/v1/credit/subsidies.xlsx', '/api/v1/credit/reports/monthly.xlsx',
   '/api/v1/credit/reports/semiannual.xlsx', '/api/v1/review/:year/workbook.xlsx', '/review/:year/workbook.xlsx',
+  '/api/v1/monitoring/cases/decided.xlsx', '/api/v1/monitoring/departments/template.xlsx',
+  '/app/cover/agreements/:id/bill.xlsx', '/app/registry/imports/:id/errors.xlsx',
+  '/app/credit/files/:id/errors.xlsx', '/app/credit/reports/monthly.xlsx', '/app/credit/reports/semiannual.xlsx',
+  '/app/monitoring/ledger.xlsx', '/app/monitoring/cases/decided.xlsx', '/app/monitoring/intakes/template.xlsx',
 ];
 
 describe('every xlsx export quotes planted formulas', () => {
@@ -156,6 +167,22 @@ describe('every xlsx export quotes planted formulas', () => {
     expect(summary.length).toBeGreaterThan(3);
     const ledger = await readBack(await t.call(t.adminToken, 'GET', `/api/v1/monitoring/ledger.xlsx?countyCode=${COUNTY}&month=2026-03&fresh=true`), 'monitoring ledger.xlsx');
     expectPlanted(ledger, [PLANT.head], 'ledger');
+  });
+
+  it('the export of decided identification cases prints the household, the village and the contact quoted', async () => {
+    const head = await c.person(PLANT.head);
+    // A case as the five steps leave it (the steps themselves: test/monitoring/cases-http.test.ts).
+    await t.deps.db.insert(monitoringCases).values({
+      kind: 'identification', householdId: head.householdId, countyCode: COUNTY, villageCode: V1, state: 'decided', application: {},
+      decision: { outcome: 'approve' }, category: '脱贫不稳定户', riskTypes: ['01'], contact: PLANT.spouse, lastStepOn: '2026-04-02', decidedOn: '2026-04-02',
+    });
+    const texts = await readBack(await t.call(t.adminToken, 'GET', `/api/v1/monitoring/cases/decided.xlsx?countyCode=${COUNTY}&from=2026-04-01&to=2026-04-30`), 'decided cases.xlsx');
+    expectPlanted(texts, [PLANT.head, PLANT.village, PLANT.spouse], 'decided cases');
+  });
+
+  it('a department\'s blank list template has its headers and no formula', async () => {
+    const texts = await readBack(await t.call(t.adminToken, 'GET', `/api/v1/monitoring/departments/template.xlsx?department=${encodeURIComponent('医保局')}`), 'department template.xlsx');
+    expect(texts).toContain('自付医疗费用支出');
   });
 
   it('the bank file error report and the credit reports print the bank\'s cells and name quoted', async () => {

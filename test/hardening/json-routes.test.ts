@@ -37,7 +37,7 @@ const hostileString: fc.Arbitrary<string> = fc.oneof(
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
   fc.constantFrom(raw('1e309'), raw('-1e309'), raw('-0'), raw('1e-400'), raw('123456789012345678901234567890'), null, true, false, 0, -1, 2 ** 53, -(2 ** 63), 0.1, 1.5),
-  fc.constantFrom(raw('['.repeat(3000) + ']'.repeat(3000)), raw('{"a":'.repeat(3000) + '1' + '}'.repeat(3000)), raw(JSON.stringify(Array.from({ length: 100_000 }, () => 0)))),
+  fc.constantFrom(raw('['.repeat(3000) + ']'.repeat(3000)), raw(`${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`), raw(JSON.stringify(Array.from({ length: 100_000 }, () => 0)))),
   fc.constantFrom(JSON.parse('{"__proto__":{"admin":true}}') as unknown, JSON.parse('{"__proto__":{"role":"admin"},"constructor":{"prototype":{"role":"admin"}}}')),
   fc.jsonValue({ maxDepth: 3 }),
   fc.double(), fc.integer(),
@@ -146,7 +146,7 @@ describe('hostile input to every route with parameters, a query or a JSON body',
         }
       }), { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261129), endOnFailure: true });
     }
-  }, 300_000);
+  }, 600_000);
 
   it('takes every field of every schema-valid body broken in each nasty way without a 5xx', async () => {
     const NASTY: unknown[] = ['a\u0000b', '\ud800x', 'Z'.repeat(100_000), "'; drop table persons;--", raw('1e309'), raw('-0'), raw('1e-400'), {}, [], null, -1, 1.5, 2 ** 63, '',
@@ -176,7 +176,7 @@ describe('hostile input to every route with parameters, a query or a JSON body',
     stats.requests += sent;
     console.info(`[hardening/json-routes] one-field sweep: ${sent} requests`);
     expect(sent).toBeGreaterThan(500);
-  }, 300_000);
+  }, 600_000);
 
   it('keeps prototype pollution out of the process', () => {
     expect(({} as Record<string, unknown>).admin).toBeUndefined();

@@ -91,7 +91,12 @@ describe('in-process', () => {
     expect([declared.status, (await declared.json()).code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
     const bytes = new TextEncoder().encode(big);
     let at = 0;
-    const chunked = new ReadableStream<Uint8Array>({ pull(ctl) { if (at >= bytes.length) return ctl.close(); ctl.enqueue(bytes.subarray(at, at += 64 * 1024)); } });
+    const chunked = new ReadableStream<Uint8Array>({ pull(ctl) {
+      if (at >= bytes.length) return ctl.close();
+      const next = at + 64 * 1024;
+      ctl.enqueue(bytes.subarray(at, next));
+      at = next;
+    }  });
     const res = await post('/api/v1/regions', chunked, { 'content-type': 'application/json' });
     const body = await res.json();
     expectUserError(res.status, body, 'chunked JSON');

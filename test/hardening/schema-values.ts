@@ -57,8 +57,7 @@ function fromSchema(s: Json, root: Json, depth: number): unknown {
       const item = s.items && typeof s.items === 'object' ? fromSchema(s.items as Json, root, depth + 1) : 1;
       return Array.from({ length: Math.max(1, Number(s.minItems ?? 1)) }, () => item);
     }
-    case 'object':
-    default: {
+    default: { // 'object', and a schema without a type
       const props = (s.properties ?? {}) as Record<string, Json>;
       const required = new Set((s.required ?? []) as string[]);
       const out: Record<string, unknown> = {};

@@ -4,13 +4,15 @@ import { loadConfig } from '../../src/config.ts';
 import type { AppDeps } from '../../src/http/context.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createPii, decodeMasterKey } from '../../src/shared/pii.ts';
+import { nodeDivisions } from '../../src/io/divisions.ts';
 import { nodeSpreadsheets } from '../../src/io/spreadsheets.ts';
 import { nodeUploads } from '../../src/io/uploads.ts';
 import { nodeCardsRuntime, nodeReviewPdf } from '../../src/io/card-files.ts';
 import * as access from '../../src/access/service.ts';
-import type { OrgKind } from '../../src/access/roles.ts';
+import type { OrgKind } from '../../src/shared/roles.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import { consumeDomainEvents } from '../../src/jobs/schedule.ts';
+import { nodeWebAssets } from '../../src/io/web-assets.ts';
 
 export const TEST_PII_KEY = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
@@ -62,21 +64,28 @@ export function userMaker(deps: AppDeps, prefix: string): TestApp['makeUser'] {
  * `database`: an existing one (already migrated and not yet bootstrapped, e.g. the one servers under
  * test run on) instead of a fresh test database; it is then left open by close().
  */
-export async function testApp(opts: { now?: () => Date; env?: Record<string, string>; database?: TestDatabase } = {}): Promise<TestApp> {
+export async function testApp(opts: {
+  now?: () => Date; env?: Record<string, string>; database?: TestDatabase;
+  /**
+   * The national division codes, as src/runtime.ts wires them. Off by default: the fixtures' villages
+   * (500101001001 …) are real codes whose national names would replace the names tests give them.
+   */
+  divisions?: boolean;
+} = {}): Promise<TestApp> {
   const database = opts.database ?? await testDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', PII_KEY: TEST_PII_KEY, ...opts.env });
   const running: Array<Promise<unknown>> = [];
   const deps: AppDeps = {
     db: database.db, dbKind: database.kind, pii: createPii(decodeMasterKey(TEST_PII_KEY)), config,
     log: createLogger((process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent'), now: opts.now ?? (() => new Date()), spreadsheets: nodeSpreadsheets,
+    divisions: opts.divisions ? nodeDivisions() : undefined, // as src/runtime.ts, when asked
     uploads: nodeUploads(config.uploadTmpDir), // as src/runtime.ts
-    cards: nodeCardsRuntime(),
-    reviewPdf: nodeReviewPdf,
+    webAssets: nodeWebAssets(),
     copyIn: database.kind === 'postgres' ? database.copyIn : undefined, // as src/runtime.ts
     background: (task) => { running.push(task()); },
   };
   deps.eventsRecorded = () => consumeDomainEvents(deps);
-  const app = createApp(deps);
+  const app = createApp(deps, { cards: nodeCardsRuntime(), reviewPdf: nodeReviewPdf });
   const admin = await access.bootstrapAdmin(deps);
   if (!admin) throw new Error('bootstrap did not run on a fresh database');
   const call = requestCaller(app);

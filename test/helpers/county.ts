@@ -15,7 +15,7 @@ export interface InsuredCounty {
 }
 
 export async function insuredCounty(t: TestApp, opts: {
-  rows?: Row[]; claimTerms?: Record<string, unknown>; insurerName?: string; regions?: boolean;
+  rows?: Row[]; claimTerms?: Record<string, unknown>; insurerName?: string; regions?: boolean; policyNo?: string;
 } = {}): Promise<InsuredCounty> {
   const county = await t.makeUser('county_office', COUNTY);
   const insurer = await t.makeUser('insurer', COUNTY, opts.insurerName ?? '人保财险某县支公司');
@@ -37,7 +37,7 @@ export async function insuredCounty(t: TestApp, opts: {
     premiumRule: 'full_year', schedule: DEFAULT_SCHEDULE, ...(opts.claimTerms ? { claimTerms: opts.claimTerms } : {}),
   });
   await call(county.token, `/api/v1/cover/agreements/${a.id}/sign`);
-  await call(insurer.token, `/api/v1/cover/agreements/${a.id}/issue`, { policyNo: 'PICC-2026-0001' });
+  await call(insurer.token, `/api/v1/cover/agreements/${a.id}/issue`, { policyNo: opts.policyNo ?? 'PICC-2026-0001' });
   await call(county.token, `/api/v1/cover/agreements/${a.id}/enrol`, { asOf: '2025-12-25' });
   return {
     county, insurer, agreementId: a.id,

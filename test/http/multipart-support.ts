@@ -29,7 +29,8 @@ export function streamOf(bytes: Uint8Array, sizes: number[] = [bytes.length || 1
     pull(ctl) {
       if (at >= bytes.length) return ctl.close();
       const n = Math.max(1, sizes[Math.min(i++, sizes.length - 1)]!);
-      ctl.enqueue(bytes.slice(at, at += n)); // a copy: the reader must not rely on shared buffers
+      ctl.enqueue(bytes.slice(at, at + n)); // a copy: the reader must not rely on shared buffers
+      at += n;
     },
   });
 }

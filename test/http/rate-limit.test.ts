@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/types.ts';
 import { createApp } from '../../src/app.ts';
-import { consumeRate, pruneRates } from '../../src/http/rate-limit.ts';
+import { consumeRate } from '../../src/http/rate-limit.ts';
+import { pruneRates } from '../../src/http/rate-limit-store.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/types.ts';
 import { JOBS } from '../../src/jobs/schedule.ts';
 import { onPostgres } from '../helpers/db.ts';
-import { processEnv, run, startServer } from '../helpers/spawn.ts';
+import { NODE_ENTRY, processEnv, run, startServer } from '../helpers/spawn.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => { for (const c of cleanups.reverse()) await c().catch(() => {}); });
@@ -87,7 +87,7 @@ describe.skipIf(!onPostgres)('WORKERS=2 on PostgreSQL', () => {
 describe.skipIf(onPostgres)('WORKERS=2 on the embedded database', () => {
   it('is refused at start with a Chinese reason', async () => {
     const pe = await processEnv();
-    const r = await run(['--import', 'tsx', 'src/node.ts'], { ...pe.env, WORKERS: '2', PORT: '0', HOST: '127.0.0.1' });
+    const r = await run([NODE_ENTRY], { ...pe.env, WORKERS: '2', PORT: '0', HOST: '127.0.0.1' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('WORKERS 大于 1 需要 PostgreSQL');
   }, 60_000);

@@ -151,10 +151,10 @@ describe('a run whose process died', () => {
 describe('needs', () => {
   it('a runtime without what a job needs skips it and claims nothing; one with it runs it', async () => {
     let runs = 0;
-    const job: JobDef = { name: 'test.needs', period: shanghaiDay, needs: ['spreadsheets', 'cards'], run: async () => ++runs };
-    const worker = instance(0, { spreadsheets: undefined, cards: undefined });
-    expect(await runJob(worker, job, new Date(T0))).toEqual({ name: job.name, period: '2026-11-29', status: 'skipped', reason: 'needs spreadsheets, cards' });
-    expect(await runJob(instance(0, { cards: undefined }), job, new Date(T0))).toMatchObject({ status: 'skipped', reason: 'needs cards' });
+    const job: JobDef = { name: 'test.needs', period: shanghaiDay, needs: ['spreadsheets', 'uploads'], run: async () => ++runs };
+    const worker = instance(0, { spreadsheets: undefined, uploads: undefined });
+    expect(await runJob(worker, job, new Date(T0))).toEqual({ name: job.name, period: '2026-11-29', status: 'skipped', reason: 'needs spreadsheets, uploads' });
+    expect(await runJob(instance(0, { uploads: undefined }), job, new Date(T0))).toMatchObject({ status: 'skipped', reason: 'needs uploads' });
     expect(await row(job.name)).toBeUndefined();
     expect(await runJob(instance(1), job, new Date(T0 + MIN))).toMatchObject({ status: 'done', attempt: 1 });
     expect(runs).toBe(1);
@@ -164,7 +164,7 @@ describe('needs', () => {
     const ledgers = JOBS.filter((j) => j.name === 'monitoring.ledgers');
     expect(ledgers).toHaveLength(1);
     const day = new Date('2026-12-20T01:00:00Z'); // the default ledger day
-    const worker: AppDeps = { ...t.deps, spreadsheets: undefined, cards: undefined, reviewPdf: undefined, uploads: undefined };
+    const worker: AppDeps = { ...t.deps, spreadsheets: undefined, uploads: undefined };
     expect(await runDueJobs(worker, ledgers, day)).toMatchObject([{ status: 'skipped', reason: 'needs spreadsheets' }]);
     expect(await row('monitoring.ledgers', '2026-12-20')).toBeUndefined();
     expect(await runDueJobs(t.deps, ledgers, new Date(day.getTime() + 5 * MIN))).toMatchObject([{ status: 'done', attempt: 1, detail: { made: 0 } }]);

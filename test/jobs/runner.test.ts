@@ -61,9 +61,10 @@ describe('the schedule', () => {
     expect(stored[0]!.status).toBe('expired');
     const audit = rowsOf<{ n: number }>(await t.database.db.execute(sql`select count(*)::int as n from audit_log where action = 'agreement.expire'`));
     expect(audit[0]!.n).toBe(1);
-    // An hour later: new five-minute slots for the stale-import check and the event catch-up, the daily jobs already ran.
+    // An hour later: new five-minute slots for the stale-import check and the event catch-up, a new hour
+    // for the session pruning; the daily jobs already ran.
     const later = await runDueJobs(t.deps, JOBS, new Date('2025-01-02T03:00:00Z'));
-    const FIVE_MINUTE = ['registry.fail-stale-imports', 'monitoring.consume-events'];
-    expect(later.map((o) => [o.name, o.status])).toEqual(JOBS.map((j) => [j.name, FIVE_MINUTE.includes(j.name) ? 'done' : 'skipped']));
+    const HOURLY_OR_MORE = ['registry.fail-stale-imports', 'monitoring.consume-events', 'access.prune-sessions'];
+    expect(later.map((o) => [o.name, o.status])).toEqual(JOBS.map((j) => [j.name, HOURLY_OR_MORE.includes(j.name) ? 'done' : 'skipped']));
   });
 });

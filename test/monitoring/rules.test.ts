@@ -1,6 +1,7 @@
+import { CATALOGUE } from '../../src/settings/catalogue.ts';
 import { describe, expect, it } from 'vitest';
 import {
-  RISK_TYPES, caseRelation, claimSignals, dedupeKey, loanSignals, naturalDisasterCode, selfPaidMedicalFen, severityMax,
+  caseRelation, claimSignals, dedupeKey, loanSignals, naturalDisasterCode, selfPaidMedicalFen, severityMax,
   type ClaimPaid, type Fired, type History, type HouseholdFacts, type LoanOverdue, type Member, type Thresholds,
 } from '../../src/monitoring/rules.ts';
 
@@ -33,27 +34,34 @@ const only = (fired: Fired[], rule: string) => fired.find((f) => f.rule === rule
 // Medical
 // ---------------------------------------------------------------------------
 
-/** A medical claim whose self-paid cost is exactly `selfPaid` (total − basic medical − payout). */
+/** A medical claim whose self-paid cost is exactly `selfPaid` (total − basic medical; the payout is not subtracted). */
 function medical(selfPaid: number, paidFen = 200_000): ClaimPaid {
   const details = {
     line: 'accidentMedical', hospital: '县人民医院', admittedOn: '2024-05-01', dischargedOn: '2024-05-10',
-    totalExpensesFen: selfPaid + 300_000 + paidFen, reimbursedFen: { basic_medical: 300_000 },
+    totalExpensesFen: selfPaid + 300_000, reimbursedFen: { basic_medical: 300_000 },
   };
   return claim('accidentMedical', details, { paidFen, personId: 'p1' });
 }
 
 describe('selfPaidMedicalFen', () => {
   it.each([
-    { total: 2_000_000, reimbursed: { basic_medical: 500_000, serious_illness: 200_000, medical_aid: 100_000 }, paid: 300_000, want: 900_000 },
-    { total: 2_000_000, reimbursed: {}, paid: 0, want: 2_000_000 },
-    { total: 100_000, reimbursed: { basic_medical: 80_000 }, paid: 50_000, want: 0 },
-  ])('total $total − reimbursements − payout $paid = $want (floor 0)', ({ total, reimbursed, paid, want }) => {
-    expect(selfPaidMedicalFen({ totalExpensesFen: total, reimbursedFen: reimbursed }, paid)).toBe(want);
+    { total: 2_000_000, reimbursed: { basic_medical: 500_000, serious_illness: 200_000, medical_aid: 100_000 }, want: 1_200_000 },
+    { total: 2_000_000, reimbursed: {}, want: 2_000_000 },
+    { total: 100_000, reimbursed: { basic_medical: 80_000 }, want: 20_000 },
+    { total: 100_000, reimbursed: { basic_medical: 120_000 }, want: 0 },
+  ])('total $total − other reimbursements = $want (floor 0; the payout is not subtracted)', ({ total, reimbursed, want }) => {
+    expect(selfPaidMedicalFen({ totalExpensesFen: total, reimbursedFen: reimbursed })).toBe(want);
+  });
+
+  it('shows the payout beside the self-paid cost, never subtracted', () => {
+    const out = claimSignals(medical(1_000_001, 900_000), household(), NO_HISTORY, T);
+    expect(out[0]).toMatchObject({ rule: 'medical_single', value: 1_000_001 });
+    expect(out[0]!.explanation).toContain('本次“助农保”赔款 9,000.00元 另列，未扣减');
   });
 
   it.each([null, {}, { totalExpensesFen: '100' }, { totalExpensesFen: 100, reimbursedFen: { basic_medical: -1 } }])(
     'rejects malformed details %j', (details) => {
-      expect(() => selfPaidMedicalFen(details, 0)).toThrow(RangeError);
+      expect(() => selfPaidMedicalFen(details)).toThrow(RangeError);
     });
 });
 
@@ -148,11 +156,11 @@ describe('housing (house-structure loss at or above 50% of its sum insured)', ()
   });
   it.each([
     { loss: 4_999_999, cause: 'flood', want: null },
-    { loss: 5_000_000, cause: 'flood', want: ['H1', '0201'] },
-    { loss: 5_000_001, cause: 'flood', want: ['H1', '0201'] },
-    { loss: 8_000_000, cause: 'earthquake', want: ['H1', '0206'] },
-    { loss: 8_000_000, cause: 'fire', want: ['H1', '05'] },
-    { loss: 8_000_000, cause: 'explosion', want: ['H1', '05'] },
+    { loss: 5_000_000, cause: 'flood', want: ['09', '0201'] },
+    { loss: 5_000_001, cause: 'flood', want: ['09', '0201'] },
+    { loss: 8_000_000, cause: 'earthquake', want: ['09', '0206'] },
+    { loss: 8_000_000, cause: 'fire', want: ['09', '05'] },
+    { loss: 8_000_000, cause: 'explosion', want: ['09', '05'] },
   ])('loss $loss of 10 000 000 by $cause → $want', ({ loss, cause, want }) => {
     const c = claim('householdProperty', property(loss), { cause, paidFen: 3_000_000, houseSumInsuredFen: 10_000_000 });
     const out = claimSignals(c, household(), NO_HISTORY, T);
@@ -281,7 +289,7 @@ describe('naturalDisasterCode', () => {
     ['fire', null], ['explosion', null], ['accident', null], ['disease', null], ['epidemic', null], ['toString', null], ['', null],
   ])('%s → %s', (cause, want) => {
     expect(naturalDisasterCode(cause)).toBe(want);
-    if (want !== null) expect(RISK_TYPES[want]).toMatch(/^因自然灾害/);
+    if (want !== null) expect(CATALOGUE['monitoring.risk_types'].defaults[0]!.value[want]).toMatch(/^因自然灾害/);
   });
 });
 
@@ -300,7 +308,7 @@ describe('caseRelation', () => {
 
 describe('helpers', () => {
   it('dedupeKey uses the primary risk type', () => {
-    expect(dedupeKey('h1', ['H1', '0201'])).toBe('h1:H1');
+    expect(dedupeKey('h1', ['09', '0201'])).toBe('h1:09');
     expect(() => dedupeKey('h1', [])).toThrow(RangeError);
   });
 

@@ -2,8 +2,8 @@
 // (zod, Chinese messages naming their field), due dates and what is overdue on a given day.
 import { describe, expect, it } from 'vitest';
 import {
-  ACTION_NAMES, Assignment, Confirmation, DISMISSAL_REASONS, Dismissal, REASON_NAMES, Reopening,
-  SIGNAL_ACTIONS, SIGNAL_STATUSES, STATUS_NAMES, Visit, allowedActions, checkTransition, dueDates, overdueSteps,
+  ACTION_NAMES, Assignment, DISMISSAL_REASONS, PlanAdjustment, Dismissal, REASON_NAMES, Reopening,
+  SIGNAL_ACTIONS, SIGNAL_STATUSES, STATUS_NAMES, Visit, allowedActions, checkTransition, dueDates, overdueSteps, referralOverdue,
   type Guard, type SignalAction, type SignalDue, type SignalStatus,
 } from '../../src/monitoring/workflow.ts';
 
@@ -16,8 +16,8 @@ describe('names', () => {
     for (const a of SIGNAL_ACTIONS) expect(ACTION_NAMES[a]).toMatch(/^[\u4e00-\u9fff]+$/);
     for (const r of DISMISSAL_REASONS) expect(REASON_NAMES[r]).toMatch(/^[\u4e00-\u9fff]+$/);
     expect(STATUS_NAMES).toEqual({
-      new: '待处理', assigned: '已分派', verifying: '核实中', confirmed: '已纳入监测', dismissed: '已排除',
-      attached: '已并入现有监测户',
+      new: '待处理', assigned: '已分派', verifying: '核实中', in_case: '识别认定中', confirmed: '已纳入监测', dismissed: '已排除',
+      referred: '已转帮扶联系人', plan_adjusted: '已调整帮扶措施',
     });
     expect(REASON_NAMES.no_hardship).toBe('经核实无返贫致贫风险');
   });
@@ -29,11 +29,11 @@ const ALLOWED: [SignalStatus, SignalAction, SignalStatus][] = [
   ['assigned', 'assign', 'assigned'], // reassignment
   ['assigned', 'start_visit', 'verifying'],
   ['verifying', 'record_visit', 'verifying'],
-  ['verifying', 'confirm', 'confirmed'],
   ['new', 'dismiss', 'dismissed'],
   ['assigned', 'dismiss', 'dismissed'],
   ['verifying', 'dismiss', 'dismissed'],
   ['dismissed', 'reopen', 'new'],
+  ['referred', 'adjust_plan', 'plan_adjusted'],
 ];
 
 const isAllowed = (s: SignalStatus, a: SignalAction) => ALLOWED.some(([from, action]) => from === s && action === a);
@@ -45,7 +45,7 @@ describe('legal transitions', () => {
     expect(checkTransition(from, action, VISITED)).toEqual({ ok: true, next });
   });
 
-  it.each(ALLOWED.filter(([from, action]) => !(from === 'verifying' && (action === 'confirm' || action === 'dismiss'))))(
+  it.each(ALLOWED.filter(([from, action]) => !(from === 'verifying' && action === 'dismiss')))(
     '%s + %s needs no visit record', (from, action, next) => {
       expect(checkTransition(from, action, NO_VISIT)).toEqual({ ok: true, next });
     });
@@ -54,7 +54,7 @@ describe('legal transitions', () => {
 describe('illegal transitions', () => {
   it('covers the whole table', () => {
     expect(ALLOWED.length + ILLEGAL.length).toBe(SIGNAL_STATUSES.length * SIGNAL_ACTIONS.length);
-    expect(ILLEGAL.length).toBe(6 * 6 - 9);
+    expect(ILLEGAL.length).toBe(8 * 6 - 9);
   });
 
   it.each(ILLEGAL)('%s + %s is refused with SIGNAL_STATE', (from, action) => {
@@ -74,20 +74,12 @@ describe('illegal transitions', () => {
     });
     expect(checkTransition('confirmed', 'reopen', VISITED))
       .toMatchObject({ message: '当前状态为“已纳入监测”，不能执行“重新打开”' });
-    expect(checkTransition('attached', 'assign', NO_VISIT))
-      .toMatchObject({ message: '当前状态为“已并入现有监测户”，不能执行“分派”' });
+    expect(checkTransition('referred', 'assign', NO_VISIT))
+      .toMatchObject({ message: '当前状态为“已转帮扶联系人”，不能执行“分派”' });
   });
 });
 
 describe('guards', () => {
-  it('refuses to confirm without a home-visit record', () => {
-    expect(checkTransition('verifying', 'confirm', NO_VISIT)).toEqual({
-      ok: false,
-      code: 'VISIT_REQUIRED',
-      message: '当前状态为“核实中”，须先登记入户核实记录（两人入户核实）才能执行“纳入监测”',
-    });
-  });
-
   it('refuses to dismiss a signal under verification without a home-visit record', () => {
     expect(checkTransition('verifying', 'dismiss', NO_VISIT)).toEqual({
       ok: false,
@@ -101,14 +93,15 @@ describe('guards', () => {
     expect(checkTransition('assigned', 'dismiss', NO_VISIT)).toEqual({ ok: true, next: 'dismissed' });
   });
 
-  it('has no action into or out of "attached" (set at intake)', () => {
-    for (const s of SIGNAL_STATUSES) {
+  it('has no action that puts a household into monitoring: in_case and confirmed are set by the case alone', () => {
+    for (const st of SIGNAL_STATUSES) {
       for (const a of SIGNAL_ACTIONS) {
-        const r = checkTransition(s, a, VISITED);
-        if (r.ok) expect(r.next).not.toBe('attached');
+        const r = checkTransition(st, a, VISITED);
+        if (r.ok) expect(['in_case', 'confirmed', 'referred']).not.toContain(r.next);
       }
     }
-    expect(allowedActions('attached', VISITED)).toEqual([]);
+    expect(allowedActions('in_case', VISITED)).toEqual([]);
+    expect(allowedActions('confirmed', VISITED)).toEqual([]);
   });
 });
 
@@ -128,15 +121,10 @@ function walk(start: SignalStatus, steps: SignalAction[]) {
 }
 
 describe('paths', () => {
-  it('assigns, reassigns, visits and confirms', () => {
-    expect(walk('new', ['assign', 'assign', 'start_visit', 'record_visit', 'record_visit', 'confirm'])).toEqual({
-      trail: ['assigned', 'assigned', 'verifying', 'verifying', 'verifying', 'confirmed'], refused: null,
+  it('assigns, reassigns and visits; nothing after the visit but dismissal (a case takes it further)', () => {
+    expect(walk('new', ['assign', 'assign', 'start_visit', 'record_visit', 'record_visit'])).toEqual({
+      trail: ['assigned', 'assigned', 'verifying', 'verifying', 'verifying'], refused: null,
     });
-  });
-
-  it('does not confirm on the strength of starting the visit alone', () => {
-    expect(walk('new', ['assign', 'start_visit', 'confirm']))
-      .toEqual({ trail: ['assigned', 'verifying'], refused: { action: 'confirm', code: 'VISIT_REQUIRED' } });
   });
 
   it('cannot start the visit before assigning', () => {
@@ -150,8 +138,12 @@ describe('paths', () => {
   });
 
   it('never reopens a confirmed signal', () => {
-    expect(walk('verifying', ['record_visit', 'confirm', 'reopen']))
-      .toEqual({ trail: ['verifying', 'confirmed'], refused: { action: 'reopen', code: 'SIGNAL_STATE' } });
+    expect(walk('confirmed', ['reopen'])).toEqual({ trail: [], refused: { action: 'reopen', code: 'SIGNAL_STATE' } });
+  });
+
+  it('closes a referred signal when its contact records the adjusted plan', () => {
+    expect(walk('referred', ['adjust_plan', 'adjust_plan']))
+      .toEqual({ trail: ['plan_adjusted'], refused: { action: 'adjust_plan', code: 'SIGNAL_STATE' } });
   });
 });
 
@@ -160,10 +152,12 @@ describe('allowedActions', () => {
     ['new', NO_VISIT, ['assign', 'dismiss']],
     ['assigned', NO_VISIT, ['assign', 'start_visit', 'dismiss']],
     ['verifying', NO_VISIT, ['record_visit']],
-    ['verifying', VISITED, ['record_visit', 'confirm', 'dismiss']],
+    ['verifying', VISITED, ['record_visit', 'dismiss']],
+    ['in_case', VISITED, []],
     ['confirmed', VISITED, []],
     ['dismissed', VISITED, ['reopen']],
-    ['attached', NO_VISIT, []],
+    ['referred', NO_VISIT, ['adjust_plan']],
+    ['plan_adjusted', NO_VISIT, []],
   ])('%s (%o) → %o', (status, guard, actions) => {
     expect(allowedActions(status, guard)).toEqual(actions);
   });
@@ -221,26 +215,10 @@ describe('Visit', () => {
   });
 });
 
-describe('Confirmation', () => {
-  it.each(['01', '09', '0201', '0299', '99', 'H1', 'W1'])('accepts risk type %s', (code) => {
-    expect(issues(Confirmation, { category: '边缘易致贫户', riskTypes: [code] })).toEqual([]);
-  });
-
-  it.each(['00', '10', '1', '020', '02001', '0301', 'h1', 'X1', ' 01'])('refuses risk type %o', (code) => {
-    expect(issues(Confirmation, { category: '脱贫不稳定户', riskTypes: [code] })).toEqual([
-      { path: 'riskTypes.0', message: '风险类型（riskTypes）编码无效（应为 01–09、02xx、99、H1 或 W1）' },
-    ]);
-  });
-
-  it.each<[string, unknown, { path: string; message: string }[]]>([
-    ['an unknown category', { category: '低保户', riskTypes: ['01'] },
-      [{ path: 'category', message: '监测对象类别（category）必须是脱贫不稳定户、边缘易致贫户、突发严重困难户之一' }]],
-    ['no risk type', { category: '突发严重困难户', riskTypes: [] },
-      [{ path: 'riskTypes', message: '风险类型（riskTypes）至少选择一项' }]],
-    ['a repeated risk type', { category: '突发严重困难户', riskTypes: ['01', '01'] },
-      [{ path: 'riskTypes', message: '风险类型（riskTypes）不能重复' }]],
-  ])('refuses %s', (_what, input, expected) => {
-    expect(issues(Confirmation, input)).toEqual(expected);
+describe('PlanAdjustment', () => {
+  it('needs the day and the measures', () => {
+    expect(issues(PlanAdjustment, { adjustedOn: '2026-04-01', measures: '落实医疗救助' })).toEqual([]);
+    expect(issues(PlanAdjustment, { adjustedOn: '2026-04-01' })).toEqual([{ path: 'measures', message: '帮扶措施（measures）必须是文字' }]);
   });
 });
 
@@ -316,7 +294,7 @@ describe('overdueSteps', () => {
     ['verifying', '2024-02-10', ['verify']],
     ['confirmed', '2024-12-31', []],
     ['dismissed', '2024-12-31', []],
-    ['attached', '2024-12-31', []],
+    ['referred', '2024-12-31', []],
   ])('%s on %s → %o', (status, today, steps) => {
     expect(overdueSteps(status, due, today)).toEqual(steps);
   });
@@ -330,5 +308,23 @@ describe('overdueSteps', () => {
 
   it('refuses an invalid today', () => {
     expect(() => overdueSteps('new', due, '2024-13-01')).toThrow(RangeError);
+  });
+});
+
+describe('referralOverdue (a new risk of a monitored household, referred to its contact person)', () => {
+  // Due 15 days after 2026-01-20 (monitoring.contact_days): 2026-02-04.
+  it.each<[SignalStatus, string | null, string, boolean]>([
+    ['referred', '2026-02-04', '2026-02-03', false], // just before
+    ['referred', '2026-02-04', '2026-02-04', false], // the due day itself is in time
+    ['referred', '2026-02-04', '2026-02-05', true], // just after
+    ['referred', '2026-02-28', '2026-03-01', true], // across the month end
+    ['referred', '2024-02-29', '2024-02-29', false], // leap day
+    ['referred', '2024-02-29', '2024-03-01', true],
+    ['referred', null, '2030-01-01', false], // no due date recorded
+    ['plan_adjusted', '2026-02-04', '2026-03-01', false], // the adjusted plan closes it
+    ['new', '2026-02-04', '2026-03-01', false], // other statuses have their own steps (overdueSteps)
+    ['dismissed', '2026-02-04', '2026-03-01', false],
+  ])('%s due %s on %s → %s', (status, dueOn, today, late) => {
+    expect(referralOverdue(status, dueOn, today)).toBe(late);
   });
 });

@@ -19,7 +19,7 @@ import ExcelJS from 'exceljs';
 import { createPii, decodeMasterKey, keyIdOf, PiiKeyError } from '../../src/shared/pii.ts';
 import { testApp, TEST_PII_KEY, type TestApp } from '../helpers/app.ts';
 import { insuredCounty, type InsuredCounty } from '../helpers/county.ts';
-import { processEnv, run } from '../helpers/spawn.ts';
+import { processEnv, run, ZNB } from '../helpers/spawn.ts';
 import { baseList, COUNTY, idFor, insertLegacyRejectedRow, person as listRow, type Row, toCsv } from '../registry/fixtures.ts';
 
 const A = decodeMasterKey(TEST_PII_KEY);
@@ -33,7 +33,7 @@ const REJECTED_ID = idFor('1982-04-04', 33);
 const REJECTED_PHONE = '13955556666';
 const LEGACY_ID = idFor('1977-07-07', 77);
 
-let clock = new Date('2026-03-03T02:00:00Z');
+const clock = new Date('2026-03-03T02:00:00Z');
 let t: TestApp;
 let ic: InsuredCounty;
 let bank: { token: string };
@@ -256,7 +256,6 @@ describe('rotating the PII master key from A to B', () => {
 });
 
 describe('znb pii rotate as a process (the documented procedure)', () => {
-  const ZNB = 'bin/znb.mjs';
   let pe: Awaited<ReturnType<typeof processEnv>>;
   const file = join(process.cwd(), 'test', 'ops', `.pii-rotation-${process.pid}.csv`);
   beforeAll(async () => {

@@ -45,7 +45,7 @@ export function toCsv(rows: Row[], opts: { titleRows?: boolean } = {}): string {
   if (opts.titleRows) lines.push('全国防返贫监测信息系统 脱贫户家庭成员信息表', '导出时间：2026-11-01');
   lines.push(HEADER.join(','));
   for (const r of rows) lines.push(HEADER.map((h) => esc(r[h] ?? '')).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 /** The national-export layout: two title rows, the header on row 3, IDs as text (or as numbers). */

@@ -103,7 +103,7 @@ describe('row errors', () => {
   it('rejects bad rows with row numbers, columns and Chinese reasons, and imports the rest', async () => {
     const rows = [
       person({ 户编号: 'E001', 姓名: '赵一', 证件号码: idFor('1970-01-01', 71), 与户主关系: '户主' }),
-      person({ 户编号: 'E001', 姓名: '赵二', 证件号码: idFor('1971-01-01', 72).slice(0, 17) + '0', 与户主关系: '配偶' }),
+      person({ 户编号: 'E001', 姓名: '赵二', 证件号码: `${idFor('1971-01-01', 72).slice(0, 17)}0`, 与户主关系: '配偶' }),
       person({ 户编号: 'E002', 姓名: '钱三', 证件号码: '5.00101197E+17', 与户主关系: '户主' }),
       person({ 户编号: 'E003', 姓名: '孙四', 证件号码: idFor('1972-01-01', 73), 与户主关系: '户主' }),
       person({ 户编号: 'E003', 姓名: '孙五', 证件号码: idFor('1973-01-01', 74), 与户主关系: '户主' }),
@@ -135,14 +135,39 @@ describe('row errors', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
     const ws = wb.worksheets[0]!;
-    const header = (ws.getRow(1).values as unknown[]).slice(1);
+    // A title block (what the sheet is, the county, the list, when and by whom), then the header.
+    expect(String(ws.getRow(1).getCell(1).value)).toContain('户籍名单导入错误报告');
+    const headerRow = (ws.views[0] as { ySplit: number }).ySplit;
+    const facts = Array.from({ length: headerRow - 1 }, (_, i) => String(ws.getRow(i + 1).getCell(1).value ?? ''));
+    expect(facts.join('\n'), facts.join('\n')).toMatch(/县（区）：(.*（500101）|500101)[\s\S]*名单日期：[\s\S]*未导入行数：6[\s\S]*制表时间：/);
+    const header = (ws.getRow(headerRow).values as unknown[]).slice(1);
     expect(header[0]).toBe('原表行号');
     expect(header).toContain('错误原因');
     const reasonCol = header.indexOf('错误原因') + 1;
     const texts = [] as string[];
-    ws.eachRow((r, n) => { if (n > 1) texts.push(`${r.getCell(1).value}:${r.getCell(reasonCol).value}`); });
+    ws.eachRow((r, n) => { if (n > headerRow) texts.push(`${r.getCell(1).value}:${r.getCell(reasonCol).value}`); });
     expect(texts).toHaveLength(6);
     expect(texts.find((x) => x.startsWith('4:'))).toMatch(/科学计数法/);
+  });
+
+  it('refuses names with emoji, direction overrides or stacked marks as row errors, in Chinese', async () => {
+    const rows = [
+      person({ 户编号: 'N001', 姓名: '郑一', 证件号码: idFor('1960-01-01', 81), 与户主关系: '户主' }),
+      person({ 户编号: 'N001', 姓名: '郑二😀', 证件号码: idFor('1961-01-01', 82), 与户主关系: '配偶' }),
+      person({ 户编号: 'N002', 姓名: '王\u202e三', 证件号码: idFor('1962-01-01', 83), 与户主关系: '户主' }),
+      person({ 户编号: 'N003', 姓名: 'Za\u0301\u0302\u0303', 证件号码: idFor('1963-01-01', 84), 与户主关系: '户主' }),
+      person({ 户编号: 'N004', 姓名: '\u{20000}四', 证件号码: idFor('1964-01-01', 85), 与户主关系: '户主' }),
+    ];
+    const done = await importAndWait(county.token, new Blob([toCsv(rows)]), 'names.csv', { dryRun: 'true', listDate: '2026-03-01' });
+    expect(done.status).toBe('done');
+    expect(done.summary).toMatchObject({ rows: 5, accepted: 2, rejected: 3 });
+    const errs = await (await t.call(county.token, 'GET', `/api/v1/registry/imports/${done.id}/errors?pageSize=50`)).json();
+    const named = errs.items.filter((e: { code: string }) => e.code === 'NAME_CHARACTER_INVALID');
+    expect(named.map((e: { row: number }) => e.row)).toEqual([3, 4, 5]);
+    expect(named.every((e: { column: string }) => e.column === '姓名')).toBe(true);
+    expect(named[0].message).toMatch(/表情符号/);
+    expect(named[1].message).toMatch(/文字方向/);
+    expect(named[2].message).toMatch(/组合符号/);
   });
 
   it('reports a person still listed in another county as a conflict, without moving them', async () => {

@@ -57,10 +57,21 @@ async function reportRows(token: string, id: string) {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
   const ws = wb.worksheets[0]!;
-  const header = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+  // A title block, then the frozen header; the row number an integer; the county's own cells text
+  // with the @ format.
+  expect(ws.views[0]).toMatchObject({ state: 'frozen' });
+  const headerRow = (ws.views[0] as { ySplit: number }).ySplit;
+  expect(headerRow).toBeGreaterThan(1);
+  const header = (ws.getRow(headerRow).values as unknown[]).slice(1).map(String);
+  expect(header[0]).toBe('原表行号');
+  if (ws.rowCount > headerRow) {
+    expect(ws.getRow(headerRow + 1).getCell(1).type).toBe(ExcelJS.ValueType.Number);
+    expect(ws.getRow(headerRow + 1).getCell(1).numFmt).toBe('0');
+    expect(ws.getRow(headerRow + 1).getCell(header.indexOf('证件号码') + 1).numFmt).toBe('@');
+  }
   const out: Array<Record<string, unknown>> = [];
   ws.eachRow((r, n) => {
-    if (n > 1) out.push(Object.fromEntries(header.map((h, i) => [h, r.getCell(i + 1).value])));
+    if (n > headerRow) out.push(Object.fromEntries(header.map((h, i) => [h, r.getCell(i + 1).value])));
   });
   return out;
 }
@@ -108,9 +119,9 @@ describe('rejected rows are sealed', () => {
 
   it('shows the staff of the county what they entered, formula-quoted; others do not see the import', async () => {
     const rows = await reportRows(county.token, importA);
-    expect(rows.map((r) => r['原表行号'])).toEqual([3, 4]);
+    expect(rows.map((r) => r.原表行号)).toEqual([3, 4]);
     expect(rows[0]).toMatchObject({ 姓名: '钱多多', 证件号码: BAD_ROW_ID, 联系电话: PHONE, 备注: `'${PLANT}`, 行政村代码: '500102001001' });
-    expect(String(rows[0]!['错误原因'])).toContain('不属于本县');
+    expect(String(rows[0]!.错误原因)).toContain('不属于本县');
     expect(rows[1]).toMatchObject({ 姓名: '周重复', 错误代码: 'ID_DUPLICATE_IN_FILE' });
     const errs = await (await t.call(county.token, 'GET', `/api/v1/registry/imports/${importA}/errors`)).json();
     expect(errs.items.map((e: { code: string }) => e.code)).toEqual(['REGION_OUT_OF_COUNTY', 'ID_DUPLICATE_IN_FILE']);
@@ -146,8 +157,8 @@ describe('rejected rows are sealed', () => {
 describe('retention', () => {
   it('purges a county\'s rejected rows the number of days its setting says after the import finished, then answers 410', async () => {
     // this county keeps them 30 days (from 2026-01-01); the other county has the default, 90
-    const put = await t.call(county.token, 'POST', '/api/v1/settings', {
-      key: 'registry.rejected_rows_retention_days', regionPrefix: '500101', validFrom: '2026-01-01', value: 30,
+    const put = await t.call(t.adminToken, 'POST', '/api/v1/settings', {
+      key: 'registry.rejected_rows_retention_days', regionPrefix: '500101', validFrom: '2026-01-01', value: 30, history: true,
     });
     expect(put.status, await put.clone().text()).toBe(201);
 

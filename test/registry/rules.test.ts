@@ -4,9 +4,10 @@ import {
   DEFAULT_ELIGIBILITY, type EligibilityParams, type HouseholdFacts, householdEligibility, householdFingerprint,
   parseCentrallySupported, parseHouseholdType, parseIdentifiedMonth, parseIncome, parseLabourSkill,
   parseMonitoringCategory, parsePhone, parseRelationship, parseSex, parseYesNo, personEligibility,
-  personFingerprint, type RowContext, validateRow, type ValidRow,
+  nameCharacterProblem, personFingerprint, type RowContext, validateRow, type ValidRow,
 } from '../../src/registry/rules.ts';
 import { checkDigit } from '../../src/shared/id-number.ts';
+import { CATALOGUE } from '../../src/settings/catalogue.ts';
 
 /** A valid 18-digit ID: region + birth date + sequence (odd last digit = male) + check digit. */
 function makeId(region: string, birth: string, seq: string): string {
@@ -28,22 +29,22 @@ describe('parseRelationship', () => {
   it.each([
     ['01', head], ['1', head], ['02', head], ['本人', head], ['户主', head], ['本人（户主）', head], ['本人(户主)', head],
     [' 户主 ', head], ['01本人', head],
-    ['10', rel('10', '配偶')], ['11', rel('10', '配偶')], ['12', rel('10', '配偶')], ['配偶', rel('10', '配偶')],
-    ['妻', rel('10', '配偶')], ['夫', rel('10', '配偶')], ['妻子', rel('10', '配偶')], ['丈夫', rel('10', '配偶')],
-    ['20', rel('20', '子')], ['22', rel('20', '子')], ['29', rel('20', '子')], ['子', rel('20', '子')],
-    ['儿子', rel('20', '子')], ['长子', rel('20', '子')], ['次子', rel('20', '子')], ['独生子', rel('20', '子')],
-    ['之子', rel('20', '子')], ['20-子', rel('20', '子')],
-    ['30', rel('30', '女')], ['39', rel('30', '女')], ['女', rel('30', '女')], ['女儿', rel('30', '女')],
-    ['长女', rel('30', '女')], ['次女', rel('30', '女')],
-    ['40', rel('40', '孙子女')], ['孙子', rel('40', '孙子女')], ['孙女', rel('40', '孙子女')],
-    ['外孙子', rel('40', '孙子女')], ['外孙女', rel('40', '孙子女')], ['孙子女', rel('40', '孙子女')],
-    ['50', rel('50', '父母')], ['父母', rel('50', '父母')], ['父亲', rel('50', '父母')], ['母亲', rel('50', '父母')],
-    ['公公', rel('50', '父母')], ['婆婆', rel('50', '父母')], ['岳父', rel('50', '父母')], ['岳母', rel('50', '父母')],
-    ['60', rel('60', '祖父母')], ['祖父母', rel('60', '祖父母')], ['爷爷', rel('60', '祖父母')], ['奶奶', rel('60', '祖父母')],
-    ['70', rel('70', '兄弟姐妹')], ['兄弟姐妹', rel('70', '兄弟姐妹')], ['兄', rel('70', '兄弟姐妹')],
-    ['弟', rel('70', '兄弟姐妹')], ['姐', rel('70', '兄弟姐妹')], ['妹', rel('70', '兄弟姐妹')],
-    ['80', rel('80', '其他')], ['97', rel('80', '其他')], ['儿媳', rel('80', '其他')], ['女婿', rel('80', '其他')],
-    ['其他', rel('80', '其他')], ['侄子', rel('80', '其他')],
+    ['10', rel('10', '配偶')], ['11', rel('11', '夫')], ['12', rel('12', '妻')], ['配偶', rel('10', '配偶')],
+    ['妻', rel('12', '妻')], ['夫', rel('11', '夫')], ['妻子', rel('12', '妻')], ['丈夫', rel('11', '夫')],
+    ['20', rel('20', '子')], ['22', rel('22', '长子')], ['29', rel('29', '其他儿子')], ['子', rel('20', '子')],
+    ['儿子', rel('20', '子')], ['长子', rel('22', '长子')], ['次子', rel('23', '次子')], ['独生子', rel('21', '独生子')],
+    ['之子', rel('20', '子')], ['20-子', rel('20', '子')], ['20长子', rel('20', '子')], ['22长子', rel('22', '长子')],
+    ['30', rel('30', '女')], ['39', rel('39', '其他女儿')], ['女', rel('30', '女')], ['女儿', rel('30', '女')],
+    ['长女', rel('32', '长女')], ['次女', rel('33', '次女')],
+    ['40', rel('40', '孙子女')], ['孙子', rel('41', '孙子')], ['孙女', rel('42', '孙女')],
+    ['外孙子', rel('43', '外孙子')], ['外孙女', rel('44', '外孙女')], ['孙子女', rel('40', '孙子女')],
+    ['50', rel('50', '父母')], ['父母', rel('50', '父母')], ['父亲', rel('51', '父亲')], ['母亲', rel('52', '母亲')],
+    ['公公', rel('53', '公公')], ['婆婆', rel('54', '婆婆')], ['岳父', rel('55', '岳父')], ['岳母', rel('56', '岳母')],
+    ['60', rel('60', '祖父母')], ['祖父母', rel('60', '祖父母')], ['爷爷', rel('61', '祖父')], ['奶奶', rel('62', '祖母')],
+    ['70', rel('70', '兄弟姐妹')], ['兄弟姐妹', rel('70', '兄弟姐妹')], ['兄', rel('71', '兄')],
+    ['弟', rel('73', '弟')], ['姐', rel('75', '姐姐')], ['妹', rel('77', '妹妹')],
+    ['80', rel('80', '其他')], ['97', rel('97', '其他亲属')], ['98', rel('80', '其他')], ['儿媳', rel('38', '儿媳')],
+    ['女婿', rel('28', '女婿')], ['其他', rel('80', '其他')], ['侄子', rel('93', '侄子')],
   ])('%s', (input, expected) => {
     expect(parseRelationship(input)).toEqual({ ok: true, value: expected });
   });
@@ -142,7 +143,7 @@ describe('parseHouseholdType', () => {
     ['监测户', 'monitoring'], ['监测对象', 'monitoring'], ['防返贫监测户', 'monitoring'], ['一般农户', 'ordinary'],
     ['一般户', 'ordinary'], ['非贫困户', 'ordinary'], [' 脱贫户 ', 'lifted'], ['', null],
   ])('%j → %s', (input, expected) => {
-    expect(parseHouseholdType(input)).toEqual({ ok: true, value: expected });
+    expect(parseHouseholdType(input)).toEqual({ ok: true, value: expected && { type: expected } });
   });
   it.each(['五保户', '富裕户', '无'])('rejects %j', (input) => {
     expect(parseHouseholdType(input)).toMatchObject({ ok: false, code: 'HOUSEHOLD_TYPE_UNKNOWN' });
@@ -204,6 +205,39 @@ function errorsOf(row: MappedRow & { numericFields?: Partial<Record<Field, boole
   return r.errors;
 }
 
+describe('nameCharacterProblem (names that would break a card)', () => {
+  it.each<[string, string]>([
+    ['plain', '张三'],
+    ['rare CJK of extension B', '𠀀华'],
+    ['rare CJK of extension G', '王\u{30000}'],
+    ['minority name with middle dot', '阿依古丽·买买提'],
+    ['Latin with one accent', 'José Müller'],
+    ['two combining marks', 'a\u0301\u0323'],
+    ['Vietnamese with two marks', 'Nguyễn Thị Ệ'],
+    ['ideographic variation selector', '葛\u{E0100}'],
+  ])('accepts %s', (_what, name) => {
+    expect(nameCharacterProblem(name)).toBeNull();
+  });
+
+  it.each<[string, string, RegExp]>([
+    ['emoji', '张三😀', /表情符号（U\+1F600）/],
+    ['flag', '李🇨🇳', /表情符号/],
+    ['emoji presentation selector', '王☺\ufe0f', /表情符号/],
+    ['RTL override', '张\u202e三', /文字方向.*U\+202E/],
+    ['LTR embedding', '\u202a张三', /文字方向.*U\+202A/],
+    ['first strong isolate', '张\u2068三\u2069', /文字方向.*U\+2068/],
+    ['pop directional isolate', '张三\u2069', /文字方向.*U\+2069/],
+    ['control character', '张\u0007三', /控制或格式字符（U\+0007）/],
+    ['format character (soft hyphen)', '张\u00ad三', /控制或格式字符（U\+00AD）/],
+    ['private-use character', '张\ue000', /控制或格式字符（U\+E000）/],
+    ['line separator', '张\u2028三', /控制或格式字符/],
+    ['three stacked combining marks', 'Za\u0301\u0302\u0303', /组合符号叠加/],
+    ['stacked marks on a precomposed letter', 'Z\u00e1\u0302\u0303', /组合符号叠加/],
+  ])('refuses %s', (_what, name, message) => {
+    expect(nameCharacterProblem(name)).toMatch(message);
+  });
+});
+
 describe('validateRow', () => {
   it('accepts a national-export row and normalises every field', () => {
     const r = validateRow(nationalRow({}, { 致贫风险1: '因病' }), ctx);
@@ -213,8 +247,8 @@ describe('validateRow', () => {
         rowNumber: 4, householdNo: '500101105203000123', personNo: '50010110520300012301', name: '张德明',
         id18: HEAD_ID, birthDate: '1965-04-12', sex: 'M', relationship: { code: '01', label: '户主', isHead: true },
         villageCode: VILLAGE, householdType: 'lifted', monitoringCategory: 'unstable', riskEliminated: false,
-        identifiedMonth: '2021-03', incomePerCapitaFen: 856_050, labourSkill: 'ordinary', labourSkillLabel: '普通劳动力',
-        healthStatus: '健康', centrallySupported: false, stablyLifted: false, phone: '13823456789',
+        riskEliminatedMonth: null, identifiedMonth: '2021-03', incomePerCapitaFen: 856_050, labourSkill: 'ordinary', labourSkillLabel: '普通劳动力',
+        healthStatus: '健康', centrallySupported: false, stablyLifted: false, stableSource: null, phone: '13823456789',
         extra: { 致贫风险1: '因病' },
       } satisfies ValidRow,
     });
@@ -252,6 +286,8 @@ describe('validateRow', () => {
     ['name with digits', { name: '张三1' }, '姓名', 'NAME_INVALID'],
     ['name of punctuation only', { name: '···' }, '姓名', 'NAME_INVALID'],
     ['name too long', { name: '张'.repeat(31) }, '姓名', 'NAME_INVALID'],
+    ['name with an emoji', { name: '张三😀' }, '姓名', 'NAME_CHARACTER_INVALID'],
+    ['name with an RTL override', { name: '张\u202e三' }, '姓名', 'NAME_CHARACTER_INVALID'],
     ['bad checksum', { idNumber: HEAD_ID.slice(0, 17) + (HEAD_ID.endsWith('0') ? '1' : '0') }, '证件号码', 'ID_CHECKSUM'],
     ['ID length', { idNumber: '5001011965' }, '证件号码', 'ID_LENGTH'],
     ['ID born after the list date', { idNumber: makeId('500101', '20250101', '011') }, '证件号码', 'ID_BIRTHDATE_FUTURE'],
@@ -310,7 +346,7 @@ describe('validateRow', () => {
   });
 
   it('explains precision loss when the ID cell was stored as a number', () => {
-    const damaged = HEAD_ID.slice(0, 15) + '000';
+    const damaged = `${HEAD_ID.slice(0, 15)}000`;
     const row = { ...nationalRow({ idNumber: damaged }), numericFields: { idNumber: true } };
     const [e, ...rest] = errorsOf(row);
     expect(rest).toEqual([]);
@@ -484,5 +520,62 @@ describe('fingerprints', () => {
     expect(householdFingerprint(valid(), 3)).not.toBe(householdFingerprint(valid(), 4));
     expect(householdFingerprint(valid({ phone: '13900000000', labourSkill: '技能劳动力' }, 7), 3))
       .toBe(householdFingerprint(valid(), 3));
+  });
+});
+
+describe('风险消除时间 and where a stable mark came from', () => {
+  const ctx2 = { countyCode: '500101000000', today: '2026-11-01', resolveVillage: () => null };
+  const row = (fields: Record<string, string>) => validateRow({
+    rowNumber: 4, extra: {},
+    fields: { householdNo: 'H1', name: '王五', idNumber: HEAD_ID, relationship: '户主', villageCode: VILLAGE, householdType: '监测户', ...fields },
+  }, ctx2);
+  it.each<[string, Record<string, string>, boolean | null, string | null]>([
+    ['a month alone says eliminated', { riskEliminatedMonth: '202405' }, true, '2024-05'],
+    ['yes with a month', { riskEliminated: '是', riskEliminatedMonth: '2024-05' }, true, '2024-05'],
+    ['no and no month', { riskEliminated: '否' }, false, null],
+    ['blank', {}, null, null],
+  ])('%s', (_, fields, eliminated, month) => {
+    const r = row(fields);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect([r.value.riskEliminated, r.value.riskEliminatedMonth]).toEqual([eliminated, month]);
+  });
+  it.each([
+    ['a future month', { riskEliminatedMonth: '202701' }, 'MONTH_FUTURE'],
+    ['before identification', { riskEliminatedMonth: '202101', identifiedMonth: '202103' }, 'MONTH_BEFORE_IDENTIFIED'],
+    ['no, yet a month', { riskEliminated: '否', riskEliminatedMonth: '202405' }, 'RISK_MONTH_CONFLICT'],
+    ['not a month', { riskEliminatedMonth: '去年' }, 'MONTH_INVALID'],
+  ])('%s is an error', (_, fields, code) => {
+    expect(row(fields)).toMatchObject({ ok: false, errors: [{ code, column: '风险消除时间' }] });
+  });
+  it('the exclusion names the month of elimination', () => {
+    const r = householdEligibility({ ...base, householdType: 'monitoring', riskEliminated: true, riskEliminatedMonth: '2024-05' }, DEFAULT_ELIGIBILITY);
+    expect(r.reasons).toEqual([{ code: 'EXCLUDED_RISK_ELIMINATED', message: '防返贫监测对象风险已消除（2024-05），且不是脱贫户或未脱贫户' }]);
+  });
+  it.each([
+    ['list_type', '名单“户类型”'], ['list_column', '名单“稳定脱贫”列'], ['county_mark', '县级标记'],
+  ] as const)('a stable mark from %s is named in the decision', (source, label) => {
+    const r = householdEligibility({ ...base, stablyLifted: true, stablyLiftedSource: source }, DEFAULT_ELIGIBILITY);
+    expect(r.reasons).toEqual([{ code: 'EXCLUDED_STABLY_LIFTED', message: `稳定脱贫户不在保障范围（依据：${label}）`, source }]);
+  });
+  it('the list’s own mark: 户类型 before the column', () => {
+    const r = row({ householdType: '稳定脱贫户', stablyLifted: '是' });
+    expect(r.ok && [r.value.stablyLifted, r.value.stableSource]).toEqual([true, 'list_type']);
+    const c = row({ householdType: '脱贫户', stablyLifted: '是' });
+    expect(c.ok && [c.value.stablyLifted, c.value.stableSource]).toEqual([true, 'list_column']);
+  });
+});
+
+describe('the eligibility setting cites its source honestly', () => {
+  const { source, description } = CATALOGUE['registry.eligibility'];
+  it('第三篇 for whom it names and the two exclusions', () => {
+    for (const words of ['第三篇', '2016年已脱贫', '年末未脱贫', '新增贫困人口', '返贫人口', '集中供养五保户', '稳定脱贫户']) {
+      expect(source).toContain(words);
+    }
+  });
+  it('monitoring households and risk elimination as local choices, not as 第三篇', () => {
+    const [plan, local] = source.split('。');
+    expect(plan).not.toMatch(/监测/);
+    expect(local).toMatch(/监测对象.*风险已消除.*本地选择.*第三篇未作规定/);
+    expect(description).toContain('本地选择');
   });
 });

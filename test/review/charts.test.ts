@@ -185,3 +185,25 @@ describe('hBarChart', () => {
     expect(svg).toContain('&quot;镇&quot;&amp;&lt;x&gt;');
   });
 });
+
+describe('print size', () => {
+  // A CSS pixel prints at 0.75 pt. A chart is never drawn wider than its viewBox (max-width), and an
+  // A4 page's printable width (190 mm ≈ 718 px) holds the 640 px default whole: every label prints at
+  // its own size × 0.75, which must be 8 pt or more.
+  it('prints every label of every chart at 8 pt or larger', () => {
+    const svgs = [
+      barChart({ title: '参保率', bars: [{ label: '城关镇', value: 9850 }, { label: '新华乡', value: null }], unit: 'bp' }),
+      groupedBarChart({ title: '各月报案与支付', categories: ['1月', '2月'], series: [{ name: '报案', values: [3, 4] }, { name: '支付', values: [2, 1] }], unit: 'count' }),
+      hBarChart({ title: '各乡镇参保覆盖率', bars: [{ label: '城关镇', value: 9850 }], unit: 'bp', max: 10000 }),
+      barChart({ title: '空', bars: [], unit: 'count' }),
+    ];
+    for (const svg of svgs) {
+      const width = Number(/viewBox="0 0 ([\d.]+) /.exec(svg)![1]);
+      expect(svg).toContain(`max-width:${width}px`);
+      expect(width).toBeLessThanOrEqual(718);
+      const sizes = [...svg.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1]));
+      expect(sizes.length).toBeGreaterThan(0);
+      expect(Math.min(...sizes) * 0.75).toBeGreaterThanOrEqual(8);
+    }
+  });
+});

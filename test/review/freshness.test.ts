@@ -36,9 +36,9 @@ beforeAll(async () => {
   agreementId = c.agreementId;
   meeting = await t.makeUser('joint_meeting', COUNTY);
   for (const name of ['张德明', '李秀英', '王桂兰']) people[name] = await c.person(name);
-  await paidClaim('F0001', people['张德明']!, '2026-03-01', 200_000);
+  await paidClaim('F0001', people.张德明!, '2026-03-01', 200_000);
   // One problem from the start: a person no longer eligible.
-  await exec(sql`update persons set eligible = false where id = ${people['李秀英']!.id}`);
+  await exec(sql`update persons set eligible = false where id = ${people.李秀英!.id}`);
 });
 afterAll(() => t?.close());
 
@@ -53,13 +53,13 @@ describe('recorded findings', () => {
     await exec(sql`
       insert into persons select * from jsonb_populate_record(null::persons, (
         select to_jsonb(p) || jsonb_build_object('id', gen_random_uuid(), 'county_code', '500102000000', 'village_code', '500102001001',
-          'id_hash', 'other-' || p.id_hash) from persons p where id = ${people['张德明']!.id}))`);
+          'id_hash', 'other-' || p.id_hash) from persons p where id = ${people.张德明!.id}))`);
     expect((await findingsOf(t.deps, COUNTY, scope())).fresh).toBe(true);
   });
 
   // Each change made straight in the database, as a data fix or an import would.
   const changes: Array<[string, () => Promise<unknown>, (checks: string[]) => void]> = [
-    ['a person made ineligible', () => exec(sql`update persons set eligible = false where id = ${people['王桂兰']!.id}`),
+    ['a person made ineligible', () => exec(sql`update persons set eligible = false where id = ${people.王桂兰!.id}`),
       (cs) => expect(cs.filter((c) => c === 'enrolled_ineligible')).toHaveLength(2)],
     ['a claim copied (a duplicate)', () => exec(sql`
       insert into claims (claim_no, agreement_id, county_code, village_code, household_id, person_id, line, cause, loss_date, place, description,
@@ -68,7 +68,7 @@ describe('recorded findings', () => {
         details, reported_via, reported_on, 'reported' from claims where claim_no = 'F0001'`),
     (cs) => expect(cs).toContain('duplicate_claims')],
     ['the duplicate deleted', () => exec(sql`delete from claims where claim_no = 'F0001D'`), (cs) => expect(cs).not.toContain('duplicate_claims')],
-    ['a cover span shortened', () => exec(sql`update cover_enrolments set cover_end = '2026-02-01' where person_id = ${people['张德明']!.id}`),
+    ['a cover span shortened', () => exec(sql`update cover_enrolments set cover_end = '2026-02-01' where person_id = ${people.张德明!.id}`),
       (cs) => expect(cs).toContain('paid_not_covered')],
     ['an overdue mark', () => exec(sql`
       insert into claim_overdue (claim_id, kind, due_on, marked_on, open) select id, 'payment', '2026-03-11', '2026-03-12', false from claims where claim_no = 'F0001'`),
@@ -135,7 +135,7 @@ describe('recorded findings', () => {
   });
 
   it('stay consistent when worked out twice at once', async () => {
-    await exec(sql`update persons set eligible = true where id = ${people['王桂兰']!.id}`);
+    await exec(sql`update persons set eligible = true where id = ${people.王桂兰!.id}`);
     const [a, b] = await Promise.all([findingsOf(t.deps, COUNTY, scope()), findingsOf(t.deps, COUNTY, scope(), { recompute: true })]);
     expect(a.findings).toEqual(b.findings);
     expect(await findingsOf(t.deps, COUNTY, scope())).toEqual({ ...a, fresh: true });

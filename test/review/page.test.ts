@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { jsx } from 'hono/jsx';
 import {
-  formatChange, formatFigure, ReviewErrorPage, ReviewLoginPage, ReviewPage,
-} from '../../src/web/review.tsx';
+  formatChange, formatFigure, ReviewErrorPage, ReviewPage,
+} from '../../src/review/pages.tsx';
 import { CHECK_NAMES, FINDING_STATUS_NAMES, type Review, type YearFigures } from '../../src/review/types.ts';
 import { headline } from '../../src/review/stats.ts';
 
@@ -34,14 +34,14 @@ function figures(year: number, over: Partial<YearFigures> = {}): YearFigures {
       reported: 30, decided: 26, paid: 24, rejected: 2, withdrawn: 1,
       rejectedByReason: [{ reason: 'not_covered', reasonName: '不属于保险责任', count: 2 }],
       reportToDecisionDays: { median: 6.5, p90: 18 }, decisionToPaymentDays: { median: 3, p90: 9 },
-      decidedInTimeBp: 9231, paidInTimeBp: 10000, overdueOpen: 0,
+      decidedInTimeBp: 9231, paidInTimeBp: 10000, timed: { decided: 26, decidedLate: 2, paid: 24, paidLate: 0 }, overdueOpen: 0,
       byMonth: [
         { month: `${year}-01`, reported: 3, paid: 1, paidFen: 10_000 },
         { month: `${year}-02`, reported: 5, paid: 4, paidFen: 3_466_700 },
       ],
     },
     effect: {
-      signalsRaised: 7, verified: 6, confirmed: 3, dismissed: 3, householdsWithPayouts: 20, monitoredAtYearEnd: 5,
+      signalsRaised: 7, verified: 6, confirmed: 3, dismissed: 3, householdsWithPayouts: 20, monitoredAtYearEnd: 5, monitoredPaidFen: 60_000,
       payoutPerInsuredPersonFen: 341, payoutPerMonitoringHouseholdFen: null,
     },
     credit: null,
@@ -152,7 +152,7 @@ describe('ReviewPage', () => {
   });
 
   it('gives each finding a status form when the member may edit', async () => {
-    const html = await render(jsx(ReviewPage, { r: sample, canEditFindings: true }));
+    const html = await render(jsx(ReviewPage, { r: sample, canEditFindings: true, csrf: 'test-csrf' }));
     expect((html.match(/<form /g) ?? []).length).toBe(2);
     expect(html).toContain('action="/review/findings/0b9e8d2c-1f6a-4c1e-9a57-3d2f8f0e6a11"');
     expect(html).toContain('action="/review/findings/f%2F2"');
@@ -180,7 +180,7 @@ describe('ReviewPage', () => {
       ...sample, year: 2026, current: empty, previous: null, findings: [],
       headlines: [headline('enrolledPersons', '参保人数', 'count', 10, null)],
     };
-    const html = await render(jsx(ReviewPage, { r, canEditFindings: true }));
+    const html = await render(jsx(ReviewPage, { r, canEditFindings: true, csrf: 'test-csrf' }));
     expect(html).toContain('三都县 2026 年度“助农保”运行评估');
     expect((html.match(/暂无数据/g) ?? []).length).toBeGreaterThanOrEqual(4);
     expect(html).toContain('未发现问题');
@@ -190,33 +190,11 @@ describe('ReviewPage', () => {
   });
 });
 
-describe('ReviewLoginPage / ReviewErrorPage', () => {
-  it('renders a token form posting to /review/login', async () => {
-    const html = await render(jsx(ReviewLoginPage, {}));
-    expect(html).toMatch(/<form[^>]*method="post"[^>]*action="\/review\/login"/);
-    expect(html).toContain('name="token"');
-    expect(html).toContain('type="password"');
-    expect(html).toContain('访问令牌');
-    expect(html).not.toContain('role="alert"');
-    expect(html).not.toContain('name="next"');
-    expect(html).not.toContain('<script');
-  });
-
-  it('shows an escaped notice', async () => {
-    const html = await render(jsx(ReviewLoginPage, { notice: '令牌无效<请重试>' }));
-    expect(html).toContain('role="alert"');
-    expect(html).toContain('令牌无效&lt;请重试&gt;');
-  });
-
-  it('posts back the page to return to', async () => {
-    const html = await render(jsx(ReviewLoginPage, { next: '/review/2025?countyCode=522732000000' }));
-    expect(html).toContain('<input type="hidden" name="next" value="/review/2025?countyCode=522732000000"/>');
-  });
-
+describe('ReviewErrorPage', () => {
   it('renders an error message', async () => {
     const html = await render(jsx(ReviewErrorPage, { message: '没有权限查看该县 & 年度' }));
     expect(html).toContain('没有权限查看该县 &amp; 年度');
-    expect(html).toContain('href="/review/login"');
+    expect(html).toContain('href="/login"');
   });
 });
 

@@ -1,12 +1,11 @@
 // The annual review's PDF report and workbook, from a realistic sample review built here.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../../src/registry/import/exceljs-utf8.ts'; // must precede exceljs
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { widthOf } from '../../src/cards/fonts.ts';
+import { widthOf } from '../../src/shared/fonts.ts';
 import { nodeFonts } from '../../src/io/card-files.ts';
 import { nodeSpreadsheets } from '../../src/io/spreadsheets.ts';
 import { reviewPdf, wrap } from '../../src/review/report-pdf.ts';
@@ -14,6 +13,8 @@ import {
   CHECK_NAMES, FINDING_CHECKS, FINDING_STATUSES, type Finding, type Headline, type Review, type YearFigures,
 } from '../../src/review/types.ts';
 import { reviewSheets } from '../../src/review/workbook.ts';
+import { headerRow, titleText } from '../helpers/xlsx.ts';
+import { flat, pdfPageCount, pdfText, type PdfTextItem, pdfTextItems, renderGrey, renderPng } from '../helpers/pdf.ts';
 import { formatBasisPoints, formatYuan } from '../../src/shared/money.ts';
 
 const fonts = nodeFonts();
@@ -57,9 +58,9 @@ function figures(year: number, k: number): YearFigures {
       reported: 220, decided: 205, paid: 180, rejected: 20, withdrawn: 5,
       rejectedByReason: [{ reason: 'not_covered', reasonName: '不在保障范围', count: 12 }, { reason: 'late', reasonName: '超过报案时限', count: 8 }],
       reportToDecisionDays: { median: 6.5, p90: 18 }, decisionToPaymentDays: { median: 3, p90: k ? null : 9 },
-      decidedInTimeBp: 9512, paidInTimeBp: 9876, overdueOpen: 3, byMonth,
+      decidedInTimeBp: 9512, paidInTimeBp: 9876, timed: { decided: 205, decidedLate: 10, paid: 180, paidLate: 2 }, overdueOpen: 3, byMonth,
     },
-    effect: { signalsRaised: 40, verified: 36, confirmed: 12, dismissed: 24, householdsWithPayouts: 150, monitoredAtYearEnd: 22, payoutPerInsuredPersonFen: 56_78, payoutPerMonitoringHouseholdFen: null },
+    effect: { signalsRaised: 40, verified: 36, confirmed: 12, dismissed: 24, householdsWithPayouts: 150, monitoredAtYearEnd: 22, monitoredPaidFen: 0, payoutPerInsuredPersonFen: 56_78, payoutPerMonitoringHouseholdFen: null },
     credit: null,
   };
 }
@@ -97,7 +98,6 @@ function sample(): Review {
   };
 }
 
-const flat = (s: string) => s.replace(/\s+/g, '');
 
 describe('wrap', () => {
   it('breaks between CJK characters and keeps each line within the width', () => {
@@ -119,7 +119,7 @@ describe('the review report PDF', () => {
     const bytes = await reviewPdf(fonts, sample());
     file = join(dir, 'review.pdf');
     writeFileSync(file, bytes);
-    text = flat(execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }));
+    text = flat(await pdfText(file));
   }, 60_000);
 
   it('reads as the report', () => {
@@ -137,26 +137,19 @@ describe('the review report PDF', () => {
     expect(text).toContain('—');
   });
 
-  it('has the findings, rare characters included, over several numbered pages', () => {
+  it('has the findings, rare characters included, over several numbered pages', async () => {
     expect(text).toContain('王䶮，身份证号');
     expect(text).toContain('=HYPERLINK');
     expect(text).toContain('CL20240007');
     expect(text).toContain('第2页');
-    const pages = Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
+    const pages = await pdfPageCount(file);
     expect(pages).toBeGreaterThanOrEqual(2);
     expect(text).toContain(`第${pages}页/共${pages}页`);
   });
 
-  it('draws page 1 (not blank)', () => {
-    const png = join(dir, 'p1');
-    execFileSync('pdftoppm', ['-r', '40', '-png', '-f', '1', '-l', '1', '-singlefile', file, png]);
-    expect(readFileSync(`${png}.png`).length).toBeGreaterThan(3000);
-    const out = join(dir, 'g1');
-    execFileSync('pdftoppm', ['-gray', '-r', '30', '-f', '1', '-l', '1', '-singlefile', file, out]);
-    const pgm = readFileSync(`${out}.pgm`);
-    const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 64).toString('latin1'))!;
-    const [w, h] = [Number(header[1]), Number(header[2])];
-    const pixels = pgm.subarray(header[0].length);
+  it('draws page 1 (not blank)', async () => {
+    expect((await renderPng(file, 40)).length).toBeGreaterThan(3000);
+    const { w, h, pixels } = await renderGrey(file, 30);
     expect(pixels.length).toBe(w * h);
     let ink = 0;
     for (const p of pixels) if (p < 200) ink++;
@@ -169,7 +162,7 @@ describe('the review report PDF', () => {
     r.findings[1]!.note = Array.from({ length: 200 }, (_, i) => `第${i + 1}条说明。`).join('');
     const f = join(dir, 'tall.pdf');
     writeFileSync(f, await reviewPdf(fonts, r));
-    const t = flat(execFileSync('pdftotext', ['-enc', 'UTF-8', f, '-'], { encoding: 'utf8' }));
+    const t = flat(await pdfText(f));
     for (const i of [1, 57, 123, 200]) expect(t).toContain(`第${i}条说明。`);
   });
 
@@ -183,7 +176,7 @@ describe('the review report PDF', () => {
     Object.assign(r.current.money, { byLine: [], byPayer: [], byCause: [] });
     const f = join(dir, 'empty.pdf');
     writeFileSync(f, await reviewPdf(fonts, r));
-    const t = flat(execFileSync('pdftotext', ['-enc', 'UTF-8', f, '-'], { encoding: 'utf8' }));
+    const t = flat(await pdfText(f));
     expect(t).toContain('未发现问题');
     expect(t).toContain('（无数据）');
   });
@@ -195,38 +188,120 @@ describe('the review report PDF', () => {
   });
 });
 
+describe('the review PDF\'s layout', () => {
+  // Headings as the report draws them: sections at 14 pt, sub-headings at 11 pt (body text is 8–10 pt,
+  // the title 20 pt). Page furniture: the running header (top 30 pt) and the page number (foot).
+  const HEADING_SIZES = new Set([14, 11]);
+  const PAGE_H = 841.89;
+  const body = (items: PdfTextItem[]) => items.filter((i) => i.y > 50 && i.y < PAGE_H - 50);
+
+  /** What ends each page (its lowest text run above the page number), per page. */
+  async function pageEnds(bytes: Uint8Array) {
+    const n = await pdfPageCount(bytes);
+    const out: Array<{ page: number; last: PdfTextItem; sizes: number[] }> = [];
+    for (let p = 1; p <= n; p++) {
+      const items = await pdfTextItems(bytes, p);
+      const main = body(items);
+      const lowest = Math.max(...main.map((i) => i.y));
+      out.push({ page: p, last: main.filter((i) => i.y === lowest)[0]!, sizes: items.map((i) => i.size) });
+    }
+    return out;
+  }
+
+  it('never ends a page with a heading (kept with what follows), however the sections fall', async () => {
+    // More or fewer towns (a bar each) and agreements (a line each) move the later headings down page 1,
+    // across its foot: each case is laid out and read back.
+    const stranded: string[] = [];
+    for (let towns = 6; towns <= 13; towns++) {
+      for (const agreements of [1, 2, 3]) {
+        const r = sample();
+        const t = r.current.cover.byTown;
+        r.current.cover.byTown = Array.from({ length: towns }, (_, i) => ({ ...t[i % t.length]!, code: `t${i}`, name: `第${i + 1}乡镇` }));
+        r.current.agreements = Array.from({ length: agreements }, (_, i) => ({ ...r.current.agreements[0]!, agreementNo: `MX-2024-00${i + 1}` }));
+        r.findings = r.findings.slice(0, 3);
+        for (const end of await pageEnds(await reviewPdf(fonts, r))) {
+          if (HEADING_SIZES.has(end.last.size)) stranded.push(`${towns} towns, ${agreements} agreements: page ${end.page} ends with “${end.last.text}”`);
+        }
+      }
+    }
+    expect(stranded).toEqual([]);
+  }, 240_000);
+
+  it('draws every label, chart values and axes included, at 8 pt or larger; the month chart has values and its unit', async () => {
+    const bytes = await reviewPdf(fonts, sample());
+    const n = await pdfPageCount(bytes);
+    let smallest = Infinity;
+    let chart: PdfTextItem[] = [];
+    for (let p = 1; p <= n; p++) {
+      const items = await pdfTextItems(bytes, p);
+      for (const i of items) smallest = Math.min(smallest, i.size);
+      const title = items.find((i) => i.text.includes('各月报案与赔付件数'));
+      if (title) chart = items.filter((i) => i.y > title.y && i.y < title.y + 220);
+    }
+    expect(smallest).toBeGreaterThanOrEqual(8);
+    expect(chart.map((i) => i.text)).toContain('（件）');
+    // Each month's reported and paid counts stand over their bars (sample: reported 10 + (7m) mod 15).
+    const values = chart.filter((i) => /^\d+$/.test(i.text) && i.size === 8).map((i) => Number(i.text));
+    const months = sample().current.service.byMonth;
+    for (const m of months) {
+      expect(values).toContain(m.reported);
+      expect(values).toContain(m.paid);
+    }
+  }, 60_000);
+});
+
 describe('the review workbook', () => {
-  it('has a sheet per table with exact amounts and neutralised formulas', async () => {
+  it('has a sheet per table with typed cells, Chinese headers, a title block and neutralised formulas', async () => {
     const r = sample();
-    const bytes = await nodeSpreadsheets.writeXlsx(reviewSheets(r));
+    const bytes = await nodeSpreadsheets.writeXlsx(reviewSheets(r, { now: new Date('2025-01-05T02:30:00Z'), by: 'county1' }));
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(bytes) as never);
     expect(wb.worksheets.map((s) => s.name)).toEqual([
       '概览', '承保-乡镇', '承保-村', '资金-险种', '资金-出资方', '赔付-原因', '服务-拒赔原因', '服务-月度', '成效', '检查发现',
     ]);
     const overview = wb.getWorksheet('概览')!;
-    expect(overview.getRow(1).values).toEqual([undefined, '类别', '指标', '单位', '2024年', '2023年', '变化']);
-    const premium = overview.getRow(4).values as unknown[];
-    expect(premium.slice(2, 5)).toEqual(['应收保费', '元', '600000.00']);
-    const enrolled = overview.getRow(3).values as unknown[];
-    expect(typeof enrolled[4]).toBe('number');
-    const perMonitoring = overview.getRow(8).values as unknown[];
-    expect(perMonitoring.slice(4, 7)).toEqual(['—', '12345.00', '—']);
-    // a fall is written with U+2212, not quoted
-    expect(String((overview.getRow(2).values as unknown[])[6])).toMatch(/^\u2212\d+\.\d{2}%$/);
+    expect(titleText(overview)).toBe(`${r.countyName}2024年度“助农保”运行评估——概览\n县（区）：${r.countyName}（${r.countyCode.slice(0, 6)}）\n评估年度：2024年\n数据截至：${r.asOf}\n制表时间：2025-01-05 10:30\n制表人：county1\n`);
+    const h = headerRow(overview);
+    expect(overview.getRow(h).values).toEqual([undefined, '类别', '指标', '单位', '2024年', '2023年', '变化']);
+    expect(overview.autoFilter).toBe(`A${h}:F${overview.rowCount}`);
+    const premium = overview.getRow(h + 3);
+    expect((premium.values as unknown[]).slice(2, 4)).toEqual(['应收保费', '元']);
+    expect(premium.getCell(4).value).toBe(600000);
+    expect(premium.getCell(4).numFmt).toBe('#,##0.00');
+    const enrolled = overview.getRow(h + 2);
+    expect(enrolled.getCell(4).type).toBe(ExcelJS.ValueType.Number);
+    const perMonitoring = overview.getRow(h + 7);
+    expect(perMonitoring.getCell(4).value).toBe('—');
+    expect(perMonitoring.getCell(5).value).toBe(12345);
+    // a fall is a negative number shown as a percentage (no formula, nothing to quote)
+    const fall = overview.getRow(h + 1).getCell(6);
+    expect(fall.numFmt).toBe('0.00%');
+    expect(fall.value as number).toBeLessThan(0);
 
     const towns = wb.getWorksheet('承保-乡镇')!;
-    expect(towns.rowCount).toBe(4);
-    expect(towns.getRow(4).getCell(2).value).toBe('龙泉镇');
-    expect(towns.getRow(2).getCell(5).value).toMatch(/^\d+\.\d{2}%$/);
-    expect(wb.getWorksheet('资金-险种')!.getRow(2).getCell(3).value).toBe('60000.00');
-    expect(wb.getWorksheet('服务-月度')!.rowCount).toBe(13);
+    const th = headerRow(towns);
+    expect(towns.rowCount).toBe(th + 3);
+    expect(towns.getRow(th + 3).getCell(2).value).toBe('龙泉镇');
+    expect(towns.getRow(th + 1).getCell(1).type).toBe(ExcelJS.ValueType.String); // the region code stays text
+    expect(towns.getRow(th + 1).getCell(5).numFmt).toBe('0.00%');
+    expect(typeof towns.getRow(th + 1).getCell(5).value).toBe('number');
+    const lines = wb.getWorksheet('资金-险种')!;
+    expect(lines.getRow(headerRow(lines)).values).toEqual([undefined, '险种', '保费（元）', '已付赔款（元）']);
+    expect(lines.getRow(headerRow(lines) + 1).getCell(2).value).toBe(60000);
+    // No English code columns anywhere: every header and every cell left of the numbers is Chinese or a number.
+    const codes = /^(agriculture|accidentInjury|accidentMedical|householdProperty|county|city|province|farmer|insurer|accident|illness|disaster)$/;
+    for (const ws of wb.worksheets) {
+      ws.eachRow((row) => row.eachCell((c) => { expect(String(c.value)).not.toMatch(codes); }));
+    }
+    const months = wb.getWorksheet('服务-月度')!;
+    expect(months.rowCount).toBe(headerRow(months) + 12);
 
     const found = wb.getWorksheet('检查发现')!;
-    expect(found.rowCount).toBe(41);
-    expect(found.getRow(2).getCell(6).value).toBe(r.findings[0]!.summary);
-    expect(found.getRow(2).getCell(3).value).toBe('高');
-    expect(found.getRow(3).getCell(6).value).toBe(`'${r.findings[1]!.summary}`);
-    expect(found.getRow(3).getCell(7).value).toBe('已认可（无需整改）');
+    const fh = headerRow(found);
+    expect(found.rowCount).toBe(fh + 40);
+    expect(found.getRow(fh + 1).getCell(6).value).toBe(r.findings[0]!.summary);
+    expect(found.getRow(fh + 1).getCell(3).value).toBe('高');
+    expect(found.getRow(fh + 2).getCell(6).value).toBe(`'${r.findings[1]!.summary}`);
+    expect(found.getRow(fh + 2).getCell(7).value).toBe('已认可（无需整改）');
   });
 });

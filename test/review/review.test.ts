@@ -1,10 +1,6 @@
 // The annual review over HTTP against a real database: figures from real enrolments, claims and
 // signals; compliance findings from data with problems and the meeting's verdicts kept across
 // recomputation; scope; the PDF report, the workbook and the members' dashboard behind a sign-in.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +8,15 @@ import { rowsOf } from '../../db/types.ts';
 import { markOverdue } from '../../src/claims/service.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { insuredCounty } from '../helpers/county.ts';
+import { pdfText } from '../helpers/pdf.ts';
 import { COUNTY } from '../registry/fixtures.ts';
+import { signInUser } from '../helpers/session.ts';
 
 let clock = new Date('2025-12-20T02:00:00Z');
 let t: TestApp;
 let county: { token: string };
 let insurer: { token: string; orgId: string };
-let meeting: { token: string };
+let meeting: { token: string; userId: string; orgId: string };
 let otherCountyMeeting: { token: string };
 let agreementId: string;
 const people = {} as Record<string, { id: string; householdId: string }>;
@@ -50,23 +48,23 @@ beforeAll(async () => {
   for (const name of ['张德明', '李秀英', '王桂兰']) people[name] = await c.person(name);
   at('2026-03-10');
   await paidClaim({
-    personId: people['张德明']!.id, cause: 'accident', lossDate: '2026-03-01',
+    personId: people.张德明!.id, cause: 'accident', lossDate: '2026-03-01',
     details: { line: 'accidentMedical', hospital: '县医院', admittedOn: '2026-03-01', dischargedOn: '2026-03-05', totalExpensesFen: 5_000_000, reimbursedFen: { basic_medical: 1_000_000 } },
   }, 'REF-1');
   at('2026-06-20');
   await paidClaim({
-    householdId: people['王桂兰']!.householdId, cause: 'flood', lossDate: '2026-06-15',
+    householdId: people.王桂兰!.householdId, cause: 'flood', lossDate: '2026-06-15',
     details: { line: 'householdProperty', items: [{ category: 'houseStructure', description: '房屋', assessedLossFen: 1_200_000 }] },
   }, 'REF-2');
   // A claim left undecided past its deadline, and data problems the checks must find.
   const open = await post(county.token, '/api/v1/claims', {
-    agreementId, personId: people['李秀英']!.id, cause: 'accident', lossDate: '2026-06-18', place: '村道', description: '摔伤',
+    agreementId, personId: people.李秀英!.id, cause: 'accident', lossDate: '2026-06-18', place: '村道', description: '摔伤',
     details: { line: 'accidentMedical', hospital: '县医院', admittedOn: '2026-06-18', dischargedOn: '2026-06-19', totalExpensesFen: 100_000 },
   });
   await post(insurer.token, `/api/v1/claims/${open.json.id}/documents/complete`);
   await markOverdue(t.deps, '2026-08-01');
-  await t.deps.db.execute(sql`update persons set eligible = false where id = ${people['李秀英']!.id}`);
-  await t.deps.db.execute(sql`update persons set status = 'delisted', delisted_on = '2026-05-01' where id = ${people['王桂兰']!.id}`);
+  await t.deps.db.execute(sql`update persons set eligible = false where id = ${people.李秀英!.id}`);
+  await t.deps.db.execute(sql`update persons set status = 'delisted', delisted_on = '2026-05-01' where id = ${people.王桂兰!.id}`);
   await t.drain();
   at('2026-09-01');
 });
@@ -130,7 +128,7 @@ describe('findings', () => {
         select 'OTHER-2026', '500102000000', county_org_id, insurer_org_id, period_start, period_end, 'active', premium_rule, schedule, claim_terms
         from cover_agreements where id = ${agreementId} returning id)
       insert into cover_enrolments (agreement_id, person_id, household_id, village_code, cover_start, cover_end, reasons)
-      select a.id, ${people['张德明']!.id}, ${people['张德明']!.householdId}, '500102001001', '2026-01-01', '2026-12-31', '[]'::jsonb from a`);
+      select a.id, ${people.张德明!.id}, ${people.张德明!.householdId}, '500102001001', '2026-01-01', '2026-12-31', '[]'::jsonb from a`);
     // Paid above the person's annual medical limit (5 000 元), a copy of it (duplicate), and a paid claim dated before cover.
     await db.execute(sql`update claims set approved_fen = 600000, paid_fen = 600000 where id = ${m.id}`);
     await db.execute(sql`
@@ -179,9 +177,7 @@ describe('outputs', () => {
   it('the PDF report and the workbook carry the figures and the findings', async () => {
     const pdf = await t.call(meeting.token, 'GET', `/api/v1/review/2026/report.pdf?countyCode=${COUNTY}`);
     expect(pdf.status).toBe(200);
-    const dir = mkdtempSync(join(tmpdir(), 'znb-review-'));
-    writeFileSync(join(dir, 'r.pdf'), new Uint8Array(await pdf.arrayBuffer()));
-    const text = execFileSync('pdftotext', ['-layout', join(dir, 'r.pdf'), '-'], { encoding: 'utf8' });
+    const text = await pdfText(new Uint8Array(await pdf.arrayBuffer()));
     expect(text).toContain('示范县');
     expect(text).toContain('运行评估');
     expect(text).toContain('城关镇');
@@ -192,54 +188,33 @@ describe('outputs', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining(['概览', '检查发现']));
   });
 
-  it('the dashboard asks members to sign in, then shows the year with its charts', async () => {
-    const anonymous = await t.app.request(`/review/2026?countyCode=${COUNTY}`);
-    expect(anonymous.status).toBe(200);
-    const form = await anonymous.text();
-    expect(form).toContain('访问令牌');
-    expect(form).not.toContain('示范县');
-    const bad = await t.app.request('/review/login', {
-      method: 'POST', headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=znb_nope',
-    });
-    expect(bad.status).toBe(200);
-    expect(bad.headers.get('set-cookie')).toBeNull();
-    expect(await bad.text()).toContain('访问令牌无效');
-    // Guessing tokens through the sign-in form (or the cookie) is counted as on the API: 429.
-    const guesses = [];
-    for (let i = 0; i < t.deps.config.authFailuresPerMinute + 1; i++) {
-      guesses.push((await t.app.request('/review/login', {
-        method: 'POST', headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' }, body: `token=znb_guess${i}`,
-      })).status);
-    }
-    expect(guesses.at(-1)).toBe(429);
-    expect((await t.app.request(`/review/2026?countyCode=${COUNTY}`, { headers: { cookie: 'znb_review=znb_guess' } })).status).toBe(429);
-    await t.deps.db.execute(sql`delete from rate_limits`);
-    const foreign = await t.app.request('/review/login', {
-      method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: meeting.token }).toString(),
-    });
-    expect(foreign.status).toBe(403);
-    const login = await t.app.request('/review/login', {
-      method: 'POST', headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: meeting.token, next: `/review/2026?countyCode=${COUNTY}` }).toString(),
-    });
-    expect(login.status).toBe(303);
-    const cookie = login.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/HttpOnly/i);
-    expect(cookie).toMatch(/SameSite=Strict/i);
-    const page = await t.app.request(login.headers.get('location')!, { headers: { cookie: cookie.split(';')[0]! } });
+  it('the dashboard sends members to the workbench sign-in and back, then shows the year with its charts', async () => {
+    const path = `/review/2026?countyCode=${COUNTY}`;
+    const anonymous = await t.app.request(path);
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe(`/login?next=${encodeURIComponent(path)}`);
+    // The old token-paste sign-in is gone: its page leads to the workbench's, a token is no cookie.
+    expect((await t.app.request('/review/login')).headers.get('location')).toMatch(/^\/login\?next=/);
+    expect((await t.app.request(path, { headers: { cookie: `znb_review=${meeting.token}` } })).status).toBe(303);
+    const member = await signInUser(t, meeting);
+    const next = await t.app.request(`/login?next=${encodeURIComponent(path)}`);
+    expect(await next.text()).toContain(`name="next" value="/review/2026?countyCode=${COUNTY}"`);
+    const cookie = member.cookie;
+    const page = await t.app.request(path, { headers: { cookie } });
     const html = await page.text();
     expect(page.status, html.slice(0, 300)).toBe(200);
     expect(html).toContain('示范县');
     expect(html).toContain('<svg');
     expect(html).toContain('检查');
-    expect((await t.app.request('/review/login')).status).toBe(200);
-    // A verdict from the page's own form, with the sign-in cookie.
+    // A verdict from the page's own form, with the session cookie and its CSRF token.
     const id = /action="\/review\/findings\/([0-9a-f-]{36})"/.exec(html)![1]!;
-    const verdict = await t.app.request(`/review/findings/${id}`, {
-      method: 'POST', body: new URLSearchParams({ status: 'accepted', note: '会议认可' }).toString(),
-      headers: { origin: 'http://localhost', cookie: cookie.split(';')[0]!, 'content-type': 'application/x-www-form-urlencoded', referer: `http://localhost/review/2026?countyCode=${COUNTY}` },
+    const post = (fields: Record<string, string>) => t.app.request(`/review/findings/${id}`, {
+      method: 'POST', body: new URLSearchParams(fields).toString(),
+      headers: { origin: 'http://localhost', cookie, 'content-type': 'application/x-www-form-urlencoded', referer: `http://localhost/review/2026?countyCode=${COUNTY}` },
     });
+    expect((await post({ status: 'accepted', note: '无令牌' })).status).toBe(403);
+    expect(html).toContain(`name="_csrf" value="${member.csrf}"`);
+    const verdict = await post({ _csrf: member.csrf, status: 'accepted', note: '会议认可' });
     expect(verdict.status).toBe(303);
     expect(verdict.headers.get('location')).toBe(`/review/2026?countyCode=${COUNTY}`);
     const after = await (await t.call(meeting.token, 'GET', `/api/v1/review/2026?countyCode=${COUNTY}`)).json();

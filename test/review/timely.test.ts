@@ -50,7 +50,7 @@ async function claimByClaim() {
 }
 
 async function setting(key: string, regionPrefix: string, validFrom: string, value: unknown) {
-  const res = await t.call(t.adminToken, 'POST', '/api/v1/settings', { key, regionPrefix, validFrom, value });
+  const res = await t.call(t.adminToken, 'POST', '/api/v1/settings', { key, regionPrefix, validFrom, value, history: true });
   expect(res.status, await res.clone().text()).toBe(201);
 }
 
@@ -123,6 +123,7 @@ describe('the in-time shares', () => {
     expect(got).toEqual({
       decidedInTimeBp: ratioBp(want.decided - want.decidedLate, want.decided),
       paidInTimeBp: ratioBp(want.paid - want.paidLate, want.paid),
+      timed: { decided: want.decided, decidedLate: want.decidedLate, paid: want.paid, paidLate: want.paidLate },
     });
     const r = await (await t.call(t.adminToken, 'GET', `/api/v1/review/2026?countyCode=${COUNTY}`)).json();
     expect(r.current.service).toMatchObject(got);
@@ -136,6 +137,7 @@ describe('the in-time shares', () => {
     expect(await inTime(t.deps, COUNTY, [a], from, to)).toEqual({
       decidedInTimeBp: ratioBp(want.decided - want.decidedLate, want.decided),
       paidInTimeBp: ratioBp(want.paid - want.paidLate, want.paid),
+      timed: { decided: want.decided, decidedLate: want.decidedLate, paid: want.paid, paidLate: want.paidLate },
     });
   });
 
@@ -146,6 +148,7 @@ describe('the in-time shares', () => {
     expect(await inTime(t.deps, COUNTY, [a], from, to)).toEqual({
       decidedInTimeBp: ratioBp(want.decided - want.decidedLate, want.decided),
       paidInTimeBp: ratioBp(want.paid - want.paidLate, want.paid),
+      timed: { decided: want.decided, decidedLate: want.decidedLate, paid: want.paid, paidLate: want.paidLate },
     });
   });
 

@@ -14,7 +14,7 @@ import {
  *   weights  7  9 10  5  8  4  2  1  6  3  7  9 10  5  8  4  2
  *   products 35 9  0  5  0  4  2  9 48  0  0  9  0  5  0  0  2  → sum 128
  *   128 mod 11 = 7 → '1 0 X 9 8 7 6 5 4 3 2'[7] = '5'.
- * And the DOMAIN.md example 11010519491231002: sum 167, 167 mod 11 = 2 → 'X'.
+ * And the docs/domain.md example 11010519491231002: sum 167, 167 mod 11 = 2 → 'X'.
  * The other invented check characters below come from checkDigit() itself.
  */
 describe('checkDigit', () => {
@@ -53,7 +53,7 @@ describe('normalizeIdNumber', () => {
 describe('parseIdNumber — valid', () => {
   const cases: Array<[unknown, ParsedIdNumber, string?]> = [
     [
-      '11010519491231002X', // DOMAIN.md example
+      '11010519491231002X', // docs/domain.md example
       { id18: '11010519491231002X', birthDate: '1949-12-31', sex: 'F', regionCode: '110105', converted15: false },
     ],
     [

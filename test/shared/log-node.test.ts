@@ -11,7 +11,7 @@ describe('chunkLines', () => {
   it.each([
     [['a', 'b'], 4096, ['a\nb\n']],
     [['aaa', 'bbb', 'c'], 8, ['aaa\nbbb\n', 'c\n']],
-    [['x'.repeat(10), 'y'], 8, ['x'.repeat(10) + '\n', 'y\n']], // a longer line goes alone
+    [['x'.repeat(10), 'y'], 8, [`${'x'.repeat(10)}\n`, 'y\n']], // a longer line goes alone
     [['三三', 'b'], 8, ['三三\n', 'b\n']], // bytes, not characters: 7 + 2 > 8
     [[], 8, []],
   ])('%j at most %i bytes → %j', (lines, max, want) => {

@@ -5,6 +5,7 @@ import { badRequest } from '../../shared/errors.ts';
 import { FIELD_NAMES, FIELDS, type Field, type MappedRow, REQUIRED_FIELDS } from '../fields.ts';
 import type { SheetRow } from '../../shared/spreadsheet.ts';
 import { normalizeHeader, normalizeText } from '../../shared/text.ts';
+import { IGNORED_HEADERS } from '../vocabulary.ts';
 
 export { normalizeHeader, normalizeText };
 
@@ -13,6 +14,8 @@ const HEADER_SEARCH_ROWS = 10;
 const MIN_HEADER_MATCHES = 3;
 const VILLAGE_NAME_FIELDS: readonly Field[] = ['countyName', 'townName', 'villageName'];
 const VILLAGE_LABEL = '行政村代码（或 县、乡镇、行政村 三列）';
+
+const IGNORED: ReadonlySet<string> = new Set(IGNORED_HEADERS.map(normalizeHeader));
 
 /** normalised alias → field, built once from FIELDS (labels count as aliases). */
 const ALIASES: ReadonlyMap<string, Field> = (() => {
@@ -57,6 +60,7 @@ function mapHeaderRow(row: { rowNumber: number; values: string[] }): ColumnMap &
       return;
     }
     if (!header) return; // an unnamed column carries nothing we could label
+    if (IGNORED.has(normalizeHeader(header))) return; // 序号: known, nothing to keep
     const n = (seen.get(header) ?? 0) + 1;
     seen.set(header, n);
     unknown.push({ index: i, header: n === 1 ? header : `${header} (${n})` });
@@ -108,7 +112,10 @@ export function mapRow(map: ColumnMap, row: SheetRow): MappedSheetRow {
   for (const field of Object.keys(map.index) as Field[]) {
     const i = map.index[field]!;
     fields[field] = normalizeText(row.values[i] ?? '');
-    if (row.numeric?.[i]) (numericFields ??= {})[field] = true;
+    if (row.numeric?.[i]) {
+      numericFields ??= {};
+      numericFields[field] = true;
+    }
   }
   const extra: Record<string, string> = {};
   for (const { index, header } of map.unknown) {

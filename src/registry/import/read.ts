@@ -7,11 +7,11 @@ import Papa from 'papaparse';
 import { MAX_XML_TOKEN_CHARS } from './exceljs-utf8.ts'; // must precede exceljs
 import ExcelJS from 'exceljs';
 import { badRequest, isAppError } from '../../shared/errors.ts';
-import type { FileFormat, SheetRow } from '../../shared/spreadsheet.ts';
+import type { FileFormat, MergedRange, ReadRowsOptions, SheetRow } from '../../shared/spreadsheet.ts';
 
 export type { FileFormat, SheetRow } from '../../shared/spreadsheet.ts';
 
-export interface ReadOptions {
+export interface ReadOptions extends ReadRowsOptions {
   /** File-level row limit (non-empty rows, title and header rows included). */
   maxRows?: number;
 }
@@ -127,7 +127,7 @@ export async function* readSheetRows(
 ): AsyncGenerator<SheetRow> {
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   let count = 0;
-  for await (const row of format === 'xlsx' ? readXlsx(input) : readCsv(input)) {
+  for await (const row of format === 'xlsx' ? readXlsx(input, options) : readCsv(input)) {
     if (++count > maxRows) {
       throw badRequest('FILE_TOO_MANY_ROWS', `文件超过 ${maxRows} 行的上限，请拆分成多个文件后分批导入`, { maxRows });
     }
@@ -275,6 +275,43 @@ function rowText(row: ExcelJS.Row, date1904: boolean): Required<SheetRow> {
   return { rowNumber: row.number, values, numeric };
 }
 
+/**
+ * Fills merged ranges that span rows, as rows go by in order: every cell of the range takes the
+ * top-left cell's value (Excel shows it across the range; the file stores it only there). Ranges
+ * within one row (a title across the columns) are left alone. Null when there is nothing to fill.
+ */
+function fillDown(merges: MergedRange[], stats?: { mergedRangesFilled: number }) {
+  const pending = merges.filter((m) => m.bottom > m.top).sort((a, b) => a.top - b.top);
+  if (!pending.length) return null;
+  let next = 0;
+  let active: Array<MergedRange & { value: string; numeric: boolean; filled: boolean }> = [];
+  return (row: Required<SheetRow>) => {
+    const r = row.rowNumber;
+    for (; next < pending.length && pending[next]!.top <= r; next++) {
+      const m = pending[next]!;
+      if (m.bottom < r) continue; // its rows were all empty: nothing to fill
+      const top = m.top === r;
+      active.push({ ...m, value: top ? row.values[m.left - 1] ?? '' : '', numeric: top && !!row.numeric[m.left - 1], filled: false });
+    }
+    if (!active.length) return;
+    for (const m of active) {
+      if (m.value === '' || r > m.bottom) continue;
+      for (let c = m.left; c <= m.right; c++) {
+        if (r === m.top && c === m.left) continue;
+        while (row.values.length < c) { row.values.push(''); row.numeric.push(false); }
+        if (row.values[c - 1] !== '') continue; // a writer that repeats the value: keep what is there
+        row.values[c - 1] = m.value;
+        row.numeric[c - 1] = m.numeric;
+        if (!m.filled && r > m.top) {
+          m.filled = true;
+          if (stats) stats.mergedRangesFilled += 1;
+        }
+      }
+    }
+    active = active.filter((m) => m.bottom > r);
+  };
+}
+
 type WorksheetReader = {
   id?: unknown;
   parse(): AsyncIterator<Array<{ eventType: string; value: ExcelJS.Row }>>;
@@ -301,7 +338,8 @@ const unreadable = (cause?: unknown) =>
 
 type Pushable = { push(chunk: unknown): boolean };
 
-async function* readXlsx(input: AsyncIterable<Uint8Array> | NodeJS.ReadableStream): AsyncGenerator<SheetRow> {
+async function* readXlsx(input: AsyncIterable<Uint8Array> | NodeJS.ReadableStream, options: ReadRowsOptions = {}): AsyncGenerator<SheetRow> {
+  const fill = fillDown(options.merges ?? [], options.stats);
   // Count what comes in (compressed) and what the zip's entries inflate to, for the bomb guards.
   let compressed = 0;
   let inflated = 0;
@@ -389,7 +427,9 @@ async function* readXlsx(input: AsyncIterable<Uint8Array> | NodeJS.ReadableStrea
         const row = rowText(event.value, date1904);
         // Some writers omit the row number attribute: count on from the previous row then.
         last = Number.isFinite(row.rowNumber) && row.rowNumber > 0 ? row.rowNumber : last + 1;
-        if (!isEmptyRow(row.values)) yield { ...row, rowNumber: last };
+        row.rowNumber = last;
+        fill?.(row);
+        if (!isEmptyRow(row.values)) yield row;
       }
     }
   } catch (e) {

@@ -85,7 +85,7 @@ describe('findHeader', () => {
     expect(map.headerRowNumber).toBe(3);
     expect(map.index.householdNo).toBe(1);
     expect(map.index.incomePerCapita).toBe(13);
-    expect(map.unknown).toEqual([{ index: 0, header: '序号' }, { index: 15, header: '备注' }]);
+    expect(map.unknown).toEqual([{ index: 15, header: '备注' }]);
   });
 
   it('takes the row with the most matches, and a tie goes to the first', () => {

@@ -171,7 +171,7 @@ describe('format detection and broken files', () => {
     const corrupt = Uint8Array.from(good);
     for (let i = 1500; i < 2600; i++) corrupt[i]! ^= 0x55; // inside the worksheet's deflate stream
     expect((await failure(read(corrupt, 'xlsx'))).code).toBe('FILE_UNREADABLE');
-    expect((await failure(read(Buffer.from('PK\x03\x04' + 'x'.repeat(500)), 'xlsx'))).code).toBe('FILE_UNREADABLE');
+    expect((await failure(read(Buffer.from(`PK\x03\x04${'x'.repeat(500)}`), 'xlsx'))).code).toBe('FILE_UNREADABLE');
   });
 });
 
@@ -209,7 +209,7 @@ describe('csv', () => {
   });
 
   it('does not mistake a UTF-8 character cut at the end of the sample for GBK', () => {
-    const long = Buffer.from('a'.repeat(65_535) + '姓名');
+    const long = Buffer.from(`${'a'.repeat(65_535)}姓名`);
     expect(detectEncoding(long.subarray(0, 65_537))).toBe('utf-8'); // '姓' cut after 2 of its 3 bytes
   });
 

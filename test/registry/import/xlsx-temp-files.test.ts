@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSheetRows, type SheetRow } from '../../../src/registry/import/read.ts';
-import { AppError } from '../../../src/shared/errors.ts';
+import type { AppError } from '../../../src/shared/errors.ts';
 import { bombPart, part, SHEET_HEAD, SHEET_TAIL, sheetXml, xlsxOf } from '../../hardening/files.ts';
 
 /** exceljs's temp files (the `tmp` package names them tmp-<pid>-<random> in the system temp folder). */

@@ -1,0 +1,1 @@
+ALTER TABLE "monitoring_ledgers" ADD COLUMN "stage" text DEFAULT 'final' NOT NULL;

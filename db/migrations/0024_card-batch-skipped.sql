@@ -1,0 +1,1 @@
+ALTER TABLE "card_batches" ADD COLUMN "skipped" jsonb;

@@ -1,0 +1,2 @@
+CREATE INDEX "households_no_idx" ON "households" USING btree ("household_no");--> statement-breakpoint
+CREATE INDEX "households_monitoring_idx" ON "households" USING btree ("monitoring_category","village_code") WHERE monitoring_category is not null;

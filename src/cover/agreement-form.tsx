@@ -1,0 +1,219 @@
+// Workbench forms of an agreement: create a draft from a named schedule template, and edit a draft's
+// schedule lines (sums, limits, deductibles, premiums, funding shares) in yuan and percent. The form's
+// fields are named by their path in the schedule, so the schedule's own validation (parseSchedule,
+// through the service) reports its Chinese messages at the field that caused them.
+import type { FC } from 'hono/jsx';
+import type { PageSession } from '../access/sessions.ts';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, SelectField } from '../web/forms.tsx';
+import { yuan } from '../web/format.ts';
+import { fenToYuanString, parseYuan } from '../shared/money.ts';
+import {
+  AGRI_KIND_NAMES, BASIS_NAMES, type CoverageSchedule, DEDUCTIBLE_BASIS_NAMES, LINE_NAMES, LINES, PAYER_NAMES, type ScheduleTemplate,
+  UNIT_NAMES,
+} from './schedule.ts';
+
+// ---------------------------------------------------------------------------
+// The editable fields of a schedule
+// ---------------------------------------------------------------------------
+
+export type FieldKind = 'fen' | 'percent' | 'basis' | 'deductibleBasis';
+export interface ScheduleFieldDef { name: string; label: string; kind: FieldKind; value: number | string; group: string }
+
+/** Every editable figure of a schedule, in display order, named by its dotted path in the schedule. */
+export function scheduleFields(s: CoverageSchedule): ScheduleFieldDef[] {
+  const out: ScheduleFieldDef[] = [];
+  const add = (group: string, name: string, label: string, kind: FieldKind, value: number | string) => {
+    out.push({ group, name, label, kind, value });
+  };
+  for (const line of LINES) {
+    const p = s.premiums[line];
+    const g = LINE_NAMES[line];
+    if (p) {
+      add(g, `premiums.${line}.basis`, '保费计费方式', 'basis', p.basis);
+      add(g, `premiums.${line}.amountFen`, '保费单价（元）', 'fen', p.amountFen);
+    }
+    if (line === 'agriculture' && s.agriculture) {
+      add(g, 'agriculture.limitPerHouseholdFen', '每户年度赔偿限额（元）', 'fen', s.agriculture.limitPerHouseholdFen);
+      s.agriculture.items.forEach((it, i) => {
+        const what = `${it.label}（${AGRI_KIND_NAMES[it.kind]}，每${UNIT_NAMES[it.unit]}）`;
+        add(g, `agriculture.items.${i}.sumInsuredPerUnitFen`, `${what}保险金额（元）`, 'fen', it.sumInsuredPerUnitFen);
+        add(g, `agriculture.items.${i}.deductibleFen`, `${it.label}每次事故免赔额（元）`, 'fen', it.deductibleFen);
+      });
+    }
+    if (line === 'accidentInjury' && s.accidentInjury) {
+      add(g, 'accidentInjury.deathSumInsuredFen', '身故保险金额（元）', 'fen', s.accidentInjury.deathSumInsuredFen);
+    }
+    if (line === 'accidentMedical' && s.accidentMedical) {
+      const m = s.accidentMedical;
+      add(g, 'accidentMedical.deductibleFen', '免赔额（元）', 'fen', m.deductibleFen);
+      add(g, 'accidentMedical.deductibleBasis', '免赔方式', 'deductibleBasis', m.deductibleBasis);
+      add(g, 'accidentMedical.reimbursementBp', '报销比例（%）', 'percent', m.reimbursementBp);
+      add(g, 'accidentMedical.annualLimitPerPersonFen', '每人年度限额（元）', 'fen', m.annualLimitPerPersonFen);
+    }
+    if (line === 'householdProperty' && s.householdProperty) {
+      const h = s.householdProperty;
+      add(g, 'householdProperty.sumInsuredPerHouseholdFen', '每户保险金额（元）', 'fen', h.sumInsuredPerHouseholdFen);
+      add(g, 'householdProperty.subLimits.houseStructureFen', '分项限额：房屋主体及附属设施（元）', 'fen', h.subLimits.houseStructureFen);
+      add(g, 'householdProperty.subLimits.decorationFen', '分项限额：室内装潢（元）', 'fen', h.subLimits.decorationFen);
+      add(g, 'householdProperty.subLimits.appliancesFen', '分项限额：家用电器（元）', 'fen', h.subLimits.appliancesFen);
+      add(g, 'householdProperty.deductibleFen', '每次事故免赔额（元）', 'fen', h.deductibleFen);
+    }
+  }
+  s.funding.forEach((f, i) => {
+    add('保费分担', `funding.${i}.bp`, `${PAYER_NAMES[f.payer]}分担比例（%）`, 'percent', f.bp);
+  });
+  return out;
+}
+
+/** How a field's value is shown in its input (fen as yuan, basis points as percent). */
+export function shownValue(f: Pick<ScheduleFieldDef, 'kind' | 'value'>): string {
+  if (typeof f.value === 'string') return f.value;
+  return fenToYuanString(f.value).replace(/\.00$/, '');
+}
+
+function setAt(target: unknown, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let o = target as Record<string, unknown>;
+  for (const k of keys.slice(0, -1)) o = o[k] as Record<string, unknown>;
+  o[keys[keys.length - 1]!] = value;
+}
+
+/**
+ * The schedule with the posted figures written in, or the fields that could not be read as numbers.
+ * Range and consistency checks (negative, too large, sub-limit above the sum insured, shares not
+ * adding up to 100%) are the schedule's own: the service runs them and names the field.
+ */
+export function applyScheduleForm(s: CoverageSchedule, posted: Record<string, string>):
+  { ok: true; schedule: CoverageSchedule } | { ok: false; errors: FieldErrors } {
+  const next = structuredClone(s);
+  const errors: FieldErrors = {};
+  for (const f of scheduleFields(s)) {
+    const raw = (posted[f.name] ?? '').trim();
+    const label = `${f.group}·${f.label.replace(/（[^（）]*）$/, '')}`;
+    if (f.kind === 'basis') {
+      if (raw !== 'person' && raw !== 'household') errors[f.name] = `${label}：请选择按人或按户`;
+      else setAt(next, f.name, raw);
+    } else if (f.kind === 'deductibleBasis') {
+      if (raw !== 'per_person_year' && raw !== 'per_claim') errors[f.name] = `${label}：请选择每人每年或每次事故`;
+      else setAt(next, f.name, raw);
+    } else {
+      // Yuan with up to two decimals is fen; a percent with up to two decimals is basis points (80.5% = 8050).
+      const r = raw === '' ? null : parseYuan(raw.replace(/[%％]$/, ''));
+      if (!r?.ok) {
+        errors[f.name] = f.kind === 'fen'
+          ? `${label}：请填写金额（元，最多两位小数）`
+          : `${label}：请填写百分比（如 80 或 80.5，最多两位小数）`;
+      } else setAt(next, f.name, r.fen);
+    }
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, schedule: next };
+}
+
+/** The service's schedule errors ({ path, message }) as field errors; paths without a field go to '_…'. */
+export function scheduleErrors(details: unknown, s: CoverageSchedule): FieldErrors {
+  const names = new Set(scheduleFields(s).map((f) => f.name));
+  const out: FieldErrors = {};
+  const list = Array.isArray(details) ? details as Array<{ path?: string; message?: string }> : [];
+  list.forEach((e, i) => {
+    const key = e.path && names.has(e.path) ? e.path : `_${i}`;
+    out[key] ??= e.message ?? '保障方案不正确';
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Views
+// ---------------------------------------------------------------------------
+
+type ScheduleView = Pick<CoverageSchedule, 'premiums'> & Partial<CoverageSchedule>;
+
+/** The schedule's lines at a glance: premium per line and its main figures. */
+export const ScheduleSummary: FC<{ schedule: ScheduleView }> = ({ schedule: s }) => (
+  <div class="scroll">
+    <table>
+      <thead><tr><th>险种</th><th>主要保障</th><th>计费</th><th class="num">保费单价</th></tr></thead>
+      <tbody>{LINES.filter((l) => s.premiums[l]).map((line) => {
+        const p = s.premiums[line]!;
+        const main = line === 'agriculture' && s.agriculture ? `每户年度限额 ${yuan(s.agriculture.limitPerHouseholdFen)}，${s.agriculture.items.length} 类标的`
+          : line === 'accidentInjury' && s.accidentInjury ? `身故 ${yuan(s.accidentInjury.deathSumInsuredFen)}`
+          : line === 'accidentMedical' && s.accidentMedical ? `免赔 ${yuan(s.accidentMedical.deductibleFen)}（${DEDUCTIBLE_BASIS_NAMES[s.accidentMedical.deductibleBasis]}），报销 ${s.accidentMedical.reimbursementBp / 100}%，每人每年 ${yuan(s.accidentMedical.annualLimitPerPersonFen)}`
+          : line === 'householdProperty' && s.householdProperty ? `每户 ${yuan(s.householdProperty.sumInsuredPerHouseholdFen)}，免赔 ${yuan(s.householdProperty.deductibleFen)}`
+          : '';
+        return <tr><td>{LINE_NAMES[line]}</td><td>{main}</td><td>{BASIS_NAMES[p.basis]}</td><td class="num">{yuan(p.amountFen)}</td></tr>;
+      })}</tbody>
+    </table>
+  </div>
+);
+
+export interface NewAgreementValues {
+  template: string; agreementNo?: string; procurementRef?: string; countyCode?: string; insurerOrgId?: string;
+  periodStart?: string; periodEnd?: string; premiumRule?: string;
+}
+
+const PREMIUM_RULES = [['full_year', '按全年计费'], ['pro_rata_days', '按天折算'], ['by_month', '按月折算']] as const;
+
+export const NewAgreementForm: FC<{
+  s: PageSession; templates: ReadonlyArray<Pick<ScheduleTemplate, 'name' | 'title'>>; template: ScheduleTemplate;
+  insurers: ReadonlyArray<{ id: string; name: string }>; values: NewAgreementValues; errors?: FieldErrors | undefined; message?: string | undefined;
+}> = ({ s, templates, template, insurers, values: v, errors: e = {}, message }) => (
+  <>
+    <section>
+      <h2>1. 选择保障方案模板</h2>
+      <form method="get" action="/app/cover/agreements/new" class="filters">
+        <SelectField label="模板" name="template" options={templates.map((t) => [t.name, t.title] as const)} value={template.name} />
+        <button type="submit" class="secondary">查看模板</button>
+      </form>
+      <h3>{template.title}</h3>
+      <p class="muted">{template.description}</p>
+      <ScheduleSummary schedule={template.schedule} />
+      <p class="muted">新建后为草稿，签订前可在协议页逐项修改保障方案。</p>
+    </section>
+    <section>
+      <h2>2. 协议信息</h2>
+      <ErrorSummary errors={e} message={message} />
+      <form method="post" action="/app/cover/agreements" class="stack">
+        <CsrfField s={s} />
+        <input type="hidden" name="template" value={template.name} />
+        <Field label="协议编号" name="agreementNo" value={v.agreementNo} error={e.agreementNo} required hint="3–60 个字符，如 ZNB-500101-2027" />
+        <SelectField label="承保保险公司" name="insurerOrgId" options={[['', '请选择'] as const, ...insurers.map((o) => [o.id, o.name] as const)]} value={v.insurerOrgId} error={e.insurerOrgId} />
+        <Field label="县级代码" name="countyCode" value={v.countyCode} error={e.countyCode} required inputmode="numeric" />
+        <Field label="保险期间起期" name="periodStart" type="date" value={v.periodStart} error={e.periodStart} required />
+        <Field label="保险期间止期" name="periodEnd" type="date" value={v.periodEnd} error={e.periodEnd} required />
+        <SelectField label="保费计算方式" name="premiumRule" options={PREMIUM_RULES} value={v.premiumRule ?? 'full_year'} error={e.premiumRule} />
+        <Field label="政府采购项目编号" name="procurementRef" value={v.procurementRef} error={e.procurementRef} hint="可不填，不超过 100 个字符" />
+        <button type="submit">新建协议草稿</button>
+      </form>
+    </section>
+  </>
+);
+
+export const ScheduleForm: FC<{
+  s: PageSession; id: string; agreementNo: string; schedule: CoverageSchedule; posted?: Record<string, string> | undefined; errors?: FieldErrors | undefined;
+}> = ({ s, id, agreementNo, schedule, posted, errors: e = {} }) => {
+  const fields = scheduleFields(schedule);
+  const groups = [...new Set(fields.map((f) => f.group))];
+  return (
+    <section>
+      <p class="muted">协议 {agreementNo} 为草稿，可以修改。金额以“元”填写（最多两位小数），比例以百分比填写。保存时按保障方案的规则检查，不通过的项目会标出原因。</p>
+      <ErrorSummary errors={e} />
+      <form method="post" action={`/app/cover/agreements/${id}/schedule`} class="stack">
+        <CsrfField s={s} />
+        {groups.map((g) => (
+          <fieldset>
+            <legend>{g}</legend>
+            {fields.filter((f) => f.group === g).map((f) => {
+              const value = posted?.[f.name] ?? shownValue(f);
+              if (f.kind === 'basis') return <SelectField label={f.label} name={f.name} options={Object.entries(BASIS_NAMES)} value={value} error={e[f.name]} />;
+              if (f.kind === 'deductibleBasis') return <SelectField label={f.label} name={f.name} options={Object.entries(DEDUCTIBLE_BASIS_NAMES)} value={value} error={e[f.name]} />;
+              return <Field label={f.label} name={f.name} value={value} error={e[f.name]} required inputmode="decimal" />;
+            })}
+          </fieldset>
+        ))}
+        <div class="actions">
+          <button type="submit">保存保障方案</button>
+          <a class="button secondary" href={`/app/cover/agreements/${id}`}>返回协议</a>
+        </div>
+      </form>
+    </section>
+  );
+};

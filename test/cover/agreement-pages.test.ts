@@ -1,0 +1,164 @@
+// The workbench's agreement forms over HTTP against a real database: create a draft from a named
+// schedule template, edit the draft's schedule lines with Chinese form errors (never a 500), and no
+// edits once signed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyScheduleForm, scheduleFields, shownValue } from '../../src/cover/agreement-form.tsx';
+import { DEFAULT_SCHEDULE, SCHEDULE_TEMPLATES } from '../../src/cover/schedule.ts';
+import { testApp, type TestApp } from '../helpers/app.ts';
+import { getPage, postPage, type SignedIn, signedInUser } from '../helpers/session.ts';
+
+const COUNTY = '500101000000';
+let t: TestApp;
+let office: SignedIn;
+let neighbour: SignedIn;
+let insurerOrgId: string;
+
+beforeAll(async () => {
+  t = await testApp();
+  office = await signedInUser(t, 'county_office', COUNTY, '示范县乡村振兴局');
+  neighbour = await signedInUser(t, 'county_office', '500102000000', '邻县乡村振兴局');
+  insurerOrgId = (await t.makeUser('insurer', COUNTY, '中国人寿某县支公司')).orgId;
+});
+afterAll(() => t?.close());
+
+const fields = (over: Record<string, string> = {}) => ({
+  template: 'per_claim_deductible', agreementNo: 'ZNB-PAGE-2027', insurerOrgId, countyCode: '500101',
+  periodStart: '2027-01-01', periodEnd: '2027-12-31', premiumRule: 'full_year', procurementRef: 'CG-2026-7', ...over,
+});
+
+/** Every schedule field as the form shows it, with some replaced. */
+function scheduleForm(over: Record<string, string> = {}) {
+  const out: Record<string, string> = {};
+  for (const f of scheduleFields(DEFAULT_SCHEDULE)) out[f.name] = shownValue(f);
+  return { ...out, ...over };
+}
+
+let agreementId = '';
+
+describe('the schedule form fields', () => {
+  it('shows fen as yuan and basis points as percent, and reads them back exactly', () => {
+    const shown = scheduleForm();
+    expect(shown['accidentMedical.deductibleFen']).toBe('100');
+    expect(shown['accidentMedical.reimbursementBp']).toBe('80');
+    const back = applyScheduleForm(DEFAULT_SCHEDULE, shown);
+    expect(back).toEqual({ ok: true, schedule: DEFAULT_SCHEDULE });
+    const changed = applyScheduleForm(DEFAULT_SCHEDULE, scheduleForm({ 'accidentMedical.reimbursementBp': '85.5', 'premiums.accidentInjury.amountFen': '7.25' }));
+    expect(changed.ok && changed.schedule.accidentMedical!.reimbursementBp).toBe(8550);
+    expect(changed.ok && changed.schedule.premiums.accidentInjury!.amountFen).toBe(725);
+    const bad = applyScheduleForm(DEFAULT_SCHEDULE, scheduleForm({ 'householdProperty.deductibleFen': '十元', 'accidentMedical.deductibleBasis': 'x' }));
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.errors['householdProperty.deductibleFen']).toBe('家庭财产保险·每次事故免赔额：请填写金额（元，最多两位小数）');
+    expect(!bad.ok && bad.errors['accidentMedical.deductibleBasis']).toBe('意外住院医疗保险·免赔方式：请选择每人每年或每次事故');
+  });
+});
+
+describe('creating an agreement from a template', () => {
+  it('shows the templates and the chosen one’s lines', async () => {
+    const res = await getPage(t, office, '/app/cover/agreements/new?template=per_claim_deductible');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('标准方案（意外医疗每次事故免赔）');
+    expect(html).toContain('每次事故'); // the per-claim deductible of this template
+    expect(html).toContain('中国人寿某县支公司');
+    expect(html).toContain('value="500101000000"'); // the office's county, filled in
+    const unknown = await getPage(t, office, '/app/cover/agreements/new?template=nope');
+    expect(unknown.status).toBe(200); // an unknown name falls back to the first template
+    expect(await unknown.text()).toContain(SCHEDULE_TEMPLATES[0]!.title);
+  });
+
+  it('answers bad input with Chinese field errors, keeping what was typed', async () => {
+    const bad = await postPage(t, office, '/app/cover/agreements', fields({ agreementNo: 'Z', insurerOrgId: '', countyCode: '12', periodStart: '2027-13-01' }));
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    expect(html).toContain('协议编号应为 3–60 个字符');
+    expect(html).toContain('请选择承保保险公司');
+    expect(html).toContain('县级代码应为6位');
+    expect(html).toContain('日期格式应为 YYYY-MM-DD');
+    expect(html).toContain('value="Z"');
+    const backwards = await postPage(t, office, '/app/cover/agreements', fields({ periodStart: '2027-12-31', periodEnd: '2027-01-01' }));
+    expect(backwards.status).toBe(422);
+    expect(await backwards.text()).toContain('保险期间的起期不能晚于止期');
+    const outside = await postPage(t, office, '/app/cover/agreements', fields({ countyCode: '500102' }));
+    expect(outside.status).toBe(422);
+    expect(await outside.text()).toContain('只能为本辖区签订协议');
+    const notInsurer = await postPage(t, office, '/app/cover/agreements', fields({ insurerOrgId: office.orgId }));
+    expect(notInsurer.status).toBe(422);
+    expect(await notInsurer.text()).toContain('承保机构不存在或不是保险公司');
+  });
+
+  it('creates a draft with the template’s schedule and refuses the same number twice', async () => {
+    const res = await postPage(t, office, '/app/cover/agreements', fields());
+    expect(res.status, await res.clone().text()).toBe(303);
+    agreementId = /\/app\/cover\/agreements\/([0-9a-f-]{36})$/.exec(res.headers.get('location') ?? '')![1]!;
+    const a = await (await t.call(office.token, 'GET', `/api/v1/cover/agreements/${agreementId}`)).json();
+    expect(a).toMatchObject({ status: 'draft', agreementNo: 'ZNB-PAGE-2027', procurementRef: 'CG-2026-7', countyCode: COUNTY, premiumRule: 'full_year' });
+    expect(a.schedule).toEqual(JSON.parse(JSON.stringify(SCHEDULE_TEMPLATES[1]!.schedule)));
+    const again = await postPage(t, office, '/app/cover/agreements', fields());
+    expect(again.status).toBe(422);
+    expect(await again.text()).toContain('协议编号 ZNB-PAGE-2027 已存在');
+  });
+});
+
+describe('editing a draft’s schedule', () => {
+  it('shows every line’s figures in yuan and percent', async () => {
+    const res = await getPage(t, office, `/app/cover/agreements/${agreementId}/schedule`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('name="accidentMedical.deductibleFen"');
+    expect(html).toContain('name="funding.0.bp"');
+    expect(html).toMatch(/name="accidentMedical.deductibleBasis"[\s\S]*?<option value="per_claim" selected/);
+  });
+
+  it('answers unreadable figures and the schedule’s own rules with Chinese errors at the field', async () => {
+    const path = `/app/cover/agreements/${agreementId}/schedule`;
+    const unreadable = await postPage(t, office, path, scheduleForm({ 'agriculture.limitPerHouseholdFen': 'abc' }));
+    expect(unreadable.status).toBe(422);
+    const u = await unreadable.text();
+    expect(u).toContain('农业生产保险·每户年度赔偿限额：请填写金额（元，最多两位小数）');
+    expect(u).toContain('value="abc"');
+    const rules = await postPage(t, office, path, scheduleForm({
+      'householdProperty.subLimits.decorationFen': '60000', 'funding.1.bp': '19.99', 'premiums.accidentMedical.amountFen': '-3',
+    }));
+    expect(rules.status).toBe(422);
+    const r = await rules.text();
+    expect(r).toContain('家庭财产保险分项限额“室内装潢”（60,000.00元）高于每户保险金额（50,000.00元）');
+    expect(r).toContain('保费分担比例合计应为 100%（10000 个基点），现为 9999');
+    expect(r).toContain('意外住院医疗保险保费不能为负数');
+    const huge = await postPage(t, office, path, scheduleForm({ 'accidentInjury.deathSumInsuredFen': '99999999999' }));
+    expect(huge.status).toBe(422);
+    expect(await huge.text()).toContain('意外伤害身故保险金额过大');
+    // Nothing was saved.
+    const a = await (await t.call(office.token, 'GET', `/api/v1/cover/agreements/${agreementId}`)).json();
+    expect(a.schedule.householdProperty.subLimits.decorationFen).toBe(1_000_000);
+  });
+
+  it('saves the edited lines, and another county cannot see the form', async () => {
+    const path = `/app/cover/agreements/${agreementId}/schedule`;
+    const res = await postPage(t, office, path, scheduleForm({
+      'accidentMedical.deductibleFen': '200', 'accidentMedical.deductibleBasis': 'per_person_year', 'premiums.householdProperty.amountFen': '12.5',
+      'agriculture.items.0.sumInsuredPerUnitFen': '6000', 'funding.0.bp': '70', 'funding.1.bp': '30',
+    }));
+    expect(res.status, (await res.clone().text()).slice(0, 500)).toBe(303);
+    const a = await (await t.call(office.token, 'GET', `/api/v1/cover/agreements/${agreementId}`)).json();
+    expect(a.schedule.accidentMedical).toMatchObject({ deductibleFen: 20_000, deductibleBasis: 'per_person_year' });
+    expect(a.schedule.premiums.householdProperty.amountFen).toBe(1250);
+    expect(a.schedule.agriculture.items[0].sumInsuredPerUnitFen).toBe(600_000);
+    expect(a.schedule.funding).toEqual([{ payer: 'county', bp: 7000 }, { payer: 'city', bp: 3000 }]);
+    expect((await getPage(t, neighbour, path)).status).toBe(404);
+    expect((await postPage(t, neighbour, path, scheduleForm())).status).toBe(404);
+  });
+
+  it('offers no edit once the agreement is signed', async () => {
+    const page = await (await getPage(t, office, `/app/cover/agreements/${agreementId}`)).text();
+    expect(page).toContain(`/app/cover/agreements/${agreementId}/schedule`);
+    const signed = await postPage(t, office, `/app/cover/agreements/${agreementId}/sign`);
+    expect(signed.status).toBe(303);
+    const after = await getPage(t, office, `/app/cover/agreements/${agreementId}/schedule`);
+    expect(after.status).toBe(409);
+    expect(await after.text()).toContain('保障方案只能在草稿状态修改');
+    const post = await postPage(t, office, `/app/cover/agreements/${agreementId}/schedule`, scheduleForm());
+    expect(post.status).toBe(409);
+    const view = await (await getPage(t, office, `/app/cover/agreements/${agreementId}`)).text();
+    expect(view).not.toContain(`/app/cover/agreements/${agreementId}/schedule`);
+  });
+});

@@ -4,7 +4,8 @@
 //
 // Every text is escaped; every number is checked, so the markup never contains NaN or Infinity. Empty
 // data, or data whose every value is missing, shows “暂无数据” (zeros are drawn). Only data bars are <rect> elements (legend swatches
-// are paths), so the number of <rect elements equals the number of bars.
+// are paths), so the number of <rect elements equals the number of bars. Each chart has a value axis
+// from 0 to a round number, with gridlines, tick labels and its unit (单位：万元, %, 天, 户).
 // Pure module: no IO, no clock, no libraries.
 import { formatBasisPoints, formatYuan } from '../shared/money.ts';
 
@@ -115,22 +116,108 @@ function isEmpty(values: Array<number | null>): boolean {
   return values.every((v) => v === null);
 }
 
+/** How a unit's values read on an axis: divided by `per`, the caption's unit. */
+function axisUnit(unit: ChartUnit, max: number, countUnit: string | undefined): { per: number; name: string | null } {
+  switch (unit) {
+    case 'fen': return max >= 1_000_000 ? { per: 1_000_000, name: '万元' } : { per: 100, name: '元' };
+    case 'bp': return { per: 100, name: '%' };
+    case 'days': return { per: 1, name: '天' };
+    default: return { per: 1, name: countUnit ?? null };
+  }
+}
+
+export interface ValueAxis {
+  /** The scale's top, in the chart's own unit (fen, bp, days, count): a bar of this value fills the plot. */
+  top: number;
+  /** From 0 up to `top`, evenly spaced: `value` in the chart's unit, `label` in the caption's. */
+  ticks: Array<{ value: number; label: string }>;
+  /** “单位：万元” and the like; null for a plain count with no unit given. */
+  caption: string | null;
+}
+
+/**
+ * A value axis from 0 to a round number at or above `max`, in about four steps of 1, 2, 2.5 or 5 × 10ⁿ
+ * of the unit people read (元 or 万元 for money, % for basis points, 天, the count's own unit).
+ * Counts and days never step by less than 1. `fixedTop` (e.g. 10000 bp = 100%) is the top as given.
+ */
+export function valueAxis(max: number, unit: ChartUnit, opts: { fixedTop?: number; countUnit?: string } = {}): ValueAxis {
+  const fixed = finite(opts.fixedTop ?? null);
+  const m = fixed !== null && fixed > 0 ? fixed : Math.max(0, finite(max) ?? 0);
+  const { per, name } = axisUnit(unit, m, opts.countUnit);
+  const shown = m / per;
+  const whole = unit === 'count' || unit === 'days';
+  let step: number;
+  if (shown <= 0) {
+    step = whole ? 1 : 0.5;
+  } else {
+    const raw = shown / 4;
+    const mag = 10 ** Math.floor(Math.log10(raw));
+    const factors = mag >= 10 ? [1, 2, 2.5, 5, 10] : [1, 2, 5, 10];
+    step = factors.map((f) => f * mag).find((x) => x >= raw * (1 - 1e-9)) ?? 10 * mag;
+    // Nothing finer than one unit of a count or a day, or than 1 fen or 1 bp (0.01 元 or %).
+    step = whole ? Math.max(1, Math.ceil(step)) : Math.max(0.01, step);
+  }
+  const decimals = step >= 1 ? 0 : Math.min(2, Math.ceil(-Math.log10(step) - 1e-9));
+  const steps = fixed !== null && fixed > 0 ? Math.max(1, Math.round(shown / step)) : Math.max(1, Math.ceil(shown / step - 1e-9));
+  const topShown = fixed !== null && fixed > 0 ? shown : steps * step;
+  const ticks = Array.from({ length: steps + 1 }, (_, i) => {
+    const v = i === steps ? topShown : i * step;
+    return { value: Number((v * per).toPrecision(12)), label: axisNumber(v, decimals) };
+  });
+  return { top: Number((topShown * per).toPrecision(12)), ticks, caption: name ? `单位：${name}` : null };
+}
+
+/** An axis number: thousands separators, `decimals` places, no trailing zeros after the point. */
+function axisNumber(v: number, decimals: number): string {
+  const scaled = Math.round(v * 10 ** decimals);
+  const whole = Math.floor(scaled / 10 ** decimals);
+  const frac = String(scaled % 10 ** decimals).padStart(decimals, '0').replace(/0+$/, '');
+  return `${group(String(whole))}${frac ? `.${frac}` : ''}`;
+}
+
+/** Width of a text at `size` px: CJK characters a full em, others about 0.6 em. */
+function textWidth(text: string, size: number): number {
+  return [...text].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e7f ? size : size * 0.6), 0);
+}
+
+/** The left value axis of a vertical chart: gridlines, tick labels and the unit caption above them. */
+function leftAxis(axis: ValueAxis, left: number, right: number, bottom: number, plotH: number): string {
+  let out = '';
+  for (const t of axis.ticks) {
+    const y = bottom - (axis.top > 0 ? t.value / axis.top : 0) * plotH;
+    if (t.value > 0) out += `<line x1="${n(left)}" y1="${n(y)}" x2="${n(right)}" y2="${n(y)}" stroke="#e7e5e4"/>`;
+    out += `<text x="${n(left - 5)}" y="${n(y + 4)}" text-anchor="end" font-size="11" fill="#57534e">${escapeXml(t.label)}</text>`;
+  }
+  out += `<line x1="${n(left)}" y1="${n(bottom - plotH)}" x2="${n(left)}" y2="${n(bottom)}" stroke="#a8a29e"/>`;
+  if (axis.caption) out += `<text x="4" y="${n(bottom - plotH - 10)}" font-size="11" fill="#57534e">${escapeXml(axis.caption)}</text>`;
+  return out;
+}
+
+/** Room for the left axis's tick labels. */
+function leftAxisWidth(axis: ValueAxis): number {
+  return Math.ceil(Math.max(...axis.ticks.map((t) => textWidth(t.label, 11)))) + 12;
+}
+
 /** Vertical bars with the value above each bar and the label below. */
 export function barChart(opts: {
   title: string; bars: Bar[]; unit: ChartUnit; width?: number; height?: number; colour?: string;
+  /** What a count counts (户, 件): the axis's caption. */
+  countUnit?: string;
 }): string {
   const [width, height] = dims(opts.width, opts.height, 640, 300);
   const values = opts.bars.map((b) => finite(b.value));
-  const top = 44; const bottom = height - 36; const left = 16; const right = width - 16;
+  const axis = valueAxis(Math.max(0, ...values.map((v) => v ?? 0)), opts.unit, { countUnit: opts.countUnit });
+  const top = 44; const bottom = height - 36; const left = Math.max(16, leftAxisWidth(axis)); const right = width - 16;
   let out = open(width, height, opts.title);
   if (opts.bars.length === 0) return `${out}${noData(width, (top + bottom) / 2)}</svg>`;
 
-  const max = Math.max(0, ...values.map((v) => v ?? 0)) || 1;
+  const max = axis.top;
   const slot = (right - left) / opts.bars.length;
   const barW = Math.min(slot * 0.64, 90);
   const plotH = bottom - top - 16;
   const colour = opts.colour ?? CHART_COLOURS[0]!;
   const labelUnits = Math.max(4, Math.floor(slot / 6.5));
+  out += leftAxis(axis, left, right, bottom, plotH);
   out += `<line x1="${n(left)}" y1="${n(bottom)}" x2="${n(right)}" y2="${n(bottom)}" stroke="#a8a29e"/>`;
   opts.bars.forEach((b, i) => {
     const v = values[i] ?? null;
@@ -150,9 +237,13 @@ export function barChart(opts: {
 export function groupedBarChart(opts: {
   title: string; categories: string[]; series: Array<{ name: string; values: Array<number | null> }>; unit: ChartUnit;
   width?: number; height?: number;
+  /** What a count counts (户, 件): the axis's caption. */
+  countUnit?: string;
 }): string {
   const [width, height] = dims(opts.width, opts.height, 640, 320);
-  const top = 62; const bottom = height - 36; const left = 16; const right = width - 16;
+  const all = opts.series.flatMap((s) => opts.categories.map((_, i) => finite(s.values[i])));
+  const axis = valueAxis(Math.max(0, ...all.map((v) => v ?? 0)), opts.unit, { countUnit: opts.countUnit });
+  const top = 62; const bottom = height - 36; const left = Math.max(16, leftAxisWidth(axis)); const right = width - 16;
   let out = open(width, height, opts.title);
 
   // Legend: a square swatch (a path, not a rect) and the series name.
@@ -168,14 +259,14 @@ export function groupedBarChart(opts: {
   const ns = opts.series.length;
   if (nc === 0 || ns === 0) return `${out}${noData(width, (top + bottom) / 2)}</svg>`;
 
-  const all = opts.series.flatMap((s) => opts.categories.map((_, i) => finite(s.values[i])));
-  const max = Math.max(0, ...all.map((v) => v ?? 0)) || 1;
+  const max = axis.top;
   const slot = (right - left) / nc;
   const groupW = slot * 0.8;
   const barW = groupW / ns;
   const plotH = bottom - top - 16;
   const showValues = barW >= 22;
   const labelUnits = Math.max(4, Math.floor(slot / 6.5));
+  out += leftAxis(axis, left, right, bottom, plotH);
   out += `<line x1="${n(left)}" y1="${n(bottom)}" x2="${n(right)}" y2="${n(bottom)}" stroke="#a8a29e"/>`;
   opts.categories.forEach((cat, i) => {
     const gx = left + i * slot + (slot - groupW) / 2;
@@ -199,11 +290,14 @@ export function groupedBarChart(opts: {
 /** Horizontal bars, one row each (e.g. coverage rate by town against max = 10000 bp = 100%). */
 export function hBarChart(opts: {
   title: string; bars: Bar[]; unit: ChartUnit; max?: number; width?: number; colour?: string;
+  /** What a count counts (户, 件): the axis's caption. */
+  countUnit?: string;
 }): string {
   const [width] = dims(opts.width, undefined, 640, 0);
   const row = 26; const top = 36;
   const rows = Math.max(opts.bars.length, 2);
-  const height = top + rows * row + 12;
+  // Below the rows: the value axis's tick labels and its unit.
+  const height = top + rows * row + 34;
   let out = open(width, height, opts.title);
   if (opts.bars.length === 0) return `${out}${noData(width, top + row)}</svg>`;
 
@@ -213,14 +307,24 @@ export function hBarChart(opts: {
   const x0 = 8 + labelW;
   const plotW = Math.max(10, width - x0 - valueW - 8);
   const givenMax = finite(opts.max ?? null);
-  const max = givenMax !== null && givenMax > 0 ? givenMax : Math.max(0, ...values.map((v) => v ?? 0)) || 1;
+  const axis = valueAxis(Math.max(0, ...values.map((v) => v ?? 0)), opts.unit, {
+    ...(givenMax !== null && givenMax > 0 ? { fixedTop: givenMax } : {}), countUnit: opts.countUnit,
+  });
+  const max = axis.top;
   const colour = opts.colour ?? CHART_COLOURS[1]!;
   const labelUnits = Math.floor((labelW - 8) / 6.5);
-  if (givenMax !== null && givenMax > 0) {
-    // A faint full-scale track line shows where 100% would be.
-    out += `<line x1="${n(x0 + plotW)}" y1="${n(top)}" x2="${n(x0 + plotW)}" y2="${n(top + opts.bars.length * row)}" stroke="#d6d3d1" stroke-dasharray="3 3"/>`;
+  const plotBottom = top + opts.bars.length * row;
+  // The value axis: a gridline and a label at each tick, the unit after the last one.
+  for (const t of axis.ticks) {
+    const x = x0 + (max > 0 ? t.value / max : 0) * plotW;
+    if (t.value > 0) out += `<line x1="${n(x)}" y1="${n(top)}" x2="${n(x)}" y2="${n(plotBottom)}" stroke="#e7e5e4"${t.value >= max && givenMax !== null ? ' stroke-dasharray="3 3"' : ''}/>`;
+    out += `<text x="${n(x)}" y="${n(plotBottom + 15)}" text-anchor="middle" font-size="11" fill="#57534e">${escapeXml(t.label)}</text>`;
   }
-  out += `<line x1="${n(x0)}" y1="${n(top)}" x2="${n(x0)}" y2="${n(top + opts.bars.length * row)}" stroke="#a8a29e"/>`;
+  out += `<line x1="${n(x0)}" y1="${n(plotBottom)}" x2="${n(x0 + plotW)}" y2="${n(plotBottom)}" stroke="#a8a29e"/>`;
+  if (axis.caption) {
+    out += `<text x="${n(x0 + plotW)}" y="${n(plotBottom + 30)}" text-anchor="end" font-size="11" fill="#57534e">${escapeXml(axis.caption)}</text>`;
+  }
+  out += `<line x1="${n(x0)}" y1="${n(top)}" x2="${n(x0)}" y2="${n(plotBottom)}" stroke="#a8a29e"/>`;
   opts.bars.forEach((b, i) => {
     const v = values[i] ?? null;
     const w = Math.max(0, Math.min(1, (v ?? 0) / max)) * plotW;

@@ -144,7 +144,7 @@ function charts(f: YearFigures): string[] {
       bars: f.money.byLine.map((l) => ({ label: l.lineName, value: l.claimsPaidFen })),
     }),
     groupedBarChart({
-      title: '各月报案与支付件数', unit: 'count',
+      title: '各月报案与支付件数', unit: 'count', countUnit: '件',
       categories: s.byMonth.map((m) => monthLabel(m.month)),
       series: [
         { name: '报案', values: s.byMonth.map((m) => m.reported) },

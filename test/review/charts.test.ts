@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barChart, escapeXml, formatChartValue, groupedBarChart, hBarChart } from '../../src/review/charts.ts';
+import { barChart, escapeXml, formatChartValue, groupedBarChart, hBarChart, valueAxis } from '../../src/review/charts.ts';
 
 const rects = (svg: string) => (svg.match(/<rect\b/g) ?? []).length;
 
@@ -38,6 +38,65 @@ describe('formatChartValue', () => {
     [3333, 'bp', '33.33%'],
     [3.5, 'days', '3.5天'],
   ])('%j %s → %s', (v, unit, want) => expect(formatChartValue(v, unit)).toBe(want));
+});
+
+describe('valueAxis: from 0 to a round number, in the unit people read', () => {
+  it.each<[string, number, 'count' | 'fen' | 'bp' | 'days', { fixedTop?: number; countUnit?: string }, string[], string | null]>([
+    ['money over 1万元 reads in 万元', 12_345_600, 'fen', {}, ['0', '5', '10', '15'], '单位：万元'],
+    ['money under 1万元 reads in 元', 500_000, 'fen', {}, ['0', '2,000', '4,000', '6,000'], '单位：元'],
+    ['a few 角', 50, 'fen', {}, ['0', '0.2', '0.4', '0.6'], '单位：元'],
+    ['one fen: no step under 0.01 元', 1, 'fen', {}, ['0', '0.01'], '单位：元'],
+    ['a rate against 100%', 9850, 'bp', { fixedTop: 10000 }, ['0', '25', '50', '75', '100'], '单位：%'],
+    ['a loss ratio with no fixed top', 8733, 'bp', {}, ['0', '25', '50', '75', '100'], '单位：%'],
+    ['days never step under 1', 4.5, 'days', {}, ['0', '2', '4', '6'], '单位：天'],
+    ['a small count steps by 1', 3, 'count', { countUnit: '件' }, ['0', '1', '2', '3'], '单位：件'],
+    ['all zeros still has a scale', 0, 'count', {}, ['0', '1'], null],
+    ['a large count, grouped', 1_234_567, 'count', { countUnit: '户' }, ['0', '500,000', '1,000,000', '1,500,000'], '单位：户'],
+    ['a non-finite maximum reads as none', Number.NaN, 'count', {}, ['0', '1'], null],
+  ])('%s', (_, max, unit, opts, labels, caption) => {
+    const a = valueAxis(max, unit, opts);
+    expect(a.ticks.map((t) => t.label)).toEqual(labels);
+    expect(a.caption).toBe(caption);
+    expect(a.ticks[0]!.value).toBe(0);
+    expect(a.ticks.at(-1)!.value).toBe(a.top);
+    if (Number.isFinite(max)) expect(a.top).toBeGreaterThanOrEqual(max);
+    // Evenly spaced.
+    const gaps = a.ticks.slice(1).map((t, i) => t.value - a.ticks[i]!.value);
+    for (const g of gaps) expect(g).toBeCloseTo(gaps[0]!, 6);
+  });
+});
+
+describe('the charts\' value axes', () => {
+  const labels = (svg: string) => [...svg.matchAll(/<text [^>]*font-size="11" fill="#57534e">([^<]*)<\/text>/g)].map((m) => m[1]);
+  it('a bar chart of money: ticks in 万元 left of the plot, the unit above, bars against the top tick', () => {
+    const svg = barChart({ title: '分险种赔款支付', bars: [{ label: '农业', value: 12_345_600 }, { label: '财产', value: 5_000_000 }], unit: 'fen' });
+    expect(labels(svg)).toEqual(['0', '5', '10', '15', '单位：万元']);
+    const heights = [...svg.matchAll(/<rect [^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]));
+    const gridYs = [...svg.matchAll(/<line x1="[\d.]+" y1="([\d.]+)" x2="[\d.]+" y2="\1" stroke="#e7e5e4"/g)].map((m) => Number(m[1]));
+    expect(gridYs).toHaveLength(3);
+    // 1,234.56万 of a 15万 scale; the 5万 bar reaches the first gridline exactly.
+    const plotH = gridYs[0]! - gridYs[2]! + (gridYs[0]! - gridYs[1]!);
+    expect(heights[0]! / plotH).toBeCloseTo(12_345_600 / 15_000_000, 2);
+    expect(heights[1]! / plotH).toBeCloseTo(1 / 3, 2);
+  });
+
+  it('a grouped count chart says what it counts', () => {
+    const svg = groupedBarChart({ title: '各月报案与支付件数', categories: ['1月', '2月'], series: [{ name: '报案', values: [3, 7] }], unit: 'count', countUnit: '件' });
+    expect(labels(svg)).toEqual(['0', '2', '4', '6', '8', '单位：件']);
+  });
+
+  it('a horizontal rate chart has 0–100% under its rows, the full scale dashed', () => {
+    const svg = hBarChart({ title: '各乡镇参保覆盖率', bars: [{ label: '城关镇', value: 9850 }], unit: 'bp', max: 10000 });
+    expect(labels(svg)).toEqual(['0', '25', '50', '75', '100', '单位：%']);
+    expect(svg).toContain('stroke-dasharray="3 3"');
+  });
+
+  it('no chart draws its axis over the tick labels: the plot starts right of the widest one', () => {
+    const svg = barChart({ title: 't', bars: [{ label: 'a', value: 123_456_789 }], unit: 'count' });
+    const axisX = Number(/<line x1="([\d.]+)" y1="[\d.]+" x2="\1" y2="[\d.]+" stroke="#a8a29e"/.exec(svg)![1]);
+    // '150,000,000' at 11 px is about 66 px wide.
+    expect(axisX).toBeGreaterThan(66);
+  });
 });
 
 describe('barChart', () => {

@@ -77,3 +77,25 @@ export const coverBills = pgTable('cover_bills', {
   createdBy: uuid('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index('cover_bills_agreement_idx').on(t.agreementId, t.createdAt)]);
+
+/**
+ * A county's own schedule templates: a schedule saved under a title, for next year's agreement to
+ * start from (beside the built-in ones of src/cover/schedule.ts). An agreement copies the schedule,
+ * so changing or deleting a template never touches an agreement.
+ */
+export const coverScheduleTemplates = pgTable('cover_schedule_templates', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  countyCode: text('county_code').notNull(),
+  /** The key in URLs and forms: `county_` and letters, made by the service. */
+  name: text('name').notNull(),
+  title: text('title').notNull(),
+  description: text('description').notNull().default(''),
+  schedule: jsonb('schedule').notNull(),
+  /** The agreement whose schedule was saved, when it was saved from one. */
+  sourceAgreementId: uuid('source_agreement_id'),
+  createdBy: uuid('created_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('cover_schedule_templates_name_uq').on(t.countyCode, t.name),
+  uniqueIndex('cover_schedule_templates_title_uq').on(t.countyCode, t.title),
+]);

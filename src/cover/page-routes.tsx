@@ -11,7 +11,7 @@ import { flash } from '../web/layout.tsx';
 import { parseForm, postedText } from '../web/forms.tsx';
 import { page, seeOther } from '../web/page.tsx';
 import { pageSession } from '../web/session.ts';
-import { AgreementList, AgreementView, BillView, DecisionsView, type EnrolResult } from './pages.tsx';
+import { AgreementList, AgreementView, BillView, DecisionsView, type EnrolResult, TemplateList } from './pages.tsx';
 import { applyScheduleForm, NewAgreementForm, type NewAgreementValues, ScheduleForm, scheduleErrors } from './agreement-form.tsx';
 import type { CoverageSchedule } from './schedule.ts';
 import { insurerOrgs } from '../access/service.ts';
@@ -23,6 +23,12 @@ const TAG = '工作台·承保';
 const READERS = ['admin', 'county_office', 'insurer', 'joint_meeting'] as const;
 const COUNTY = ['admin', 'county_office'] as const;
 const IdParam = z.object({ id: z.uuid('编号格式不正确') });
+const TemplateParam = z.object({ name: z.string().regex(/^[a-z_]{1,40}$/, '模板名称格式不正确') });
+const TEMPLATE_READERS = ['admin', 'county_office', 'joint_meeting'] as const;
+const SaveTemplate = z.object({
+  title: z.string().trim().min(2, '模板名称应为 2–40 个字符').max(40, '模板名称应为 2–40 个字符'),
+  description: z.string().trim().max(500, '说明不能超过 500 个字符').optional().transform((v) => v || undefined),
+});
 const Day = z.iso.date('日期格式应为 YYYY-MM-DD');
 
 async function agreementPage(c: Context<AppEnv>, id: string, opts: { enrolled?: EnrolResult; error?: string; status?: number } = {}) {
@@ -34,7 +40,7 @@ async function agreementPage(c: Context<AppEnv>, id: string, opts: { enrolled?: 
   return page(c, s, `协议 ${a.agreementNo}`, (
     <>
       {opts.error ? <div class="flash error" role="alert">{opts.error}</div> : null}
-      <AgreementView s={s} a={a} today={today} enrolled={opts.enrolled}
+      <AgreementView s={s} a={a} today={today} enrolled={opts.enrolled} canSaveTemplate={county}
         canSign={county && a.status === 'draft'} canIssue={insurer && a.status === 'signed'} canEnrol={county && (a.status === 'signed' || a.status === 'active')} />
     </>
   ), { status: opts.status ?? 200 });
@@ -91,17 +97,23 @@ const CREATE_ERROR_FIELD: Record<string, keyof NewAgreementValues> = {
   AGREEMENT_EXISTS: 'agreementNo', PERIOD_INVALID: 'periodEnd', INSURER_INVALID: 'insurerOrgId', OUT_OF_SCOPE: 'countyCode',
 };
 
-function templateOr(name: string | undefined) {
-  const list = svc.scheduleTemplates();
-  const found = list.find((t) => t.name === name);
-  return svc.scheduleTemplate(found ? found.name : list[0]!.name);
+/** The chosen template (built-in or the county's own), or the first built-in one when it is gone. */
+async function templateOr(c: Context<AppEnv>, name: string | undefined) {
+  const { actor } = pageSession(c);
+  try {
+    return await svc.findScheduleTemplate(c.var.deps, actor, name ?? 'default');
+  } catch (e) {
+    if (isAppError(e) && e.status === 404) return svc.findScheduleTemplate(c.var.deps, actor, 'default');
+    throw e;
+  }
 }
 
 async function newAgreementPage(c: Context<AppEnv>, values: NewAgreementValues, errors?: FieldErrors, message?: string, status = 200) {
   const s = pageSession(c);
   const insurers = await insurerOrgs(c.var.deps);
+  const templates = (await svc.listScheduleTemplates(c.var.deps, s.actor)).map((t) => ({ name: t.name, title: t.countyCode ? `本县：${t.title}` : t.title }));
   return page(c, s, '新建协议', (
-    <NewAgreementForm s={s} templates={svc.scheduleTemplates()} template={templateOr(values.template)}
+    <NewAgreementForm s={s} templates={templates} template={await templateOr(c, values.template)}
       insurers={insurers} values={values} errors={errors} message={message} />
   ), { status });
 }
@@ -121,7 +133,10 @@ export const coverPages = [
     handler: async (c) => {
       const s = pageSession(c);
       const list = await svc.listAgreements(c.var.deps, s.actor, { page: 1, pageSize: 100 });
-      return page(c, s, '协议', <AgreementList items={list.items} canCreate={s.actor.role === 'admin' || s.actor.role === 'county_office'} />);
+      return page(c, s, '协议', (
+        <AgreementList items={list.items} canCreate={s.actor.role === 'admin' || s.actor.role === 'county_office'}
+          canSeeTemplates={(TEMPLATE_READERS as readonly string[]).includes(s.actor.role)} />
+      ));
     },
   }),
   route({
@@ -139,7 +154,7 @@ export const coverPages = [
       const form = parseForm(NewAgreement, posted);
       if (!form.ok) return newAgreementPage(c, values, form.errors, undefined, 422);
       try {
-        const a = await svc.createAgreement(c.var.deps, ctxOf(c), { ...form.data, schedule: templateOr(values.template).schedule });
+        const a = await svc.createAgreement(c.var.deps, ctxOf(c), { ...form.data, schedule: (await templateOr(c, values.template)).schedule });
         flash(c, { kind: 'ok', text: `协议 ${a.agreementNo} 已建立（草稿），可修改保障方案后签订` });
         return seeOther(c, `/app/cover/agreements/${a.id}`);
       } catch (e) {
@@ -152,6 +167,37 @@ export const coverPages = [
   route({
     method: 'get', path: '/app/cover/agreements/:id', tag: TAG, summary: '协议：保障项目、签订、出单、参保登记', allow: READERS, params: IdParam,
     handler: (c, { params }) => agreementPage(c, params.id),
+  }),
+  route({
+    method: 'post', path: '/app/cover/agreements/:id/template', tag: TAG, summary: '把协议的保障方案存为本县模板', allow: COUNTY, params: IdParam,
+    handler: async (c, { params }) => {
+      const s = pageSession(c);
+      const a = await svc.readableAgreement(c.var.deps, s.actor, params.id);
+      const form = parseForm(SaveTemplate, await postedText(c));
+      if (!form.ok) return agreementPage(c, params.id, { error: Object.values(form.errors).join('；'), status: 422 });
+      return orPage(c, params.id, async () => {
+        const t = await svc.saveScheduleTemplate(c.var.deps, ctxOf(c), { countyCode: a.countyCode, agreementId: a.id, ...form.data });
+        flash(c, { kind: 'ok', text: `已把协议 ${a.agreementNo} 的保障方案存为本县模板“${t.title}”` });
+        return seeOther(c, '/app/cover/templates');
+      });
+    },
+  }),
+  route({
+    method: 'get', path: '/app/cover/templates', tag: TAG, summary: '保障方案模板：内置的与本县保存的', allow: TEMPLATE_READERS,
+    handler: async (c) => {
+      const s = pageSession(c);
+      const items = await svc.listScheduleTemplates(c.var.deps, s.actor);
+      return page(c, s, '保障方案模板', <TemplateList s={s} items={items} canWrite={s.actor.role === 'county_office'} />);
+    },
+  }),
+  route({
+    method: 'post', path: '/app/cover/templates/:name/delete', tag: TAG, summary: '删除本县的一个保障方案模板', allow: ['county_office'], params: TemplateParam,
+    handler: async (c, { params }) => {
+      const { title } = await svc.findScheduleTemplate(c.var.deps, pageSession(c).actor, params.name);
+      await svc.deleteScheduleTemplate(c.var.deps, ctxOf(c), params.name);
+      flash(c, { kind: 'ok', text: `已删除模板“${title}”；用它建立的协议不受影响` });
+      return seeOther(c, '/app/cover/templates');
+    },
   }),
   route({
     method: 'get', path: '/app/cover/agreements/:id/schedule', tag: TAG, summary: '修改草稿协议的保障方案', allow: COUNTY, params: IdParam,

@@ -4,16 +4,21 @@ import type { FC } from 'hono/jsx';
 import type { PageSession } from '../access/sessions.ts';
 import { CsrfField } from '../web/forms.tsx';
 import { count, dateTime, yuan } from '../web/format.ts';
-import type { bill, decisionsByReason, publicAgreement } from './service.ts';
+import type { bill, decisionsByReason, publicAgreement, TemplateSummary } from './service.ts';
 import { BASIS_NAMES, LINE_NAMES, type Line, PAYER_NAMES } from './schedule.ts';
 
 type Agreement = ReturnType<typeof publicAgreement>;
 type Bill = Awaited<ReturnType<typeof bill>>;
 
 
-export const AgreementList: FC<{ items: Agreement[]; canCreate?: boolean }> = ({ items, canCreate }) => (
+export const AgreementList: FC<{ items: Agreement[]; canCreate?: boolean; canSeeTemplates?: boolean }> = ({ items, canCreate, canSeeTemplates }) => (
   <section>
-    {canCreate ? <div class="actions"><a class="button" href="/app/cover/agreements/new">新建协议（从模板）</a></div> : null}
+    {canCreate || canSeeTemplates ? (
+      <div class="actions">
+        {canCreate ? <a class="button" href="/app/cover/agreements/new">新建协议（从模板）</a> : null}
+        {canSeeTemplates ? <a class="button secondary" href="/app/cover/templates">保障方案模板</a> : null}
+      </div>
+    ) : null}
     <div class="scroll">
       <table>
         <thead><tr><th>协议编号</th><th>保单号</th><th>保险期间</th><th>状态</th><th>操作</th></tr></thead>
@@ -32,7 +37,9 @@ export const AgreementList: FC<{ items: Agreement[]; canCreate?: boolean }> = ({
 
 export interface EnrolResult { asOf: string; added: number; enrolledPersons: number; coveredHouseholds: number; excludedByReason: Record<string, number> }
 
-export const AgreementView: FC<{ s: PageSession; a: Agreement; canSign: boolean; canIssue: boolean; canEnrol: boolean; today: string; enrolled?: EnrolResult | undefined }> = ({ s, a, canSign, canIssue, canEnrol, today, enrolled }) => (
+export const AgreementView: FC<{
+  s: PageSession; a: Agreement; canSign: boolean; canIssue: boolean; canEnrol: boolean; canSaveTemplate?: boolean; today: string; enrolled?: EnrolResult | undefined;
+}> = ({ s, a, canSign, canIssue, canEnrol, canSaveTemplate, today, enrolled }) => (
   <>
     <section>
       <div class="figs">
@@ -61,6 +68,18 @@ export const AgreementView: FC<{ s: PageSession; a: Agreement; canSign: boolean;
         <a class="button secondary" href={`/app/cover/agreements/${a.id}/decisions`}>参保决定（按原因）</a>
       </div>
       {a.status === 'signed' ? <p class="muted">协议已签订，等待承保保险公司在其工作台出单（录入保单号）。</p> : null}
+      {canSaveTemplate ? (
+        <details id="template">
+          <summary>把本协议的保障方案存为本县模板</summary>
+          <p class="muted">明年新建协议时可从这个模板开始。模板是保障方案的副本：以后修改本协议或删除模板，互不影响。</p>
+          <form method="post" action={`/app/cover/agreements/${a.id}/template`} class="stack">
+            <CsrfField s={s} />
+            <label>模板名称<input name="title" required minlength={2} maxlength={40} value={`${a.agreementNo} 保障方案`} /></label>
+            <label>说明（可不填）<textarea name="description" maxlength={500} rows={2} /></label>
+            <button type="submit" class="secondary">存为本县模板</button>
+          </form>
+        </details>
+      ) : null}
     </section>
     {canIssue ? (
       <section id="issue">
@@ -213,3 +232,32 @@ export const DecisionsView: FC<{ a: Agreement; d: Decisions; decision?: string |
     </>
   );
 };
+
+/** The templates an agreement can start from: the built-in ones and the county's own. */
+export const TemplateList: FC<{ s: PageSession; items: TemplateSummary[]; canWrite: boolean }> = ({ s, items, canWrite }) => (
+  <section>
+    <p class="muted">新建协议时从模板开始，再逐项修改。内置模板的金额为参考同类产品的默认值；本县模板由协议页的“存为本县模板”保存。</p>
+    <div class="scroll">
+      <table>
+        <thead><tr><th>模板名称</th><th>来源</th><th>说明</th><th>保存时间</th><th>操作</th></tr></thead>
+        <tbody>{items.map((t) => (
+          <tr>
+            <td>{t.title}</td>
+            <td>{t.countyCode ? '本县' : '内置'}</td>
+            <td>{t.description || '—'}</td>
+            <td>{t.createdAt ? dateTime(new Date(t.createdAt)) : '—'}</td>
+            <td>
+              {canWrite ? <a href={`/app/cover/agreements/new?template=${t.name}`}>用此模板新建协议</a> : null}
+              {canWrite && t.countyCode ? (
+                <form method="post" action={`/app/cover/templates/${t.name}/delete`} class="inline">
+                  <CsrfField s={s} />
+                  {' '}<button type="submit" class="link" aria-label={`删除模板“${t.title}”`}>删除</button>
+                </form>
+              ) : null}
+            </td>
+          </tr>
+        ))}</tbody>
+      </table>
+    </div>
+  </section>
+);

@@ -26,6 +26,17 @@ const AgreementBody = z.object({
   claimTerms: svc.ClaimTerms.optional(),
 });
 
+const TemplateName = z.object({ name: z.string().regex(/^[a-z_]{1,40}$/, '模板名称格式不正确') });
+/** Whose own templates: the county office's own county unless given (an admin gives it). */
+const TemplateCounty = z.object({ countyCode: countyCodeField().optional() });
+const TemplateBody = z.object({
+  countyCode: countyCodeField(),
+  title: z.string().trim().min(2, '模板名称应为 2–40 个字符').max(40, '模板名称应为 2–40 个字符'),
+  description: z.string().trim().max(500, '说明不能超过 500 个字符').optional(),
+  schedule: svc.ScheduleField.optional(),
+  agreementId: z.uuid('协议编号格式不正确').optional(),
+});
+
 /** Filter by one person: their id, or their ID number (looked up by its hash). */
 const Person = {
   personId: z.uuid().optional(),
@@ -41,13 +52,28 @@ const xlsx = (body: Uint8Array | ReadableStream<Uint8Array>, fileName: string) =
 
 export const coverRoutes = [
   route({
-    method: 'get', path: '/api/v1/cover/schedule-templates', tag: TAG, summary: '保障方案模板（新建协议时从模板开始）', allow: READERS,
-    handler: async (c) => c.json({ items: svc.scheduleTemplates() }),
+    method: 'get', path: '/api/v1/cover/schedule-templates', tag: TAG,
+    summary: '保障方案模板（新建协议时从模板开始）：内置模板，以及本县保存的模板', allow: READERS,
+    query: TemplateCounty,
+    handler: async (c, { query }) => c.json({ items: await svc.listScheduleTemplates(c.var.deps, c.var.actor!, query.countyCode) }),
+  }),
+  route({
+    method: 'post', path: '/api/v1/cover/schedule-templates', tag: TAG, summary: '把一个保障方案存为本县模板（给出方案，或给出协议）', allow: COUNTY,
+    body: TemplateBody, responses: { 201: '已保存', 400: '保障方案不正确', 409: '本县已有同名模板，或模板已达上限' },
+    handler: async (c, { body }) => c.json(await svc.saveScheduleTemplate(c.var.deps, ctxOf(c), body), 201),
   }),
   route({
     method: 'get', path: '/api/v1/cover/schedule-templates/:name', tag: TAG, summary: '一个保障方案模板（含完整方案）', allow: READERS,
-    params: z.object({ name: z.string().regex(/^[a-z_]{1,40}$/, '模板名称格式不正确') }),
-    handler: async (c, { params }) => c.json(svc.scheduleTemplate(params.name)),
+    params: TemplateName, query: TemplateCounty,
+    handler: async (c, { params, query }) => c.json(await svc.findScheduleTemplate(c.var.deps, c.var.actor!, params.name, query.countyCode)),
+  }),
+  route({
+    method: 'delete', path: '/api/v1/cover/schedule-templates/:name', tag: TAG, summary: '删除本县的一个保障方案模板（已签协议不受影响）', allow: COUNTY,
+    params: TemplateName, query: TemplateCounty, responses: { 204: '已删除', 403: '内置模板不能删除', 404: '没有这个模板' },
+    handler: async (c, { params, query }) => {
+      await svc.deleteScheduleTemplate(c.var.deps, ctxOf(c), params.name, query.countyCode);
+      return c.body(null, 204);
+    },
   }),
   route({
     method: 'post', path: '/api/v1/cover/agreements', tag: TAG, summary: '新建“助农保”服务协议（草稿）', allow: COUNTY,

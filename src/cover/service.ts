@@ -37,6 +37,110 @@ export function scheduleTemplate(name: string): ScheduleTemplate {
   return t;
 }
 
+/** A template as listed: a built-in one (countyCode null) or one a county saved. */
+export interface TemplateSummary { name: string; title: string; description: string; countyCode: string | null; createdAt: string | null }
+export type FoundTemplate = ScheduleTemplate & { countyCode: string | null };
+
+/** How many templates a county may keep (a list to choose from, not an archive). */
+export const MAX_COUNTY_TEMPLATES = 50;
+
+/**
+ * The county whose own templates `actor` reads or writes: `given` when in the actor's scope (any for
+ * an admin), else the actor's own county. County offices keep them and joint meetings read them;
+ * the other roles (an insurer among them: a county's templates are its drafts for the next tender)
+ * see the built-in ones only, so null.
+ */
+function templateCounty(actor: Actor, given: string | undefined, write = false): string | null {
+  const roles: readonly string[] = write ? ['county_office'] : ['county_office', 'joint_meeting'];
+  if (actor.role !== 'admin' && !roles.includes(actor.role)) {
+    if (given !== undefined || write) throw forbidden('只有县级乡村振兴部门可以保存或查看本县的保障方案模板', 'OUT_OF_SCOPE');
+    return null;
+  }
+  if (given !== undefined) {
+    if (actor.role !== 'admin' && !inScope(actor.scopePrefix, given)) throw forbidden('只能查看或保存本县的保障方案模板', 'OUT_OF_SCOPE');
+    return given;
+  }
+  return actor.role === 'admin' ? null : `${actor.regionCode.slice(0, 6)}000000`;
+}
+
+const summaryOf = (t: store.TemplateRow): TemplateSummary => ({
+  name: t.name, title: t.title, description: t.description, countyCode: t.countyCode, createdAt: t.createdAt.toISOString(),
+});
+
+/** The built-in templates, then the county's own (newest first). */
+export async function listScheduleTemplates(deps: AppDeps, actor: Actor, countyCode?: string): Promise<TemplateSummary[]> {
+  const county = templateCounty(actor, countyCode);
+  const own = county ? await store.countyTemplates(deps.db, county) : [];
+  return [...scheduleTemplates().map((t) => ({ ...t, countyCode: null, createdAt: null })), ...own.map(summaryOf)];
+}
+
+/** One template with its schedule: a built-in one by its name, or one of the county's. */
+export async function findScheduleTemplate(deps: AppDeps, actor: Actor, name: string, countyCode?: string): Promise<FoundTemplate> {
+  const builtIn = SCHEDULE_TEMPLATES.find((x) => x.name === name);
+  if (builtIn) return { ...builtIn, countyCode: null };
+  const county = templateCounty(actor, countyCode);
+  const row = county ? await store.countyTemplate(deps.db, county, name) : undefined;
+  if (!row) throw notFound(`没有名为“${name}”的保障方案模板`, 'TEMPLATE_NOT_FOUND');
+  // Saved before a schedule rule tightened: still shown, and checked again when an agreement uses it.
+  return { name: row.name, title: row.title, description: row.description, schedule: row.schedule as CoverageSchedule, countyCode: row.countyCode };
+}
+
+export interface TemplateInput {
+  countyCode: string;
+  title: string;
+  description?: string | undefined;
+  /** The schedule itself, or the agreement whose schedule is saved. */
+  schedule?: unknown;
+  agreementId?: string | undefined;
+}
+
+/** A random key of letters (the template's name in URLs): `county_` and 10 of a–z. */
+function templateName(): string {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  return `county_${Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => letters[b % 26]).join('')}`;
+}
+
+/** Saves a schedule (given, or an agreement's) as one of the county's templates. */
+export async function saveScheduleTemplate(deps: AppDeps, ctx: Ctx, input: TemplateInput): Promise<TemplateSummary> {
+  const county = templateCounty(ctx.actor, input.countyCode, true)!;
+  if ((input.schedule === undefined) === (input.agreementId === undefined)) {
+    throw badRequest('VALIDATION_FAILED', '请给出保障方案（schedule）或协议（agreementId）二者之一');
+  }
+  let source: store.AgreementRow | undefined;
+  if (input.agreementId !== undefined) {
+    source = await readableAgreement(deps, ctx.actor, input.agreementId);
+    if (source.countyCode !== county) throw badRequest('AGREEMENT_OTHER_COUNTY', '只能把本县协议的保障方案存为本县模板');
+  }
+  const schedule = validSchedule(source ? source.schedule : input.schedule);
+  return deps.db.transaction(async (tx) => {
+    if (await store.countTemplates(tx, county) >= MAX_COUNTY_TEMPLATES) {
+      throw conflict('TEMPLATE_LIMIT', `每县最多保存 ${MAX_COUNTY_TEMPLATES} 个保障方案模板，请先删除不用的模板`);
+    }
+    const row = await store.insertTemplate(tx, {
+      countyCode: county, name: templateName(), title: input.title, description: input.description ?? '', schedule,
+      sourceAgreementId: source?.id ?? null, createdBy: ctx.actor.userId,
+    });
+    if (!row) throw conflict('TEMPLATE_EXISTS', `本县已有名为“${input.title}”的模板，请换一个名称`);
+    await audit(tx, ctx, {
+      action: 'schedule_template.create', entityType: 'schedule_template', entityId: row.id,
+      summary: { countyCode: county, name: row.name, title: row.title, ...(source ? { agreementNo: source.agreementNo } : {}) },
+    });
+    return summaryOf(row);
+  });
+}
+
+/** Deletes one of the county's templates (the built-in ones stay; agreements keep their copies). */
+export async function deleteScheduleTemplate(deps: AppDeps, ctx: Ctx, name: string, countyCode?: string): Promise<void> {
+  if (SCHEDULE_TEMPLATES.some((t) => t.name === name)) throw forbidden('内置模板不能删除', 'TEMPLATE_BUILT_IN');
+  const county = templateCounty(ctx.actor, countyCode, true);
+  if (!county) throw badRequest('VALIDATION_FAILED', '请指明区县（countyCode）');
+  await deps.db.transaction(async (tx) => {
+    const row = await store.deleteTemplate(tx, county, name);
+    if (!row) throw notFound(`没有名为“${name}”的保障方案模板`, 'TEMPLATE_NOT_FOUND');
+    await audit(tx, ctx, { action: 'schedule_template.delete', entityType: 'schedule_template', entityId: row.id, summary: { countyCode: county, name, title: row.title } });
+  });
+}
+
 /**
  * The agreement's schedule field as the API documents it: the schedule's JSON schema with its
  * description and the templates as examples. Validation stays in parseSchedule (errors with paths).

@@ -2,7 +2,7 @@
 // additions and the decisions, whatever the number of persons.
 import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { type Db, pgArray, rowsOf } from '../../db/types.ts';
-import { coverAgreements, coverBills, coverDecisions, coverEnrolments } from '../../db/schema/cover.ts';
+import { coverAgreements, coverBills, coverDecisions, coverEnrolments, coverScheduleTemplates } from '../../db/schema/cover.ts';
 
 export type AgreementRow = typeof coverAgreements.$inferSelect;
 export async function insertAgreement(db: Db, v: typeof coverAgreements.$inferInsert) {
@@ -384,4 +384,38 @@ export async function decisionsWithPersons(db: Db, agreementId: string, f: { dec
 export async function personIdByHash(db: Db, countyCode: string, idHash: string) {
   const [row] = rowsOf<{ id: string }>(await db.execute(sql`select id from persons where id_hash = ${idHash} and county_code = ${countyCode} limit 1`));
   return row?.id ?? null;
+}
+
+// ---------------------------------------------------------------------------
+// A county's own schedule templates
+// ---------------------------------------------------------------------------
+
+export type TemplateRow = typeof coverScheduleTemplates.$inferSelect;
+
+export async function countyTemplates(db: Db, countyCode: string): Promise<TemplateRow[]> {
+  return db.select().from(coverScheduleTemplates).where(eq(coverScheduleTemplates.countyCode, countyCode))
+    .orderBy(desc(coverScheduleTemplates.createdAt), asc(coverScheduleTemplates.title));
+}
+
+export async function countyTemplate(db: Db, countyCode: string, name: string): Promise<TemplateRow | undefined> {
+  const [row] = await db.select().from(coverScheduleTemplates)
+    .where(and(eq(coverScheduleTemplates.countyCode, countyCode), eq(coverScheduleTemplates.name, name)));
+  return row;
+}
+
+/** The new row, or undefined when the county has a template of that title (or that name) already. */
+export async function insertTemplate(db: Db, v: typeof coverScheduleTemplates.$inferInsert): Promise<TemplateRow | undefined> {
+  const [row] = await db.insert(coverScheduleTemplates).values(v).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function countTemplates(db: Db, countyCode: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(coverScheduleTemplates).where(eq(coverScheduleTemplates.countyCode, countyCode));
+  return row?.n ?? 0;
+}
+
+export async function deleteTemplate(db: Db, countyCode: string, name: string): Promise<TemplateRow | undefined> {
+  const [row] = await db.delete(coverScheduleTemplates)
+    .where(and(eq(coverScheduleTemplates.countyCode, countyCode), eq(coverScheduleTemplates.name, name))).returning();
+  return row;
 }

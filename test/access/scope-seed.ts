@@ -48,6 +48,11 @@ export interface County {
   fileId: string;
   compensationId: string;
   findingId: string;
+  /** The county's own schedule templates: one to read, one for each delete route; the title of the first. */
+  templateName: string;
+  templateTitle: string;
+  templateToDelete: string;
+  templateToDeleteOnPage: string;
 }
 
 /** A county's household list: the same names in every county, ID numbers and villages of its own. */
@@ -173,7 +178,15 @@ export async function seedCounty(t: TestApp, setDay: (day: string) => void, coun
   const intake = await ok(await t.app.request('/api/v1/monitoring/intakes', { method: 'POST', body: listForm, headers: { authorization: `Bearer ${dept.token}` } }));
   const clueId: string = (await get(county.token, '/api/v1/monitoring/clues')).items[0].id;
 
+  // The county's own schedule templates (titles carry the county code, so a leak is seen).
+  const template = async (title: string) => (await post(county.token, '/api/v1/cover/schedule-templates', { countyCode: code, title, schedule: DEFAULT_SCHEDULE })).name as string;
+  const templateTitle = `${code} 本县方案`;
+  const templateName = await template(templateTitle);
+  const templateToDelete = await template(`${code} 待删除甲`);
+  const templateToDeleteOnPage = await template(`${code} 待删除乙`);
+
   return {
+    templateName, templateTitle, templateToDelete, templateToDeleteOnPage,
     dept, intakeId: intake.intakeId, clueId,
     code, village: `${county6}001001`, county, joint, insurer, bank, pboc, finance, clerk, importId: imp.importId, householdId, personId,
     agreementId: a.id, claimId: claim.id, docId: doc.id ?? doc.document?.id, batchId: batch.id, signalId: signals[0].id, caseId: idCase.id,

@@ -60,6 +60,12 @@ const CASES: Record<string, Case> = {
   'GET /app/registry/imports/:id/errors.xlsx': { path: (a) => `/app/registry/imports/${a.importId}/errors.xlsx`, session: true },
   'GET /app/registry/households/:id': { path: (a) => `/app/registry/households/${a.householdId}`, session: true },
   'GET /app/cover/agreements/:id': { path: (a) => `/app/cover/agreements/${a.agreementId}`, session: true },
+  'POST /app/cover/agreements/:id/template': { path: (a) => `/app/cover/agreements/${a.agreementId}/template`, session: true },
+  'POST /app/cover/templates/:name/delete': { path: (a) => `/app/cover/templates/${a.templateToDeleteOnPage}/delete`, session: true },
+  // A county's own templates: named with the county, another county's office and joint meeting are
+  // refused (403); unnamed, their own county has no such template (404).
+  'GET /api/v1/cover/schedule-templates/:name': { path: (a) => `/api/v1/cover/schedule-templates/${a.templateName}?countyCode=${a.code}`, roles: ['county_office', 'joint_meeting'], other: 403 },
+  'DELETE /api/v1/cover/schedule-templates/:name': { path: (a) => `/api/v1/cover/schedule-templates/${a.templateToDelete}` },
   'GET /app/cover/agreements/:id/schedule': { path: (a) => `/app/cover/agreements/${a.agreementId}/schedule`, session: true },
   'POST /app/cover/agreements/:id/schedule': { path: (a) => `/app/cover/agreements/${a.agreementId}/schedule`, session: true },
   'POST /app/cover/agreements/:id/sign': { path: (a) => `/app/cover/agreements/${a.agreementId}/sign`, session: true },
@@ -217,7 +223,6 @@ const CASES: Record<string, Case> = {
 
 /** Routes with a path parameter that name no record of an organisation, and why. */
 const NOT_SCOPED: Record<string, string> = {
-  'GET /api/v1/cover/schedule-templates/:name': 'named schedule templates: reference data, no organisation’s record',
   'GET /assets/:name': 'the workbench’s stylesheet and script: the same for everyone, no record behind them',
   'GET /field/assets/:name': 'the field app’s stylesheet, script and icons: the same for everyone',
   'GET /card/pdf/:householdId': 'the household’s own download: a short-lived link signed by the look-up is the authority (test/cards)',
@@ -234,6 +239,7 @@ const KNOWN: Record<string, Partial<Record<Who, { status: number; why: string }>
 const recordIds = (c: County) => [
   c.code, c.village, c.county.orgId, c.joint.orgId, c.insurer.orgId, c.bank.orgId, c.clerk.userId, c.importId, c.householdId,
   c.personId, c.agreementId, c.claimId, c.batchId, c.signalId, c.caseId, c.intakeId, c.clueId, c.loanId, c.fileId, c.compensationId, `hotline-${c.code}`, `/api/v1/review/drafts/${c.code}/`,
+  c.templateName, c.templateTitle,
 ];
 /** What only the county's own bank (among banks) may see. */
 const bankRecordIds = (c: County) => [c.loanId, c.fileId, c.compensationId, c.loanNo];
@@ -355,6 +361,8 @@ const LISTS: Record<string, ListCase> = {
   'GET /field/': { path: '/field/', roles: ['county_office'], session: true, see: (c) => [c.caseId] },
   'GET /app/registry/imports': { path: '/app/registry/imports', roles: ['county_office', 'joint_meeting'], session: true, see: (c) => [c.importId] },
   'GET /app/registry/households': { path: '/app/registry/households', roles: ['county_office', 'joint_meeting'], session: true, see: (c) => [c.householdId] },
+  'GET /api/v1/cover/schedule-templates': { path: '/api/v1/cover/schedule-templates', roles: ['county_office', 'joint_meeting'], see: (c) => [c.templateName], foreign: (b) => `/api/v1/cover/schedule-templates?countyCode=${b.code}` },
+  'GET /app/cover/templates': { path: '/app/cover/templates', roles: ['county_office', 'joint_meeting'], session: true, see: (c) => [c.templateTitle] },
   'GET /app/cover/agreements': { path: '/app/cover/agreements', roles: ['county_office', 'joint_meeting', 'insurer'], session: true, see: (c) => [c.agreementId] },
   'GET /app/cards': { path: '/app/cards', roles: ['county_office', 'insurer'], session: true },
   'GET /app/regions': { path: '/app/regions', roles: ['county_office', 'joint_meeting'], session: true },
@@ -422,8 +430,7 @@ const NOT_LISTS: Record<string, string> = {
   'GET /api/v1/monitoring/departments': 'the eleven departments of 第四篇 and their template columns: reference data',
   'GET /api/v1/monitoring/departments/template.xlsx': 'a blank template: reference data',
   'GET /app/monitoring/intakes/template.xlsx': 'a blank template: reference data',
-  'GET /api/v1/cover/schedule-templates': 'named schedule templates: reference data',
-  'GET /app/cover/agreements/new': 'the new-agreement form: schedule templates and the insurer organisations to name',
+  'GET /app/cover/agreements/new': 'the new-agreement form names every insurer organisation; its county templates are those of GET /api/v1/cover/schedule-templates (listed above)',
 };
 const KNOWN_LISTS: Record<string, Partial<Record<Who, string>>> = {};
 

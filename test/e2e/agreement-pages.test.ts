@@ -1,5 +1,6 @@
 // The agreement pages in Chromium at 1366×768: create a draft from a schedule template, a schedule
-// form error then a saved edit, sign, enrol, the decisions filtered by reason, a mid-term end; every
+// form error then a saved edit, sign, enrol, the decisions filtered by reason, a mid-term end, the
+// schedule saved as the county's template and a new draft started from it; every
 // page axe-clean (no serious or critical) and no console errors.
 import { describe, expect, it } from 'vitest';
 import { importNow } from '../../src/registry/service.ts';
@@ -22,7 +23,7 @@ const app = browserApp(async () => {
 }, TIMEOUT);
 
 describe('the agreement pages in Chromium', () => {
-  it('creates from a template, edits the schedule, signs, enrols, filters decisions, ends a cover', async () => {
+  it('creates from a template, edits the schedule, signs, enrols, filters decisions, ends a cover, saves a template', async () => {
     await inPage(app.browser, async (page, problems) => {
       await signInPage(page, app.base, clerk.username, TEST_PASSWORD);
       await page.goto(`${app.base}/app/cover/agreements`);
@@ -74,6 +75,17 @@ describe('the agreement pages in Chromium', () => {
       await Promise.all([page.waitForURL(/#midterm$/), end.locator('button').click()]);
       expect(await page.textContent('.flash.ok')).toContain('已退保');
       await page.screenshot({ path: '/tmp/agreement-e2e.png', fullPage: true });
+
+      // The county keeps this year's schedule as a template, and next year's draft starts from it.
+      await page.click('summary:has-text("存为本县模板")');
+      await page.fill('#template input[name=title]', '2026 年本县方案');
+      await Promise.all([page.waitForURL(/\/app\/cover\/templates$/), page.click('button:has-text("存为本县模板")')]);
+      expect(await page.textContent('.flash.ok')).toContain('2026 年本县方案');
+      await assertAccessible(page, 'schedule templates');
+      await page.screenshot({ path: '/tmp/templates-e2e.png', fullPage: true });
+      await Promise.all([page.waitForURL(/\/agreements\/new\?template=county_/), page.locator('tr:has-text("2026 年本县方案") a:has-text("用此模板新建协议")').click()]);
+      expect(await page.textContent('main')).toContain('本县：2026 年本县方案');
+      expect(await page.inputValue('section form input[name=template]')).toMatch(/^county_[a-z]{10}$/);
     });
   }, TIMEOUT);
 });

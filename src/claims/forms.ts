@@ -103,6 +103,8 @@ export const QueueQuery = z.object({
   claimNo: opt(z.string().trim().max(30)),
   reportedFrom: opt(Day),
   reportedTo: opt(Day),
+  /** One household's claims (the household page's link). */
+  household: opt(z.uuid('农户编号格式不正确')),
   page: opt(z.coerce.number().int().min(1).max(10_000)),
 });
 export type QueueQuery = z.output<typeof QueueQuery>;

@@ -84,7 +84,7 @@ export const claimPages = [
       const q = parsed.success ? parsed.data : {};
       const filter = {
         line: q.line, cause: q.cause, status: q.status, region: q.region, claimNo: q.claimNo,
-        reportedFrom: q.reportedFrom, reportedTo: q.reportedTo, ...whoFilter(q.who),
+        reportedFrom: q.reportedFrom, reportedTo: q.reportedTo, householdId: q.household, ...whoFilter(q.who),
         ...(q.overdue ? { overdue: true } : {}),
         ...(q.due === 'week' ? { dueBy: addDays(todayInShanghai(c.var.deps.now()), 7) } : {}),
       };

@@ -8,6 +8,7 @@ import {
 } from '../cover/schedule.ts';
 import { CsrfField, ErrorSummary, type FieldErrors } from '../web/forms.tsx';
 import { dateTime, yuan } from '../web/format.ts';
+import { OneHouseholdField, OneHouseholdNote } from '../web/one-household.tsx';
 import { DEADLINE_NAMES, type Deadline } from './deadlines.ts';
 import { BENEFIT_NAMES, PROPERTY_CATEGORIES, PROPERTY_CATEGORY_NAMES } from './details.ts';
 import { ITEM_ROWS, type QueueQuery } from './forms.ts';
@@ -53,7 +54,9 @@ export const QueuePage: FC<{ counts: Counts; list: List; q: QueueQuery; errors?:
       </section>
       <section aria-labelledby="h-filter">
         <h2 id="h-filter">筛选</h2>
+        <OneHouseholdNote id={q.household} what="理赔案件" allHref="/app/claims" />
         <form method="get" action="/app/claims" class="filters">
+          <OneHouseholdField id={q.household} />
           <label>险种<select name="line"><option value="">全部</option>{LINES.map((l) => <option value={l} selected={q.line === l}>{LINE_NAMES[l]}</option>)}</select></label>
           <label>出险原因<select name="cause"><option value="">全部</option>{(Object.keys(CAUSE_NAMES) as Cause[]).map((c) => <option value={c} selected={q.cause === c}>{CAUSE_NAMES[c]}</option>)}</select></label>
           <label>状态<select name="status"><option value="">全部</option>{CLAIM_STATUSES.map((st) => <option value={st} selected={q.status === st}>{STATUS_NAMES[st]}</option>)}</select></label>

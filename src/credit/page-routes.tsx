@@ -76,6 +76,8 @@ const LoanFilter = z.object({
   status: z.enum(['active', 'settled', 'compensated', 'written_off']).optional(),
   bucket: z.enum(['current', 'd1_30', 'd31_90', 'd91_180', 'd180_plus']).optional(),
   loanNo: z.string().trim().max(60).optional(),
+  /** One household's loans (the household page's link). */
+  household: z.uuid('农户编号格式不正确').optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 const Period = z.object({
@@ -167,7 +169,7 @@ export const creditPages = [
         f.villageCode = undefined;
         arrears = await credit.arrearsSummary(deps, s.actor);
       }
-      const list = await credit.listLoans(deps, s.actor, { ...f, pageSize: PAGE_SIZE });
+      const list = await credit.listLoans(deps, s.actor, { ...f, householdId: f.household, pageSize: PAGE_SIZE });
       const names: Names = await credit.displayNames(deps, {
         orgIds: list.items.map((l) => l.lenderOrgId), regionCodes: [...list.items.map((l) => l.villageCode), ...(f.villageCode ? [f.villageCode] : [])],
       });

@@ -6,6 +6,7 @@
 import type { FC } from 'hono/jsx';
 import type { PageSession } from '../shared/session.ts';
 import { count, dateTime, yuan } from '../web/format.ts';
+import { OneHouseholdField, OneHouseholdNote } from '../web/one-household.tsx';
 import { CsrfField } from '../web/forms.tsx';
 import { CSRF_FIELD } from '../web/session.ts';
 import type * as credit from './service.ts';
@@ -138,7 +139,7 @@ export const FileResult: FC<{ f: FileView; names: Names }> = ({ f, names }) => {
 
 // ---- the loan register -----------------------------------------------------------------------
 
-export interface LoanFilter { villageCode?: string | undefined; status?: string | undefined; bucket?: string | undefined; loanNo?: string | undefined }
+export interface LoanFilter { villageCode?: string | undefined; status?: string | undefined; bucket?: string | undefined; loanNo?: string | undefined; household?: string | undefined }
 
 export const BucketTable: FC<{ a: Arrears; link?: (bucket: string) => string }> = ({ a, link }) => (
   <div class="scroll">
@@ -163,7 +164,9 @@ export const LoanRegister: FC<{
     <section aria-labelledby="h-filter">
       <h2 id="h-filter">筛选</h2>
       {error ? <div class="flash error" role="alert">{error}</div> : null}
+      <OneHouseholdNote id={f.household} what="贷款" allHref="/app/credit/loans" />
       <form method="get" action="/app/credit/loans" class="filters">
+        <OneHouseholdField id={f.household} />
         <label>乡镇或村代码（12 位）<input name="villageCode" value={f.villageCode ?? ''} pattern="[0-9]{12}" inputmode="numeric" /></label>
         <label>借据号<input name="loanNo" value={f.loanNo ?? ''} maxlength={60} /></label>
         <label>状态

@@ -6,6 +6,7 @@ import type { FC } from 'hono/jsx';
 import type { PageSession } from '../shared/session.ts';
 import { ErrorSummary, type FieldErrors } from '../web/forms.tsx';
 import { dateTime, yuan } from '../web/format.ts';
+import { OneHouseholdNote } from '../web/one-household.tsx';
 import { CASE_ACTION_NAMES, CASE_STATE_NAMES, CASE_STATES, type CaseAction, LEVEL_NAMES, type Level } from './cases.ts';
 import { Action, Area, Pager, placeName, Text } from './pages.tsx';
 import type { caseFormFacts, getCase, listCases, placesFor } from './service.ts';
@@ -15,12 +16,15 @@ type Cases = Awaited<ReturnType<typeof listCases>>;
 type Facts = Awaited<ReturnType<typeof caseFormFacts>>;
 type Places = Awaited<ReturnType<typeof placesFor>>;
 
-export const CaseListPage: FC<{ list: Cases; state?: string | undefined; places: Places }> = ({ list, state, places }) => (
+export const CaseListPage: FC<{ list: Cases; state?: string | undefined; household?: string | undefined; places: Places }> = ({ list, state, household, places }) => {
+  const of = (st?: string) => `/app/monitoring/cases${st || household ? `?${new URLSearchParams({ ...(st ? { state: st } : {}), ...(household ? { household } : {}) })}` : ''}`;
+  return (
   <>
+    <OneHouseholdNote id={household} what="认定案卷" allHref="/app/monitoring/cases" />
     <nav aria-label="按步骤">
       <ul class="figs" style="list-style:none;padding:0;margin:0">
-        <li class="fig"><a href="/app/monitoring/cases" aria-current={!state ? 'true' : undefined}><span>全部</span></a></li>
-        {CASE_STATES.map((st) => <li class="fig"><a href={`/app/monitoring/cases?state=${st}`} aria-current={state === st ? 'true' : undefined}><span>{CASE_STATE_NAMES[st]}</span></a></li>)}
+        <li class="fig"><a href={of()} aria-current={!state ? 'true' : undefined}><span>全部</span></a></li>
+        {CASE_STATES.map((st) => <li class="fig"><a href={of(st)} aria-current={state === st ? 'true' : undefined}><span>{CASE_STATE_NAMES[st]}</span></a></li>)}
       </ul>
     </nav>
     <section aria-labelledby="h-cases">
@@ -36,10 +40,11 @@ export const CaseListPage: FC<{ list: Cases; state?: string | undefined; places:
         </table>
       </div>
       {list.items.length === 0 ? <p class="muted">没有案卷。</p> : null}
-      <Pager path="/app/monitoring/cases" q={{ state }} page={list.page} pageSize={list.pageSize} total={list.total} />
+      <Pager path="/app/monitoring/cases" q={{ state, household }} page={list.page} pageSize={list.pageSize} total={list.total} />
     </section>
   </>
-);
+  );
+};
 
 // biome-ignore lint/suspicious/noExplicitAny: a step's record as stored JSON, read field by field
 type Rec = Record<string, any> | null;

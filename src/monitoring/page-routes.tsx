@@ -54,6 +54,8 @@ const SignalQuery = z.object({
   riskType: z.string().regex(/^[0-9]{2,4}$/, '风险类型应为 2 至 4 位数字代码').optional(),
   overdueKind: z.enum(['steps', 'referral']).optional().catch(undefined),
   overdue: z.enum(['true']).optional().catch(undefined),
+  /** One household's signals (the household page's link). */
+  household: z.uuid('农户编号格式不正确').optional(),
   page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
 });
 
@@ -119,7 +121,7 @@ export const monitoringPages = [
       const [list, places, riskTypes] = await Promise.all([
         svc.listSignals(c.var.deps, s.actor, {
           status: q.status, source, villageCode: q.villageCode, riskType: q.riskType, overdueKind: q.overdueKind,
-          overdue: q.overdue === 'true' ? true : undefined, page: q.page ?? 1, pageSize: 50,
+          overdue: q.overdue === 'true' ? true : undefined, householdId: q.household, page: q.page ?? 1, pageSize: 50,
         }),
         svc.placesFor(c.var.deps, s.actor), riskTypesFor(c),
       ]);
@@ -143,8 +145,12 @@ export const monitoringPages = [
       const sp = new URL(c.req.url).searchParams;
       const state = z.enum(CASE_STATES).safeParse(sp.get('state')).data;
       const pageNo = z.coerce.number().int().min(1).max(10_000).safeParse(sp.get('page') ?? 1).data ?? 1;
-      const [list, places] = await Promise.all([svc.listCases(c.var.deps, s.actor, { state, page: pageNo, pageSize: 50 }), svc.placesFor(c.var.deps, s.actor)]);
-      return page(c, s, '识别认定', <CaseListPage list={list} state={state} places={places} />);
+      // One household's cases (the household page's link); a malformed id is no filter.
+      const household = z.uuid().safeParse(sp.get('household')).data;
+      const [list, places] = await Promise.all([
+        svc.listCases(c.var.deps, s.actor, { state, householdId: household, page: pageNo, pageSize: 50 }), svc.placesFor(c.var.deps, s.actor),
+      ]);
+      return page(c, s, '识别认定', <CaseListPage list={list} state={state} household={household} places={places} />);
     },
   }),
   route({

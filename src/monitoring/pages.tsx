@@ -5,6 +5,7 @@ import type { FC } from 'hono/jsx';
 import type { PageSession } from '../shared/session.ts';
 import { CsrfField, ErrorSummary, type FieldErrors } from '../web/forms.tsx';
 import { dateTime, yuan } from '../web/format.ts';
+import { OneHouseholdField, OneHouseholdNote } from '../web/one-household.tsx';
 import { DEPARTMENT_NAMES } from './departments.ts';
 import type { getSignal, listAreaAlerts, listSignals, placesFor } from './service.ts';
 import { ACTION_NAMES, DISMISSAL_REASONS, REASON_NAMES, SIGNAL_STATUSES, STATUS_NAMES, STEP_NAMES, type OverdueStep, type SignalStatus } from './workflow.ts';
@@ -45,7 +46,7 @@ export const Pager: FC<{ path: string; q: Record<string, string | undefined>; pa
 
 export interface SignalQuery {
   status?: string | undefined; source?: string | undefined; villageCode?: string | undefined; riskType?: string | undefined;
-  overdueKind?: string | undefined; overdue?: string | undefined; page?: number | undefined;
+  overdueKind?: string | undefined; overdue?: string | undefined; household?: string | undefined; page?: number | undefined;
 }
 
 export const SignalListPage: FC<{ list: SignalList; q: SignalQuery; places: Places; riskTypes: Record<string, string>; errors?: FieldErrors | undefined }> = ({ list, q, places, riskTypes, errors }) => {
@@ -55,7 +56,9 @@ export const SignalListPage: FC<{ list: SignalList; q: SignalQuery; places: Plac
       <ErrorSummary errors={errors} />
       <section aria-labelledby="h-filter">
         <h2 id="h-filter">筛选</h2>
+        <OneHouseholdNote id={q.household} what="风险线索" allHref="/app/monitoring/signals" />
         <form method="get" action="/app/monitoring/signals" class="filters">
+          <OneHouseholdField id={q.household} />
           <label>状态<select name="status"><option value="">全部</option>
             {SIGNAL_STATUSES.map((s) => <option value={s} selected={q.status === s}>{STATUS_NAMES[s]}</option>)}</select></label>
           <label>来源<select name="source"><option value="">全部</option>

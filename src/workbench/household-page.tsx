@@ -141,7 +141,7 @@ const Claims: FC<{ v: View; claims: NonNullable<View['claims']> }> = ({ v, claim
             ))}</tbody>
           </table>
         </div>
-        <More total={claims.total} shown={claims.items.length} href={`/app/claims?region=${v.household.villageCode}`} label="本村全部理赔案件" />
+        <More total={claims.total} shown={claims.items.length} href={`/app/claims?household=${v.household.id}`} label="本户全部理赔案件" />
       </>
     )}
   </section>
@@ -168,7 +168,7 @@ const Monitoring: FC<{ v: View }> = ({ v }) => {
               ))}</tbody>
             </table>
           </div>
-          <More total={signals.total} shown={signals.items.length} href={`/app/monitoring/signals?villageCode=${v.household.villageCode}`} label="本村全部风险预警" />
+          <More total={signals.total} shown={signals.items.length} href={`/app/monitoring/signals?household=${v.household.id}`} label="本户全部风险预警" />
         </>
       )}
       <h3>识别认定与风险消除</h3>
@@ -182,7 +182,7 @@ const Monitoring: FC<{ v: View }> = ({ v }) => {
               ))}</tbody>
             </table>
           </div>
-          <More total={cases.total} shown={cases.items.length} href="/app/monitoring/cases" label="全部认定案卷" />
+          <More total={cases.total} shown={cases.items.length} href={`/app/monitoring/cases?household=${v.household.id}`} label="本户全部认定案卷" />
         </>
       )}
       {visits ? (
@@ -219,7 +219,7 @@ const Loans: FC<{ v: View; loans: NonNullable<View['loans']> }> = ({ v, loans })
             ))}</tbody>
           </table>
         </div>
-        <More total={loans.total} shown={loans.items.length} href={`/app/credit/loans?villageCode=${v.household.villageCode}`} label="本村贷款台账" />
+        <More total={loans.total} shown={loans.items.length} href={`/app/credit/loans?household=${v.household.id}`} label="本户全部贷款" />
       </>
     )}
   </section>

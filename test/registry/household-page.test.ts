@@ -162,6 +162,52 @@ describe('the household page', () => {
   });
 });
 
+describe('the full lists narrowed to one household', () => {
+  let otherClaimId = '';
+  beforeAll(async () => {
+    const wang = await ic.person('王桂兰');
+    otherClaimId = (await ok(await t.call(ic.county.token, 'POST', '/api/v1/claims', {
+      agreementId: ic.agreementId, personId: wang.id, cause: 'accident', lossDate: '2026-04-02', place: '自家院内', description: '滑倒骨折',
+      details: { line: 'accidentMedical', hospital: '县人民医院', admittedOn: '2026-04-02', dischargedOn: '2026-04-09', totalExpensesFen: 500_000 },
+      reporterName: '王桂兰',
+    }), 201)).id;
+  });
+
+  it('links each section to its list of this household only, which says so and keeps it in its filters', async () => {
+    const { text } = await html(clerk, hh.H001);
+    for (const path of ['/app/claims', '/app/monitoring/signals', '/app/credit/loans']) expect(text).toContain(`${path}?household=${hh.H001}`);
+    const cases: Array<[string, string, string[], string[]]> = [
+      ['/app/claims', '理赔案件', [claimId], [otherClaimId]],
+      ['/app/monitoring/signals', '风险线索', [signalId], []],
+      ['/app/credit/loans', '贷款', ['JJ-HP-001'], []],
+      ['/app/monitoring/cases', '认定案卷', [], []],
+    ];
+    for (const [path, what, mine, others] of cases) {
+      const res = await getPage(t, clerk, `${path}?household=${hh.H001}`);
+      const page = await res.text();
+      expect(res.status, path).toBe(200);
+      expect(page, path).toContain(`只显示一户的${what}`);
+      expect(page, path).toContain(`href="/app/registry/households/${hh.H001}"`);
+      for (const id of mine) expect(page, path).toContain(id);
+      for (const id of others) expect(page, path).not.toContain(id);
+      // The filter form (or the step links) carry the household on.
+      expect(page, path).toMatch(new RegExp(`name="household" value="${hh.H001}"|household=${hh.H001}`));
+      // Another household's list has none of this one's rows.
+      const other = await (await getPage(t, clerk, `${path}?household=${hh.H002}`)).text();
+      for (const id of mine) expect(other, path).not.toContain(id);
+    }
+    expect(await (await getPage(t, clerk, `/app/claims?household=${hh.H002}`)).text()).toContain(otherClaimId);
+    // The whole list again, without the note.
+    expect(await (await getPage(t, clerk, '/app/claims')).text()).not.toContain('只显示一户的');
+  });
+
+  it('says what is wrong with a malformed household id instead of ignoring it', async () => {
+    const res = await getPage(t, clerk, '/app/claims?household=not-an-id');
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('农户编号格式不正确');
+  });
+});
+
 describe('section visibility', () => {
   it('follows the allow lists of the routes each section links to', () => {
     const allowOf = (path: string) => allRoutes.find((r) => r.method === 'get' && r.path === path)?.allow;

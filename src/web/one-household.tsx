@@ -1,0 +1,15 @@
+// A list narrowed to one household, as the household page's "本户全部…" links open it: a note with
+// the way back and the way to the whole list, and the hidden field that keeps the household in the
+// list's filter form.
+import type { FC } from 'hono/jsx';
+
+/** `?household=` of the household page's links: a household's id. */
+export const HOUSEHOLD_PARAM = 'household';
+
+export const OneHouseholdNote: FC<{ id?: string | undefined; what: string; allHref: string }> = ({ id, what, allHref }) => (id ? (
+  <p class="flash warn" role="status">
+    只显示一户的{what}（<a href={`/app/registry/households/${id}`}>回到农户页</a>）。<a href={allHref}>显示全部{what}</a>
+  </p>
+) : null);
+
+export const OneHouseholdField: FC<{ id?: string | undefined }> = ({ id }) => (id ? <input type="hidden" name={HOUSEHOLD_PARAM} value={id} /> : null);

@@ -84,7 +84,7 @@ function setAt(target: unknown, path: string, value: unknown): void {
  * adding up to 100%) are the schedule's own: the service runs them and names the field.
  */
 export function applyScheduleForm(s: CoverageSchedule, posted: Record<string, string>):
-  { ok: true; schedule: CoverageSchedule } | { ok: false; errors: FieldErrors } {
+  { ok: true; schedule: CoverageSchedule; reshaped: boolean } | { ok: false; errors: FieldErrors } {
   const next = structuredClone(s);
   const errors: FieldErrors = {};
   for (const f of scheduleFields(s)) {
@@ -106,12 +106,53 @@ export function applyScheduleForm(s: CoverageSchedule, posted: Record<string, st
       } else setAt(next, f.name, r.fen);
     }
   }
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, schedule: next };
+  // The agricultural items: some struck out, one added. Whether the kind suits the unit, and whether
+  // one item is left, are the schedule's own checks.
+  let reshaped = false;
+  if (next.agriculture) {
+    const added = newAgriItem(posted, errors);
+    const kept = next.agriculture.items.filter((_, i) => posted[`agriculture.items.${i}.remove`] !== 'on');
+    reshaped = Boolean(added) || kept.length !== next.agriculture.items.length;
+    next.agriculture.items = added ? [...kept, added] : kept;
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, schedule: next, reshaped };
+}
+
+/** The names of the "add an item" fields (no item has them: they are not paths of the schedule). */
+export const NEW_ITEM = {
+  kind: 'agriculture.new.kind', label: 'agriculture.new.label', unit: 'agriculture.new.unit',
+  sum: 'agriculture.new.sumInsuredPerUnitFen', deductible: 'agriculture.new.deductibleFen',
+} as const;
+
+/** The agricultural item to add, when a kind is chosen; its fields' errors into `errors`. */
+function newAgriItem(posted: Record<string, string>, errors: FieldErrors): NonNullable<CoverageSchedule['agriculture']>['items'][number] | null {
+  const v = (k: string) => (posted[k] ?? '').trim();
+  const kind = v(NEW_ITEM.kind);
+  if (kind === '') {
+    if (v(NEW_ITEM.label) || v(NEW_ITEM.sum)) errors[NEW_ITEM.kind] = '增加标的：请选择标的种类，或清空所填的名称和金额';
+    return null;
+  }
+  const before = Object.keys(errors).length;
+  if (!(kind in AGRI_KIND_NAMES)) errors[NEW_ITEM.kind] = '增加标的：标的种类无法识别';
+  const label = v(NEW_ITEM.label);
+  if (label.length < 1 || label.length > 20) errors[NEW_ITEM.label] = '增加标的：请填写标的名称（1–20 个字）';
+  const unit = v(NEW_ITEM.unit);
+  if (!(unit in UNIT_NAMES)) errors[NEW_ITEM.unit] = '增加标的：请选择计量单位';
+  const sum = parseYuan(v(NEW_ITEM.sum));
+  if (!sum.ok) errors[NEW_ITEM.sum] = '增加标的：请填写每单位保险金额（元，最多两位小数）';
+  const deductibleText = v(NEW_ITEM.deductible);
+  const deductible = deductibleText === '' ? { ok: true as const, fen: 0 } : parseYuan(deductibleText);
+  if (!deductible.ok) errors[NEW_ITEM.deductible] = '增加标的：每次事故免赔额应为金额（元，最多两位小数），不免赔填 0';
+  if (Object.keys(errors).length > before || !sum.ok || !deductible.ok) return null;
+  return {
+    kind: kind as keyof typeof AGRI_KIND_NAMES, label, unit: unit as keyof typeof UNIT_NAMES,
+    sumInsuredPerUnitFen: sum.fen, deductibleFen: deductible.fen,
+  };
 }
 
 /** The service's schedule errors ({ path, message }) as field errors; paths without a field go to '_…'. */
-export function scheduleErrors(details: unknown, s: CoverageSchedule): FieldErrors {
-  const names = new Set(scheduleFields(s).map((f) => f.name));
+export function scheduleErrors(details: unknown, s: CoverageSchedule | null): FieldErrors {
+  const names = new Set(s ? scheduleFields(s).map((f) => f.name) : []);
   const out: FieldErrors = {};
   const list = Array.isArray(details) ? details as Array<{ path?: string; message?: string }> : [];
   list.forEach((e, i) => {
@@ -187,6 +228,19 @@ export const NewAgreementForm: FC<{
   </>
 );
 
+/** One more agricultural item: its kind, name, unit, sum insured per unit and deductible. */
+const NewItemFields: FC<{ posted?: Record<string, string> | undefined; errors: FieldErrors }> = ({ posted, errors: e }) => (
+  <div class="new-item">
+    <h3>增加一类标的</h3>
+    <p class="muted">不增加就把“标的种类”留为“不增加”。牲畜按头（只），作物、林木按亩，设施按件（处）或平方米。</p>
+    <SelectField label="标的种类" name={NEW_ITEM.kind} options={[['', '不增加'], ...Object.entries(AGRI_KIND_NAMES)]} value={posted?.[NEW_ITEM.kind] ?? ''} error={e[NEW_ITEM.kind]} />
+    <Field label="标的名称" name={NEW_ITEM.label} value={posted?.[NEW_ITEM.label] ?? ''} error={e[NEW_ITEM.label]} hint="如：能繁母猪、核桃" />
+    <SelectField label="计量单位" name={NEW_ITEM.unit} options={Object.entries(UNIT_NAMES)} value={posted?.[NEW_ITEM.unit] ?? 'head'} error={e[NEW_ITEM.unit]} />
+    <Field label="每单位保险金额（元）" name={NEW_ITEM.sum} value={posted?.[NEW_ITEM.sum] ?? ''} error={e[NEW_ITEM.sum]} inputmode="decimal" />
+    <Field label="每次事故免赔额（元）" name={NEW_ITEM.deductible} value={posted?.[NEW_ITEM.deductible] ?? '0'} error={e[NEW_ITEM.deductible]} inputmode="decimal" />
+  </div>
+);
+
 export const ScheduleForm: FC<{
   s: PageSession; id: string; agreementNo: string; schedule: CoverageSchedule; posted?: Record<string, string> | undefined; errors?: FieldErrors | undefined;
 }> = ({ s, id, agreementNo, schedule, posted, errors: e = {} }) => {
@@ -205,8 +259,18 @@ export const ScheduleForm: FC<{
               const value = posted?.[f.name] ?? shownValue(f);
               if (f.kind === 'basis') return <SelectField label={f.label} name={f.name} options={Object.entries(BASIS_NAMES)} value={value} error={e[f.name]} />;
               if (f.kind === 'deductibleBasis') return <SelectField label={f.label} name={f.name} options={Object.entries(DEDUCTIBLE_BASIS_NAMES)} value={value} error={e[f.name]} />;
-              return <Field label={f.label} name={f.name} value={value} error={e[f.name]} required inputmode="decimal" />;
+              const item = /^agriculture\.items\.(\d+)\.deductibleFen$/.exec(f.name);
+              const remove = item ? `agriculture.items.${item[1]}.remove` : '';
+              return (
+                <>
+                  <Field label={f.label} name={f.name} value={value} error={e[f.name]} required inputmode="decimal" />
+                  {item ? (
+                    <label class="check"><input type="checkbox" name={remove} checked={posted?.[remove] === 'on'} /> 不再承保“{schedule.agriculture!.items[Number(item[1])]!.label}”</label>
+                  ) : null}
+                </>
+              );
             })}
+            {g === LINE_NAMES.agriculture && schedule.agriculture ? <NewItemFields posted={posted} errors={e} /> : null}
           </fieldset>
         ))}
         <div class="actions">

@@ -35,6 +35,7 @@ td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-n
 .flash.warn{background:#fffbeb;border:1px solid #fde68a;color:#92400e}
 .flash ul{margin:4px 0 0;padding-left:20px}
 form.stack label{display:block;margin:10px 0 4px;font-weight:600}
+form.stack label.check{font-weight:400}
 form.stack .hint{display:block;font-weight:400;font-size:13px;color:#57534e}
 input,select,textarea{font:inherit;font-size:15px;padding:6px 10px;border:1px solid #78716c;border-radius:6px;background:#fff;color:#1c1917;max-width:100%}
 form.stack input:not([type=checkbox]):not([type=radio]),form.stack select,form.stack textarea{width:100%;max-width:480px}

@@ -41,7 +41,7 @@ describe('the schedule form fields', () => {
     expect(shown['accidentMedical.deductibleFen']).toBe('100');
     expect(shown['accidentMedical.reimbursementBp']).toBe('80');
     const back = applyScheduleForm(DEFAULT_SCHEDULE, shown);
-    expect(back).toEqual({ ok: true, schedule: DEFAULT_SCHEDULE });
+    expect(back).toEqual({ ok: true, schedule: DEFAULT_SCHEDULE, reshaped: false });
     const changed = applyScheduleForm(DEFAULT_SCHEDULE, scheduleForm({ 'accidentMedical.reimbursementBp': '85.5', 'premiums.accidentInjury.amountFen': '7.25' }));
     expect(changed.ok && changed.schedule.accidentMedical!.reimbursementBp).toBe(8550);
     expect(changed.ok && changed.schedule.premiums.accidentInjury!.amountFen).toBe(725);
@@ -146,6 +146,45 @@ describe('editing a draft’s schedule', () => {
     expect(a.schedule.funding).toEqual([{ payer: 'county', bp: 7000 }, { payer: 'city', bp: 3000 }]);
     expect((await getPage(t, neighbour, path)).status).toBe(404);
     expect((await postPage(t, neighbour, path, scheduleForm())).status).toBe(404);
+  });
+
+  it('strikes out agricultural items and adds one, with Chinese errors for a bad new item', async () => {
+    const path = `/app/cover/agreements/${agreementId}/schedule`;
+    const form = await (await getPage(t, office, path)).text();
+    expect(form).toContain('name="agriculture.items.2.remove"');
+    expect(form).toContain('不再承保“羊”');
+    expect(form).toContain('增加一类标的');
+    const current = async () => (await (await t.call(office.token, 'GET', `/api/v1/cover/agreements/${agreementId}`)).json()).schedule;
+    const before = await current();
+    // Unreadable new-item fields: at their fields, nothing saved.
+    const bad = await postPage(t, office, path, scheduleForm({ 'agriculture.new.kind': 'poultry', 'agriculture.new.label': '', 'agriculture.new.sumInsuredPerUnitFen': '三十' }));
+    expect(bad.status).toBe(422);
+    const b = await bad.text();
+    expect(b).toContain('增加标的：请填写标的名称（1–20 个字）');
+    expect(b).toContain('增加标的：请填写每单位保险金额（元，最多两位小数）');
+    // A name and an amount without a kind: said, not silently dropped.
+    const noKind = await postPage(t, office, path, scheduleForm({ 'agriculture.new.label': '鸡', 'agriculture.new.sumInsuredPerUnitFen': '30' }));
+    expect(await noKind.text()).toContain('增加标的：请选择标的种类');
+    // The schedule's own rules on the new item: a cow is not insured per 亩; a second 牛.
+    const perMu = await postPage(t, office, path, scheduleForm({
+      'agriculture.new.kind': 'cattle', 'agriculture.new.label': '肉牛', 'agriculture.new.unit': 'mu', 'agriculture.new.sumInsuredPerUnitFen': '5000',
+    }));
+    expect(perMu.status).toBe(422);
+    expect(await perMu.text()).toContain('农业生产保险第 5 项“肉牛”的计量单位应为 头（只）');
+    // Every item struck out: the line needs one.
+    const none = await postPage(t, office, path, scheduleForm(Object.fromEntries(before.agriculture.items.map((_: unknown, i: number) => [`agriculture.items.${i}.remove`, 'on']))));
+    expect(none.status).toBe(422);
+    expect(await none.text()).toContain('农业生产保险至少应有一个保险标的');
+    expect(await current()).toEqual(before);
+    // 羊 struck out, 家禽 added.
+    const saved = await postPage(t, office, path, scheduleForm({
+      'agriculture.items.2.remove': 'on',
+      'agriculture.new.kind': 'poultry', 'agriculture.new.label': '蛋鸡', 'agriculture.new.unit': 'head', 'agriculture.new.sumInsuredPerUnitFen': '30', 'agriculture.new.deductibleFen': '',
+    }));
+    expect(saved.status, (await saved.clone().text()).slice(0, 500)).toBe(303);
+    const items = (await current()).agriculture.items;
+    expect(items.map((x: { label: string }) => x.label)).toEqual(['牛', '能繁母猪及育肥猪', '粮食及经济作物', '蛋鸡']);
+    expect(items[3]).toEqual({ kind: 'poultry', label: '蛋鸡', unit: 'head', sumInsuredPerUnitFen: 3000, deductibleFen: 0 });
   });
 
   it('offers no edit once the agreement is signed', async () => {

@@ -8,8 +8,8 @@ import { CsrfField, ErrorSummary, Field, type FieldErrors, SelectField } from '.
 import { yuan } from '../web/format.ts';
 import { fenToYuanString, parseYuan } from '../shared/money.ts';
 import {
-  AGRI_KIND_NAMES, BASIS_NAMES, type CoverageSchedule, DEDUCTIBLE_BASIS_NAMES, LINE_NAMES, LINES, PAYER_NAMES, type ScheduleTemplate,
-  UNIT_NAMES,
+  AGRI_KIND_NAMES, BASIS_NAMES, type CoverageSchedule, DEDUCTIBLE_BASIS_NAMES, DEFAULT_SCHEDULE, LINE_NAMES, LINES, PAYER_NAMES,
+  type ScheduleTemplate, UNIT_NAMES,
 } from './schedule.ts';
 
 // ---------------------------------------------------------------------------
@@ -115,8 +115,35 @@ export function applyScheduleForm(s: CoverageSchedule, posted: Record<string, st
     reshaped = Boolean(added) || kept.length !== next.agriculture.items.length;
     next.agriculture.items = added ? [...kept, added] : kept;
   }
+  // Whole lines: one no longer covered loses its section and its premium; one added starts from the
+  // standard schedule's section and premium, edited after saving. At least one line is the schedule's check.
+  for (const line of LINES) {
+    if (s.premiums[line] && posted[`lines.${line}.remove`] === 'on') {
+      delete next[line];
+      delete next.premiums[line];
+      reshaped = true;
+    } else if (!s.premiums[line] && posted[`lines.${line}.add`] === 'on') {
+      (next as Record<string, unknown>)[line] = structuredClone(DEFAULT_SCHEDULE[line]);
+      next.premiums[line] = structuredClone(DEFAULT_SCHEDULE.premiums[line]);
+      reshaped = true;
+    }
+  }
+  // Payers: some struck out, one added with its share. The shares adding up to 100% is the schedule's check.
+  const payers = next.funding.filter((_, i) => posted[`funding.${i}.remove`] !== 'on');
+  const payer = (posted[NEW_PAYER.payer] ?? '').trim();
+  if (payer !== '') {
+    const share = parseYuan((posted[NEW_PAYER.bp] ?? '').trim().replace(/[%％]$/, ''));
+    if (!(payer in PAYER_NAMES)) errors[NEW_PAYER.payer] = '增加分担方：分担方无法识别';
+    else if (!share.ok) errors[NEW_PAYER.bp] = '增加分担方：请填写分担比例（如 10 或 12.5，最多两位小数）';
+    else payers.push({ payer: payer as keyof typeof PAYER_NAMES, bp: share.fen });
+  }
+  if (payers.length !== next.funding.length || payer !== '') reshaped = true;
+  next.funding = payers;
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, schedule: next, reshaped };
 }
+
+/** The names of the "add a payer" fields. */
+export const NEW_PAYER = { payer: 'funding.new.payer', bp: 'funding.new.bp' } as const;
 
 /** The names of the "add an item" fields (no item has them: they are not paths of the schedule). */
 export const NEW_ITEM = {
@@ -228,6 +255,27 @@ export const NewAgreementForm: FC<{
   </>
 );
 
+/** A tick box of the schedule form (checked again when the form comes back with errors). */
+const Check: FC<{ name: string; text: string; posted?: Record<string, string> | undefined }> = ({ name, text, posted }) => (
+  <label class="check"><input type="checkbox" name={name} checked={posted?.[name] === 'on'} /> {text}</label>
+);
+
+/** The line a group of the form is, by its Chinese name (the payers' group is none). */
+const lineOf = (group: string) => LINES.find((l) => LINE_NAMES[l] === group);
+
+/** One more payer of the premium, from those not paying yet, with its share. */
+const NewPayerFields: FC<{ schedule: CoverageSchedule; posted?: Record<string, string> | undefined; errors: FieldErrors }> = ({ schedule, posted, errors: e }) => {
+  const free = (Object.keys(PAYER_NAMES) as Array<keyof typeof PAYER_NAMES>).filter((p) => !schedule.funding.some((f) => f.payer === p));
+  if (!free.length) return null;
+  return (
+    <div class="new-item">
+      <h3>增加分担方</h3>
+      <SelectField label="分担方" name={NEW_PAYER.payer} options={[['', '不增加'], ...free.map((p) => [p, PAYER_NAMES[p]] as const)]} value={posted?.[NEW_PAYER.payer] ?? ''} error={e[NEW_PAYER.payer]} />
+      <Field label="分担比例（%）" name={NEW_PAYER.bp} value={posted?.[NEW_PAYER.bp] ?? ''} error={e[NEW_PAYER.bp]} inputmode="decimal" hint="各方比例合计应为 100%，请同时调整其他分担方" />
+    </div>
+  );
+};
+
 /** One more agricultural item: its kind, name, unit, sum insured per unit and deductible. */
 const NewItemFields: FC<{ posted?: Record<string, string> | undefined; errors: FieldErrors }> = ({ posted, errors: e }) => (
   <div class="new-item">
@@ -261,18 +309,27 @@ export const ScheduleForm: FC<{
               if (f.kind === 'deductibleBasis') return <SelectField label={f.label} name={f.name} options={Object.entries(DEDUCTIBLE_BASIS_NAMES)} value={value} error={e[f.name]} />;
               const item = /^agriculture\.items\.(\d+)\.deductibleFen$/.exec(f.name);
               const remove = item ? `agriculture.items.${item[1]}.remove` : '';
+              const payerRow = /^funding\.(\d+)\.bp$/.exec(f.name);
               return (
                 <>
                   <Field label={f.label} name={f.name} value={value} error={e[f.name]} required inputmode="decimal" />
-                  {item ? (
-                    <label class="check"><input type="checkbox" name={remove} checked={posted?.[remove] === 'on'} /> 不再承保“{schedule.agriculture!.items[Number(item[1])]!.label}”</label>
-                  ) : null}
+                  {item ? <Check name={remove} posted={posted} text={`不再承保“${schedule.agriculture!.items[Number(item[1])]!.label}”`} /> : null}
+                  {payerRow ? <Check name={`funding.${payerRow[1]}.remove`} posted={posted} text={`删除分担方“${PAYER_NAMES[schedule.funding[Number(payerRow[1])]!.payer]}”`} /> : null}
                 </>
               );
             })}
             {g === LINE_NAMES.agriculture && schedule.agriculture ? <NewItemFields posted={posted} errors={e} /> : null}
+            {lineOf(g) ? <Check name={`lines.${lineOf(g)}.remove`} posted={posted} text={`不再承保${g}（删除本险种的条款和保费）`} /> : null}
+            {g === '保费分担' ? <NewPayerFields schedule={schedule} posted={posted} errors={e} /> : null}
           </fieldset>
         ))}
+        {LINES.some((l) => !schedule.premiums[l]) ? (
+          <fieldset>
+            <legend>增加险种</legend>
+            <p class="muted">按标准方案的条款和保费加入，保存后可逐项修改。</p>
+            {LINES.filter((l) => !schedule.premiums[l]).map((l) => <Check name={`lines.${l}.add`} posted={posted} text={`增加${LINE_NAMES[l]}`} />)}
+          </fieldset>
+        ) : null}
         <div class="actions">
           <button type="submit">保存保障方案</button>
           <a class="button secondary" href={`/app/cover/agreements/${id}`}>返回协议</a>

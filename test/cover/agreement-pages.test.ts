@@ -3,7 +3,7 @@
 // edits once signed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyScheduleForm, scheduleFields, shownValue } from '../../src/cover/agreement-form.tsx';
-import { DEFAULT_SCHEDULE, SCHEDULE_TEMPLATES } from '../../src/cover/schedule.ts';
+import { DEFAULT_SCHEDULE, LINES, SCHEDULE_TEMPLATES } from '../../src/cover/schedule.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { getPage, postPage, type SignedIn, signedInUser } from '../helpers/session.ts';
 
@@ -185,6 +185,46 @@ describe('editing a draft’s schedule', () => {
     const items = (await current()).agriculture.items;
     expect(items.map((x: { label: string }) => x.label)).toEqual(['牛', '能繁母猪及育肥猪', '粮食及经济作物', '蛋鸡']);
     expect(items[3]).toEqual({ kind: 'poultry', label: '蛋鸡', unit: 'head', sumInsuredPerUnitFen: 3000, deductibleFen: 0 });
+  });
+
+  it('takes a whole line out and back from the standard schedule, and adds a payer', async () => {
+    const path = `/app/cover/agreements/${agreementId}/schedule`;
+    const current = async () => (await (await t.call(office.token, 'GET', `/api/v1/cover/agreements/${agreementId}`)).json()).schedule;
+    const formOf = (sch: Parameters<typeof scheduleFields>[0], over: Record<string, string> = {}) => ({
+      ...Object.fromEntries(scheduleFields(sch).map((f) => [f.name, shownValue(f)])), ...over,
+    });
+    const page = await (await getPage(t, office, path)).text();
+    expect(page).toContain('不再承保家庭财产保险');
+    expect(page).toContain('增加分担方');
+    const before = await current();
+    const refused: Array<[Record<string, string>, string]> = [
+      [Object.fromEntries(LINES.map((l) => [`lines.${l}.remove`, 'on'])), '保障方案至少应包含一个险种'],
+      [{ 'funding.new.payer': 'other' }, '增加分担方：请填写分担比例'],
+      [{ 'funding.new.payer': 'other', 'funding.new.bp': '10' }, '保费分担比例合计应为 100%'],
+    ];
+    for (const [over, message] of refused) {
+      const res = await postPage(t, office, path, formOf(before, over));
+      expect(res.status, message).toBe(422);
+      expect(await res.text()).toContain(message);
+    }
+    expect(await current()).toEqual(before);
+    // 家庭财产保险 out; 其他资金 pays 10% (the county 70%, the city 20%).
+    const out = await postPage(t, office, path, formOf(before, {
+      'lines.householdProperty.remove': 'on', 'funding.new.payer': 'other', 'funding.new.bp': '10', 'funding.0.bp': '70', 'funding.1.bp': '20',
+    }));
+    expect(out.status, (await out.clone().text()).slice(0, 500)).toBe(303);
+    const without = await current();
+    expect(without.householdProperty).toBeUndefined();
+    expect(without.premiums.householdProperty).toBeUndefined();
+    expect(without.funding).toEqual([{ payer: 'county', bp: 7000 }, { payer: 'city', bp: 2000 }, { payer: 'other', bp: 1000 }]);
+    // Back, from the standard schedule; 其他资金 struck out again (the county 80%).
+    expect(await (await getPage(t, office, path)).text()).toContain('name="lines.householdProperty.add"');
+    const back = await postPage(t, office, path, formOf(without, { 'lines.householdProperty.add': 'on', 'funding.2.remove': 'on', 'funding.0.bp': '80' }));
+    expect(back.status, (await back.clone().text()).slice(0, 500)).toBe(303);
+    const again = await current();
+    expect(again.householdProperty).toEqual(JSON.parse(JSON.stringify(DEFAULT_SCHEDULE.householdProperty)));
+    expect(again.premiums.householdProperty).toEqual(DEFAULT_SCHEDULE.premiums.householdProperty);
+    expect(again.funding).toEqual([{ payer: 'county', bp: 8000 }, { payer: 'city', bp: 2000 }]);
   });
 
   it('offers no edit once the agreement is signed', async () => {

@@ -46,6 +46,7 @@ describe('the agreement pages in Chromium', () => {
       await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("保存保障方案")')]);
       expect(await page.textContent('#f-householdProperty\\.subLimits\\.decorationFen-error')).toContain('高于每户保险金额');
       await assertAccessible(page, 'schedule form with errors');
+      await page.screenshot({ path: '/tmp/schedule-form-e2e.png', fullPage: true });
       // The form came back with status 422 on purpose; Chromium logs every 4xx document as a console error.
       expect(problems.problems).toEqual([expect.stringContaining('422')]);
       problems.problems.length = 0;

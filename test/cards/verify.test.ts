@@ -69,25 +69,32 @@ describe('one answer without the right code', () => {
       noCode: `/verify/${cardNo}`,
     };
     type Kind = keyof typeof kinds;
-    const times: Record<Kind, number[]> = { unknown: [], wrongCode: [], noCode: [] };
     const once = async (path: string) => {
       const t0 = performance.now();
       await (await verify(path)).text();
       return performance.now() - t0;
     };
     for (let i = 0; i < 20; i++) for (const p of Object.values(kinds)) await once(p); // warm-up
-    for (let i = 0; i < 200; i++) {
-      // Rotate the order so no kind always follows another.
-      const order = (Object.keys(kinds) as Kind[]).map((_, j, ks) => ks[(i + j) % ks.length]!);
-      for (const k of order) times[k].push(await once(kinds[k]));
-    }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const m = { unknown: median(times.unknown), wrongCode: median(times.wrongCode), noCode: median(times.noCode) };
-    console.info(`verify medians (ms, ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}): ${JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v * 100) / 100])))}`);
     // Tighter than the look-up's bound (test/access/lookup.test.ts): a whole answer takes about 2 ms,
-    // and one more statement for a card that exists (~1.5 ms here) must not pass unnoticed.
-    const bound = Math.max(0.5, 0.2 * m.unknown);
-    expect(Math.abs(m.wrongCode - m.unknown), `wrong code vs unknown number, bound ${bound.toFixed(2)} ms`).toBeLessThan(bound);
-    expect(Math.abs(m.noCode - m.unknown), `no code vs unknown number, bound ${bound.toFixed(2)} ms`).toBeLessThan(bound);
+    // and one more statement for a card that exists (~1.5 ms here) must not pass unnoticed. Such a
+    // statement shows in every round; other work on a busy machine (CI, stop 29: 1.6 ms once, with
+    // browser tests beside it) does not, so up to three rounds are measured and one must be within.
+    const rounds: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const times: Record<Kind, number[]> = { unknown: [], wrongCode: [], noCode: [] };
+      for (let i = 0; i < 200; i++) {
+        // Rotate the order so no kind always follows another.
+        const order = (Object.keys(kinds) as Kind[]).map((_, j, ks) => ks[(i + j) % ks.length]!);
+        for (const k of order) times[k].push(await once(kinds[k]));
+      }
+      const m = { unknown: median(times.unknown), wrongCode: median(times.wrongCode), noCode: median(times.noCode) };
+      const bound = Math.max(0.5, 0.2 * m.unknown);
+      const within = Math.abs(m.wrongCode - m.unknown) < bound && Math.abs(m.noCode - m.unknown) < bound;
+      rounds.push(`${JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v * 100) / 100])))} bound ${bound.toFixed(2)}`);
+      console.info(`verify medians (ms, ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}), round ${round + 1}: ${rounds.at(-1)}`);
+      if (within) return;
+    }
+    expect.fail(`an unknown number, a wrong code and no code differ by more than the bound in every round:\n${rounds.join('\n')}`);
   }, 120_000);
 });

@@ -76,4 +76,25 @@ describe('the household page in Chromium', () => {
       expect(await page.textContent('body')).toContain('JJ-E2E-001');
     });
   }, TIMEOUT);
+
+  it('opens the household’s own claims and loans from its page, axe-clean at 1366×768 and on a phone', async () => {
+    for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
+      await inPage(app.browser, async (page) => {
+        await signInPage(page, app.base, clerk.username, TEST_PASSWORD);
+        await page.goto(`${app.base}/app/registry/households/${householdId}`);
+        await Promise.all([page.waitForURL(/\/app\/claims\?household=/), page.click('#claims a:text("本户全部理赔案件")')]);
+        expect(await page.textContent('.flash.warn')).toContain('只显示一户的理赔案件');
+        expect(await page.locator(`main a[href="/app/claims/${claimId}"]`).count()).toBe(1);
+        await assertAccessible(page, `household's claims ${viewport.width}`);
+        await page.screenshot({ path: `/tmp/household-claims-${viewport.width}.png`, fullPage: true });
+        await page.goto(`${app.base}/app/credit/loans?household=${householdId}`);
+        expect(await page.textContent('.flash.warn')).toContain('只显示一户的贷款');
+        expect(await page.textContent('main')).toContain('JJ-E2E-001');
+        await assertAccessible(page, `household's loans ${viewport.width}`);
+        await page.goto(`${app.base}/app/cover/templates`);
+        await assertAccessible(page, `schedule templates ${viewport.width}`);
+        await page.screenshot({ path: `/tmp/templates-${viewport.width}.png`, fullPage: true });
+      }, viewport);
+    }
+  }, TIMEOUT);
 });

@@ -193,8 +193,7 @@ export const coverPages = [
   route({
     method: 'post', path: '/app/cover/templates/:name/delete', tag: TAG, summary: '删除本县的一个保障方案模板', allow: ['county_office'], params: TemplateParam,
     handler: async (c, { params }) => {
-      const { title } = await svc.findScheduleTemplate(c.var.deps, pageSession(c).actor, params.name);
-      await svc.deleteScheduleTemplate(c.var.deps, ctxOf(c), params.name);
+      const { title } = await svc.deleteScheduleTemplate(c.var.deps, ctxOf(c), params.name);
       flash(c, { kind: 'ok', text: `已删除模板“${title}”；用它建立的协议不受影响` });
       return seeOther(c, '/app/cover/templates');
     },

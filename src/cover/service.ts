@@ -130,14 +130,15 @@ export async function saveScheduleTemplate(deps: AppDeps, ctx: Ctx, input: Templ
 }
 
 /** Deletes one of the county's templates (the built-in ones stay; agreements keep their copies). */
-export async function deleteScheduleTemplate(deps: AppDeps, ctx: Ctx, name: string, countyCode?: string): Promise<void> {
+export async function deleteScheduleTemplate(deps: AppDeps, ctx: Ctx, name: string, countyCode?: string): Promise<TemplateSummary> {
   if (SCHEDULE_TEMPLATES.some((t) => t.name === name)) throw forbidden('内置模板不能删除', 'TEMPLATE_BUILT_IN');
   const county = templateCounty(ctx.actor, countyCode, true);
   if (!county) throw badRequest('VALIDATION_FAILED', '请指明区县（countyCode）');
-  await deps.db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
     const row = await store.deleteTemplate(tx, county, name);
     if (!row) throw notFound(`没有名为“${name}”的保障方案模板`, 'TEMPLATE_NOT_FOUND');
     await audit(tx, ctx, { action: 'schedule_template.delete', entityType: 'schedule_template', entityId: row.id, summary: { countyCode: county, name, title: row.title } });
+    return summaryOf(row);
   });
 }
 

@@ -14,6 +14,8 @@ import { rowsOf } from '../../db/types.ts';
 import { createApp } from '../../src/app.ts';
 import * as access from '../../src/access/service.ts';
 import { setPassword } from '../../src/access/sessions.ts';
+import { bill, enrol } from '../../src/cover/service.ts';
+import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
 import { nodeWebAssets } from '../../src/io/web-assets.ts';
 import { nodeSpreadsheets } from '../../src/io/spreadsheets.ts';
 import { checkDigit } from '../../src/shared/id-number.ts';
@@ -21,7 +23,7 @@ import { encodeCursor } from '../../src/shared/pagination.ts';
 import { benchDeps, openBenchDatabase } from '../review/setup.ts';
 
 const { values } = parseArgs({ options: {
-  persons: { type: 'string' }, db: { type: 'string' }, requests: { type: 'string' }, keep: { type: 'boolean' }, url: { type: 'string' },
+  persons: { type: 'string' }, db: { type: 'string' }, requests: { type: 'string' }, keep: { type: 'boolean' }, url: { type: 'string' }, 'no-pages': { type: 'boolean' },
 } });
 const N = Number(values.persons ?? 1_000_000);
 const R = Number(values.requests ?? 200);
@@ -163,6 +165,44 @@ await measure('village', (i) => `${L}?regionCode=${villages[i % villages.length]
 await measure('town, not eligible', (i) => `${L}?regionCode=${villages[i % villages.length]!.slice(0, 9)}000&eligible=false`);
 await measure('monitoring category', (i) => `${L}?monitoringCategory=${['unstable', 'marginal', 'sudden'][i % 3]}`);
 await measure('household page (members, history)', (i) => `${L}/${sample(heads, i).id}`);
+
+// The county office's other pages with the county enrolled: an active agreement over the N persons
+// (enrolled by the service as a clerk's 参保登记 would; reused when the database is), a saved bill.
+if (!values['no-pages']) {
+  const COVER_NO = 'BENCH-PAGES';
+  let agreementId = rowsOf<{ id: string }>(await db.execute(sql`select id from cover_agreements where agreement_no = ${COVER_NO}`))[0]?.id;
+  if (!agreementId) {
+    const insurer = await access.createOrg(deps, ctx, { kind: 'insurer', name: `基准保险公司-${stamp}`, regionCode: COUNTY });
+    agreementId = rowsOf<{ id: string }>(await db.execute(sql`
+      insert into cover_agreements (agreement_no, county_code, county_org_id, insurer_org_id, period_start, period_end,
+        status, premium_rule, schedule, claim_terms, policy_no)
+      values (${COVER_NO}, ${COUNTY}, ${org.id}, ${insurer.id}, '2026-01-01', '2026-12-31', 'active', 'pro_rata_days',
+        ${JSON.stringify(DEFAULT_SCHEDULE)}::jsonb, '{}'::jsonb, 'PBENCH-2026') returning id`))[0]!.id;
+    const e0 = performance.now();
+    const e = await enrol(deps, ctx, agreementId, '2026-01-01');
+    console.log(`\nenrolled: ${JSON.stringify(e).slice(0, 200)} (${((performance.now() - e0) / 1000).toFixed(1)} s)`);
+    await bill(deps, ctx, agreementId, '2026-01-01', { save: true });
+  }
+  const A = `/app/cover/agreements/${agreementId}`;
+  console.log('\nthe county office\'s other pages, county enrolled');
+  await measure('首页 (to-do)', () => '/app');
+  await measure('地区', () => '/app/regions');
+  await measure('名单导入', () => '/app/registry/imports');
+  await measure('协议列表', () => '/app/cover/agreements');
+  await measure('协议', () => A);
+  await measure('保障方案模板', () => '/app/cover/templates');
+  await measure('参保决定 (first page)', () => `${A}/decisions`);
+  await measure('参保决定, excluded by reason', () => `${A}/decisions?decision=excluded&reason=EXCLUDED_STABLY_LIFTED`);
+  await measure('参保决定, page 1000', (i) => `${A}/decisions?page=${1000 + i}`);
+  await measure('保费账单', () => `${A}/bill`);
+  await measure('明白卡', () => '/app/cards');
+  await measure('理赔', () => '/app/claims');
+  await measure('风险线索', () => '/app/monitoring/signals');
+  await measure('认定案卷', () => '/app/monitoring/cases');
+  await measure('贷款台账', () => '/app/credit/loans');
+  await measure('设置', () => '/app/settings');
+  await measure('用户', () => '/app/users');
+}
 
 console.log(`load average at the end ${loadavg()[0]!.toFixed(1)}`);
 const missed = results.filter((r) => r.p95 >= TARGET_MS && !r.name.startsWith('baseline'));

@@ -2,7 +2,7 @@
 // (enrolments) with the reason each person is in or out, and premium bills.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, check, date, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid,
+  bigint, bigserial, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 export const coverAgreements = pgTable('cover_agreements', {
@@ -30,6 +30,11 @@ export const coverAgreements = pgTable('cover_agreements', {
   createdBy: uuid('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * Raised by a trigger in the same transaction as any change to the agreement's enrolments
+   * (migration 0033): a computed bill kept under an older number is out of date.
+   */
+  enrolmentVersion: bigint('enrolment_version', { mode: 'number' }).notNull().default(0),
 }, (t) => [
   uniqueIndex('cover_agreements_no_uq').on(t.agreementNo),
   uniqueIndex('cover_agreements_policy_no_uq').on(t.policyNo),
@@ -66,7 +71,51 @@ export const coverDecisions = pgTable('cover_decisions', {
   decision: text('decision', { enum: ['enrolled', 'excluded'] }).notNull(),
   reasons: jsonb('reasons').notNull(),
   decidedOn: date('decided_on', { mode: 'string' }).notNull(),
-}, (t) => [uniqueIndex('cover_decisions_uq').on(t.agreementId, t.personId)]);
+  /** The person's village and household number when decided: the order of the decision lists. */
+  villageCode: text('village_code').notNull().default(''),
+  householdNo: text('household_no').notNull().default(''),
+}, (t) => [
+  uniqueIndex('cover_decisions_uq').on(t.agreementId, t.personId),
+  /** Keyset pages of one agreement's decisions in village and household order. */
+  index('cover_decisions_list_idx').on(t.agreementId, t.villageCode, t.householdNo, t.personId),
+]);
+
+/**
+ * Each reason code of each decision, one row per person and code: keyset pages of the persons with
+ * one reason, however rare, without reading the agreement's other decisions. Kept by recordDecisions.
+ */
+export const coverDecisionReasons = pgTable('cover_decision_reasons', {
+  agreementId: uuid('agreement_id').notNull(),
+  code: text('code').notNull(),
+  villageCode: text('village_code').notNull(),
+  householdNo: text('household_no').notNull(),
+  personId: uuid('person_id').notNull(),
+  decision: text('decision', { enum: ['enrolled', 'excluded'] }).notNull(),
+}, (t) => [primaryKey({ name: 'cover_decision_reasons_pk', columns: [t.agreementId, t.code, t.villageCode, t.householdNo, t.personId] })]);
+
+/** How many persons each (decision, reason) has, as of the last enrolment run: the decisions page's table. */
+export const coverDecisionCounts = pgTable('cover_decision_counts', {
+  agreementId: uuid('agreement_id').notNull(),
+  decision: text('decision', { enum: ['enrolled', 'excluded'] }).notNull(),
+  code: text('code').notNull(),
+  n: integer('n').notNull(),
+  /** One of the reason's messages, for a code without a Chinese name of its own. */
+  sample: text('sample').notNull(),
+}, (t) => [primaryKey({ name: 'cover_decision_counts_pk', columns: [t.agreementId, t.decision, t.code] })]);
+
+/**
+ * A computed bill (not issued: that is cover_bills) kept for the same agreement, day, enrolments
+ * (enrolment_version) and previous bill: the bill page of a county of a million persons is read, not
+ * recomputed, until one of them changes.
+ */
+export const coverBillCache = pgTable('cover_bill_cache', {
+  agreementId: uuid('agreement_id').notNull(),
+  asOf: date('as_of', { mode: 'string' }).notNull(),
+  enrolmentVersion: bigint('enrolment_version', { mode: 'number' }).notNull(),
+  previousBillId: uuid('previous_bill_id'),
+  agreementUpdatedAt: timestamp('agreement_updated_at', { withTimezone: true }).notNull(),
+  detail: jsonb('detail').notNull(),
+}, (t) => [primaryKey({ name: 'cover_bill_cache_pk', columns: [t.agreementId, t.asOf] })]);
 
 export const coverBills = pgTable('cover_bills', {
   id: uuid('id').primaryKey().defaultRandom(),

@@ -6,6 +6,7 @@ import { ctxOf } from '../http/context.ts';
 import { route } from '../http/route.ts';
 import { attachment } from '../http/download.ts';
 import { todayInShanghai } from '../shared/dates.ts';
+import { CURSOR_MAX_LENGTH } from '../shared/pagination.ts';
 import { isAppError, unprocessable } from '../shared/errors.ts';
 import { flash } from '../web/layout.tsx';
 import { parseForm, postedText } from '../web/forms.tsx';
@@ -64,7 +65,7 @@ const EndForm = z.object({
 const DecisionsQuery = z.object({
   decision: z.enum(['enrolled', 'excluded']).optional().catch(undefined),
   reason: z.string().regex(/^[A-Z_]{1,60}$/).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).catch(1),
+  cursor: z.string().max(CURSOR_MAX_LENGTH).optional().catch(undefined),
 });
 
 /**

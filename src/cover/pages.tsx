@@ -224,8 +224,8 @@ export const DecisionsView: FC<{ a: Agreement; d: Decisions; decision?: string |
         </div>
         {d.items.length ? null : <p class="muted">没有符合条件的人员。</p>}
         <p class="actions">
-          {d.page > 1 ? <a class="button secondary" href={link({ decision, reason, page: d.page - 1 })}>上一页</a> : null}
-          {d.more ? <a class="button secondary" href={link({ decision, reason, page: d.page + 1 })}>下一页</a> : null}
+          {d.prevCursor ? <a class="button secondary" rel="prev" href={`${link({ decision, reason, cursor: d.prevCursor })}#list`}>上一页</a> : null}
+          {d.nextCursor ? <a class="button secondary" rel="next" href={`${link({ decision, reason, cursor: d.nextCursor })}#list`}>下一页</a> : null}
           <a class="button secondary" href={`/app/cover/agreements/${a.id}`}>返回协议</a>
         </p>
       </section>

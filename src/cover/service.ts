@@ -8,13 +8,13 @@ import { formatYuan } from '../shared/money.ts';
 import { count, date as dateCell, madeFacts, money, percent, text as textCell, type XlsxSheet, type XlsxTitle } from '../shared/spreadsheet.ts';
 import { birthYearOf } from '../shared/id-number.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../shared/errors.ts';
-import { pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
+import { decodeCursor, keysetPageOf, pageBounds, pageOf, type PageQuery } from '../shared/pagination.ts';
 import { type AgreementAction, type AgreementStatus, checkTransition, effectiveStatus, STATUS_NAMES } from './lifecycle.ts';
 import {
   BASIS_NAMES, type Basis, CoverageSchedule, LINE_NAMES, type Line, PAYER_NAMES, UNIT_NAMES, type Payer, parseSchedule, SCHEDULE_DESCRIPTION, SCHEDULE_TEMPLATES,
   type ScheduleTemplate,
 } from './schedule.ts';
-import { computeBill } from './bill.ts';
+import { type Bill, computeBill } from './bill.ts';
 import { getSetting } from '../settings/service.ts';
 import { idHashOf, personsByIds, regionNames } from '../registry/service.ts';
 import * as store from './store.ts';
@@ -428,13 +428,26 @@ export const DECISION_REASON_NAMES: Record<string, string> = {
   EXCLUDED_TYPE_NOT_COVERED: '监测对象类型不在保障范围', ALREADY_COVERED: '已由其他协议承保', DELISTED: '已移出名单',
 };
 
-/** The decisions with their persons, filterable by decision and reason code, and the counts per reason. */
-export async function decisionsByReason(deps: AppDeps, actor: Actor, id: string, q: PageQuery & { decision?: 'enrolled' | 'excluded' | undefined; reason?: string | undefined }) {
+const DecisionCursorKey = z.tuple([z.string().max(12), z.string().max(40), z.uuid()]);
+
+/**
+ * The counts per (decision, reason) as of the last enrolment run, and a page of decisions with their
+ * persons by cursor (`cursor` from a page's nextCursor / prevCursor) in village and household order,
+ * filtered by decision and by a reason code. A bad cursor is a 400 BAD_CURSOR.
+ */
+export async function decisionsByReason(deps: AppDeps, actor: Actor, id: string, q: {
+  decision?: 'enrolled' | 'excluded' | undefined; reason?: string | undefined; cursor?: string | undefined; pageSize: number;
+}) {
   await readableAgreement(deps, actor, id);
-  const { limit, offset } = pageBounds(q);
-  const counts = (await store.decisionReasonCounts(deps.db, id)).map((r) => ({ ...r, name: DECISION_REASON_NAMES[r.code] ?? r.sample }));
-  const items = await store.decisionsWithPersons(deps.db, id, { decision: q.decision, code: q.reason }, limit + 1, offset);
-  return { counts, items: items.slice(0, limit), more: items.length > limit, page: q.page, pageSize: q.pageSize };
+  const from = q.cursor ? decodeCursor(q.cursor, DecisionCursorKey) : null;
+  const [counts, rows] = await Promise.all([
+    store.decisionReasonCounts(deps.db, id),
+    store.decisionsByKey(deps.db, id, { decision: q.decision, code: q.reason }, q.pageSize + 1, from),
+  ]);
+  return {
+    counts: counts.map((r) => ({ ...r, name: DECISION_REASON_NAMES[r.code] ?? r.sample })),
+    ...keysetPageOf(rows, q.pageSize, from, store.decisionKey),
+  };
 }
 
 /** The person of the agreement's county with this ID number (mid-term adds and ends on the workbench). */
@@ -513,7 +526,17 @@ export async function bill(deps: AppDeps, ctx: RequestCtx, id: string, asOf: str
   if (!a || (ctx.actor && !canRead(ctx.actor, a))) throw notFound('协议不存在');
   transition(a, 'bill');
   const previous = await store.lastBill(deps.db, id);
-  const result = await computeBill(deps.db, a, asOf, previous ?? null);
+  // Kept for this day while the enrolments, the last bill and the agreement are as they were: `a` is
+  // read before the enrolments, so what is kept is never older than the version it is kept under.
+  const kept = await store.keptBill(deps.db, id, asOf);
+  const fresh = kept && kept.enrolmentVersion === a.enrolmentVersion && kept.previousBillId === (previous?.id ?? null)
+    && kept.agreementUpdatedAt.getTime() === a.updatedAt.getTime();
+  const result = fresh ? kept.detail as Bill : await computeBill(deps.db, a, asOf, previous ?? null);
+  if (!fresh) {
+    await store.keepBill(deps.db, {
+      agreementId: id, asOf, enrolmentVersion: a.enrolmentVersion, previousBillId: previous?.id ?? null, agreementUpdatedAt: a.updatedAt, detail: result,
+    });
+  }
   if (!opts.save) return { ...result, billId: null };
   return deps.db.transaction(async (tx) => {
     const row = await store.insertBill(tx, { agreementId: id, asOf, totalFen: result.totalFen, detail: result, createdBy: ctx.actor?.userId ?? null });

@@ -2,7 +2,9 @@
 // additions and the decisions, whatever the number of persons.
 import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { type Db, pgArray, rowsOf } from '../../db/types.ts';
-import { coverAgreements, coverBills, coverDecisions, coverEnrolments, coverScheduleTemplates } from '../../db/schema/cover.ts';
+import {
+  coverAgreements, coverBillCache, coverBills, coverDecisions, coverEnrolments, coverScheduleTemplates,
+} from '../../db/schema/cover.ts';
 
 export type AgreementRow = typeof coverAgreements.$inferSelect;
 export async function insertAgreement(db: Db, v: typeof coverAgreements.$inferInsert) {
@@ -85,23 +87,50 @@ export async function recordDecisions(db: Db, a: AgreementRow, asOf: string) {
       select distinct on (e.person_id) e.person_id, x.agreement_no, e.cover_start, e.cover_end
       from cover_enrolments e join cover_agreements x on x.id = e.agreement_id
       where e.agreement_id <> ${a.id} and e.cover_start <= ${a.periodEnd}::date and e.cover_end >= ${a.periodStart}::date
-      order by e.person_id, e.cover_start)
-    insert into cover_decisions (agreement_id, person_id, decision, reasons, decided_on)
-    select ${a.id}, p.id,
-      case when mine.person_id is not null then 'enrolled' else 'excluded' end,
-      case when mine.person_id is not null then p.eligibility_reasons
-           when other.agreement_no is not null then jsonb_build_array(jsonb_build_object(
-             'code', 'ALREADY_COVERED', 'message', '已由协议 ' || other.agreement_no || ' 承保（' || other.cover_start || ' 至 ' || other.cover_end || '）'))
-           when p.status <> 'active' then jsonb_build_array(jsonb_build_object('code', 'DELISTED', 'message', '已移出名单（' || coalesce(p.delisted_on::text, '') || '）'))
-           else p.eligibility_reasons end,
-      ${asOf}::date
-    from persons p
-    left join mine on mine.person_id = p.id
-    left join other on other.person_id = p.id
-    where p.county_code = ${a.countyCode}
-    on conflict (agreement_id, person_id) do update
-      set decision = excluded.decision, reasons = excluded.reasons, decided_on = excluded.decided_on
-      where cover_decisions.decision <> excluded.decision or cover_decisions.reasons <> excluded.reasons`);
+      order by e.person_id, e.cover_start),
+    -- Inserted or changed decisions only (an unchanged one is not written again).
+    up as (
+      insert into cover_decisions (agreement_id, person_id, decision, reasons, decided_on, village_code, household_no)
+      select ${a.id}, p.id,
+        case when mine.person_id is not null then 'enrolled' else 'excluded' end,
+        case when mine.person_id is not null then p.eligibility_reasons
+             when other.agreement_no is not null then jsonb_build_array(jsonb_build_object(
+               'code', 'ALREADY_COVERED', 'message', '已由协议 ' || other.agreement_no || ' 承保（' || other.cover_start || ' 至 ' || other.cover_end || '）'))
+             when p.status <> 'active' then jsonb_build_array(jsonb_build_object('code', 'DELISTED', 'message', '已移出名单（' || coalesce(p.delisted_on::text, '') || '）'))
+             else p.eligibility_reasons end,
+        ${asOf}::date, p.village_code, h.household_no
+      from persons p
+      join households h on h.id = p.household_id
+      left join mine on mine.person_id = p.id
+      left join other on other.person_id = p.id
+      where p.county_code = ${a.countyCode}
+      on conflict (agreement_id, person_id) do update
+        set decision = excluded.decision, reasons = excluded.reasons, decided_on = excluded.decided_on,
+          village_code = excluded.village_code, household_no = excluded.household_no
+        where (cover_decisions.decision, cover_decisions.reasons, cover_decisions.village_code, cover_decisions.household_no)
+          is distinct from (excluded.decision, excluded.reasons, excluded.village_code, excluded.household_no)
+      returning person_id, decision, reasons, village_code, household_no),
+    codes as (
+      select distinct up.person_id, up.decision, up.village_code, up.household_no, r->>'code' as code
+      from up cross join lateral jsonb_array_elements(up.reasons) r where r->>'code' is not null),
+    -- A changed decision's reason rows that no longer hold; those that still do are updated below.
+    gone as (
+      delete from cover_decision_reasons x using up
+      where x.agreement_id = ${a.id} and x.person_id = up.person_id
+        and not exists (select 1 from codes c where c.person_id = x.person_id and c.code = x.code
+                        and c.village_code = x.village_code and c.household_no = x.household_no))
+    insert into cover_decision_reasons (agreement_id, code, village_code, household_no, person_id, decision)
+    select ${a.id}, code, village_code, household_no, person_id, decision from codes
+    on conflict (agreement_id, code, village_code, household_no, person_id) do update set decision = excluded.decision`);
+  // The counts per (decision, reason), read by every visit of the decisions page.
+  await db.execute(sql`delete from cover_decision_counts where agreement_id = ${a.id}`);
+  await db.execute(sql`
+    insert into cover_decision_counts (agreement_id, decision, code, n, sample)
+    select ${a.id}, g.decision, g.code, g.n, coalesce((
+      select r->>'message' from cover_decisions d cross join lateral jsonb_array_elements(d.reasons) r
+      where d.agreement_id = ${a.id} and d.person_id = g.p and r->>'code' = g.code limit 1), g.code)
+    from (select decision, code, count(*)::int as n, min(person_id::text)::uuid as p
+          from cover_decision_reasons where agreement_id = ${a.id} group by 1, 2) g`);
   return rowsOf<{ decision: string; code: string | null; n: number }>(await db.execute(sql`
     select decision, case when decision = 'excluded' then reasons->0->>'code' end as code, count(*)::int as n
     from cover_decisions where agreement_id = ${a.id} group by 1, 2`));
@@ -240,7 +269,7 @@ export async function expireBefore(db: Db, today: string) {
 
 /** Fresh planner statistics after a bulk change: keyset pages stay index scans, not full sorts. */
 export async function analyzeEnrolments(db: Db) {
-  await db.execute(sql`analyze cover_enrolments, cover_decisions`);
+  await db.execute(sql`analyze cover_enrolments, cover_decisions, cover_decision_reasons`);
 }
 
 /**
@@ -359,25 +388,56 @@ export async function householdYear(db: Db, countyCode: string, householdId: str
 /** How many persons' decisions name each reason code (a person counts once per code), per decision. */
 export async function decisionReasonCounts(db: Db, agreementId: string) {
   return rowsOf<{ decision: 'enrolled' | 'excluded'; code: string; n: number; sample: string }>(await db.execute(sql`
-    select d.decision, r->>'code' as code, count(distinct d.person_id)::int as n, min(r->>'message') as sample
-    from cover_decisions d cross join lateral jsonb_array_elements(d.reasons) r
-    where d.agreement_id = ${agreementId}
-    group by 1, 2 order by 1, 3 desc, 2`));
+    select decision, code, n, sample from cover_decision_counts where agreement_id = ${agreementId}
+    order by 1, 3 desc, 2`));
 }
 
-/** A page of decisions with the person, filtered by decision and by a reason code the decision names. */
-export async function decisionsWithPersons(db: Db, agreementId: string, f: { decision?: string | undefined; code?: string | undefined }, limit: number, offset: number) {
-  const where: SQL[] = [sql`d.agreement_id = ${agreementId}`];
-  if (f.decision) where.push(sql`d.decision = ${f.decision}`);
-  if (f.code) where.push(sql`d.reasons @> ${JSON.stringify([{ code: f.code }])}::jsonb`);
-  return rowsOf<{
-    person_id: string; decision: 'enrolled' | 'excluded'; reasons: Array<{ code: string; message: string }>; decided_on: string;
-    name: string; id_masked: string; household_no: string; village_code: string;
-  }>(await db.execute(sql`
-    select d.person_id, d.decision, d.reasons, d.decided_on::text, p.name, p.id_masked, h.household_no, p.village_code
-    from cover_decisions d join persons p on p.id = d.person_id join households h on h.id = p.household_id
+/** The order of the decision lists and the key of their cursors. */
+export type DecisionKey = readonly [villageCode: string, householdNo: string, personId: string];
+export interface DecisionListRow {
+  person_id: string; decision: 'enrolled' | 'excluded'; reasons: Array<{ code: string; message: string }>; decided_on: string;
+  name: string; id_masked: string; household_no: string; village_code: string;
+}
+export const decisionKey = (r: DecisionListRow): DecisionKey => [r.village_code, r.household_no, r.person_id];
+
+/**
+ * Up to `limit` decisions with the person after (or, descending, before) a key in (village, household
+ * number, person) order, by decision and by a reason code the decision names: an index range scan
+ * however deep the page and however rare the reason (cover_decision_reasons holds one row per code).
+ */
+export async function decisionsByKey(db: Db, agreementId: string, f: { decision?: string | undefined; code?: string | undefined },
+  limit: number, from: { key: DecisionKey; direction: 'after' | 'before' } | null) {
+  const t = f.code ? sql.raw('x') : sql.raw('d');
+  const where: SQL[] = [sql`${t}.agreement_id = ${agreementId}`];
+  if (f.code) where.push(sql`x.code = ${f.code}`);
+  if (f.decision) where.push(sql`${t}.decision = ${f.decision}`);
+  const before = from?.direction === 'before';
+  if (from) {
+    const [v, n, id] = from.key;
+    where.push(sql`(${t}.village_code, ${t}.household_no, ${t}.person_id) ${sql.raw(before ? '<' : '>')} (${v}, ${n}, ${id}::uuid)`);
+  }
+  const dir = sql.raw(before ? 'desc' : 'asc');
+  return rowsOf<DecisionListRow>(await db.execute(sql`
+    select d.person_id, d.decision, d.reasons, d.decided_on::text, p.name, p.id_masked, d.household_no, d.village_code
+    from ${f.code ? sql`cover_decision_reasons x join cover_decisions d on d.agreement_id = x.agreement_id and d.person_id = x.person_id`
+      : sql`cover_decisions d`}
+    join persons p on p.id = d.person_id
     where ${sql.join(where, sql` and `)}
-    order by p.village_code, h.household_no, d.person_id limit ${limit} offset ${offset}`));
+    order by ${t}.village_code ${dir}, ${t}.household_no ${dir}, ${t}.person_id ${dir} limit ${limit}`));
+}
+
+/** A computed bill kept for (agreement, day), with what it was computed from. */
+export async function keptBill(db: Db, agreementId: string, asOf: string) {
+  const [row] = await db.select().from(coverBillCache)
+    .where(and(eq(coverBillCache.agreementId, agreementId), eq(coverBillCache.asOf, asOf)));
+  return row;
+}
+
+export async function keepBill(db: Db, v: typeof coverBillCache.$inferInsert) {
+  await db.insert(coverBillCache).values(v).onConflictDoUpdate({
+    target: [coverBillCache.agreementId, coverBillCache.asOf],
+    set: { enrolmentVersion: v.enrolmentVersion, previousBillId: v.previousBillId ?? null, agreementUpdatedAt: v.agreementUpdatedAt, detail: v.detail },
+  });
 }
 
 /** The person of a county with this ID-number hash, if any. */

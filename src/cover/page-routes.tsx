@@ -215,7 +215,8 @@ export const coverPages = [
         await svc.updateAgreement(c.var.deps, ctxOf(c), params.id, { schedule: form.schedule });
       } catch (e) {
         if (isAppError(e) && e.code === 'SCHEDULE_INVALID') {
-          // Items struck out or added: the paths no longer match the form's fields, so every error is shown at the top.
+          // Items, lines, payers or burn bands struck out, or items, lines or payers added: the paths no
+          // longer match the form's fields, so every error is shown at the top.
           const named = form.reshaped ? null : current.schedule as CoverageSchedule;
           return schedulePage(c, params.id, { posted, errors: scheduleErrors(e.details, named), status: 422 });
         }

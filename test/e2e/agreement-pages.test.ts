@@ -1,8 +1,8 @@
 // The agreement pages in Chromium at 1366×768: create a draft from a schedule template, schedule
 // form errors (a figure, no covered cause) then a saved edit of figures and finer terms, sign, enrol,
-// the decisions filtered by reason, a mid-term end, the schedule saved as the county's template and
-// a new draft started from it; every page axe-clean (no serious or critical, the schedule form with
-// every fold open) and no console errors.
+// the decisions filtered by reason, a mid-term end, the schedule saved as the county's template, a
+// new draft started from it and the template deleted after its confirmation page; every page
+// axe-clean (no serious or critical, the schedule form with every fold open) and no console errors.
 import { describe, expect, it } from 'vitest';
 import { importNow } from '../../src/registry/service.ts';
 import { testApp } from '../helpers/app.ts';
@@ -104,6 +104,14 @@ describe('the agreement pages in Chromium', () => {
       expect(await page.textContent('main')).toContain('本县：2026 年本县方案');
       expect(await page.inputValue('section form input[name=template]')).toMatch(/^county_[a-z]{10}$/);
 
+      // Deleting the template: a page asks first, without JavaScript.
+      await page.goto(`${app.base}/app/cover/templates`);
+      await Promise.all([page.waitForURL(/\/templates\/county_[a-z]{10}\/delete$/), page.locator('tr:has-text("2026 年本县方案") a:has-text("删除")').click()]);
+      expect(await page.textContent('main')).toContain('确定删除本县保障方案模板“2026 年本县方案”吗？');
+      await assertAccessible(page, 'template delete confirmation');
+      await Promise.all([page.waitForURL(/\/app\/cover\/templates$/), page.click('button:has-text("确认删除")')]);
+      expect(await page.textContent('.flash.ok')).toContain('已删除模板“2026 年本县方案”');
+      expect(await page.textContent('main')).not.toContain('本县</td>');
     });
   }, TIMEOUT);
 });

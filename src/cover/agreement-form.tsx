@@ -1,29 +1,54 @@
 // Workbench forms of an agreement: create a draft from a named schedule template, and edit a draft's
-// schedule lines (sums, limits, deductibles, premiums, funding shares) in yuan and percent. The form's
-// fields are named by their path in the schedule, so the schedule's own validation (parseSchedule,
-// through the service) reports its Chinese messages at the field that caused them.
+// schedule lines in yuan and percent: the figures (sums, limits, deductibles, premiums, funding
+// shares) and the finer terms (covered causes, the top-up, the disability table, burn bands, age
+// limits, the reimbursements counted first, claim documents). The form's fields are named by their
+// path in the schedule, so the schedule's own validation (parseSchedule, through the service) reports
+// its Chinese messages at the field that caused them.
 import type { FC } from 'hono/jsx';
 import type { PageSession } from '../access/sessions.ts';
-import { CsrfField, ErrorSummary, Field, type FieldErrors, SelectField } from '../web/forms.tsx';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, SelectField, TextareaField } from '../web/forms.tsx';
 import { yuan } from '../web/format.ts';
 import { fenToYuanString, parseYuan } from '../shared/money.ts';
 import {
-  AGRI_KIND_NAMES, BASIS_NAMES, type CoverageSchedule, DEDUCTIBLE_BASIS_NAMES, DEFAULT_SCHEDULE, LINE_NAMES, LINES, PAYER_NAMES,
-  type ScheduleTemplate, UNIT_NAMES,
+  AGRI_CAUSES, AGRI_KIND_NAMES, BASIS_NAMES, CAUSE_NAMES, type CoverageSchedule, DEDUCTIBLE_BASIS_NAMES, DEFAULT_SCHEDULE,
+  type Line, LINE_NAMES, LINES, OTHER_REIMBURSEMENT_NAMES, OTHER_REIMBURSEMENTS, PAYER_NAMES, PROPERTY_CAUSES, type ScheduleTemplate,
+  UNIT_NAMES,
 } from './schedule.ts';
 
 // ---------------------------------------------------------------------------
 // The editable fields of a schedule
 // ---------------------------------------------------------------------------
 
-export type FieldKind = 'fen' | 'percent' | 'basis' | 'deductibleBasis';
-export interface ScheduleFieldDef { name: string; label: string; kind: FieldKind; value: number | string; group: string }
+/**
+ * How a field is shown and read back: fen as yuan; basis points as percent (optionalPercent: empty =
+ * none); area as a plain percent; age in whole years (empty = no limit); degree 2 or 3; flag one tick
+ * box; choices one tick box per option; lines a textarea, one entry a line.
+ */
+export type FieldKind =
+  | 'fen' | 'percent' | 'basis' | 'deductibleBasis' | 'optionalPercent' | 'area' | 'age' | 'degree' | 'flag' | 'choices' | 'lines';
+export interface ScheduleFieldDef {
+  name: string;
+  label: string;
+  kind: FieldKind;
+  value: number | string | boolean | readonly string[] | undefined;
+  /** The fieldset: a line's Chinese name, or 保费分担. */
+  group: string;
+  /** A fold within the group (承保的灾因, 残疾给付比例表…): the finer terms stay closed until needed. */
+  part?: string;
+  /** A row within the fold (烧伤给付第 1 项): its own small fieldset, named in the field's errors. */
+  row?: string;
+  /** choices: each option's code and Chinese name, in the vocabulary's order. */
+  options?: ReadonlyArray<readonly [string, string]>;
+}
 
-/** Every editable figure of a schedule, in display order, named by its dotted path in the schedule. */
+const causeOptions = (codes: readonly string[]) => codes.map((c) => [c, CAUSE_NAMES[c as keyof typeof CAUSE_NAMES]] as const);
+const DEGREE_NAMES: Record<string, string> = { 2: '二度', 3: '三度' };
+
+/** Every editable field of a schedule, in display order, named by its dotted path in the schedule. */
 export function scheduleFields(s: CoverageSchedule): ScheduleFieldDef[] {
   const out: ScheduleFieldDef[] = [];
-  const add = (group: string, name: string, label: string, kind: FieldKind, value: number | string) => {
-    out.push({ group, name, label, kind, value });
+  const add = (group: string, name: string, label: string, kind: FieldKind, value: ScheduleFieldDef['value'], more: Partial<ScheduleFieldDef> = {}) => {
+    out.push({ group, name, label, kind, value, ...more });
   };
   for (const line of LINES) {
     const p = s.premiums[line];
@@ -33,15 +58,34 @@ export function scheduleFields(s: CoverageSchedule): ScheduleFieldDef[] {
       add(g, `premiums.${line}.amountFen`, '保费单价（元）', 'fen', p.amountFen);
     }
     if (line === 'agriculture' && s.agriculture) {
-      add(g, 'agriculture.limitPerHouseholdFen', '每户年度赔偿限额（元）', 'fen', s.agriculture.limitPerHouseholdFen);
-      s.agriculture.items.forEach((it, i) => {
+      const a = s.agriculture;
+      add(g, 'agriculture.limitPerHouseholdFen', '每户年度赔偿限额（元）', 'fen', a.limitPerHouseholdFen);
+      a.items.forEach((it, i) => {
         const what = `${it.label}（${AGRI_KIND_NAMES[it.kind]}，每${UNIT_NAMES[it.unit]}）`;
         add(g, `agriculture.items.${i}.sumInsuredPerUnitFen`, `${what}保险金额（元）`, 'fen', it.sumInsuredPerUnitFen);
         add(g, `agriculture.items.${i}.deductibleFen`, `${it.label}每次事故免赔额（元）`, 'fen', it.deductibleFen);
+        add(g, `agriculture.items.${i}.deductibleBp`, `${it.label}免赔比例（%，不按比例免赔留空）`, 'optionalPercent', it.deductibleBp);
       });
+      const part = '承保的灾因与补差';
+      add(g, 'agriculture.coveredCauses', '承保的灾因', 'choices', a.coveredCauses, { part, options: causeOptions(AGRI_CAUSES) });
+      add(g, 'agriculture.topUp.enabled', '政策性农业保险补差（已参加中央、省级补贴农业保险的标的，赔付超出其赔款的实际损失）', 'flag', a.topUp.enabled, { part });
     }
     if (line === 'accidentInjury' && s.accidentInjury) {
-      add(g, 'accidentInjury.deathSumInsuredFen', '身故保险金额（元）', 'fen', s.accidentInjury.deathSumInsuredFen);
+      const a = s.accidentInjury;
+      add(g, 'accidentInjury.deathSumInsuredFen', '身故保险金额（元）', 'fen', a.deathSumInsuredFen);
+      a.disabilityTable.forEach((row, i) => {
+        add(g, `accidentInjury.disabilityTable.${i}.bp`, `第${row.grade}级残疾（%）`, 'percent', row.bp, { part: '残疾给付比例表' });
+      });
+      (a.burns ?? []).forEach((b, i) => {
+        const more = { part: '烧伤给付', row: `烧伤给付第 ${i + 1} 项` };
+        add(g, `accidentInjury.burns.${i}.degree`, '烧伤程度', 'degree', String(b.degree), more);
+        add(g, `accidentInjury.burns.${i}.minAreaPercent`, '面积下限（%，含）', 'area', b.minAreaPercent, more);
+        add(g, `accidentInjury.burns.${i}.maxAreaPercent`, '面积上限（%，不含）', 'area', b.maxAreaPercent, more);
+        add(g, `accidentInjury.burns.${i}.bp`, '给付比例（%）', 'percent', b.bp, more);
+      });
+      const part = '承保年龄';
+      add(g, 'accidentInjury.ageLimits.minAge', '最低投保年龄（周岁）', 'age', a.ageLimits?.minAge, { part });
+      add(g, 'accidentInjury.ageLimits.maxAge', '最高投保年龄（周岁）', 'age', a.ageLimits?.maxAge, { part });
     }
     if (line === 'accidentMedical' && s.accidentMedical) {
       const m = s.accidentMedical;
@@ -49,6 +93,9 @@ export function scheduleFields(s: CoverageSchedule): ScheduleFieldDef[] {
       add(g, 'accidentMedical.deductibleBasis', '免赔方式', 'deductibleBasis', m.deductibleBasis);
       add(g, 'accidentMedical.reimbursementBp', '报销比例（%）', 'percent', m.reimbursementBp);
       add(g, 'accidentMedical.annualLimitPerPersonFen', '每人年度限额（元）', 'fen', m.annualLimitPerPersonFen);
+      add(g, 'accidentMedical.otherReimbursements', '先行报销项目（先扣除其报销金额，本保险赔付剩余部分；可都不选）', 'choices', m.otherReimbursements, {
+        part: '先行报销项目', options: OTHER_REIMBURSEMENTS.map((r) => [r, OTHER_REIMBURSEMENT_NAMES[r]] as const),
+      });
     }
     if (line === 'householdProperty' && s.householdProperty) {
       const h = s.householdProperty;
@@ -57,6 +104,11 @@ export function scheduleFields(s: CoverageSchedule): ScheduleFieldDef[] {
       add(g, 'householdProperty.subLimits.decorationFen', '分项限额：室内装潢（元）', 'fen', h.subLimits.decorationFen);
       add(g, 'householdProperty.subLimits.appliancesFen', '分项限额：家用电器（元）', 'fen', h.subLimits.appliancesFen);
       add(g, 'householdProperty.deductibleFen', '每次事故免赔额（元）', 'fen', h.deductibleFen);
+      add(g, 'householdProperty.coveredCauses', '承保的灾因', 'choices', h.coveredCauses, { part: '承保的灾因', options: causeOptions(PROPERTY_CAUSES) });
+    }
+    // Only a covered line's documents: the others stay in the schedule as they are.
+    if (s[line]) {
+      add(g, `claimDocuments.${line}`, '理赔材料（每行一项，保险公司一次性告知）', 'lines', s.claimDocuments[line], { part: '理赔材料' });
     }
   }
   s.funding.forEach((f, i) => {
@@ -65,46 +117,117 @@ export function scheduleFields(s: CoverageSchedule): ScheduleFieldDef[] {
   return out;
 }
 
-/** How a field's value is shown in its input (fen as yuan, basis points as percent). */
+/** How a field's value is shown in its one input (fen as yuan, basis points as percent); '' for tick boxes. */
 export function shownValue(f: Pick<ScheduleFieldDef, 'kind' | 'value'>): string {
-  if (typeof f.value === 'string') return f.value;
-  return fenToYuanString(f.value).replace(/\.00$/, '');
+  const v = f.value;
+  if (v === undefined || typeof v === 'boolean') return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return f.kind === 'area' || f.kind === 'age' ? String(v) : fenToYuanString(v).replace(/\.00$/, '');
+  return f.kind === 'lines' ? v.join('\n') : '';
+}
+
+/** The name of a choices field's tick box for one option. */
+export const choiceName = (name: string, code: string) => `${name}.${code}`;
+
+/** What the form posts for the schedule as it is (tick boxes ticked post 'on', unticked are absent). */
+export function formValues(s: CoverageSchedule): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of scheduleFields(s)) {
+    if (f.kind === 'flag') {
+      if (f.value === true) out[f.name] = 'on';
+    } else if (f.kind === 'choices') {
+      for (const code of f.value as readonly string[]) out[choiceName(f.name, code)] = 'on';
+    } else out[f.name] = shownValue(f);
+  }
+  return out;
 }
 
 function setAt(target: unknown, path: string, value: unknown): void {
   const keys = path.split('.');
   let o = target as Record<string, unknown>;
-  for (const k of keys.slice(0, -1)) o = o[k] as Record<string, unknown>;
+  for (const k of keys.slice(0, -1)) {
+    // An optional part absent so far (no age limits): created by its first value.
+    o[k] ??= {};
+    o = o[k] as Record<string, unknown>;
+  }
   o[keys[keys.length - 1]!] = value;
 }
 
+function deleteAt(target: unknown, path: string): void {
+  const keys = path.split('.');
+  let o = target as Record<string, unknown> | undefined;
+  for (const k of keys.slice(0, -1)) o = o?.[k] as Record<string, unknown> | undefined;
+  if (o) delete o[keys[keys.length - 1]!];
+}
+
+/** A percent of area ('12.5', '12.5%'): a number, or null. */
+const areaOf = (raw: string) => (/^\d{1,3}(\.\d{1,4})?[%％]?$/.test(raw) ? Number(raw.replace(/[%％]$/, '')) : null);
+
+type Read = { ok: true; value: unknown } | { ok: true; absent: true } | { ok: false; message: string };
+
+/** One field's posted value read as the schedule holds it, or why it cannot be. */
+function readField(f: ScheduleFieldDef, posted: Record<string, string>): Read {
+  const raw = (posted[f.name] ?? '').trim();
+  switch (f.kind) {
+    case 'basis':
+      return raw === 'person' || raw === 'household' ? { ok: true, value: raw } : { ok: false, message: '请选择按人或按户' };
+    case 'deductibleBasis':
+      return raw === 'per_person_year' || raw === 'per_claim' ? { ok: true, value: raw } : { ok: false, message: '请选择每人每年或每次事故' };
+    case 'degree':
+      return raw === '2' || raw === '3' ? { ok: true, value: Number(raw) } : { ok: false, message: '请选择二度或三度' };
+    case 'flag':
+      return { ok: true, value: posted[f.name] === 'on' };
+    case 'choices': {
+      // Kept in the schedule's own order, newly ticked ones after them: an unchanged form changes nothing.
+      const ticked = new Set(f.options!.map(([code]) => code).filter((code) => posted[choiceName(f.name, code)] === 'on'));
+      const before = (f.value as readonly string[]).filter((code) => ticked.has(code));
+      return { ok: true, value: [...before, ...[...ticked].filter((code) => !before.includes(code))] };
+    }
+    case 'lines':
+      // Empty lines dropped; an empty list and repeated entries are the schedule's checks.
+      return { ok: true, value: (posted[f.name] ?? '').split(/\r?\n/).map((x) => x.trim()).filter(Boolean) };
+    case 'age':
+      if (raw === '') return { ok: true, absent: true };
+      return /^\d{1,3}$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false, message: '请填写整数周岁，不限就留空' };
+    case 'area': {
+      const area = areaOf(raw);
+      return area === null ? { ok: false, message: '请填写 0 至 100 的百分比（如 10 或 12.5）' } : { ok: true, value: area };
+    }
+    default: {
+      if (f.kind === 'optionalPercent' && raw === '') return { ok: true, absent: true };
+      // Yuan with up to two decimals is fen; a percent with up to two decimals is basis points (80.5% = 8050).
+      const r = raw === '' ? null : parseYuan(raw.replace(/[%％]$/, ''));
+      if (r?.ok) return { ok: true, value: r.fen };
+      return { ok: false, message: f.kind === 'fen' ? '请填写金额（元，最多两位小数）' : '请填写百分比（如 80 或 80.5，最多两位小数）' };
+    }
+  }
+}
+
+/** A field's name in its errors: the line, the row when it has one, and the label without its trailing note. */
+const errorLabel = (f: ScheduleFieldDef) => [f.group, f.row, f.label.replace(/（[^（）]*）$/, '')].filter(Boolean).join('·');
+
 /**
- * The schedule with the posted figures written in, or the fields that could not be read as numbers.
- * Range and consistency checks (negative, too large, sub-limit above the sum insured, shares not
- * adding up to 100%) are the schedule's own: the service runs them and names the field.
+ * The schedule with the posted fields written in, or the fields that could not be read. Range and
+ * consistency checks (negative, too large, sub-limit above the sum insured, shares not adding up to
+ * 100%, no cause ticked, a disability grade paying more than the one above, overlapping burn bands,
+ * repeated documents) are the schedule's own: the service runs them and names the field.
+ * `reshaped`: rows were struck out, or items, lines or payers added, so the schedule's paths no longer
+ * match the form's fields (a burn band added after the others leaves their paths as they were).
  */
 export function applyScheduleForm(s: CoverageSchedule, posted: Record<string, string>):
   { ok: true; schedule: CoverageSchedule; reshaped: boolean } | { ok: false; errors: FieldErrors } {
   const next = structuredClone(s);
   const errors: FieldErrors = {};
   for (const f of scheduleFields(s)) {
-    const raw = (posted[f.name] ?? '').trim();
-    const label = `${f.group}·${f.label.replace(/（[^（）]*）$/, '')}`;
-    if (f.kind === 'basis') {
-      if (raw !== 'person' && raw !== 'household') errors[f.name] = `${label}：请选择按人或按户`;
-      else setAt(next, f.name, raw);
-    } else if (f.kind === 'deductibleBasis') {
-      if (raw !== 'per_person_year' && raw !== 'per_claim') errors[f.name] = `${label}：请选择每人每年或每次事故`;
-      else setAt(next, f.name, raw);
-    } else {
-      // Yuan with up to two decimals is fen; a percent with up to two decimals is basis points (80.5% = 8050).
-      const r = raw === '' ? null : parseYuan(raw.replace(/[%％]$/, ''));
-      if (!r?.ok) {
-        errors[f.name] = f.kind === 'fen'
-          ? `${label}：请填写金额（元，最多两位小数）`
-          : `${label}：请填写百分比（如 80 或 80.5，最多两位小数）`;
-      } else setAt(next, f.name, r.fen);
-    }
+    const r = readField(f, posted);
+    if (!r.ok) errors[f.name] = `${errorLabel(f)}：${r.message}`;
+    else if ('absent' in r) deleteAt(next, f.name);
+    else setAt(next, f.name, r.value);
+  }
+  // Both age limits emptied: no limits (an empty object the schedule already had stays as it was).
+  const ages = next.accidentInjury?.ageLimits;
+  if (ages && ages.minAge === undefined && ages.maxAge === undefined && Object.keys(s.accidentInjury?.ageLimits ?? {}).length) {
+    delete next.accidentInjury!.ageLimits;
   }
   // The agricultural items: some struck out, one added. Whether the kind suits the unit, and whether
   // one item is left, are the schedule's own checks.
@@ -114,6 +237,19 @@ export function applyScheduleForm(s: CoverageSchedule, posted: Record<string, st
     const kept = next.agriculture.items.filter((_, i) => posted[`agriculture.items.${i}.remove`] !== 'on');
     reshaped = Boolean(added) || kept.length !== next.agriculture.items.length;
     next.agriculture.items = added ? [...kept, added] : kept;
+  }
+  // Burn bands: some struck out, one added after them. Overlaps and a lower bound not below the upper
+  // one are the schedule's checks. An added band keeps the others' paths (it takes the next index).
+  if (next.accidentInjury) {
+    const bands = next.accidentInjury.burns ?? [];
+    const kept = bands.filter((_, i) => posted[`accidentInjury.burns.${i}.remove`] !== 'on');
+    const added = newBurn(posted, errors);
+    if (kept.length !== bands.length) reshaped = true;
+    if (added) kept.push(added);
+    if (added || kept.length !== bands.length) {
+      if (kept.length) next.accidentInjury.burns = kept;
+      else delete next.accidentInjury.burns;
+    }
   }
   // Whole lines: one no longer covered loses its section and its premium; one added starts from the
   // standard schedule's section and premium, edited after saving. At least one line is the schedule's check.
@@ -177,14 +313,66 @@ function newAgriItem(posted: Record<string, string>, errors: FieldErrors): NonNu
   };
 }
 
-/** The service's schedule errors ({ path, message }) as field errors; paths without a field go to '_…'. */
+/** The names of the "add a burn band" fields. */
+export const NEW_BURN = {
+  degree: 'accidentInjury.burns.new.degree', min: 'accidentInjury.burns.new.minAreaPercent',
+  max: 'accidentInjury.burns.new.maxAreaPercent', bp: 'accidentInjury.burns.new.bp',
+} as const;
+/** Where the schedule's errors about the added band as a whole (an overlap) are shown. */
+export const NEW_BURN_ROW = 'accidentInjury.burns.new';
+
+type BurnBand = NonNullable<NonNullable<CoverageSchedule['accidentInjury']>['burns']>[number];
+
+/** The burn band to add, when a degree is chosen; its fields' errors into `errors`. */
+function newBurn(posted: Record<string, string>, errors: FieldErrors): BurnBand | null {
+  const v = (k: string) => (posted[k] ?? '').trim();
+  const degree = v(NEW_BURN.degree);
+  if (degree === '') {
+    if (v(NEW_BURN.min) || v(NEW_BURN.max) || v(NEW_BURN.bp)) errors[NEW_BURN.degree] = '增加烧伤给付：请选择烧伤程度，或清空所填的面积和比例';
+    return null;
+  }
+  const before = Object.keys(errors).length;
+  if (degree !== '2' && degree !== '3') errors[NEW_BURN.degree] = '增加烧伤给付：请选择二度或三度';
+  const min = areaOf(v(NEW_BURN.min));
+  if (min === null) errors[NEW_BURN.min] = '增加烧伤给付：请填写面积下限（0 至 100 的百分比，如 10 或 12.5）';
+  const max = areaOf(v(NEW_BURN.max));
+  if (max === null) errors[NEW_BURN.max] = '增加烧伤给付：请填写面积上限（0 至 100 的百分比，如 20 或 100）';
+  const bp = parseYuan(v(NEW_BURN.bp).replace(/[%％]$/, ''));
+  if (!bp.ok) errors[NEW_BURN.bp] = '增加烧伤给付：请填写给付比例（如 50 或 62.5，最多两位小数）';
+  if (Object.keys(errors).length > before || min === null || max === null || !bp.ok) return null;
+  return { degree: degree === '2' ? 2 : 3, minAreaPercent: min, maxAreaPercent: max, bp: bp.fen };
+}
+
+/**
+ * The service's schedule errors ({ path, message }) as field errors, each at the field (or burn band)
+ * whose path is the longest that begins the error's path ('claimDocuments.agriculture.2' → the
+ * agriculture documents); the added band's paths are its "new" fields. Errors with no place, or a
+ * second one for the same place, go to '_…' (the summary above the form shows every error).
+ * `s`: the schedule the form was drawn from; null when the posted one was reshaped (no path matches).
+ */
 export function scheduleErrors(details: unknown, s: CoverageSchedule | null): FieldErrors {
   const names = new Set(s ? scheduleFields(s).map((f) => f.name) : []);
+  let appended: string | null = null;
+  if (s?.accidentInjury) {
+    const count = s.accidentInjury.burns?.length ?? 0;
+    for (let i = 0; i < count; i++) names.add(`accidentInjury.burns.${i}`);
+    for (const name of [NEW_BURN_ROW, ...Object.values(NEW_BURN)]) names.add(name);
+    appended = `accidentInjury.burns.${count}`;
+  }
+  const placeOf = (path: string) => {
+    const p = appended && (path === appended || path.startsWith(`${appended}.`)) ? NEW_BURN_ROW + path.slice(appended.length) : path;
+    const keys = p.split('.');
+    for (let n = keys.length; n > 0; n--) {
+      const name = keys.slice(0, n).join('.');
+      if (names.has(name)) return name;
+    }
+    return null;
+  };
   const out: FieldErrors = {};
   const list = Array.isArray(details) ? details as Array<{ path?: string; message?: string }> : [];
   list.forEach((e, i) => {
-    const key = e.path && names.has(e.path) ? e.path : `_${i}`;
-    out[key] ??= e.message ?? '保障方案不正确';
+    const place = e.path ? placeOf(e.path) : null;
+    out[place && !(place in out) ? place : `_${i}`] = e.message ?? '保障方案不正确';
   });
   return out;
 }
@@ -289,6 +477,108 @@ const NewItemFields: FC<{ posted?: Record<string, string> | undefined; errors: F
   </div>
 );
 
+/** The folds of each line's fieldset, in display order, with what they say first (scheduleFields names each field's). */
+const PARTS: Record<Line, ReadonlyArray<readonly [string, string]>> = {
+  agriculture: [
+    ['承保的灾因与补差', '只有承保的灾因造成的损失才赔付，至少选择一项。'],
+    ['理赔材料', '每行一项，不能重复；保险公司受理报案时一次性告知。'],
+  ],
+  accidentInjury: [
+    ['残疾给付比例表', '按身故保险金额的百分比给付；等级越高（数字越大）比例不能越高。'],
+    ['烧伤给付', '按身故保险金额的百分比给付。面积区间含下限、不含上限（上限为 100 时含 100%），同一程度的区间不能重叠。'],
+    ['承保年龄', '两项都留空即不限年龄。'],
+    ['理赔材料', '每行一项，不能重复；保险公司受理报案时一次性告知。'],
+  ],
+  accidentMedical: [
+    ['先行报销项目', '先扣除这些项目已报销的金额，本保险只赔付剩余部分。'],
+    ['理赔材料', '每行一项，不能重复；保险公司受理报案时一次性告知。'],
+  ],
+  householdProperty: [
+    ['承保的灾因', '只有承保的灾因造成的损失才赔付，至少选择一项。'],
+    ['理赔材料', '每行一项，不能重复；保险公司受理报案时一次性告知。'],
+  ],
+};
+const BURNS_PART = '烧伤给付';
+
+/** Kinds shown as one short input: laid out side by side. */
+const COMPACT: ReadonlySet<FieldKind> = new Set(['fen', 'percent', 'optionalPercent', 'area', 'age', 'degree', 'basis', 'deductibleBasis']);
+
+/** A field's input with its label and error: a group of tick boxes for choices, a textarea for lines. */
+const FieldInput: FC<{ f: ScheduleFieldDef; posted?: Record<string, string> | undefined; error?: string | undefined }> = ({ f, posted, error }) => {
+  const id = `f-${f.name}`;
+  const errorText = error ? <p class="field-error" id={`${id}-error`}>{error}</p> : null;
+  if (f.kind === 'choices') {
+    // A form that came back with errors shows the boxes as they were posted.
+    const ticked = (code: string) => (posted ? posted[choiceName(f.name, code)] === 'on' : (f.value as readonly string[]).includes(code));
+    return (
+      <fieldset id={id} class="choices" aria-describedby={error ? `${id}-error` : undefined}>
+        <legend>{f.label}</legend>
+        <div class="cols">
+          {f.options!.map(([code, text]) => <label class="check"><input type="checkbox" name={choiceName(f.name, code)} checked={ticked(code)} /> {text}</label>)}
+        </div>
+        {errorText}
+      </fieldset>
+    );
+  }
+  if (f.kind === 'flag') {
+    const checked = posted ? posted[f.name] === 'on' : f.value === true;
+    return <><label class="check"><input type="checkbox" id={id} name={f.name} checked={checked} /> {f.label}</label>{errorText}</>;
+  }
+  const value = posted?.[f.name] ?? shownValue(f);
+  if (f.kind === 'lines') return <TextareaField label={f.label} name={f.name} value={value} error={error} rows={Math.min(12, value.split('\n').length + 1)} />;
+  if (f.kind === 'basis') return <SelectField label={f.label} name={f.name} options={Object.entries(BASIS_NAMES)} value={value} error={error} />;
+  if (f.kind === 'deductibleBasis') return <SelectField label={f.label} name={f.name} options={Object.entries(DEDUCTIBLE_BASIS_NAMES)} value={value} error={error} />;
+  if (f.kind === 'degree') return <SelectField label={f.label} name={f.name} options={Object.entries(DEGREE_NAMES)} value={value} error={error} />;
+  const optional = f.kind === 'optionalPercent' || f.kind === 'age';
+  return <Field label={f.label} name={f.name} value={value} error={error} required={!optional} inputmode={f.kind === 'age' ? 'numeric' : 'decimal'} />;
+};
+
+/** Fields of a fold: the short ones side by side, rows (burn bands) each in its own small fieldset. */
+const PartFields: FC<{ fields: ScheduleFieldDef[]; posted?: Record<string, string> | undefined; errors: FieldErrors }> = ({ fields, posted, errors: e }) => {
+  const laid = (fs: ScheduleFieldDef[]) => (
+    <>
+      {fs.some((f) => COMPACT.has(f.kind)) ? (
+        <div class="cols">{fs.filter((f) => COMPACT.has(f.kind)).map((f) => <div><FieldInput f={f} posted={posted} error={e[f.name]} /></div>)}</div>
+      ) : null}
+      {fs.filter((f) => !COMPACT.has(f.kind)).map((f) => <FieldInput f={f} posted={posted} error={e[f.name]} />)}
+    </>
+  );
+  const rows = [...new Set(fields.flatMap((f) => (f.row ? [f.row] : [])))];
+  return (
+    <>
+      {laid(fields.filter((f) => !f.row))}
+      {rows.map((row) => {
+        const fs = fields.filter((f) => f.row === row);
+        // The row's path ('accidentInjury.burns.1'): where the schedule reports the row as a whole.
+        const path = fs[0]!.name.replace(/\.[^.]+$/, '');
+        return (
+          <fieldset class="row" aria-describedby={e[path] ? `f-${path}-error` : undefined}>
+            <legend>{row}</legend>
+            {laid(fs)}
+            {e[path] ? <p class="field-error" id={`f-${path}-error`}>{e[path]}</p> : null}
+            <Check name={`${path}.remove`} posted={posted} text={`删除${row}`} />
+          </fieldset>
+        );
+      })}
+    </>
+  );
+};
+
+/** One more burn band: its degree, area bounds and share. */
+const NewBurnFields: FC<{ posted?: Record<string, string> | undefined; errors: FieldErrors }> = ({ posted, errors: e }) => (
+  <fieldset class="row" aria-describedby={e[NEW_BURN_ROW] ? `f-${NEW_BURN_ROW}-error` : undefined}>
+    <legend>增加一项烧伤给付</legend>
+    <p class="muted">不增加就把“烧伤程度”留为“不增加”。</p>
+    <div class="cols">
+      <div><SelectField label="烧伤程度" name={NEW_BURN.degree} options={[['', '不增加'], ...Object.entries(DEGREE_NAMES)]} value={posted?.[NEW_BURN.degree] ?? ''} error={e[NEW_BURN.degree]} /></div>
+      <div><Field label="面积下限（%，含）" name={NEW_BURN.min} value={posted?.[NEW_BURN.min] ?? ''} error={e[NEW_BURN.min]} inputmode="decimal" /></div>
+      <div><Field label="面积上限（%，不含）" name={NEW_BURN.max} value={posted?.[NEW_BURN.max] ?? ''} error={e[NEW_BURN.max]} inputmode="decimal" /></div>
+      <div><Field label="给付比例（%）" name={NEW_BURN.bp} value={posted?.[NEW_BURN.bp] ?? ''} error={e[NEW_BURN.bp]} inputmode="decimal" /></div>
+    </div>
+    {e[NEW_BURN_ROW] ? <p class="field-error" id={`f-${NEW_BURN_ROW}-error`}>{e[NEW_BURN_ROW]}</p> : null}
+  </fieldset>
+);
+
 export const ScheduleForm: FC<{
   s: PageSession; id: string; agreementNo: string; schedule: CoverageSchedule; posted?: Record<string, string> | undefined; errors?: FieldErrors | undefined;
 }> = ({ s, id, agreementNo, schedule, posted, errors: e = {} }) => {
@@ -296,33 +586,47 @@ export const ScheduleForm: FC<{
   const groups = [...new Set(fields.map((f) => f.group))];
   return (
     <section>
-      <p class="muted">协议 {agreementNo} 为草稿，可以修改。金额以“元”填写（最多两位小数），比例以百分比填写。保存时按保障方案的规则检查，不通过的项目会标出原因。</p>
+      <p class="muted">协议 {agreementNo} 为草稿，可以修改。金额以“元”填写（最多两位小数），比例以百分比填写；承保灾因、残疾和烧伤给付、承保年龄、理赔材料等条款在各险种下展开修改。保存时按保障方案的规则检查，不通过的项目会标出原因。</p>
       <ErrorSummary errors={e} />
       <form method="post" action={`/app/cover/agreements/${id}/schedule`} class="stack">
         <CsrfField s={s} />
-        {groups.map((g) => (
-          <fieldset>
-            <legend>{g}</legend>
-            {fields.filter((f) => f.group === g).map((f) => {
-              const value = posted?.[f.name] ?? shownValue(f);
-              if (f.kind === 'basis') return <SelectField label={f.label} name={f.name} options={Object.entries(BASIS_NAMES)} value={value} error={e[f.name]} />;
-              if (f.kind === 'deductibleBasis') return <SelectField label={f.label} name={f.name} options={Object.entries(DEDUCTIBLE_BASIS_NAMES)} value={value} error={e[f.name]} />;
-              const item = /^agriculture\.items\.(\d+)\.deductibleFen$/.exec(f.name);
-              const remove = item ? `agriculture.items.${item[1]}.remove` : '';
-              const payerRow = /^funding\.(\d+)\.bp$/.exec(f.name);
-              return (
-                <>
-                  <Field label={f.label} name={f.name} value={value} error={e[f.name]} required inputmode="decimal" />
-                  {item ? <Check name={remove} posted={posted} text={`不再承保“${schedule.agriculture!.items[Number(item[1])]!.label}”`} /> : null}
-                  {payerRow ? <Check name={`funding.${payerRow[1]}.remove`} posted={posted} text={`删除分担方“${PAYER_NAMES[schedule.funding[Number(payerRow[1])]!.payer]}”`} /> : null}
-                </>
-              );
-            })}
-            {g === LINE_NAMES.agriculture && schedule.agriculture ? <NewItemFields posted={posted} errors={e} /> : null}
-            {lineOf(g) ? <Check name={`lines.${lineOf(g)}.remove`} posted={posted} text={`不再承保${g}（删除本险种的条款和保费）`} /> : null}
-            {g === '保费分担' ? <NewPayerFields schedule={schedule} posted={posted} errors={e} /> : null}
-          </fieldset>
-        ))}
+        {groups.map((g) => {
+          const line = lineOf(g);
+          return (
+            <fieldset>
+              <legend>{g}</legend>
+              {fields.filter((f) => f.group === g && !f.part).map((f) => {
+                const item = /^agriculture\.items\.(\d+)\.deductibleBp$/.exec(f.name);
+                const payerRow = /^funding\.(\d+)\.bp$/.exec(f.name);
+                return (
+                  <>
+                    <FieldInput f={f} posted={posted} error={e[f.name]} />
+                    {item ? <Check name={`agriculture.items.${item[1]}.remove`} posted={posted} text={`不再承保“${schedule.agriculture!.items[Number(item[1])]!.label}”`} /> : null}
+                    {payerRow ? <Check name={`funding.${payerRow[1]}.remove`} posted={posted} text={`删除分担方“${PAYER_NAMES[schedule.funding[Number(payerRow[1])]!.payer]}”`} /> : null}
+                  </>
+                );
+              })}
+              {line === 'agriculture' && schedule.agriculture ? <NewItemFields posted={posted} errors={e} /> : null}
+              {line ? PARTS[line].map(([part, intro]) => {
+                const fs = fields.filter((f) => f.group === g && f.part === part);
+                const burns = part === BURNS_PART && line === 'accidentInjury';
+                if (!fs.length && !burns) return null;
+                // Closed unless something in it needs correcting.
+                const open = fs.some((f) => e[f.name]) || (burns && Object.keys(e).some((k) => k.startsWith('accidentInjury.burns.')));
+                return (
+                  <details open={open}>
+                    <summary>{part}</summary>
+                    <p class="muted">{intro}</p>
+                    <PartFields fields={fs} posted={posted} errors={e} />
+                    {burns ? <NewBurnFields posted={posted} errors={e} /> : null}
+                  </details>
+                );
+              }) : null}
+              {line ? <Check name={`lines.${line}.remove`} posted={posted} text={`不再承保${g}（删除本险种的条款和保费）`} /> : null}
+              {g === '保费分担' ? <NewPayerFields schedule={schedule} posted={posted} errors={e} /> : null}
+            </fieldset>
+          );
+        })}
         {LINES.some((l) => !schedule.premiums[l]) ? (
           <fieldset>
             <legend>增加险种</legend>

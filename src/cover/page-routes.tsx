@@ -7,12 +7,12 @@ import { route } from '../http/route.ts';
 import { attachment } from '../http/download.ts';
 import { todayInShanghai } from '../shared/dates.ts';
 import { CURSOR_MAX_LENGTH } from '../shared/pagination.ts';
-import { isAppError, unprocessable } from '../shared/errors.ts';
+import { forbidden, isAppError, unprocessable } from '../shared/errors.ts';
 import { flash } from '../web/layout.tsx';
 import { parseForm, postedText } from '../web/forms.tsx';
 import { page, seeOther } from '../web/page.tsx';
 import { pageSession } from '../web/session.ts';
-import { AgreementList, AgreementView, BillView, DecisionsView, type EnrolResult, TemplateList } from './pages.tsx';
+import { AgreementList, AgreementView, BillView, DecisionsView, type EnrolResult, TemplateDeleteConfirm, TemplateList } from './pages.tsx';
 import { applyScheduleForm, NewAgreementForm, type NewAgreementValues, ScheduleForm, scheduleErrors } from './agreement-form.tsx';
 import type { CoverageSchedule } from './schedule.ts';
 import { insurerOrgs } from '../access/service.ts';
@@ -188,12 +188,26 @@ export const coverPages = [
     handler: async (c) => {
       const s = pageSession(c);
       const items = await svc.listScheduleTemplates(c.var.deps, s.actor);
-      return page(c, s, '保障方案模板', <TemplateList s={s} items={items} canWrite={s.actor.role === 'county_office'} />);
+      return page(c, s, '保障方案模板', <TemplateList items={items} canWrite={s.actor.role === 'county_office'} />);
     },
   }),
   route({
-    method: 'post', path: '/app/cover/templates/:name/delete', tag: TAG, summary: '删除本县的一个保障方案模板', allow: ['county_office'], params: TemplateParam,
+    method: 'get', path: '/app/cover/templates/:name/delete', tag: TAG, summary: '删除本县保障方案模板前的确认', allow: ['county_office'], params: TemplateParam,
     handler: async (c, { params }) => {
+      const s = pageSession(c);
+      const t = await svc.findScheduleTemplate(c.var.deps, s.actor, params.name);
+      if (t.countyCode === null) throw forbidden('内置模板不能删除', 'TEMPLATE_BUILT_IN');
+      return page(c, s, '删除保障方案模板', <TemplateDeleteConfirm s={s} t={t} />);
+    },
+  }),
+  route({
+    method: 'post', path: '/app/cover/templates/:name/delete', tag: TAG, summary: '删除本县的一个保障方案模板（确认后）', allow: ['county_office'], params: TemplateParam,
+    handler: async (c, { params }) => {
+      if ((await postedText(c)).confirm !== 'yes') {
+        // Not sent from the confirmation page (a list page from before it, a replayed post): ask first.
+        await svc.findScheduleTemplate(c.var.deps, pageSession(c).actor, params.name);
+        return seeOther(c, `/app/cover/templates/${params.name}/delete`);
+      }
       const { title } = await svc.deleteScheduleTemplate(c.var.deps, ctxOf(c), params.name);
       flash(c, { kind: 'ok', text: `已删除模板“${title}”；用它建立的协议不受影响` });
       return seeOther(c, '/app/cover/templates');
@@ -216,7 +230,8 @@ export const coverPages = [
         await svc.updateAgreement(c.var.deps, ctxOf(c), params.id, { schedule: form.schedule });
       } catch (e) {
         if (isAppError(e) && e.code === 'SCHEDULE_INVALID') {
-          // Items struck out or added: the paths no longer match the form's fields, so every error is shown at the top.
+          // Items, lines, payers or burn bands struck out, or items, lines or payers added: the paths no
+          // longer match the form's fields, so every error is shown at the top.
           const named = form.reshaped ? null : current.schedule as CoverageSchedule;
           return schedulePage(c, params.id, { posted, errors: scheduleErrors(e.details, named), status: 422 });
         }

@@ -234,7 +234,7 @@ export const DecisionsView: FC<{ a: Agreement; d: Decisions; decision?: string |
 };
 
 /** The templates an agreement can start from: the built-in ones and the county's own. */
-export const TemplateList: FC<{ s: PageSession; items: TemplateSummary[]; canWrite: boolean }> = ({ s, items, canWrite }) => (
+export const TemplateList: FC<{ items: TemplateSummary[]; canWrite: boolean }> = ({ items, canWrite }) => (
   <section>
     <p class="muted">新建协议时从模板开始，再逐项修改。内置模板的金额为参考同类产品的默认值；本县模板由协议页的“存为本县模板”保存。</p>
     <div class="scroll">
@@ -249,15 +249,30 @@ export const TemplateList: FC<{ s: PageSession; items: TemplateSummary[]; canWri
             <td>
               {canWrite ? <a href={`/app/cover/agreements/new?template=${t.name}`}>用此模板新建协议</a> : null}
               {canWrite && t.countyCode ? (
-                <form method="post" action={`/app/cover/templates/${t.name}/delete`} class="inline">
-                  <CsrfField s={s} />
-                  {' '}<button type="submit" class="link" aria-label={`删除模板“${t.title}”`}>删除</button>
-                </form>
+                <>{' '}<a href={`/app/cover/templates/${t.name}/delete`} aria-label={`删除模板“${t.title}”`}>删除</a></>
               ) : null}
             </td>
           </tr>
         ))}</tbody>
       </table>
     </div>
+  </section>
+);
+
+/**
+ * The step before a county template is deleted: what goes and what stays, then one button. A page of
+ * its own rather than a script's confirm(), so it works without JavaScript.
+ */
+export const TemplateDeleteConfirm: FC<{ s: PageSession; t: Pick<TemplateSummary, 'name' | 'title' | 'description'> }> = ({ s, t }) => (
+  <section>
+    <p>确定删除本县保障方案模板“{t.title}”吗？</p>
+    {t.description ? <p class="muted">说明：{t.description}</p> : null}
+    <p class="muted">删除后不能恢复，新建协议时不能再选用它；已用它建立的协议保留各自的保障方案，不受影响。</p>
+    <form method="post" action={`/app/cover/templates/${t.name}/delete`} class="actions">
+      <CsrfField s={s} />
+      <input type="hidden" name="confirm" value="yes" />
+      <button type="submit">确认删除</button>
+      <a class="button secondary" href="/app/cover/templates">取消</a>
+    </form>
   </section>
 );

@@ -42,6 +42,22 @@ export const Field: FC<FieldProps> = (p) => {
   );
 };
 
+export const TextareaField: FC<{
+  label: string; name: string; value?: string | undefined; error?: string | undefined; hint?: string; rows?: number; required?: boolean;
+}> = (p) => {
+  const id = `f-${p.name}`;
+  const described = [p.hint ? `${id}-hint` : '', p.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <>
+      <label for={id}>{p.label}{p.hint ? <span class="hint" id={`${id}-hint`}>{p.hint}</span> : null}</label>
+      <textarea id={id} name={p.name} rows={p.rows} required={p.required} aria-invalid={p.error ? 'true' : undefined} aria-describedby={described}>
+        {p.value ?? ''}
+      </textarea>
+      {p.error ? <p class="field-error" id={`${id}-error`}>{p.error}</p> : null}
+    </>
+  );
+};
+
 export const SelectField: FC<{ label: string; name: string; options: ReadonlyArray<readonly [string, string]>; value?: string | undefined; error?: string | undefined }> = (p) => (
   <>
     <label for={`f-${p.name}`}>{p.label}</label>

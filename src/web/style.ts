@@ -39,8 +39,12 @@ form.stack label.check{font-weight:400}
 form.stack .hint{display:block;font-weight:400;font-size:13px;color:#57534e}
 input,select,textarea{font:inherit;font-size:15px;padding:6px 10px;border:1px solid #78716c;border-radius:6px;background:#fff;color:#1c1917;max-width:100%}
 form.stack input:not([type=checkbox]):not([type=radio]),form.stack select,form.stack textarea{width:100%;max-width:480px}
-input[aria-invalid=true]{border-color:#b91c1c}
+input[aria-invalid=true],textarea[aria-invalid=true]{border-color:#b91c1c}
 .field-error{color:#991b1b;font-size:13px;margin:2px 0 0}
+.cols{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:0 14px}
+form.stack details{margin:10px 0 4px;border-top:1px solid #e7e5e4;padding-top:6px}
+form.stack summary{cursor:pointer;font-weight:600;color:#7f1d1d}
+form.stack fieldset.row,form.stack fieldset.choices{border:1px solid #e7e5e4;border-radius:6px;margin:8px 0;padding:4px 12px 8px}
 button,.button{display:inline-block;font:inherit;font-size:15px;padding:6px 14px;border:0;border-radius:6px;background:#b91c1c;color:#fff;cursor:pointer;text-decoration:none}
 button.secondary,.button.secondary{background:#fff;color:#7f1d1d;border:1px solid #7f1d1d}
 button.link{background:none;color:#1d4ed8;padding:0;text-decoration:underline}

@@ -218,6 +218,7 @@ const EXPECTED: Record<string, Allow> = {
   'GET /app/cover/agreements/:id': READERS,
   'POST /app/cover/agreements/:id/template': COUNTY,
   'GET /app/cover/templates': ['admin', 'county_office', 'joint_meeting'],
+  'GET /app/cover/templates/:name/delete': ['county_office'],
   'POST /app/cover/templates/:name/delete': ['county_office'],
   'GET /app/cover/agreements/:id/schedule': COUNTY,
   'POST /app/cover/agreements/:id/schedule': COUNTY,

@@ -61,6 +61,7 @@ const CASES: Record<string, Case> = {
   'GET /app/registry/households/:id': { path: (a) => `/app/registry/households/${a.householdId}`, session: true },
   'GET /app/cover/agreements/:id': { path: (a) => `/app/cover/agreements/${a.agreementId}`, session: true },
   'POST /app/cover/agreements/:id/template': { path: (a) => `/app/cover/agreements/${a.agreementId}/template`, session: true },
+  'GET /app/cover/templates/:name/delete': { path: (a) => `/app/cover/templates/${a.templateToDeleteOnPage}/delete`, session: true },
   'POST /app/cover/templates/:name/delete': { path: (a) => `/app/cover/templates/${a.templateToDeleteOnPage}/delete`, session: true },
   // A county's own templates: named with the county, another county's office and joint meeting are
   // refused (403); unnamed, their own county has no such template (404).

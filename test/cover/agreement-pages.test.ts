@@ -1,9 +1,9 @@
 // The workbench's agreement forms over HTTP against a real database: create a draft from a named
-// schedule template, edit the draft's schedule lines with Chinese form errors (never a 500), and no
-// edits once signed.
+// schedule template, edit the draft's schedule lines and finer terms with Chinese form errors (never a
+// 500), and no edits once signed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyScheduleForm, scheduleFields, shownValue } from '../../src/cover/agreement-form.tsx';
-import { DEFAULT_SCHEDULE, LINES, SCHEDULE_TEMPLATES } from '../../src/cover/schedule.ts';
+import { applyScheduleForm, choiceName, formValues, NEW_BURN } from '../../src/cover/agreement-form.tsx';
+import { type CoverageSchedule, DEFAULT_SCHEDULE, LINES, PROPERTY_CAUSES, SCHEDULE_TEMPLATES } from '../../src/cover/schedule.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { getPage, postPage, type SignedIn, signedInUser } from '../helpers/session.ts';
 
@@ -26,11 +26,9 @@ const fields = (over: Record<string, string> = {}) => ({
   periodStart: '2027-01-01', periodEnd: '2027-12-31', premiumRule: 'full_year', procurementRef: 'CG-2026-7', ...over,
 });
 
-/** Every schedule field as the form shows it, with some replaced. */
+/** What the schedule form posts for the standard schedule, with some fields replaced. */
 function scheduleForm(over: Record<string, string> = {}) {
-  const out: Record<string, string> = {};
-  for (const f of scheduleFields(DEFAULT_SCHEDULE)) out[f.name] = shownValue(f);
-  return { ...out, ...over };
+  return { ...formValues(DEFAULT_SCHEDULE), ...over };
 }
 
 let agreementId = '';
@@ -190,9 +188,7 @@ describe('editing a draft’s schedule', () => {
   it('takes a whole line out and back from the standard schedule, and adds a payer', async () => {
     const path = `/app/cover/agreements/${agreementId}/schedule`;
     const current = async () => (await (await t.call(office.token, 'GET', `/api/v1/cover/agreements/${agreementId}`)).json()).schedule;
-    const formOf = (sch: Parameters<typeof scheduleFields>[0], over: Record<string, string> = {}) => ({
-      ...Object.fromEntries(scheduleFields(sch).map((f) => [f.name, shownValue(f)])), ...over,
-    });
+    const formOf = (sch: CoverageSchedule, over: Record<string, string> = {}) => ({ ...formValues(sch), ...over });
     const page = await (await getPage(t, office, path)).text();
     expect(page).toContain('不再承保家庭财产保险');
     expect(page).toContain('增加分担方');
@@ -225,6 +221,61 @@ describe('editing a draft’s schedule', () => {
     expect(again.householdProperty).toEqual(JSON.parse(JSON.stringify(DEFAULT_SCHEDULE.householdProperty)));
     expect(again.premiums.householdProperty).toEqual(DEFAULT_SCHEDULE.premiums.householdProperty);
     expect(again.funding).toEqual([{ payer: 'county', bp: 8000 }, { payer: 'city', bp: 2000 }]);
+  });
+
+  it('edits the finer terms: no property cause is refused at the field, the tables and age limits are saved', async () => {
+    const path = `/app/cover/agreements/${agreementId}/schedule`;
+    const current = async () => (await (await t.call(office.token, 'GET', `/api/v1/cover/agreements/${agreementId}`)).json()).schedule;
+    const before = await current();
+    const page = await (await getPage(t, office, path)).text();
+    expect(page).toContain('<summary>残疾给付比例表</summary>');
+    expect(page).toContain('name="householdProperty.coveredCauses.fire" checked=""');
+    expect(page).toContain('name="accidentInjury.burns.0.minAreaPercent"');
+    // Every property cause unticked: the schedule's own message at the group, the boxes as posted.
+    const form = formValues(before);
+    for (const c of PROPERTY_CAUSES) delete form[choiceName('householdProperty.coveredCauses', c)];
+    const none = await postPage(t, office, path, form);
+    expect(none.status).toBe(422);
+    const n = await none.text();
+    expect(n).toContain('<p class="field-error" id="f-householdProperty.coveredCauses-error">家庭财产保险承保的灾因不能为空，至少选择一项</p>');
+    expect(n).toContain('<input type="checkbox" name="householdProperty.coveredCauses.fire"/>');
+    expect(n).toContain('<input type="checkbox" name="agriculture.coveredCauses.fire" checked=""/>');
+    // A disability grade above the one before it, overlapping burn bands: at their fields, nothing saved.
+    const rules = await postPage(t, office, path, {
+      ...formValues(before), 'accidentInjury.disabilityTable.4.bp': '75', 'accidentInjury.burns.1.minAreaPercent': '12',
+    });
+    expect(rules.status).toBe(422);
+    const r = await rules.text();
+    expect(r).toContain('<p class="field-error" id="f-accidentInjury.disabilityTable.4.bp-error">意外伤害残疾给付比例应按等级递减：第5级 高于 第4级</p>');
+    expect(r).toContain('<p class="field-error" id="f-accidentInjury.burns.1-error">烧伤给付第 2 项与第 1 项的3度烧伤面积区间重叠</p>');
+    expect(await current()).toEqual(before);
+    // Saved: the table's 5th grade, the first burn band, a second-degree band added, age limits,
+    // no top-up, one property cause fewer, the medical documents.
+    const edit = formValues(before);
+    delete edit[choiceName('householdProperty.coveredCauses', 'snow')];
+    const saved = await postPage(t, office, path, {
+      ...edit,
+      'accidentInjury.disabilityTable.4.bp': '55', 'accidentInjury.burns.0.minAreaPercent': '12', 'accidentInjury.burns.0.bp': '45.5',
+      [NEW_BURN.degree]: '2', [NEW_BURN.min]: '30', [NEW_BURN.max]: '100', [NEW_BURN.bp]: '60',
+      'accidentInjury.ageLimits.minAge': '16', 'accidentInjury.ageLimits.maxAge': '',
+      'claimDocuments.accidentMedical': '索赔申请书\n\n医疗费用发票及费用清单\n',
+    });
+    expect(saved.status, (await saved.clone().text()).slice(0, 500)).toBe(303);
+    const after = await current();
+    expect(after.accidentInjury.disabilityTable[4]).toEqual({ grade: 5, bp: 5500 });
+    expect(after.accidentInjury.burns).toEqual([
+      { degree: 3, minAreaPercent: 12, maxAreaPercent: 15, bp: 4550 }, before.accidentInjury.burns[1], before.accidentInjury.burns[2],
+      { degree: 2, minAreaPercent: 30, maxAreaPercent: 100, bp: 6000 },
+    ]);
+    expect(after.accidentInjury.ageLimits).toEqual({ minAge: 16 });
+    expect(after.claimDocuments.accidentMedical).toEqual(['索赔申请书', '医疗费用发票及费用清单']);
+    expect(after.householdProperty.coveredCauses).toEqual(PROPERTY_CAUSES.filter((c) => c !== 'snow'));
+    expect(after.agriculture).toEqual(before.agriculture);
+    // The form shows what was saved.
+    const again = await (await getPage(t, office, path)).text();
+    expect(again).toContain('name="accidentInjury.ageLimits.minAge" type="text" value="16"');
+    expect(again).toContain('name="accidentInjury.burns.3.bp" type="text" value="60"');
+    expect(again).toContain('<input type="checkbox" name="householdProperty.coveredCauses.snow"/>');
   });
 
   it('offers no edit once the agreement is signed', async () => {

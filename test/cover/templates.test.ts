@@ -139,10 +139,23 @@ describe("a county's own templates", () => {
     const again = await postPage(t, office, `/app/cover/agreements/${agreementId}/template`, { title: '照 2026 年协议' });
     expect(again.status).toBe(422);
     expect(await again.text()).toContain('本县已有名为“照 2026 年协议”的模板');
-    // Deleting it leaves the agreement made from it as it was.
-    const del = await postPage(t, office, `/app/cover/templates/${name}/delete`);
-    expect(del.status).toBe(303);
+    // Deleting it asks first, on a page of its own; then the agreement made from it stays as it was.
+    const confirmPath = `/app/cover/templates/${name}/delete`;
+    expect(list).toContain(`href="${confirmPath}"`);
+    const confirm = await getPage(t, office, confirmPath);
+    expect(confirm.status).toBe(200);
+    const asked = await confirm.text();
+    expect(asked).toContain('确定删除本县保障方案模板“照 2026 年协议”吗？');
+    expect(asked).toMatch(new RegExp(`<form method="post" action="${confirmPath}"[^>]*>.*name="confirm" value="yes".*确认删除`, 's'));
+    // A post without the confirmation (a list page from before, a replayed post) is sent to the question.
+    const unasked = await postPage(t, office, confirmPath);
+    expect([unasked.status, unasked.headers.get('location')]).toEqual([303, confirmPath]);
+    expect((await t.call(office.token, 'GET', `/api/v1/cover/schedule-templates/${name}`)).status).toBe(200);
+    const del = await postPage(t, office, confirmPath, { confirm: 'yes' });
+    expect([del.status, del.headers.get('location')]).toEqual([303, '/app/cover/templates']);
     expect((await t.call(office.token, 'GET', `/api/v1/cover/schedule-templates/${name}`)).status).toBe(404);
+    expect(await (await getPage(t, office, '/app/cover/templates')).text()).not.toContain('照 2026 年协议');
+    expect((await getPage(t, office, confirmPath)).status).toBe(404);
     expect((await (await t.call(office.token, 'GET', `/api/v1/cover/agreements/${id}`)).json()).schedule.accidentMedical.reimbursementBp).toBe(9000);
     // A template gone since the form was shown: the default one, not an error.
     expect((await getPage(t, office, `/app/cover/agreements/new?template=${name}`)).status).toBe(200);
@@ -150,6 +163,11 @@ describe("a county's own templates", () => {
 
   it('deletes only the county’s own: a built-in one is refused, another county’s is not found', async () => {
     const { name } = await (await t.call(office.token, 'POST', '/api/v1/cover/schedule-templates', { countyCode: A, title: '待删除', schedule: DEFAULT_SCHEDULE })).json();
+    // The pages: no question for a built-in one; another county's is not shown to exist, asked or not.
+    expect((await getPage(t, office, '/app/cover/templates/default/delete')).status).toBe(403);
+    expect((await getPage(t, neighbour, `/app/cover/templates/${name}/delete`)).status).toBe(404);
+    expect((await postPage(t, neighbour, `/app/cover/templates/${name}/delete`)).status).toBe(404);
+    expect((await postPage(t, neighbour, `/app/cover/templates/${name}/delete`, { confirm: 'yes' })).status).toBe(404);
     expect((await t.call(office.token, 'DELETE', '/api/v1/cover/schedule-templates/default')).status).toBe(403);
     expect((await t.call(neighbour.token, 'DELETE', `/api/v1/cover/schedule-templates/${name}`)).status).toBe(404);
     expect((await t.call(joint.token, 'DELETE', `/api/v1/cover/schedule-templates/${name}`)).status).toBe(403);

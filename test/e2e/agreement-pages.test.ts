@@ -1,7 +1,8 @@
-// The agreement pages in Chromium at 1366×768: create a draft from a schedule template, a schedule
-// form error then a saved edit, sign, enrol, the decisions filtered by reason, a mid-term end, the
-// schedule saved as the county's template and a new draft started from it; every
-// page axe-clean (no serious or critical) and no console errors.
+// The agreement pages in Chromium at 1366×768: create a draft from a schedule template, schedule
+// form errors (a figure, no covered cause) then a saved edit of figures and finer terms, sign, enrol,
+// the decisions filtered by reason, a mid-term end, the schedule saved as the county's template, a
+// new draft started from it and the template deleted after its confirmation page; every page
+// axe-clean (no serious or critical, the schedule form with every fold open) and no console errors.
 import { describe, expect, it } from 'vitest';
 import { importNow } from '../../src/registry/service.ts';
 import { testApp } from '../helpers/app.ts';
@@ -43,15 +44,30 @@ describe('the agreement pages in Chromium', () => {
 
       await Promise.all([page.waitForURL(/\/schedule$/), page.click('a:has-text("修改保障方案")')]);
       await page.fill('input[name="householdProperty.subLimits.decorationFen"]', '60000');
+      // Every property cause unticked, inside its fold.
+      const property = page.locator('fieldset:has(> legend:text-is("家庭财产保险"))');
+      await property.locator('summary:has-text("承保的灾因")').click();
+      for (const box of await property.locator('input[name^="householdProperty.coveredCauses."]').all()) await box.uncheck();
       await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("保存保障方案")')]);
       expect(await page.textContent('#f-householdProperty\\.subLimits\\.decorationFen-error')).toContain('高于每户保险金额');
-      await assertAccessible(page, 'schedule form with errors');
+      expect(await page.textContent('#f-householdProperty\\.coveredCauses-error')).toContain('家庭财产保险承保的灾因不能为空，至少选择一项');
+      expect(await page.isChecked('input[name="householdProperty.coveredCauses.fire"]')).toBe(false);
+      await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+      await assertAccessible(page, 'schedule form with errors, every fold open');
       await page.screenshot({ path: '/tmp/schedule-form-e2e.png', fullPage: true });
       // The form came back with status 422 on purpose; Chromium logs every 4xx document as a console error.
       expect(problems.problems).toEqual([expect.stringContaining('422')]);
       problems.problems.length = 0;
       await page.fill('input[name="householdProperty.subLimits.decorationFen"]', '8000');
       await page.fill('input[name="accidentMedical.deductibleFen"]', '150');
+      await page.check('input[name="householdProperty.coveredCauses.fire"]');
+      await page.check('input[name="householdProperty.coveredCauses.flood"]');
+      await page.fill('input[name="accidentInjury.disabilityTable.9.bp"]', '5');
+      await page.fill('input[name="accidentInjury.ageLimits.maxAge"]', '75');
+      await page.selectOption('select[name="accidentInjury.burns.new.degree"]', '2');
+      await page.fill('input[name="accidentInjury.burns.new.minAreaPercent"]', '30');
+      await page.fill('input[name="accidentInjury.burns.new.maxAreaPercent"]', '100');
+      await page.fill('input[name="accidentInjury.burns.new.bp"]', '50');
       await Promise.all([page.waitForURL(agreementUrl), page.click('button:has-text("保存保障方案")')]);
       expect(await page.textContent('.flash.ok')).toContain('保障方案已保存');
 
@@ -87,6 +103,15 @@ describe('the agreement pages in Chromium', () => {
       await Promise.all([page.waitForURL(/\/agreements\/new\?template=county_/), page.locator('tr:has-text("2026 年本县方案") a:has-text("用此模板新建协议")').click()]);
       expect(await page.textContent('main')).toContain('本县：2026 年本县方案');
       expect(await page.inputValue('section form input[name=template]')).toMatch(/^county_[a-z]{10}$/);
+
+      // Deleting the template: a page asks first, without JavaScript.
+      await page.goto(`${app.base}/app/cover/templates`);
+      await Promise.all([page.waitForURL(/\/templates\/county_[a-z]{10}\/delete$/), page.locator('tr:has-text("2026 年本县方案") a:has-text("删除")').click()]);
+      expect(await page.textContent('main')).toContain('确定删除本县保障方案模板“2026 年本县方案”吗？');
+      await assertAccessible(page, 'template delete confirmation');
+      await Promise.all([page.waitForURL(/\/app\/cover\/templates$/), page.click('button:has-text("确认删除")')]);
+      expect(await page.textContent('.flash.ok')).toContain('已删除模板“2026 年本县方案”');
+      expect(await page.textContent('main')).not.toContain('本县</td>');
     });
   }, TIMEOUT);
 });

@@ -129,9 +129,16 @@ export function shownValue(f: Pick<ScheduleFieldDef, 'kind' | 'value'>): string 
 /** The name of a choices field's tick box for one option. */
 export const choiceName = (name: string, code: string) => `${name}.${code}`;
 
+/**
+ * A hidden field of the schedule form that has the finer terms' tick boxes. An unticked box posts
+ * nothing, so a post without it (a form loaded before they existed, a script) leaves those terms
+ * as they are instead of switching them all off.
+ */
+export const TICK_BOXES = { name: 'form.tickBoxes', value: '1' } as const;
+
 /** What the form posts for the schedule as it is (tick boxes ticked post 'on', unticked are absent). */
 export function formValues(s: CoverageSchedule): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = { [TICK_BOXES.name]: TICK_BOXES.value };
   for (const f of scheduleFields(s)) {
     if (f.kind === 'flag') {
       if (f.value === true) out[f.name] = 'on';
@@ -176,8 +183,10 @@ function readField(f: ScheduleFieldDef, posted: Record<string, string>): Read {
     case 'degree':
       return raw === '2' || raw === '3' ? { ok: true, value: Number(raw) } : { ok: false, message: '请选择二度或三度' };
     case 'flag':
+      if (posted[TICK_BOXES.name] !== TICK_BOXES.value) return { ok: true, value: f.value };
       return { ok: true, value: posted[f.name] === 'on' };
     case 'choices': {
+      if (posted[TICK_BOXES.name] !== TICK_BOXES.value) return { ok: true, value: f.value };
       // Kept in the schedule's own order, newly ticked ones after them: an unchanged form changes nothing.
       const ticked = new Set(f.options!.map(([code]) => code).filter((code) => posted[choiceName(f.name, code)] === 'on'));
       const before = (f.value as readonly string[]).filter((code) => ticked.has(code));
@@ -590,6 +599,7 @@ export const ScheduleForm: FC<{
       <ErrorSummary errors={e} />
       <form method="post" action={`/app/cover/agreements/${id}/schedule`} class="stack">
         <CsrfField s={s} />
+        <input type="hidden" name={TICK_BOXES.name} value={TICK_BOXES.value} />
         {groups.map((g) => {
           const line = lineOf(g);
           return (

@@ -3,7 +3,7 @@
 // where the schedule's own errors land (scheduleErrors). The pages over HTTP: agreement-pages.test.ts.
 import { describe, expect, it } from 'vitest';
 import {
-  applyScheduleForm, choiceName, formValues, NEW_BURN, NEW_BURN_ROW, ScheduleForm, scheduleErrors, scheduleFields,
+  applyScheduleForm, choiceName, TICK_BOXES, formValues, NEW_BURN, NEW_BURN_ROW, ScheduleForm, scheduleErrors, scheduleFields,
 } from '../../src/cover/agreement-form.tsx';
 import {
   AGRI_CAUSES, type CoverageSchedule, type CoverageScheduleInput, DEFAULT_SCHEDULE, parseSchedule, PROPERTY_CAUSES,
@@ -248,5 +248,22 @@ describe('the form on the page', () => {
     const row = await render({ errors: { 'accidentInjury.burns.1': '烧伤给付第 2 项与第 1 项的3度烧伤面积区间重叠' } });
     expect(row).toMatch(/<fieldset class="row" aria-describedby="f-accidentInjury\.burns\.1-error"><legend>烧伤给付第 2 项<\/legend>/);
     expect(row).toMatch(/<details open="">\s*<summary>烧伤给付<\/summary>/);
+  });
+});
+
+describe('a post without the tick-box marker', () => {
+  it('leaves the tick-box terms as they are instead of switching them all off', () => {
+    // As a form loaded before the finer terms existed posts: no marker, and no tick box at all.
+    const boxes = Object.keys(formValues(DEFAULT_SCHEDULE)).filter((k) => /coveredCauses|topUp|otherReimbursements/.test(k));
+    const old = posting(DEFAULT_SCHEDULE, {}, [TICK_BOXES.name, ...boxes]);
+    const r = applyScheduleForm(DEFAULT_SCHEDULE, old);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.schedule.agriculture?.topUp.enabled).toBe(true);
+    expect(r.schedule.householdProperty?.coveredCauses).toEqual(DEFAULT_SCHEDULE.householdProperty?.coveredCauses);
+    expect(r.schedule.accidentMedical?.otherReimbursements).toEqual(DEFAULT_SCHEDULE.accidentMedical?.otherReimbursements);
+    // With the marker, the same unticked boxes do switch them off.
+    const now = applyScheduleForm(DEFAULT_SCHEDULE, { ...old, [TICK_BOXES.name]: TICK_BOXES.value });
+    expect(now.ok && now.schedule.agriculture?.topUp.enabled).toBe(false);
   });
 });

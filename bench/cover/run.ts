@@ -1,7 +1,8 @@
 // bench/cover: enrol 1 000 000 persons in ~333 000 households in one call, then the premium bill.
 //   npx tsx bench/cover/run.ts [--persons 1000000] [--db postgres|pglite]
 // The registry is filled directly by SQL (generate_series) — the import has its own benchmark —
-// then enrol() and bill() run as the service runs them. Peak RSS is this process's.
+// then enrol() and bill() run as the service runs them. Peak RSS is this process's. Rows are stored
+// village by village, as an import of a national export (sorted by region) stores them.
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { scratchDatabase } from '../../db/scratch.ts';
@@ -48,7 +49,8 @@ await time(`fill registry (${N} persons, ${H} households)`, async () => {
       case when (g % 10) <> 0 then '[{"code":"ELIGIBLE_LIFTED","message":"脱贫户"}]'::jsonb
            else '[{"code":"EXCLUDED_STABLY_LIFTED","message":"稳定脱贫户不在保障范围"}]'::jsonb end,
       '2025-12-01', 'fp'
-    from generate_series(1, ${H}) g`);
+    from generate_series(1, ${H}) g
+    order by 4, 3`);
   await db.execute(sql`
     insert into persons (household_id, county_code, village_code, name, id_hash, id_enc, id_masked, birth_date, sex,
       relationship_code, relationship_label, is_head, eligible, eligibility_reasons, listed_on, fingerprint)
@@ -56,7 +58,8 @@ await time(`fill registry (${N} persons, ${H} households)`, async () => {
       '1970-01-01'::date + (g % 15000), case when g % 2 = 0 then 'M' else 'F' end,
       case when g % 3 = 1 then '01' else '20' end, case when g % 3 = 1 then '户主' else '子' end, g % 3 = 1,
       h.eligible, h.eligibility_reasons, '2025-12-01', 'fp'
-    from generate_series(1, ${N}) g join households h on h.id = md5('h' || (1 + (g - 1) / 3))::uuid`);
+    from generate_series(1, ${N}) g join households h on h.id = md5('h' || (1 + (g - 1) / 3))::uuid
+    order by h.village_code, h.household_no, g`);
 });
 
 const orgId = rowsOf<{ id: string }>(await db.execute(sql`

@@ -120,11 +120,11 @@ const nextOf = (html: string) => /rel="next" href="([^"]+)"/.exec(html)?.[1]?.re
 
 interface Result { name: string; n: number; p50: number; p95: number; max: number; rows: string }
 const results: Result[] = [];
-async function measure(name: string, path: (i: number) => string | Promise<string>, check?: (html: string) => void) {
+async function measure(name: string, path: (i: number) => string | Promise<string>, check?: (html: string) => void, n = R) {
   for (let i = 0; i < 5; i++) await get(await path(i)); // warm-up
   const ms: number[] = [];
   let last = '';
-  for (let i = 0; i < R; i++) {
+  for (let i = 0; i < n; i++) {
     const p = await path(i + 5);
     const s = performance.now();
     last = await get(p);
@@ -193,8 +193,18 @@ if (!values['no-pages']) {
   await measure('保障方案模板', () => '/app/cover/templates');
   await measure('参保决定 (first page)', () => `${A}/decisions`);
   await measure('参保决定, excluded by reason', () => `${A}/decisions?decision=excluded&reason=EXCLUDED_STABLY_LIFTED`);
-  await measure('参保决定, page 1000', (i) => `${A}/decisions?page=${1000 + i}`);
-  await measure('保费账单', () => `${A}/bill`);
+  const decided = rowsOf<{ v: string; n: string; p: string }>(await db.execute(sql`
+    select village_code as v, household_no as n, person_id as p from cover_decisions tablesample system (1)
+    where agreement_id = ${agreementId} limit 1000`));
+  await measure('参保决定, deep page by cursor', (i) => {
+    const d = sample(decided, i);
+    return `${A}/decisions?cursor=${encodeCursor([d.v, d.n, d.p])}`;
+  });
+  await measure('保费账单 (the day’s bill, kept)', () => `${A}/bill`);
+  // A day not billed before: computed from the enrolments, then kept (the first visit of each day).
+  const day = (i: number) => new Date(Date.UTC(2026, 0, 1) + ((i * 37) % 365) * 86_400_000).toISOString().slice(0, 10);
+  await db.execute(sql`delete from cover_bill_cache where agreement_id = ${agreementId}`);
+  await measure('保费账单, a day not billed before (computed)', (i) => `${A}/bill?asOf=${day(i)}`, undefined, 20);
   await measure('明白卡', () => '/app/cards');
   await measure('理赔', () => '/app/claims');
   await measure('风险线索', () => '/app/monitoring/signals');

@@ -485,21 +485,23 @@ export async function insuredListXlsx(deps: AppDeps, ctx: RequestCtx, id: string
   const countyName = (await regionNames(deps, [county])).get(county);
   async function* rows() {
     let seq = 0;
-    for (let after: store.InsuredListKey | null = null; ;) {
-      const page = await store.insuredListPage(deps.db, id, after, 5000);
-      if (!page.length) return;
-      const names = await regionNames(deps, page.flatMap((r) => [r.village_code, town(r.village_code)]));
-      for (const r of page) {
-        seq += 1;
-        // Codes and ID numbers as text, dates as dates, the birth year and the sequence as integers.
-        yield [count(seq), names.get(town(r.village_code)) ?? '', names.get(r.village_code) ?? '', textCell(r.village_code), textCell(r.household_no),
-          r.name, r.relationship_label, textCell(opts.fullIds ? deps.pii.decrypt(r.id_enc) : r.id_masked), r.sex === 'M' ? '男' : '女',
-          // Beside a masked number only the birth year (the mask hides the birth date).
-          opts.fullIds ? dateCell(r.birth_date) : count(birthYearOf(r.birth_date)),
-          dateCell(r.cover_start), dateCell(r.cover_end), r.end_reason ?? '', r.reasons.map((x) => x.message).join('；')];
+    for (const village of await store.insuredVillages(deps.db, id)) {
+      const names = await regionNames(deps, [village, town(village)]);
+      for (let after: store.InsuredListKey | null = null; ;) {
+        const page = await store.insuredListPage(deps.db, id, village, after, 5000);
+        if (!page.length) break;
+        for (const r of page) {
+          seq += 1;
+          // Codes and ID numbers as text, dates as dates, the birth year and the sequence as integers.
+          yield [count(seq), names.get(town(r.village_code)) ?? '', names.get(r.village_code) ?? '', textCell(r.village_code), textCell(r.household_no),
+            r.name, r.relationship_label, textCell(opts.fullIds ? deps.pii.decrypt(r.id_enc) : r.id_masked), r.sex === 'M' ? '男' : '女',
+            // Beside a masked number only the birth year (the mask hides the birth date).
+            opts.fullIds ? dateCell(r.birth_date) : count(birthYearOf(r.birth_date)),
+            dateCell(r.cover_start), dateCell(r.cover_end), r.end_reason ?? '', r.reasons.map((x) => x.message).join('；')];
+        }
+        const last = page[page.length - 1]!;
+        after = { householdNo: last.household_no, rel: last.relationship_code, id: last.id };
       }
-      const last = page[page.length - 1]!;
-      after = { village: last.village_code, householdNo: last.household_no, rel: last.relationship_code, id: last.id };
     }
   }
   const stream = io.streamXlsx([{

@@ -185,16 +185,26 @@ export async function enrolmentPage(db: Db, agreementId: string, afterId: number
     order by e.id limit ${limit}`));
 }
 
-/** Where a page of the insured list ended (its sort key). */
-export interface InsuredListKey { village: string; householdNo: string; rel: string; id: number }
+/** Where a page of the insured list ended within its village (its sort key there). */
+export interface InsuredListKey { householdNo: string; rel: string; id: number }
+
+/** The villages an agreement covers anyone in, in code order (which orders towns too). */
+export async function insuredVillages(db: Db, agreementId: string) {
+  return rowsOf<{ village_code: string }>(await db.execute(sql`
+    select distinct village_code from cover_enrolments where agreement_id = ${agreementId} order by 1`)).map((r) => r.village_code);
+}
 
 /**
- * The insured list in its printed order — town and village (the village code orders both), household,
- * relationship (户主 01 first) — a page at a time, keyset on that order.
+ * One village's part of the insured list in its printed order — household, relationship (户主 01
+ * first) — a page at a time, keyset on that order. By village, because the order spans three tables:
+ * a page of the whole county re-sorted everything after the key (350 s for 900 000 persons), a page
+ * of one village sorts that village's rows only. The limit is written into the statement: as a
+ * parameter, the generic plan a prepared statement falls back to after five runs walked the county's
+ * households in number order to honour an unknown limit (0.6 s a village instead of 0.05 s).
  */
-export async function insuredListPage(db: Db, agreementId: string, after: InsuredListKey | null, limit: number) {
+export async function insuredListPage(db: Db, agreementId: string, village: string, after: InsuredListKey | null, limit: number) {
   const from = after
-    ? sql` and (e.village_code, h.household_no, p.relationship_code, e.id) > (${after.village}, ${after.householdNo}, ${after.rel}, ${after.id})`
+    ? sql` and (h.household_no, p.relationship_code, e.id) > (${after.householdNo}, ${after.rel}, ${after.id})`
     : sql``;
   return rowsOf<{
     id: number; cover_start: string; cover_end: string; end_reason: string | null; village_code: string;
@@ -204,8 +214,8 @@ export async function insuredListPage(db: Db, agreementId: string, after: Insure
     select e.id, e.cover_start::text, e.cover_end::text, e.end_reason, e.village_code, h.household_no, p.name,
            p.relationship_code, p.relationship_label, p.id_masked, p.id_enc, p.sex, p.birth_date::text, e.reasons
     from cover_enrolments e join persons p on p.id = e.person_id join households h on h.id = e.household_id
-    where e.agreement_id = ${agreementId}${from}
-    order by e.village_code, h.household_no, p.relationship_code, e.id limit ${limit}`));
+    where e.agreement_id = ${agreementId} and e.village_code = ${village}${from}
+    order by h.household_no, p.relationship_code, e.id limit ${sql.raw(String(Math.trunc(limit)))}`));
 }
 
 export async function countEnrolments(db: Db, agreementId: string) {

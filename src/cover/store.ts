@@ -433,7 +433,7 @@ export async function decisionsByKey(db: Db, agreementId: string, f: { decision?
       : sql`cover_decisions d`}
     join persons p on p.id = d.person_id
     where ${sql.join(where, sql` and `)}
-    order by ${t}.village_code ${dir}, ${t}.household_no ${dir}, ${t}.person_id ${dir} limit ${limit}`));
+    order by ${t}.village_code ${dir}, ${t}.household_no ${dir}, ${t}.person_id ${dir} limit ${sql.raw(String(Math.trunc(limit)))}`));
 }
 
 /** A computed bill kept for (agreement, day), with what it was computed from. */

@@ -448,8 +448,13 @@ export function membersInPrintOrder(deps: Pick<AppDeps, 'db'>, members: Array<{ 
 
 /** Households by id for another module (number, head's name, village, county). Callers check their own scope. */
 export async function householdsByIds(deps: Pick<AppDeps, 'db'>, ids: string[]) {
-  const rows = await store.householdsForModules(deps.db, [...new Set(ids)]);
-  return new Map(rows.map((r) => [r.id, r]));
+  const unique = [...new Set(ids)];
+  const out = new Map<string, Awaited<ReturnType<typeof store.householdsForModules>>[number]>();
+  // In slices: a statement carries at most 65 535 parameters, and a county's borrowers may be more.
+  for (let i = 0; i < unique.length; i += 10_000) {
+    for (const r of await store.householdsForModules(deps.db, unique.slice(i, i + 10_000))) out.set(r.id, r);
+  }
+  return out;
 }
 
 /**

@@ -266,6 +266,10 @@ describe('ratings, arrears summary and borrowers’ cover', () => {
     const byHead = Object.fromEntries(all.items.map((b: { headName: string }) => [b.headName, b]));
     expect(byHead.张德明).toMatchObject({ insured: true, agricultureCovered: true, agreementNo: 'ZNB-500101-2026' });
     expect(byHead.刘建国).toMatchObject({ insured: false, agreementNo: null });
+    // In the household's order: village, then household number (who they are is the registry's answer).
+    const order = all.items.map((b: { villageCode: string; householdNo: string }) => `${b.villageCode}/${b.householdNo}`);
+    expect(order).toEqual([...order].sort());
+    expect(all.items.length).toBeGreaterThan(1);
     const uninsured = await (await t.call(ic.county.token, 'GET', '/api/v1/credit/borrowers?insured=false')).json();
     expect(uninsured.items.map((b: { headName: string }) => b.headName)).toEqual(['刘建国']);
     const bankView = await (await t.call(otherBank.token, 'GET', '/api/v1/credit/borrowers')).json();

@@ -5,6 +5,7 @@ import { isoDateField } from '../../shared/fields.ts';
 import { type Actor, assertScope, audit, scopePrefix } from '../../access/service.ts';
 import { paidClaimsOf } from '../../claims/service.ts';
 import { householdCover } from '../../cover/service.ts';
+import { householdsByIds } from '../../registry/service.ts';
 import type { AppDeps, RequestCtx } from '../../http/context.ts';
 import { getSettings } from '../../settings/service.ts';
 import { todayInShanghai } from '../../shared/dates.ts';
@@ -182,7 +183,14 @@ export async function borrowersWithCover(deps: AppDeps, actor: Actor, q: { insur
   const today = todayInShanghai(deps.now());
   const { limit, offset } = pageBounds(q);
   const scope = { scopePrefix: q.villageCode ? scopePrefix(q.villageCode) : actor.scopePrefix, lenderOrgId: actor.role === 'bank' ? actor.orgId : undefined };
-  const all = await store.borrowerHouseholds(deps.db, scope);
+  const loans = await store.borrowerHouseholds(deps.db, scope);
+  const who = await householdsByIds(deps, loans.map((b) => b.household_id));
+  // In the household's order (village, household number), as every household list is.
+  const all = loans.flatMap((b) => {
+    const h = who.get(b.household_id);
+    return h ? [{ ...b, household_no: h.householdNo, head_name: h.headName, village_code: h.villageCode }] : [];
+  }).sort((x, y) => (x.village_code < y.village_code ? -1 : x.village_code > y.village_code ? 1
+    : x.household_no < y.household_no ? -1 : x.household_no > y.household_no ? 1 : 0));
   const cover = await householdCover(deps, all.map((b) => b.household_id), today);
   const chosen = q.insured === undefined ? all : all.filter((b) => cover.has(b.household_id) === q.insured);
   const page = chosen.slice(offset, offset + limit);

@@ -1,6 +1,6 @@
 // Queries of the arrears and compensation-fund sub-module: the domain events the daily pass raises
 // for monitoring (loan_overdue), compensation cases, the county fund's movements, and the borrower
-// households with their cover. The register's tables are read through ../loans/store.ts.
+// households' loans. The register's tables are read through ../loans/store.ts.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { creditCompensations, creditFundMovements, creditLoans } from '../../../db/schema/credit.ts';
 import { domainEvents } from '../../../db/schema/events.ts';
@@ -125,22 +125,15 @@ export async function fundMovements(db: Db, countyCode: string, limit: number, o
 }
 
 /**
- * Every borrower household within a scope with its loans, balance and worst arrears, in the
- * household's order (village, household number). Cover and paid claims are the cover and claims
- * modules' to say (arrears/service.ts asks them).
+ * Every borrower household within a scope with its loans, balance and worst arrears. Who the
+ * household is (number, head, village) is the registry's to say, and cover and paid claims are the
+ * cover and claims modules' (arrears/service.ts asks them).
  */
 export async function borrowerHouseholds(db: Db, scope: LoanScope) {
-  return rowsOf<{
-    household_id: string; household_no: string; head_name: string; village_code: string; loans: number; balance_fen: number; max_days_past_due: number;
-  }>(await db.execute(sql`
-    with b as (
-      select l.household_id, count(*)::int as loans, coalesce(sum(coalesce(s.balance_fen, l.amount_fen)) filter (where l.status = 'active'), 0)::float8 as balance_fen,
-        coalesce(max(s.days_past_due), 0)::int as max_days_past_due
-      from credit_loans l left join credit_loan_status s on s.loan_id = l.id
-      where ${scopeOfL(scope)} group by l.household_id
-    )
-    select b.household_id, h.household_no, h.head_name, h.village_code, b.loans, b.balance_fen, b.max_days_past_due
-    from b join households h on h.id = b.household_id
-    order by h.village_code, h.household_no`));
+  return rowsOf<{ household_id: string; loans: number; balance_fen: number; max_days_past_due: number }>(await db.execute(sql`
+    select l.household_id, count(*)::int as loans, coalesce(sum(coalesce(s.balance_fen, l.amount_fen)) filter (where l.status = 'active'), 0)::float8 as balance_fen,
+      coalesce(max(s.days_past_due), 0)::int as max_days_past_due
+    from credit_loans l left join credit_loan_status s on s.loan_id = l.id
+    where ${scopeOfL(scope)} group by l.household_id`));
 }
 

@@ -216,7 +216,7 @@ export const DecisionsView: FC<{ a: Agreement; d: Decisions; decision?: string |
             <thead><tr><th>姓名</th><th>证件号码</th><th>户编号</th><th>村</th><th>决定</th><th>原因</th><th>决定日期</th></tr></thead>
             <tbody>{d.items.map((x) => (
               <tr>
-                <td>{x.name}</td><td>{x.id_masked}</td><td>{x.household_no}</td><td>{x.village_code}</td>
+                <td>{x.name}</td><td>{x.id_masked}</td><td>{x.household_no}</td><td>{x.village_name ?? x.village_code}{x.village_name ? <span class="muted"> {x.village_code}</span> : null}</td>
                 <td>{DECISION_NAMES[x.decision]}</td><td>{x.reasons.map((r) => r.message).join('；')}</td><td>{x.decided_on}</td>
               </tr>
             ))}</tbody>

@@ -444,9 +444,10 @@ export async function decisionsByReason(deps: AppDeps, actor: Actor, id: string,
     store.decisionReasonCounts(deps.db, id),
     store.decisionsByKey(deps.db, id, { decision: q.decision, code: q.reason }, q.pageSize + 1, from),
   ]);
+  const villages = await regionNames(deps, [...new Set(rows.map((r) => r.village_code))]);
   return {
     counts: counts.map((r) => ({ ...r, name: DECISION_REASON_NAMES[r.code] ?? r.sample })),
-    ...keysetPageOf(rows, q.pageSize, from, store.decisionKey),
+    ...keysetPageOf(rows, q.pageSize, from, store.decisionKey, (r) => ({ ...r, village_name: villages.get(r.village_code) ?? null })),
   };
 }
 

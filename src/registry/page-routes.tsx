@@ -192,7 +192,7 @@ export const registryPages = [
       const query = new URLSearchParams(Object.entries(f).filter(([k, x]) => k !== 'cursor' && x !== undefined).map(([k, x]) => [k, String(x)])).toString();
       return page(c, s, '农户与人员', <>
         {error ? <div class="flash error" role="alert">{error}</div> : null}
-        <HouseholdSearch f={f} r={r} query={query} />
+        <HouseholdSearch f={f} r={r} query={query} villages={await svc.regionNames(c.var.deps, [...new Set(r.items.map((h) => h.villageCode))])} />
       </>);
     },
   }),

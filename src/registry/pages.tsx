@@ -153,7 +153,9 @@ export interface HouseholdFilter { name?: string | undefined; householdNo?: stri
 
 const withCursor = (query: string, cursor: string) => `${query ? `${query}&` : ''}cursor=${encodeURIComponent(cursor)}`;
 
-export const HouseholdSearch: FC<{ f: HouseholdFilter; r: HouseholdResults; query: string }> = ({ f, r, query }) => (
+export const HouseholdSearch: FC<{ f: HouseholdFilter; r: HouseholdResults; query: string; villages: ReadonlyMap<string, string> }> = ({
+  f, r, query, villages,
+}) => (
   <>
     <section>
       <form method="get" action="/app/registry/households" class="filters" hx-get="/app/registry/households" hx-select="#results" hx-target="#results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit">
@@ -187,7 +189,7 @@ export const HouseholdSearch: FC<{ f: HouseholdFilter; r: HouseholdResults; quer
           <tbody>{r.items.map((h) => (
             <tr>
               <td><a href={`/app/registry/households/${h.id}`}>{h.headName}</a></td>
-              <td>{h.householdNo ?? '—'}</td><td>{h.villageCode}</td><td>{h.householdType ? TYPE_NAMES[h.householdType] ?? h.householdType : '—'}</td>
+              <td>{h.householdNo ?? '—'}</td><td>{villages.get(h.villageCode) ?? h.villageCode}{villages.has(h.villageCode) ? <span class="muted"> {h.villageCode}</span> : null}</td><td>{h.householdType ? TYPE_NAMES[h.householdType] ?? h.householdType : '—'}</td>
               <td class="num">{count(h.memberCount)}</td><td>{h.eligible ? '符合' : '不符合'}</td><td>{h.status === 'active' ? '在册' : '已移出'}</td>
             </tr>
           ))}</tbody>

@@ -96,6 +96,15 @@ describe('the decisions by cursor', () => {
     expect((await walk({ reason: 'DELISTED' })).forward.flat()).toEqual(['李秀英']);
   });
 
+  it('names each person’s village on the page, its code beside it', async () => {
+    const res = await t.call(t.adminToken, 'POST', '/api/v1/regions', { items: [{ code: '500101001001', name: '东村' }] });
+    expect(res.status, await res.clone().text()).toBeLessThan(300);
+    const html = await (await getPage(t, office, `/app/cover/agreements/${id}/decisions?decision=enrolled`)).text();
+    expect(html).toContain('<td>东村<span class="muted"> 500101001001</span></td>');
+    // A village without a known name shows its code.
+    expect(html).toMatch(/<td>500101001002<\/td>/);
+  });
+
   it('answers a bad cursor on the page as a 400, never a 500', async () => {
     const res = await getPage(t, office, `/app/cover/agreements/${id}/decisions?cursor=not-a-cursor`);
     expect(res.status).toBe(400);

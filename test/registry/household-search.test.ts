@@ -162,4 +162,12 @@ describe('the household search page', () => {
     expect(badHtml).toContain('翻页位置');
     expect(heads(badHtml).length).toBe(20);
   });
+
+  it('names each household’s village on the page, its code beside it', async () => {
+    const clerk = await signedInUser(t, 'county_office', COUNTY);
+    expect((await t.call(t.adminToken, 'POST', '/api/v1/regions', { items: [{ code: V1, name: '东村' }] })).status).toBeLessThan(300);
+    const html = await (await getPage(t, clerk, `/app/registry/households?regionCode=${V1}`)).text();
+    expect(html).toContain(`<td>东村<span class="muted"> ${V1}</span></td>`);
+    expect(html).not.toContain(`<td>${V1}</td>`);
+  });
 });

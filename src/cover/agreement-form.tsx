@@ -8,6 +8,7 @@ import type { FC } from 'hono/jsx';
 import type { PageSession } from '../access/sessions.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors, SelectField, TextareaField } from '../web/forms.tsx';
 import { yuan } from '../web/format.ts';
+import { scrollable } from '../web/layout.tsx';
 import { fenToYuanString, parseYuan } from '../shared/money.ts';
 import {
   AGRI_CAUSES, AGRI_KIND_NAMES, BASIS_NAMES, CAUSE_NAMES, type CoverageSchedule, DEDUCTIBLE_BASIS_NAMES, DEFAULT_SCHEDULE,
@@ -394,7 +395,7 @@ type ScheduleView = Pick<CoverageSchedule, 'premiums'> & Partial<CoverageSchedul
 
 /** The schedule's lines at a glance: premium per line and its main figures. */
 export const ScheduleSummary: FC<{ schedule: ScheduleView }> = ({ schedule: s }) => (
-  <div class="scroll">
+  <div {...scrollable('保障方案')}>
     <table>
       <thead><tr><th>险种</th><th>主要保障</th><th>计费</th><th class="num">保费单价</th></tr></thead>
       <tbody>{LINES.filter((l) => s.premiums[l]).map((line) => {

@@ -6,6 +6,7 @@ import { CsrfField } from '../web/forms.tsx';
 import { count, dateTime, yuan } from '../web/format.ts';
 import type { bill, decisionsByReason, publicAgreement, TemplateSummary } from './service.ts';
 import { BASIS_NAMES, LINE_NAMES, type Line, PAYER_NAMES } from './schedule.ts';
+import { scrollable } from '../web/layout.tsx';
 
 type Agreement = ReturnType<typeof publicAgreement>;
 type Bill = Awaited<ReturnType<typeof bill>>;
@@ -19,7 +20,7 @@ export const AgreementList: FC<{ items: Agreement[]; canCreate?: boolean; canSee
         {canSeeTemplates ? <a class="button secondary" href="/app/cover/templates">保障方案模板</a> : null}
       </div>
     ) : null}
-    <div class="scroll">
+    <div {...scrollable('协议列表')}>
       <table>
         <thead><tr><th>协议编号</th><th>保单号</th><th>保险期间</th><th>状态</th><th>操作</th></tr></thead>
         <tbody>{items.map((a) => (
@@ -51,7 +52,7 @@ export const AgreementView: FC<{
         <div class="fig"><span>县级代码</span><b>{a.countyCode}</b></div>
       </div>
       <h3>保障项目</h3>
-      <div class="scroll">
+      <div {...scrollable('保障项目')}>
         <table>
           <thead><tr><th>险种</th><th>计费</th><th class="num">保费单价</th></tr></thead>
           <tbody>{(Object.entries(a.schedule.premiums) as Array<[Line, { basis: 'person' | 'household'; amountFen: number } | undefined]>).filter(([, p]) => p).map(([line, p]) => (
@@ -146,7 +147,7 @@ export const BillView: FC<{ a: Agreement; b: Bill; asOf: string }> = ({ a, b, as
       <h2>协议 {a.agreementNo} · 截至 {b.asOf} 的保费</h2>
       <div class="figs"><div class="fig"><span>保费合计</span><b>{yuan(b.totalFen)}</b></div></div>
       <h3>按险种</h3>
-      <div class="scroll">
+      <div {...scrollable('保费账单')}>
         <table>
           <thead><tr><th>险种</th><th>计费单位</th><th class="num">单价</th><th class="num">数量</th><th class="num">保费</th></tr></thead>
           <tbody>
@@ -184,7 +185,7 @@ export const DecisionsView: FC<{ a: Agreement; d: Decisions; decision?: string |
       <section>
         <h2>按原因统计</h2>
         <p class="muted">每人的参保决定及其全部原因（按最近一次参保登记）。一人可有多个原因，按每个原因各计一次。点击原因查看人员。</p>
-        <div class="scroll">
+        <div {...scrollable('按原因统计')}>
           <table>
             <thead><tr><th>决定</th><th>原因</th><th>代码</th><th class="num">人数</th></tr></thead>
             <tbody>{d.counts.map((r) => (
@@ -211,13 +212,13 @@ export const DecisionsView: FC<{ a: Agreement; d: Decisions; decision?: string |
           </select></label>
           <button type="submit">筛选</button>
         </form>
-        <div class="scroll">
+        <div {...scrollable('人员名单')}>
           <table>
             <thead><tr><th>姓名</th><th>证件号码</th><th>户编号</th><th>村</th><th>决定</th><th>原因</th><th>决定日期</th></tr></thead>
             <tbody>{d.items.map((x) => (
               <tr>
                 <td>{x.name}</td><td>{x.id_masked}</td><td>{x.household_no}</td><td>{x.village_name ?? x.village_code}{x.village_name ? <span class="muted"> {x.village_code}</span> : null}</td>
-                <td>{DECISION_NAMES[x.decision]}</td><td>{x.reasons.map((r) => r.message).join('；')}</td><td>{x.decided_on}</td>
+                <td>{DECISION_NAMES[x.decision]}</td><td class="wide">{x.reasons.map((r) => r.message).join('；')}</td><td>{x.decided_on}</td>
               </tr>
             ))}</tbody>
           </table>
@@ -237,7 +238,7 @@ export const DecisionsView: FC<{ a: Agreement; d: Decisions; decision?: string |
 export const TemplateList: FC<{ items: TemplateSummary[]; canWrite: boolean }> = ({ items, canWrite }) => (
   <section>
     <p class="muted">新建协议时从模板开始，再逐项修改。内置模板的金额为参考同类产品的默认值；本县模板由协议页的“存为本县模板”保存。</p>
-    <div class="scroll">
+    <div {...scrollable('模板列表')}>
       <table>
         <thead><tr><th>模板名称</th><th>来源</th><th>说明</th><th>保存时间</th><th>操作</th></tr></thead>
         <tbody>{items.map((t) => (

@@ -5,6 +5,7 @@ import type { PageSession } from '../access/sessions.ts';
 import type { publicImport } from './service.ts';
 import { CSRF_FIELD } from '../web/session.ts';
 import { count, dateTime } from '../web/format.ts';
+import { scrollable } from '../web/layout.tsx';
 
 type Import = ReturnType<typeof publicImport>;
 
@@ -37,7 +38,7 @@ export const UploadForm: FC<{ s: PageSession; countyCode: string | null; error?:
 export const ImportHistory: FC<{ items: Import[] }> = ({ items }) => (
   <section id="history">
     <h2>导入记录</h2>
-    <div class="scroll">
+    <div {...scrollable('导入记录')}>
       <table>
         <thead><tr><th>上传时间</th><th>文件</th><th>方式</th><th>状态</th><th class="num">行数</th><th class="num">被拒</th><th class="num">新增户</th><th class="num">移出</th></tr></thead>
         <tbody>
@@ -118,7 +119,7 @@ export const ImportResult: FC<{ s: PageSession; i: Import; errors: ImportError[]
         <section id="errors">
           <h2>错误（共 {count(errorTotal)} 条，先列出前 {errors.length} 条）</h2>
           {i.errorsPurgedAt ? <p class="muted">错误明细已按保存期限删除。</p> : <p><a class="button secondary" href={`/app/registry/imports/${i.id}/errors.xlsx`}>下载错误报告（Excel）</a></p>}
-          <div class="scroll">
+          <div {...scrollable('被拒的行')}>
             <table>
               <thead><tr><th class="num">行号</th><th>列</th><th>问题</th></tr></thead>
               <tbody>{errors.map((e) => <tr><td class="num">{e.row}</td><td>{e.column ?? '—'}</td><td>{e.message}</td></tr>)}</tbody>
@@ -183,7 +184,7 @@ export const HouseholdSearch: FC<{ f: HouseholdFilter; r: HouseholdResults; quer
     </section>
     <section id="results">
       <h2>{r.totalCapped ? `超过 ${count(r.total)} 户` : `共 ${count(r.total)} 户`}</h2>
-      <div class="scroll">
+      <div {...scrollable('农户')}>
         <table>
           <thead><tr><th>户主</th><th>户编号</th><th>村</th><th>户类型</th><th class="num">人数</th><th>参保资格</th><th>状态</th></tr></thead>
           <tbody>{r.items.map((h) => (

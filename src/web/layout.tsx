@@ -46,6 +46,13 @@ function takeFlash(c: Context<AppEnv>): Flash | null {
   }
 }
 
+/**
+ * The attributes of a box a wide table scrolls sideways in (on a phone): focusable and named, so a
+ * keyboard can scroll it too (axe: scrollable-region-focusable). `<div {...scrollable('名单')}>`.
+ */
+export const scrollable = (label: string) =>
+  ({ class: 'scroll', tabindex: 0, role: 'region', 'aria-label': `${label}（可左右滚动）` }) as const;
+
 export const FlashBox: FC<{ f: Flash | null | undefined }> = ({ f }) =>
   f ? <div class={`flash ${f.kind}`} role={f.kind === 'error' ? 'alert' : 'status'}>{f.text}</div> : null;
 

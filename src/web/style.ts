@@ -74,5 +74,7 @@ progress{width:100%;height:14px}
   .side nav a{padding:5px 10px;font-size:14px}
   main{padding:12px}
 }
+/* A long text column keeps a readable width; on a phone its table scrolls sideways instead of folding it. */
+td.wide{min-width:12em}
 @media print{.side,.top form{display:none}.shell{display:block}body{background:#fff}section{box-shadow:none}}
 `;

@@ -3,6 +3,7 @@
 // the decisions filtered by reason, a mid-term end, the schedule saved as the county's template, a
 // new draft started from it and the template deleted after its confirmation page; every page
 // axe-clean (no serious or critical, the schedule form with every fold open) and no console errors.
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { importNow } from '../../src/registry/service.ts';
 import { testApp } from '../helpers/app.ts';
@@ -22,6 +23,15 @@ const app = browserApp(async () => {
   if (!r.summary) throw r.error;
   return t;
 }, TIMEOUT);
+
+/** axe at 1366×768 and on a phone (390×844), each size's screenshot kept in /tmp to look at. */
+async function atBothSizes(page: Page, name: string) {
+  for (const size of [{ width: 390, height: 844 }, { width: 1366, height: 768 }]) {
+    await page.setViewportSize(size);
+    await assertAccessible(page, `${name} ${size.width}`);
+    await page.screenshot({ path: `/tmp/agreement-${name.replace(/\W+/g, '-')}-${size.width}.png`, fullPage: true });
+  }
+}
 
 describe('the agreement pages in Chromium', () => {
   it('creates from a template, edits the schedule, signs, enrols, filters decisions, ends a cover, saves a template', async () => {
@@ -53,8 +63,7 @@ describe('the agreement pages in Chromium', () => {
       expect(await page.textContent('#f-householdProperty\\.coveredCauses-error')).toContain('家庭财产保险承保的灾因不能为空，至少选择一项');
       expect(await page.isChecked('input[name="householdProperty.coveredCauses.fire"]')).toBe(false);
       await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
-      await assertAccessible(page, 'schedule form with errors, every fold open');
-      await page.screenshot({ path: '/tmp/schedule-form-e2e.png', fullPage: true });
+      await atBothSizes(page, 'schedule form with errors, every fold open');
       // The form came back with status 422 on purpose; Chromium logs every 4xx document as a console error.
       expect(problems.problems).toEqual([expect.stringContaining('422')]);
       problems.problems.length = 0;
@@ -79,7 +88,7 @@ describe('the agreement pages in Chromium', () => {
       await assertAccessible(page, 'agreement with mid-term forms');
 
       await Promise.all([page.waitForURL(/\/decisions$/), page.click('text=参保决定（按原因）')]);
-      await assertAccessible(page, 'decisions');
+      await atBothSizes(page, 'decisions');
       await Promise.all([page.waitForURL(/reason=EXCLUDED_STABLY_LIFTED/), page.click('a:has-text("稳定脱贫户不在保障范围")')]);
       const listed = await page.textContent('#list tbody');
       expect(listed).toContain('刘建国');
@@ -98,8 +107,7 @@ describe('the agreement pages in Chromium', () => {
       await page.fill('#template input[name=title]', '2026 年本县方案');
       await Promise.all([page.waitForURL(/\/app\/cover\/templates$/), page.click('button:has-text("存为本县模板")')]);
       expect(await page.textContent('.flash.ok')).toContain('2026 年本县方案');
-      await assertAccessible(page, 'schedule templates');
-      await page.screenshot({ path: '/tmp/templates-e2e.png', fullPage: true });
+      await atBothSizes(page, 'schedule templates');
       await Promise.all([page.waitForURL(/\/agreements\/new\?template=county_/), page.locator('tr:has-text("2026 年本县方案") a:has-text("用此模板新建协议")').click()]);
       expect(await page.textContent('main')).toContain('本县：2026 年本县方案');
       expect(await page.inputValue('section form input[name=template]')).toMatch(/^county_[a-z]{10}$/);
@@ -108,7 +116,7 @@ describe('the agreement pages in Chromium', () => {
       await page.goto(`${app.base}/app/cover/templates`);
       await Promise.all([page.waitForURL(/\/templates\/county_[a-z]{10}\/delete$/), page.locator('tr:has-text("2026 年本县方案") a:has-text("删除")').click()]);
       expect(await page.textContent('main')).toContain('确定删除本县保障方案模板“2026 年本县方案”吗？');
-      await assertAccessible(page, 'template delete confirmation');
+      await atBothSizes(page, 'template delete confirmation');
       await Promise.all([page.waitForURL(/\/app\/cover\/templates$/), page.click('button:has-text("确认删除")')]);
       expect(await page.textContent('.flash.ok')).toContain('已删除模板“2026 年本县方案”');
       expect(await page.textContent('main')).not.toContain('本县</td>');

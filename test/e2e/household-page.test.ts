@@ -77,7 +77,7 @@ describe('the household page in Chromium', () => {
     });
   }, TIMEOUT);
 
-  it('opens the household’s own claims and loans from its page, axe-clean at 1366×768 and on a phone', async () => {
+  it('opens the household’s own claims and loans from its page, axe-clean at 1366×768 and on a phone, as are the search and templates', async () => {
     for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
       await inPage(app.browser, async (page) => {
         await signInPage(page, app.base, clerk.username, TEST_PASSWORD);
@@ -91,6 +91,9 @@ describe('the household page in Chromium', () => {
         expect(await page.textContent('.flash.warn')).toContain('只显示一户的贷款');
         expect(await page.textContent('main')).toContain('JJ-E2E-001');
         await assertAccessible(page, `household's loans ${viewport.width}`);
+        await page.goto(`${app.base}/app/registry/households`);
+        await assertAccessible(page, `household search ${viewport.width}`);
+        await page.screenshot({ path: `/tmp/household-search-${viewport.width}.png`, fullPage: true });
         await page.goto(`${app.base}/app/cover/templates`);
         await assertAccessible(page, `schedule templates ${viewport.width}`);
         await page.screenshot({ path: `/tmp/templates-${viewport.width}.png`, fullPage: true });

@@ -22,6 +22,17 @@ export function copyValue(v: unknown): string {
 }
 
 /**
+ * A row limit written into the statement rather than sent as a parameter. Where an ordered index and
+ * a sort compete, a prepared statement's generic plan (postgres.js prepares; PostgreSQL switches to
+ * the generic plan after five runs) must guess an unknown limit, and it guessed a walk of every
+ * household in number order for the insured list (0.6 s a village instead of 0.05 s).
+ */
+export function limitOf(n: number): SQL {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a row limit: ${n}`);
+  return sql.raw(`limit ${n}`);
+}
+
+/**
  * The rows of a raw `db.execute(sql…)`: postgres.js returns an array, PGlite an object with
  * `rows`. Every raw query goes through this one place.
  */

@@ -168,6 +168,9 @@ function deleteAt(target: unknown, path: string): void {
   if (o) delete o[keys[keys.length - 1]!];
 }
 
+/** A percent with up to two decimals ('80.5', '80.5%') as basis points (8050): the yuan parser's arithmetic. */
+const percentBp = (raw: string) => parseYuan(raw.replace(/[%％]$/, ''));
+
 /** A percent of area ('12.5', '12.5%'): a number, or null. */
 const areaOf = (raw: string) => (/^\d{1,3}(\.\d{1,4})?[%％]?$/.test(raw) ? Number(raw.replace(/[%％]$/, '')) : null);
 
@@ -206,7 +209,7 @@ function readField(f: ScheduleFieldDef, posted: Record<string, string>): Read {
     default: {
       if (f.kind === 'optionalPercent' && raw === '') return { ok: true, absent: true };
       // Yuan with up to two decimals is fen; a percent with up to two decimals is basis points (80.5% = 8050).
-      const r = raw === '' ? null : parseYuan(raw.replace(/[%％]$/, ''));
+      const r = raw === '' ? null : f.kind === 'fen' ? parseYuan(raw) : percentBp(raw);
       if (r?.ok) return { ok: true, value: r.fen };
       return { ok: false, message: f.kind === 'fen' ? '请填写金额（元，最多两位小数）' : '请填写百分比（如 80 或 80.5，最多两位小数）' };
     }
@@ -278,7 +281,7 @@ export function applyScheduleForm(s: CoverageSchedule, posted: Record<string, st
   const payers = next.funding.filter((_, i) => posted[`funding.${i}.remove`] !== 'on');
   const payer = (posted[NEW_PAYER.payer] ?? '').trim();
   if (payer !== '') {
-    const share = parseYuan((posted[NEW_PAYER.bp] ?? '').trim().replace(/[%％]$/, ''));
+    const share = percentBp((posted[NEW_PAYER.bp] ?? '').trim());
     if (!(payer in PAYER_NAMES)) errors[NEW_PAYER.payer] = '增加分担方：分担方无法识别';
     else if (!share.ok) errors[NEW_PAYER.bp] = '增加分担方：请填写分担比例（如 10 或 12.5，最多两位小数）';
     else payers.push({ payer: payer as keyof typeof PAYER_NAMES, bp: share.fen });
@@ -347,7 +350,7 @@ function newBurn(posted: Record<string, string>, errors: FieldErrors): BurnBand 
   if (min === null) errors[NEW_BURN.min] = '增加烧伤给付：请填写面积下限（0 至 100 的百分比，如 10 或 12.5）';
   const max = areaOf(v(NEW_BURN.max));
   if (max === null) errors[NEW_BURN.max] = '增加烧伤给付：请填写面积上限（0 至 100 的百分比，如 20 或 100）';
-  const bp = parseYuan(v(NEW_BURN.bp).replace(/[%％]$/, ''));
+  const bp = percentBp(v(NEW_BURN.bp));
   if (!bp.ok) errors[NEW_BURN.bp] = '增加烧伤给付：请填写给付比例（如 50 或 62.5，最多两位小数）';
   if (Object.keys(errors).length > before || min === null || max === null || !bp.ok) return null;
   return { degree: degree === '2' ? 2 : 3, minAreaPercent: min, maxAreaPercent: max, bp: bp.fen };
@@ -487,25 +490,27 @@ const NewItemFields: FC<{ posted?: Record<string, string> | undefined; errors: F
   </div>
 );
 
+const DOCUMENTS_PART = ['理赔材料', '每行一项，不能重复；保险公司受理报案时一次性告知。'] as const;
+
 /** The folds of each line's fieldset, in display order, with what they say first (scheduleFields names each field's). */
 const PARTS: Record<Line, ReadonlyArray<readonly [string, string]>> = {
   agriculture: [
     ['承保的灾因与补差', '只有承保的灾因造成的损失才赔付，至少选择一项。'],
-    ['理赔材料', '每行一项，不能重复；保险公司受理报案时一次性告知。'],
+    DOCUMENTS_PART,
   ],
   accidentInjury: [
     ['残疾给付比例表', '按身故保险金额的百分比给付；等级越高（数字越大）比例不能越高。'],
     ['烧伤给付', '按身故保险金额的百分比给付。面积区间含下限、不含上限（上限为 100 时含 100%），同一程度的区间不能重叠。'],
     ['承保年龄', '两项都留空即不限年龄。'],
-    ['理赔材料', '每行一项，不能重复；保险公司受理报案时一次性告知。'],
+    DOCUMENTS_PART,
   ],
   accidentMedical: [
     ['先行报销项目', '先扣除这些项目已报销的金额，本保险只赔付剩余部分。'],
-    ['理赔材料', '每行一项，不能重复；保险公司受理报案时一次性告知。'],
+    DOCUMENTS_PART,
   ],
   householdProperty: [
     ['承保的灾因', '只有承保的灾因造成的损失才赔付，至少选择一项。'],
-    ['理赔材料', '每行一项，不能重复；保险公司受理报案时一次性告知。'],
+    DOCUMENTS_PART,
   ],
 };
 const BURNS_PART = '烧伤给付';

@@ -7,7 +7,7 @@ import { route } from '../http/route.ts';
 import { attachment } from '../http/download.ts';
 import { todayInShanghai } from '../shared/dates.ts';
 import { CURSOR_MAX_LENGTH } from '../shared/pagination.ts';
-import { forbidden, isAppError, unprocessable } from '../shared/errors.ts';
+import { isAppError, unprocessable } from '../shared/errors.ts';
 import { flash } from '../web/layout.tsx';
 import { parseForm, postedText } from '../web/forms.tsx';
 import { page, seeOther } from '../web/page.tsx';
@@ -195,8 +195,7 @@ export const coverPages = [
     method: 'get', path: '/app/cover/templates/:name/delete', tag: TAG, summary: '删除本县保障方案模板前的确认', allow: ['county_office'], params: TemplateParam,
     handler: async (c, { params }) => {
       const s = pageSession(c);
-      const t = await svc.findScheduleTemplate(c.var.deps, s.actor, params.name);
-      if (t.countyCode === null) throw forbidden('内置模板不能删除', 'TEMPLATE_BUILT_IN');
+      const t = await svc.deletableScheduleTemplate(c.var.deps, s.actor, params.name);
       return page(c, s, '删除保障方案模板', <TemplateDeleteConfirm s={s} t={t} />);
     },
   }),
@@ -205,7 +204,7 @@ export const coverPages = [
     handler: async (c, { params }) => {
       if ((await postedText(c)).confirm !== 'yes') {
         // Not sent from the confirmation page (a list page from before it, a replayed post): ask first.
-        await svc.findScheduleTemplate(c.var.deps, pageSession(c).actor, params.name);
+        await svc.deletableScheduleTemplate(c.var.deps, pageSession(c).actor, params.name);
         return seeOther(c, `/app/cover/templates/${params.name}/delete`);
       }
       const { title } = await svc.deleteScheduleTemplate(c.var.deps, ctxOf(c), params.name);

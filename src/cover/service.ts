@@ -130,8 +130,18 @@ export async function saveScheduleTemplate(deps: AppDeps, ctx: Ctx, input: Templ
 }
 
 /** Deletes one of the county's templates (the built-in ones stay; agreements keep their copies). */
-export async function deleteScheduleTemplate(deps: AppDeps, ctx: Ctx, name: string, countyCode?: string): Promise<TemplateSummary> {
+function refuseBuiltIn(name: string): void {
   if (SCHEDULE_TEMPLATES.some((t) => t.name === name)) throw forbidden('内置模板不能删除', 'TEMPLATE_BUILT_IN');
+}
+
+/** The county template the actor may delete (a built-in one is 403, another county's 404): what the confirmation shows. */
+export async function deletableScheduleTemplate(deps: AppDeps, actor: Actor, name: string): Promise<FoundTemplate> {
+  refuseBuiltIn(name);
+  return findScheduleTemplate(deps, actor, name);
+}
+
+export async function deleteScheduleTemplate(deps: AppDeps, ctx: Ctx, name: string, countyCode?: string): Promise<TemplateSummary> {
+  refuseBuiltIn(name);
   const county = templateCounty(ctx.actor, countyCode, true);
   if (!county) throw badRequest('VALIDATION_FAILED', '请指明区县（countyCode）');
   return deps.db.transaction(async (tx) => {

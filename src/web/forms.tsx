@@ -1,7 +1,7 @@
 // Form parts every page uses: the CSRF field, a labelled field with its error, an error summary, and
 // reading a posted form with a zod schema into values or Chinese field errors.
 import type { Context } from 'hono';
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { z } from 'zod';
 import type { PageSession } from '../shared/session.ts';
 import type { AppEnv } from '../http/context.ts';
@@ -28,35 +28,37 @@ interface FieldProps {
   max?: string;
 }
 
-export const Field: FC<FieldProps> = (p) => {
+/** The label (with its hint), the control and its error, tied together by ids: every labelled field's frame. */
+const Labelled: FC<{ p: { label: string; name: string; hint?: string | undefined; error?: string | undefined };
+  control: (a: { id: string; 'aria-invalid'?: 'true' | undefined; 'aria-describedby'?: string | undefined }) => Child }> = ({ p, control }) => {
   const id = `f-${p.name}`;
   const described = [p.hint ? `${id}-hint` : '', p.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <>
       <label for={id}>{p.label}{p.hint ? <span class="hint" id={`${id}-hint`}>{p.hint}</span> : null}</label>
-      <input id={id} name={p.name} type={p.type ?? 'text'} value={p.value ?? undefined} required={p.required} autocomplete={p.autocomplete}
-        inputmode={p.inputmode} pattern={p.pattern} min={p.min} max={p.max}
-        aria-invalid={p.error ? 'true' : undefined} aria-describedby={described} />
+      {control({ id, 'aria-invalid': p.error ? 'true' : undefined, 'aria-describedby': described })}
       {p.error ? <p class="field-error" id={`${id}-error`}>{p.error}</p> : null}
     </>
   );
 };
 
+export const Field: FC<FieldProps> = (p) => (
+  <Labelled p={p} control={(a) => (
+    <input id={a.id} name={p.name} type={p.type ?? 'text'} value={p.value ?? undefined} required={p.required} autocomplete={p.autocomplete}
+      inputmode={p.inputmode} pattern={p.pattern} min={p.min} max={p.max}
+      aria-invalid={a['aria-invalid']} aria-describedby={a['aria-describedby']} />
+  )} />
+);
+
 export const TextareaField: FC<{
   label: string; name: string; value?: string | undefined; error?: string | undefined; hint?: string; rows?: number; required?: boolean;
-}> = (p) => {
-  const id = `f-${p.name}`;
-  const described = [p.hint ? `${id}-hint` : '', p.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <>
-      <label for={id}>{p.label}{p.hint ? <span class="hint" id={`${id}-hint`}>{p.hint}</span> : null}</label>
-      <textarea id={id} name={p.name} rows={p.rows} required={p.required} aria-invalid={p.error ? 'true' : undefined} aria-describedby={described}>
-        {p.value ?? ''}
-      </textarea>
-      {p.error ? <p class="field-error" id={`${id}-error`}>{p.error}</p> : null}
-    </>
-  );
-};
+}> = (p) => (
+  <Labelled p={p} control={(a) => (
+    <textarea id={a.id} name={p.name} rows={p.rows} required={p.required} aria-invalid={a['aria-invalid']} aria-describedby={a['aria-describedby']}>
+      {p.value ?? ''}
+    </textarea>
+  )} />
+);
 
 export const SelectField: FC<{ label: string; name: string; options: ReadonlyArray<readonly [string, string]>; value?: string | undefined; error?: string | undefined }> = (p) => (
   <>

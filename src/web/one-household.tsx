@@ -6,6 +6,9 @@ import type { FC } from 'hono/jsx';
 /** `?household=` of the household page's links: a household's id. */
 export const HOUSEHOLD_PARAM = 'household';
 
+/** A list page narrowed to one household: the household page's "本户全部…" links. */
+export const oneHouseholdHref = (listPath: string, householdId: string) => `${listPath}?${HOUSEHOLD_PARAM}=${householdId}`;
+
 export const OneHouseholdNote: FC<{ id?: string | undefined; what: string; allHref: string }> = ({ id, what, allHref }) => (id ? (
   <p class="flash warn" role="status">
     只显示一户的{what}（<a href={`/app/registry/households/${id}`}>回到农户页</a>）。<a href={allHref}>显示全部{what}</a>

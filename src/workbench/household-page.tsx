@@ -11,6 +11,7 @@ import { count, dateTime, yuan } from '../web/format.ts';
 import { page } from '../web/page.tsx';
 import { pageSession } from '../web/session.ts';
 import { HOUSEHOLD_SECTION_ROWS, householdWorkbench } from './service.ts';
+import { oneHouseholdHref } from '../web/one-household.tsx';
 
 type View = Awaited<ReturnType<typeof householdWorkbench>>;
 type Household = View['household'];
@@ -141,7 +142,7 @@ const Claims: FC<{ v: View; claims: NonNullable<View['claims']> }> = ({ v, claim
             ))}</tbody>
           </table>
         </div>
-        <More total={claims.total} shown={claims.items.length} href={`/app/claims?household=${v.household.id}`} label="本户全部理赔案件" />
+        <More total={claims.total} shown={claims.items.length} href={oneHouseholdHref('/app/claims', v.household.id)} label="本户全部理赔案件" />
       </>
     )}
   </section>
@@ -168,7 +169,7 @@ const Monitoring: FC<{ v: View }> = ({ v }) => {
               ))}</tbody>
             </table>
           </div>
-          <More total={signals.total} shown={signals.items.length} href={`/app/monitoring/signals?household=${v.household.id}`} label="本户全部风险预警" />
+          <More total={signals.total} shown={signals.items.length} href={oneHouseholdHref('/app/monitoring/signals', v.household.id)} label="本户全部风险预警" />
         </>
       )}
       <h3>识别认定与风险消除</h3>
@@ -182,7 +183,7 @@ const Monitoring: FC<{ v: View }> = ({ v }) => {
               ))}</tbody>
             </table>
           </div>
-          <More total={cases.total} shown={cases.items.length} href={`/app/monitoring/cases?household=${v.household.id}`} label="本户全部认定案卷" />
+          <More total={cases.total} shown={cases.items.length} href={oneHouseholdHref('/app/monitoring/cases', v.household.id)} label="本户全部认定案卷" />
         </>
       )}
       {visits ? (
@@ -219,7 +220,7 @@ const Loans: FC<{ v: View; loans: NonNullable<View['loans']> }> = ({ v, loans })
             ))}</tbody>
           </table>
         </div>
-        <More total={loans.total} shown={loans.items.length} href={`/app/credit/loans?household=${v.household.id}`} label="本户全部贷款" />
+        <More total={loans.total} shown={loans.items.length} href={oneHouseholdHref('/app/credit/loans', v.household.id)} label="本户全部贷款" />
       </>
     )}
   </section>

@@ -6,12 +6,11 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/types.ts';
 import { bill, decisionsByReason, endCover, enrol, personOfCounty } from '../../src/cover/service.ts';
-import { DEFAULT_SCHEDULE } from '../../src/cover/schedule.ts';
 import { type Actor, scopePrefix } from '../../src/shared/roles.ts';
-import { importNow } from '../../src/registry/service.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
+import { insuredCounty } from '../helpers/county.ts';
 import { getPage, type SignedIn, signedInUser } from '../helpers/session.ts';
-import { baseList, COUNTY, idFor, toCsv } from '../registry/fixtures.ts';
+import { COUNTY, idFor } from '../registry/fixtures.ts';
 
 let t: TestApp;
 let office: SignedIn;
@@ -25,19 +24,9 @@ const actor = (): Actor => ({
 
 beforeAll(async () => {
   t = await testApp();
+  // Pro rata: ending a cover early lowers the bill, which the kept-bill test relies on.
+  id = (await insuredCounty(t, { premiumRule: 'pro_rata_days' })).agreementId;
   office = await signedInUser(t, 'county_office', COUNTY, '示范县乡村振兴局');
-  const insurer = await t.makeUser('insurer', COUNTY, '中国人寿某县支公司');
-  async function* src() { yield new TextEncoder().encode(toCsv(baseList())); }
-  const r = await importNow(t.deps, ctx, { countyCode: COUNTY, fileName: 'l.csv', fileSize: 1, listDate: '2025-12-20' }, src());
-  if (!r.summary) throw r.error;
-  const a = await (await t.call(office.token, 'POST', '/api/v1/cover/agreements', {
-    agreementNo: 'ZNB-LISTS-2026', countyCode: COUNTY, insurerOrgId: insurer.orgId, periodStart: '2026-01-01', periodEnd: '2026-12-31',
-    premiumRule: 'pro_rata_days', schedule: DEFAULT_SCHEDULE,
-  })).json();
-  id = a.id;
-  expect((await t.call(office.token, 'POST', `/api/v1/cover/agreements/${id}/sign`)).status).toBe(200);
-  expect((await t.call(insurer.token, 'POST', `/api/v1/cover/agreements/${id}/issue`, { policyNo: 'PICC-LISTS-1' })).status).toBe(200);
-  await enrol(t.deps, ctx, id, '2026-01-01');
 });
 afterAll(() => t?.close());
 

@@ -16,6 +16,7 @@ export interface InsuredCounty {
 
 export async function insuredCounty(t: TestApp, opts: {
   rows?: Row[]; claimTerms?: Record<string, unknown>; insurerName?: string; regions?: boolean; policyNo?: string;
+  premiumRule?: 'full_year' | 'pro_rata_days' | 'by_month';
 } = {}): Promise<InsuredCounty> {
   const county = await t.makeUser('county_office', COUNTY);
   const insurer = await t.makeUser('insurer', COUNTY, opts.insurerName ?? '人保财险某县支公司');
@@ -34,7 +35,7 @@ export async function insuredCounty(t: TestApp, opts: {
   }
   const a = await call(county.token, '/api/v1/cover/agreements', {
     agreementNo: 'ZNB-500101-2026', countyCode: COUNTY, insurerOrgId: insurer.orgId, periodStart: '2026-01-01', periodEnd: '2026-12-31',
-    premiumRule: 'full_year', schedule: DEFAULT_SCHEDULE, ...(opts.claimTerms ? { claimTerms: opts.claimTerms } : {}),
+    premiumRule: opts.premiumRule ?? 'full_year', schedule: DEFAULT_SCHEDULE, ...(opts.claimTerms ? { claimTerms: opts.claimTerms } : {}),
   });
   await call(county.token, `/api/v1/cover/agreements/${a.id}/sign`);
   await call(insurer.token, `/api/v1/cover/agreements/${a.id}/issue`, { policyNo: opts.policyNo ?? 'PICC-2026-0001' });

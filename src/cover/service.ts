@@ -545,7 +545,8 @@ export async function bill(deps: AppDeps, ctx: RequestCtx, id: string, asOf: str
   const fresh = kept && kept.enrolmentVersion === a.enrolmentVersion && kept.previousBillId === (previous?.id ?? null)
     && kept.agreementUpdatedAt.getTime() === a.updatedAt.getTime();
   const result = fresh ? kept.detail as Bill : await computeBill(deps.db, a, asOf, previous ?? null);
-  if (!fresh) {
+  // Days of the period only: at most one kept bill a day, whatever dates are asked for.
+  if (!fresh && asOf >= a.periodStart && asOf <= a.periodEnd) {
     await store.keepBill(deps.db, {
       agreementId: id, asOf, enrolmentVersion: a.enrolmentVersion, previousBillId: previous?.id ?? null, agreementUpdatedAt: a.updatedAt, detail: result,
     });

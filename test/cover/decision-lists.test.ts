@@ -136,6 +136,11 @@ describe('the kept bill', () => {
     await endCover(t.deps, { actor: actor(), requestId: 't' }, id, son, '2026-02-01', 'death');
     const after = await bill(t.deps, ctx, id, '2026-06-30', { save: false });
     expect(after.totalFen).toBeLessThan(first.totalFen);
+    // A day outside the period is computed, not kept: the kept rows stay one a day of the period.
+    await bill(t.deps, ctx, id, '2027-03-01', { save: false });
+    const outside = rowsOf<{ n: number }>(await t.deps.db.execute(sql`
+      select count(*)::int as n from cover_bill_cache where agreement_id = ${id} and as_of = '2027-03-01'`))[0]!.n;
+    expect(outside).toBe(0);
     // Saving a bill changes the previous bill, so the next read computes its changes afresh.
     const saved = await bill(t.deps, ctx, id, '2026-06-30', { save: true });
     const next = await bill(t.deps, ctx, id, '2026-06-30', { save: false });

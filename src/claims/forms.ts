@@ -7,6 +7,7 @@ import { parseYuan } from '../shared/money.ts';
 import { ClaimDetails, PROPERTY_CATEGORIES } from './details.ts';
 import { CLAIM_STATUSES } from './lifecycle.ts';
 import { DECISION_REASONS, PAYEE_RELATIONS, REPORT_CHANNELS } from './reasons.ts';
+import { HouseholdIdParam } from '../web/one-household.tsx';
 
 export type Fields = Record<string, string>;
 type Errors = Record<string, string>;
@@ -104,7 +105,7 @@ export const QueueQuery = z.object({
   reportedFrom: opt(Day),
   reportedTo: opt(Day),
   /** One household's claims (the household page's link). */
-  household: opt(z.uuid('农户编号格式不正确')),
+  household: opt(HouseholdIdParam),
   page: opt(z.coerce.number().int().min(1).max(10_000)),
 });
 export type QueueQuery = z.output<typeof QueueQuery>;

@@ -19,6 +19,7 @@ import {
 } from './pages.tsx';
 import { FIGURE_READERS, LENDERS, READERS } from './route-fields.ts';
 import * as credit from './service.ts';
+import { HouseholdIdParam } from '../web/one-household.tsx';
 
 const TAG = '工作台·小额信贷';
 /** Who may correct a recorded repayment (as the API's reversal route). */
@@ -77,7 +78,7 @@ const LoanFilter = z.object({
   bucket: z.enum(['current', 'd1_30', 'd31_90', 'd91_180', 'd180_plus']).optional(),
   loanNo: z.string().trim().max(60).optional(),
   /** One household's loans (the household page's link). */
-  household: z.uuid('农户编号格式不正确').optional(),
+  household: HouseholdIdParam.optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 const Period = z.object({

@@ -21,6 +21,7 @@ import { AreaAlertsPage, SignalListPage, SignalPage } from './pages.tsx';
 import * as svc from './service.ts';
 import { SIGNAL_STATUSES } from './workflow.ts';
 import { intakePages } from './intake-page-routes.tsx';
+import { HouseholdIdParam } from '../web/one-household.tsx';
 
 const TAG = '工作台·监测帮扶';
 const READERS = ['admin', 'county_office', 'joint_meeting'] as const;
@@ -55,7 +56,7 @@ const SignalQuery = z.object({
   overdueKind: z.enum(['steps', 'referral']).optional().catch(undefined),
   overdue: z.enum(['true']).optional().catch(undefined),
   /** One household's signals (the household page's link). */
-  household: z.uuid('农户编号格式不正确').optional(),
+  household: HouseholdIdParam.optional(),
   page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
 });
 
@@ -146,7 +147,7 @@ export const monitoringPages = [
       const state = z.enum(CASE_STATES).safeParse(sp.get('state')).data;
       const pageNo = z.coerce.number().int().min(1).max(10_000).safeParse(sp.get('page') ?? 1).data ?? 1;
       // One household's cases (the household page's link); a malformed id is no filter.
-      const household = z.uuid().safeParse(sp.get('household')).data;
+      const household = HouseholdIdParam.safeParse(sp.get('household')).data;
       const [list, places] = await Promise.all([
         svc.listCases(c.var.deps, s.actor, { state, householdId: household, page: pageNo, pageSize: 50 }), svc.placesFor(c.var.deps, s.actor),
       ]);

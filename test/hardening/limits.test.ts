@@ -166,17 +166,26 @@ describe('the real server', () => {
   });
 
   it('refuses a chunked 1 GB upload past 200 MB, its memory bounded', async () => {
-    const before = rssMb(server.child.pid!);
-    let after = before;
-    const sampler = setInterval(() => { after = Math.max(after, rssMb(server.child.pid!)); }, 20);
-    const r = await rawRequest(server.port, uploadHead('Transfer-Encoding: chunked\r\n'), { bodyBytes: GB, chunked: true, waitMs: 60_000 });
-    clearInterval(sampler);
-    console.info(`[hardening/limits] server: chunked 1 GB → ${r.status} after ${Math.round(r.sent / MB)} MB sent; RSS ${before} MB before, at most ${after} MB during`);
-    expect(r.status, r.text.slice(0, 300)).toBe(413);
-    expect(r.sent).toBeLessThan(REGISTRY_LIMIT + 32 * MB);
-    expect(after - before).toBeLessThan(REGISTRY_LIMIT / MB + 150);
+    // Peak RSS counts garbage not yet collected: on Node.js 24 one attempt grew +412 MB where Node.js
+    // 20 grows +32 MB for the same refusal (stop 30's CI). A server that kept the body would exceed
+    // the bound every time, so the least growth of up to three attempts is checked, as in
+    // upload-memory.test.ts; every attempt must still be refused in time.
+    const bound = REGISTRY_LIMIT / MB + 150;
+    const growths: number[] = [];
+    for (let attempt = 0; attempt < 3 && !(growths.length && Math.min(...growths) < bound); attempt++) {
+      const before = rssMb(server.child.pid!);
+      let after = before;
+      const sampler = setInterval(() => { after = Math.max(after, rssMb(server.child.pid!)); }, 20);
+      const r = await rawRequest(server.port, uploadHead('Transfer-Encoding: chunked\r\n'), { bodyBytes: GB, chunked: true, waitMs: 60_000 });
+      clearInterval(sampler);
+      console.info(`[hardening/limits] server: chunked 1 GB → ${r.status} after ${Math.round(r.sent / MB)} MB sent; RSS ${before} MB before, at most ${after} MB during`);
+      expect(r.status, r.text.slice(0, 300)).toBe(413);
+      expect(r.sent).toBeLessThan(REGISTRY_LIMIT + 32 * MB);
+      growths.push(after - before);
+    }
+    expect(Math.min(...growths)).toBeLessThan(bound);
     expect(await healthy()).toBe(200);
-  }, 90_000);
+  }, 200_000);
 
   it('takes a Content-Length that lies low as the whole body: the rest is a malformed request, and the server lives on', async () => {
     const json = JSON.stringify({ items: [{ code: '500101000000', name: '示范县' }] });

@@ -14,10 +14,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const COPY_ESCAPED = /[\\\t\n\r]/;
+
 /** One value in COPY's text format: \N for null, backslash escapes for tab, newline, CR. */
 export function copyValue(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
   const s = typeof v === 'boolean' ? (v ? 't' : 'f') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (!COPY_ESCAPED.test(s)) return s;
   return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 

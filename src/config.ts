@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   MIGRATION_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Worker threads for an import's row work: a number (0 = none) or auto (the cores less two, at most 4). */
+  IMPORT_THREADS: z.union([z.literal('auto'), z.coerce.number().int().min(0).max(16)]).default('auto'),
   /** 32-byte master key (base64 or hex) for ID-number hashes and ciphertexts. */
   PII_KEY: z.string().optional(),
   /** Former master keys, comma-separated (same encodings): they only decrypt, until `znb pii rotate`. */
@@ -66,6 +68,8 @@ export type AppConfig = {
   migrationDatabaseUrl: string | undefined;
   dataDir: string;
   dbPoolMax: number;
+  /** IMPORT_THREADS: threads for an import's row work, or 'auto' (src/io/threads.ts decides). */
+  importThreads: number | 'auto';
   piiKey: string | undefined;
   /** PII_KEYS_RETIRED as given (decoded with the key ring in src/runtime.ts). */
   piiKeysRetired: string | undefined;
@@ -106,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     migrationDatabaseUrl: e.MIGRATION_DATABASE_URL,
     dataDir: e.DATA_DIR,
     dbPoolMax: e.DB_POOL_MAX,
+    importThreads: e.IMPORT_THREADS,
     piiKey: e.PII_KEY,
     piiKeysRetired: e.PII_KEYS_RETIRED,
     logLevel: e.LOG_LEVEL,

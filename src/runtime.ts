@@ -1,4 +1,5 @@
 // Node runtime wiring shared by the server and the CLI: config → database → keys → deps.
+import { importThreads } from './io/threads.ts';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '../db/connect.ts';
@@ -78,6 +79,7 @@ export async function openRuntime(config: AppConfig, opts: { migrate?: boolean; 
     webAssets: nodeWebAssets(),
     // COPY stages an import faster on PostgreSQL; on PGlite the JSON batches measured faster.
     copyIn: database.kind === 'postgres' ? database.copyIn : undefined,
+    threads: importThreads(config, { masterKey, retiredKeys }),
     background(task) {
       const p: Promise<unknown> = task()
         .catch((e) => log.error('background task failed', errorFields(e)))

@@ -12,6 +12,7 @@ import type { Pii } from '../shared/pii.ts';
 import type { SpreadsheetIO } from '../shared/spreadsheet.ts';
 import type { DivisionSource } from '../shared/divisions.ts';
 import type { PageSession } from '../shared/session.ts';
+import type { Threads } from '../shared/threads.ts';
 
 export interface AppDeps {
   db: Db;
@@ -27,6 +28,11 @@ export interface AppDeps {
   divisions?: DivisionSource | undefined;
   /** Bulk load in COPY text format (Database.copyIn); absent where the driver cannot. */
   copyIn?: Database['copyIn'] | undefined;
+  /**
+   * Worker threads for CPU-heavy row work (an import's validation and PII crypto; Node:
+   * src/io/threads.ts); absent → the work runs in the request's own thread.
+   */
+  threads?: Threads | undefined;
   /** Called after a transaction that recorded domain events commits (their consumers run then). */
   eventsRecorded?: (() => void) | undefined;
   /**

@@ -58,10 +58,14 @@ export async function stageHouseholdEligibility(db: Db, importId: string, county
   // Every household number of the import, sorted, in one query (a few MB for a million persons),
   // then its rows a range of 5 000 households at a time.
   const keys = await store.householdKeys(db, importId);
+  const range = (i: number) => store.householdGroups(db, importId, countyCode, i === 0 ? '' : keys[i - 1]!,
+    keys[Math.min(i + 4999, keys.length - 1)]!);
+  // The next range is read while this one is decided and written (two connections on PostgreSQL).
+  let next = keys.length ? range(0) : null;
   for (let i = 0; i < keys.length; i += 5000) {
-    const after = i === 0 ? '' : keys[i - 1]!;
-    const upTo = keys[Math.min(i + 4999, keys.length - 1)]!;
-    const groups = await store.householdGroups(db, importId, countyCode, after, upTo);
+    const groups = await next!;
+    next = i + 5000 < keys.length ? range(i + 5000) : null;
+    next?.catch(() => {}); // surfaced by the await above on the next round
     await store.stageHouseholds(db, groups.map((g) => {
       // The list's own mark first; else the county's (for lists that carry none).
       const stableSource = (g.stable_source as StableSource | null) ?? (g.county_mark ? 'county_mark' : null);

@@ -28,23 +28,33 @@ export function sensitiveKind(header: string, value: string): SensitiveKind | nu
 
 /** Collects, over one import, which unknown columns were left out and why. */
 export class SensitiveColumns {
-  private readonly found = new Map<string, SensitiveKind>();
+  private readonly found_ = new Map<string, SensitiveKind>();
 
   /** The row's extra columns without the sensitive ones (a column once found sensitive stays so). */
   filter(extra: Record<string, string>): Record<string, string> {
     let out: Record<string, string> | null = null;
     for (const [header, value] of Object.entries(extra)) {
-      const kind = this.found.get(header) ?? sensitiveKind(header, value);
+      const kind = this.found_.get(header) ?? sensitiveKind(header, value);
       if (!kind) continue;
-      this.found.set(header, kind);
+      this.found_.set(header, kind);
       out ??= { ...extra };
       delete out[header];
     }
     return out ?? extra;
   }
 
+  /** The columns found so far, with what they hold. */
+  found(): Array<[string, SensitiveKind]> {
+    return [...this.found_];
+  }
+
+  /** Take in columns another thread found (they stay sensitive here too). */
+  record(columns: ReadonlyArray<readonly [string, SensitiveKind]>): void {
+    for (const [header, kind] of columns) if (!this.found_.has(header)) this.found_.set(header, kind);
+  }
+
   warnings(): Array<{ code: string; message: string }> {
-    return [...this.found].map(([header, kind]) => ({
+    return [...this.found_].map(([header, kind]) => ({
       code: 'UNKNOWN_COLUMN_SENSITIVE',
       message: `未识别的列“${header}”含${KIND_NAMES[kind]}，为保护个人信息未保存该列；如需导入，请使用系统规定的列名`,
     }));

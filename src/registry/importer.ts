@@ -6,21 +6,22 @@ import type { Db } from '../../db/types.ts';
 import { audit } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { AppError, isAppError } from '../shared/errors.ts';
-import { maskIdNumber, parseIdNumber } from '../shared/id-number.ts';
 import { getSetting } from '../settings/service.ts';
-import { FIELDS, type Field, type MappedRow, type RowError } from './fields.ts';
-import { type ColumnMap, normalizeText, openMappedRows } from './import/columns.ts';
+import { type MappedSheetRow, openMappedRows } from './import/columns.ts';
+import type { RowBatchResult, RowBatchSetup } from './import/row-batch.ts';
+import { rowWorkers } from './import/row-workers.ts';
 import { mergeImport } from './merge-store.ts';
-import { personFingerprint, validateRow, type ValidRow } from './rules.ts';
 import { setLevelChecks, stageHouseholdEligibility } from './checks.ts';
 import * as store from './store.ts';
-import { villageResolver } from './regions.ts';
+import { villageTable } from './regions.ts';
 import { hashing, peek } from '../shared/streams.ts';
 import { errorFields } from '../shared/log.ts';
 import type { MergedRange } from '../shared/spreadsheet.ts';
 import { SensitiveColumns } from './extra.ts';
 
 const BATCH = 5000;
+/** A list this long or shorter is worked on in the importing thread (starting threads costs ~0.5 s). */
+const THREADS_AFTER_ROWS = 20_000;
 
 /**
  * Let the process answer other requests (a progress poll) between the import's steps: on the
@@ -71,16 +72,6 @@ class DryRunRollback extends Error {
 }
 
 
-/** The row as the county wrote it (column header → cell), for the error report. */
-function rawValues(map: ColumnMap, row: MappedRow): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [field, idx] of Object.entries(map.index)) {
-    const v = row.fields[field as Field];
-    if (v && idx !== undefined) out[map.headers[idx] ?? FIELDS[field as Field].label] = v;
-  }
-  return { ...out, ...row.extra };
-}
-
 /**
  * The file's bytes: once, or as often as asked (an uploaded file, a file on disk). An xlsx is read
  * twice when it can be — its merged ranges first (they follow the rows in the file) — so that
@@ -90,7 +81,11 @@ export type ImportSource = AsyncIterable<Uint8Array> | { open(): AsyncIterable<U
 
 export async function runImport(
   deps: AppDeps, ctx: RequestCtx, importId: string, source: ImportSource,
-  hooks: { beforeCommit?: () => Promise<void> | void } = {},
+  hooks: {
+    beforeCommit?: () => Promise<void> | void;
+    /** Rows read before the row threads take over (tests lower it). */
+    threadsAfterRows?: number;
+  } = {},
 ): Promise<ImportSummary> {
   const { db, pii } = deps;
   const io = deps.spreadsheets;
@@ -117,62 +112,66 @@ export async function runImport(
       rowBytes = reopen();
     }
     const { map, rows } = await openMappedRows(io.readRows(rowBytes, format, { merges, stats: readStats }));
-    const resolveVillage = await villageResolver(deps, imp.countyCode);
     const params = await getSetting(db, 'registry.eligibility', imp.countyCode, imp.listDate);
-    const ctxRow = { countyCode: imp.countyCode, today: imp.listDate, resolveVillage };
-
+    const setup: RowBatchSetup = {
+      importId, countyCode: imp.countyCode, listDate: imp.listDate, villages: await villageTable(deps, imp.countyCode),
+      columns: { index: map.index, headers: map.headers }, format: deps.copyIn ? 'copy' : 'json',
+    };
+    const rowWork = rowWorkers(deps, setup, hooks.threadsAfterRows ?? THREADS_AFTER_ROWS);
     const sensitive = new SensitiveColumns();
     let total = 0;
     let lastProgress = performance.now();
-    let staged: store.StagingInsert[] = [];
-    let errors: RowError[] = [];
-    let rejectedRaw: Array<{ row: number; values: Record<string, string> }> = [];
-    // One batch is written while the next is parsed: at most one write in flight, so memory stays
-    // at two batches and a failed write stops the import at the next batch.
+    // Batches are worked on (on the row threads, or here) while earlier ones are written: results
+    // are written in file order, one write in flight, and at most a few batches are held at once.
+    const working: Array<Promise<RowBatchResult>> = [];
     let inFlight: Promise<void> = Promise.resolve();
     let waitMs = 0;
-    const flush = async () => {
-      const batch = { staged, errors, rejectedRaw };
-      staged = []; errors = []; rejectedRaw = [];
+    const writeNext = async () => {
       const w0 = performance.now();
+      const result = await working.shift()!;
       await inFlight;
       waitMs += performance.now() - w0;
+      sensitive.record(result.sensitive);
       inFlight = (async () => {
-        await store.stageRows(db, batch.staged, deps.copyIn);
-        await store.insertErrors(db, importId, batch.errors);
-        await store.insertRejectedRows(db, pii, importId, batch.rejectedRaw);
+        await store.stageText(db, result.text, setup.format, deps.copyIn);
+        await store.insertErrors(db, importId, result.errors);
+        await store.insertRejectedRows(db, pii, importId, result.rejectedRaw);
       })();
       inFlight.catch(() => {}); // surfaced by the next await
     };
-    for await (const row of rows) {
-      total += 1;
-      const result = validateRow(row, ctxRow);
-      if (result.ok) {
-        staged.push(stagingRow(importId, { ...result.value, extra: sensitive.filter(result.value.extra) }, pii));
-      } else {
-        errors.push(...result.errors);
-        rejectedRaw.push({ row: row.rowNumber, values: rawValues(map, row) });
-        const id = parseIdNumber(row.fields.idNumber ?? '');
-        staged.push({
-          importId, row: row.rowNumber, rejected: true,
-          householdNo: row.fields.householdNo ? normalizeText(row.fields.householdNo) : null,
-          idHash: id.ok ? pii.hash(id.value.id18) : null,
-        });
+    let batch: MappedSheetRow[] = [];
+    const submit = async (rowsSoFar: number) => {
+      if (!batch.length) return;
+      const work = rowWork.run(batch, rowsSoFar);
+      work.catch(() => {}); // surfaced when its turn to be written comes
+      working.push(work);
+      batch = [];
+      while (working.length > rowWork.size() + 1) await writeNext();
+    };
+    try {
+      for await (const row of rows) {
+        total += 1;
+        batch.push(row);
+        if (batch.length >= BATCH) {
+          await submit(total);
+          await yieldToRequests();
+        }
+        if (performance.now() - lastProgress > PROGRESS_MS) {
+          lastProgress = performance.now();
+          await store.updateImport(db, importId, {
+            rowsRead: total, heartbeatAt: deps.now(),
+            rowsPerSecond: Math.round(total / ((lastProgress - started) / 1000)),
+          });
+        }
       }
-      if (staged.length >= BATCH) {
-        await flush();
-        await yieldToRequests();
-      }
-      if (performance.now() - lastProgress > PROGRESS_MS) {
-        lastProgress = performance.now();
-        await store.updateImport(db, importId, {
-          rowsRead: total, heartbeatAt: deps.now(),
-          rowsPerSecond: Math.round(total / ((lastProgress - started) / 1000)),
-        });
-      }
+      await submit(total);
+      while (working.length) await writeNext();
+      await inFlight;
+    } finally {
+      await rowWork.close();
     }
-    await flush();
-    await inFlight;
+    await store.dropStagedExtra(db, importId, sensitive.found().map(([header]) => header));
+    await store.analyzeStaging(db, 'rows');
     const phases: Record<string, number> = {};
     let mark = performance.now();
     const lap = (name: string) => { const now = performance.now(); phases[name] = Math.round(now - mark) / 1000; mark = now; };
@@ -184,6 +183,7 @@ export async function runImport(
     await setLevelChecks(db, pii, importId, imp.countyCode);
     lap('checks');
     await stageHouseholdEligibility(db, importId, imp.countyCode, params);
+    await store.analyzeStaging(db, 'households');
     lap('households');
 
     await store.updateImport(db, importId, { phase: 'merging', heartbeatAt: deps.now() });
@@ -280,19 +280,4 @@ export function stableMarkWarnings(m: ImportSummary['stableMark']): ImportSummar
     message: '名单中没有“稳定脱贫”标记（无“稳定脱贫”列，户类型中也没有稳定脱贫户）：无法据名单排除稳定脱贫户（第三篇规定不参保）。'
       + `请上传稳定脱贫户名单（户编号或证件号码），或在户详情中逐户标记；本次已按县级标记排除 ${m.byCountyMark} 户。`,
   }];
-}
-
-function stagingRow(importId: string, v: ValidRow, pii: AppDeps['pii']): store.StagingInsert {
-  return {
-    importId, row: v.rowNumber, householdNo: v.householdNo, idHash: pii.hash(v.id18), rejected: false,
-    personNo: v.personNo, name: v.name, idEnc: pii.encrypt(v.id18), idMasked: maskIdNumber(v.id18),
-    birthDate: v.birthDate, sex: v.sex, relCode: v.relationship.code, relLabel: v.relationship.label,
-    isHead: v.relationship.isHead, villageCode: v.villageCode, householdType: v.householdType,
-    monitoringCategory: v.monitoringCategory, riskEliminated: v.riskEliminated, identifiedMonth: v.identifiedMonth,
-    incomeFen: v.incomePerCapitaFen, labourSkill: v.labourSkill, healthStatus: v.healthStatus,
-    centrallySupported: v.centrallySupported, stablyLifted: v.stablyLifted, stableSource: v.stableSource,
-    riskEliminatedMonth: v.riskEliminatedMonth,
-    phoneEnc: v.phone ? pii.encrypt(v.phone) : null, extra: Object.keys(v.extra).length ? v.extra : null,
-    fingerprint: personFingerprint(v),
-  };
 }

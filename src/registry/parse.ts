@@ -15,8 +15,13 @@ const fail = <T>(code: string, message: string): ParseResult<T> => ({ ok: false,
 
 /** NFKC (full-width letters/digits/brackets → half-width), zero-width characters removed, trimmed. */
 export function clean(text: string | null | undefined): string {
-  return String(text ?? '').normalize('NFKC').replace(/[\u200b-\u200d\ufeff]/g, '').trim();
+  const s = String(text ?? '');
+  // Printable ASCII and the CJK Unified Ideographs have no NFKC mapping and no zero-width character:
+  // most cells of a list are only these, and NFKC is the costliest step of reading a row.
+  if (NFKC_STABLE.test(s)) return s.trim();
+  return s.normalize('NFKC').replace(/[\u200b-\u200d\ufeff]/g, '').trim();
 }
+const NFKC_STABLE = /^[\x20-\x7e\u4e00-\u9fff]*$/;
 
 // ---- 姓名 -----------------------------------------------------------------------------------
 

@@ -3,9 +3,9 @@
 // renamed villages), for matching the names in a list and for printing names on documents.
 import type { Db } from '../../db/types.ts';
 import type { AppDeps } from '../http/context.ts';
-import { type Division, shortDivisionName } from '../shared/divisions.ts';
-import { normalizeText } from '../shared/text.ts';
+import type { Division } from '../shared/divisions.ts';
 import { ttlCache } from '../shared/ttl-cache.ts';
+import { type VillageTable, resolverOf, villageKey as key } from './import/village-names.ts';
 import * as store from './store.ts';
 
 /** Counties whose national rows are in a database's regions table (per database, per process). */
@@ -30,14 +30,13 @@ export async function countyDivisions(deps: Pick<AppDeps, 'db' | 'divisions'>, c
   return rows;
 }
 
-const key = (...parts: string[]) => parts.map((p) => shortDivisionName(normalizeText(p).replace(/\s/g, ''))).join('|');
-
 /**
  * name → code of every village under the county, for lists that give names instead of codes: the
  * regions table's names (national rows and the county's own; a rename typed in wins), then the
- * national names the table no longer shows (a renamed village's old name still matches).
+ * national names the table no longer shows (a renamed village's old name still matches). Plain data,
+ * so that an import's row threads resolve names as its own thread does (resolverOf).
  */
-export async function villageResolver(deps: Pick<AppDeps, 'db' | 'divisions'>, countyCode: string) {
+export async function villageTable(deps: Pick<AppDeps, 'db' | 'divisions'>, countyCode: string): Promise<VillageTable> {
   const national = await countyDivisions(deps, countyCode);
   const rows = await store.regionsUnder(deps.db, countyCode.slice(0, 6));
   const full = new Map<string, string>();
@@ -61,8 +60,11 @@ export async function villageResolver(deps: Pick<AppDeps, 'db' | 'divisions'>, c
     add(national, 'new');
     add(national.map((r) => ({ ...r, name: r.officialName })), 'new'); // 东风村民委员会 as the table writes it
   }
-  return (n: { county: string; town: string; village: string }) =>
-    full.get(key(n.county, n.town, n.village)) ?? short.get(key(n.town, n.village)) ?? null;
+  return { full: [...full], short: [...short] };
+}
+
+export async function villageResolver(deps: Pick<AppDeps, 'db' | 'divisions'>, countyCode: string) {
+  return resolverOf(await villageTable(deps, countyCode));
 }
 
 /**

@@ -75,7 +75,8 @@ export function validateRow(row: RowInput, ctx: RowContext): ValidateRowResult {
   const errors: RowError[] = [];
   const report = (f: Field, code: string, message: string) =>
     errors.push({ row: row.rowNumber, column: FIELDS[f].label, code, message });
-  const text = (f: Field) => clean(row.fields[f]);
+  const cleaned: Partial<Record<Field, string>> = {};
+  const text = (f: Field) => (cleaned[f] ??= clean(row.fields[f]));
   /** Runs a cell parser; on failure reports it (message prefixed with the column) and returns `fallback`. */
   const take = <T>(f: Field, parse: (s: string) => ParseResult<T>, fallback: T): T => {
     const r = parse(text(f));

@@ -2,16 +2,17 @@
 // Set-level work (duplicates, heads per household, conflicts, merge, delisting) runs as SQL over
 // the staging table, so memory stays flat whatever the file size.
 import { and, asc, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { type Database, type Db, copyValue, pgArray, rowsOf } from '../../db/types.ts';
+import { type Database, type Db, pgArray, rowsOf } from '../../db/types.ts';
 import type { Pii } from '../shared/pii.ts';
 import { likePrefix } from '../shared/text.ts';
+import { STAGING_COLUMNS, type StagingFormat } from './import/row-batch.ts';
 import {
   households, persons, regions, registryChanges, registryImportErrors, registryImportRejectedRows, registryImports,
   registryStableMarks, registryStaging, registryStagingHouseholds,
 } from '../../db/schema/registry.ts';
 
 export type ImportRow = typeof registryImports.$inferSelect;
-export type StagingInsert = typeof registryStaging.$inferInsert;
+export type { StagingInsert } from './import/row-batch.ts';
 export type StagingHouseholdInsert = typeof registryStagingHouseholds.$inferInsert;
 export type HouseholdRow = typeof households.$inferSelect;
 export type PersonRow = typeof persons.$inferSelect;
@@ -153,46 +154,41 @@ export async function rejectedBatch(db: Db, importId: string, afterRow: number, 
 
 // ---- staging --------------------------------------------------------------------------------
 
-/** Staging column → the StagingInsert property it comes from. */
-const STAGING_COLUMNS: Array<[string, keyof StagingInsert]> = [
-  ['import_id', 'importId'], ['row', 'row'], ['household_no', 'householdNo'], ['id_hash', 'idHash'],
-  ['rejected', 'rejected'], ['person_no', 'personNo'], ['name', 'name'], ['id_enc', 'idEnc'],
-  ['id_masked', 'idMasked'], ['birth_date', 'birthDate'], ['sex', 'sex'], ['rel_code', 'relCode'],
-  ['rel_label', 'relLabel'], ['is_head', 'isHead'], ['village_code', 'villageCode'],
-  ['household_type', 'householdType'], ['monitoring_category', 'monitoringCategory'],
-  ['risk_eliminated', 'riskEliminated'], ['identified_month', 'identifiedMonth'], ['income_fen', 'incomeFen'],
-  ['labour_skill', 'labourSkill'], ['health_status', 'healthStatus'], ['centrally_supported', 'centrallySupported'],
-  ['stably_lifted', 'stablyLifted'], ['phone_enc', 'phoneEnc'], ['extra', 'extra'], ['fingerprint', 'fingerprint'],
-  ['stable_source', 'stableSource'], ['risk_eliminated_month', 'riskEliminatedMonth'],
-];
 const STAGING_COLUMN_LIST = sql.raw(STAGING_COLUMNS.map(([c]) => c).join(', '));
 
 /**
- * Stage a batch by COPY when the driver offers it (the fastest way in), else as one JSON parameter
- * that PostgreSQL turns into rows itself (json_populate_recordset): one statement per batch.
+ * Stage a batch written by row-batch.ts: by COPY when the driver offers it (the fastest way in), else
+ * as one JSON parameter that PostgreSQL turns into rows itself (json_populate_recordset).
  */
-export async function stageRows(db: Db, rows: StagingInsert[], copyIn?: Database['copyIn']) {
-  if (!rows.length) return;
-  if (copyIn) {
-    let text = '';
-    for (const r of rows) {
-      text += `${STAGING_COLUMNS.map(([, key]) => copyValue(key === 'rejected' ? r.rejected ?? false : r[key])).join('\t')}\n`;
-    }
+export async function stageText(db: Db, text: string, format: StagingFormat, copyIn?: Database['copyIn']) {
+  if (!text || text === '[]') return;
+  if (format === 'copy') {
+    if (!copyIn) throw new Error('COPY staging needs the driver\'s copyIn');
     await copyIn('registry_staging', STAGING_COLUMNS.map(([c]) => c), text);
     return;
   }
-  const json = JSON.stringify(rows.map((r) => {
-    const o: Record<string, unknown> = {};
-    for (const [col, key] of STAGING_COLUMNS) {
-      const v = r[key];
-      if (v !== undefined && v !== null) o[col] = v;
-    }
-    o.rejected ??= false;
-    return o;
-  }));
   await db.execute(sql`
     insert into registry_staging (${STAGING_COLUMN_LIST})
-    select ${STAGING_COLUMN_LIST} from json_populate_recordset(null::registry_staging, ${json}::json)`);
+    select ${STAGING_COLUMN_LIST} from json_populate_recordset(null::registry_staging, ${text}::json)`);
+}
+
+/**
+ * Unknown columns found to hold personal identifiers are taken out of every staged row of the
+ * import, also out of rows staged before the column was recognised (or by another row thread).
+ */
+export async function dropStagedExtra(db: Db, importId: string, headers: readonly string[]) {
+  if (!headers.length) return;
+  await db.execute(sql`
+    update registry_staging set extra = nullif(extra - ${pgArray(headers)}::text[], '{}'::jsonb)
+    where import_id = ${importId} and extra ?| ${pgArray(headers)}::text[]`);
+}
+
+/**
+ * Fresh planner statistics for a staging table just filled: without them PostgreSQL takes it for
+ * the few rows it last saw and joins a million staged rows by index look-ups, one at a time.
+ */
+export async function analyzeStaging(db: Db, which: 'rows' | 'households') {
+  await db.execute(which === 'rows' ? sql`analyze registry_staging` : sql`analyze registry_staging_households`);
 }
 
 export async function clearStaging(db: Db, importId: string) {

@@ -41,6 +41,22 @@ describe('unknown columns of an imported list', () => {
     for (const e of extras) expect(e.extra).toEqual({ 产业类型: '种植' });
   });
 
+  it('leaves a column out of every row, also of rows before the first value that gave it away', async () => {
+    const rows = baseList().map((r, i): typeof r => ({ ...r, 户编号: `S${r.户编号}`, 证件号码: idFor('1977-07-07', 500 + i) }));
+    const lines = [[...HEADER, '其他信息'].join(',')];
+    // Plain words first; the last row's cell is a phone number.
+    rows.forEach((r, i) => {
+      lines.push([...HEADER.map((h) => r[h] ?? ''), i === rows.length - 1 ? mobile(99) : `备注${i}`].join(','));
+    });
+    async function* src() { yield new TextEncoder().encode(`${lines.join('\r\n')}\r\n`); }
+    const r = await importNow(t.deps, { actor: null, requestId: 't' }, { countyCode: COUNTY, fileName: 's.csv', fileSize: 1, listDate: '2025-12-21' }, src());
+    expect(r.summary!.warnings.map((w: { message: string }) => w.message).join('\n')).toContain('“其他信息”');
+    const extras = rowsOf<{ extra: Record<string, string> | null }>(await t.deps.db.execute(sql`
+      select p.extra from persons p join households h on h.id = p.household_id where h.household_no like 'S%'`));
+    expect(extras.length).toBe(rows.length);
+    expect(extras.every((e) => !e.extra || !('其他信息' in e.extra))).toBe(true);
+  });
+
   it('classifies by header and by value', () => {
     expect(sensitiveKind('开户账号', '')).toBe('bank_card');
     expect(sensitiveKind('备注', '13812345678')).toBe('phone');

@@ -1,7 +1,7 @@
 // The checks that need the whole file, run in SQL over the staging table: an ID number twice in
 // the file, a person still active in another county, a household without exactly one head or
 // spread over several villages. Then each accepted household's eligibility by the pure rule.
-import type { Db } from '../../db/types.ts';
+import type { Database, Db } from '../../db/types.ts';
 import { regionLevel } from '../access/service.ts';
 import type { Pii } from '../shared/pii.ts';
 import type { RowError } from './fields.ts';
@@ -54,7 +54,9 @@ export async function setLevelChecks(db: Db, pii: Pick<Pii, 'encrypt'>, importId
   await reject(db, pii, importId, errors);
 }
 
-export async function stageHouseholdEligibility(db: Db, importId: string, countyCode: string, params: EligibilityParams): Promise<void> {
+export async function stageHouseholdEligibility(
+  db: Db, importId: string, countyCode: string, params: EligibilityParams, copyIn?: Database['copyIn'],
+): Promise<void> {
   // Every household number of the import, sorted, in one query (a few MB for a million persons),
   // then its rows a range of 5 000 households at a time.
   const keys = await store.householdKeys(db, importId);
@@ -90,6 +92,6 @@ export async function stageHouseholdEligibility(db: Db, importId: string, county
           ...(stableSource || g.risk_eliminated_month ? [stableSource, g.risk_eliminated_month] : []),
         ]),
       };
-    }));
+    }), copyIn);
   }
 }

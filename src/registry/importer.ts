@@ -182,7 +182,7 @@ export async function runImport(
 
     await setLevelChecks(db, pii, importId, imp.countyCode);
     lap('checks');
-    await stageHouseholdEligibility(db, importId, imp.countyCode, params);
+    await stageHouseholdEligibility(db, importId, imp.countyCode, params, deps.copyIn);
     await store.analyzeStaging(db, 'households');
     lap('households');
 
@@ -208,7 +208,7 @@ export async function runImport(
     const apply = async (tx: Db) => {
       await store.lockCounty(tx, imp.countyCode);
       lap('counts');
-      const m = await mergeImport(tx, importId, imp.countyCode, imp.listDate);
+      const m = await mergeImport(tx, importId, imp.countyCode, imp.listDate, { roomyJoins: deps.dbKind === 'postgres' });
       lap('merge');
       for (const [k, v] of Object.entries(m.seconds)) phases[`merge.${k}`] = v;
       const p = m.persons;

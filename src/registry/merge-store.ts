@@ -24,10 +24,17 @@ async function changeCounts(db: Db, importId: string, entity: 'household' | 'per
   };
 }
 
-export async function mergeImport(db: Db, importId: string, countyCode: string, listDate: string): Promise<MergeCounts> {
+export async function mergeImport(
+  db: Db, importId: string, countyCode: string, listDate: string, opts: { roomyJoins?: boolean } = {},
+): Promise<MergeCounts> {
   const timings: number[] = [];
   let t0 = performance.now();
   const lap = () => { const n = performance.now(); timings.push(Math.round(n - t0)); t0 = n; };
+  // The merge joins a county's staged rows to its households in memory: with the server's default
+  // work_mem (4 MB) a million-person list's hash joins spill to disk in 16 batches. For this
+  // transaction only (set local: the caller's). Not on the embedded database, whose memory is the
+  // process's own.
+  if (opts.roomyJoins) await db.execute(sql`set local work_mem = '64MB'`);
   // A county with nothing active before this list (its first import) has nothing to delist: every
   // active row after the merge came from the list. Asked first, so that the two delisting statements,
   // which check every active person against the list (7 s of a 95-s million-person first import,

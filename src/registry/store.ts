@@ -2,7 +2,7 @@
 // Set-level work (duplicates, heads per household, conflicts, merge, delisting) runs as SQL over
 // the staging table, so memory stays flat whatever the file size.
 import { and, asc, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { type Database, type Db, pgArray, rowsOf } from '../../db/types.ts';
+import { type Database, type Db, copyValue, pgArray, rowsOf } from '../../db/types.ts';
 import type { Pii } from '../shared/pii.ts';
 import { likePrefix } from '../shared/text.ts';
 import { STAGING_COLUMNS, type StagingFormat } from './import/row-batch.ts';
@@ -282,18 +282,25 @@ export async function householdGroups(db: Db, importId: string, countyCode: stri
     order by g.household_no`));
 }
 
-/** Stage household results as one JSON parameter per batch (see stageRows). */
-export async function stageHouseholds(db: Db, rows: StagingHouseholdInsert[]) {
+/** Stage household results: by COPY where the driver has it, else as one JSON parameter per batch. */
+export async function stageHouseholds(db: Db, rows: StagingHouseholdInsert[], copyIn?: Database['copyIn']) {
   if (!rows.length) return;
-  const json = JSON.stringify(rows.map((r) => ({
+  const records = rows.map((r) => ({
     import_id: r.importId, household_no: r.householdNo, village_code: r.villageCode, head_row: r.headRow,
     member_count: r.memberCount, eligible: r.eligible, reasons: r.reasons, member_eligible: r.memberEligible,
     member_reasons: r.memberReasons, cs_member_eligible: r.csMemberEligible, cs_member_reasons: r.csMemberReasons,
     fingerprint: r.fingerprint, stable_source: r.stableSource ?? null,
-  })));
+  }));
+  if (copyIn) {
+    const columns = Object.keys(records[0]!);
+    let text = '';
+    for (const r of records) text += `${Object.values(r).map(copyValue).join('\t')}\n`;
+    await copyIn('registry_staging_households', columns, text);
+    return;
+  }
   await db.execute(sql`
     insert into registry_staging_households
-    select * from json_populate_recordset(null::registry_staging_households, ${json}::json)`);
+    select * from json_populate_recordset(null::registry_staging_households, ${JSON.stringify(records)}::json)`);
 }
 
 export async function countStaged(db: Db, importId: string) {

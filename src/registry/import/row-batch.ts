@@ -109,7 +109,8 @@ export function rowBatchProcessor(setup: RowBatchSetup, pii: Pick<Pii, 'hash' | 
     for (const row of rows) {
       const result = validateRow(row, ctx);
       if (result.ok) {
-        staged.push(stagingRow(setup.importId, { ...result.value, extra: sensitive.filter(result.value.extra) }, pii));
+        result.value.extra = sensitive.filter(result.value.extra); // the row's own copy (validateRow)
+        staged.push(stagingRow(setup.importId, result.value, pii));
         continue;
       }
       errors.push(...result.errors);

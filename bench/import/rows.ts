@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { nodeSpreadsheets } from '../../src/io/spreadsheets.ts';
 import { openMappedRows, type MappedSheetRow } from '../../src/registry/import/columns.ts';
-import { type RowBatchResult, type RowBatchSetup, rowBatchProcessor } from '../../src/registry/import/row-batch.ts';
+import { type RowBatchResult, type RowBatchSetup, rowBatchBuilder } from '../../src/registry/import/row-batch.ts';
 import { nodeThreads } from '../../src/io/threads.ts';
 import { createPii } from '../../src/shared/pii.ts';
 
@@ -24,7 +24,7 @@ const setup: RowBatchSetup = {
   importId: '00000000-0000-4000-8000-000000000000', countyCode: '500101000000', listDate: '2026-12-01',
   villages: { full: [], short: [] }, columns: { index: map.index, headers: map.headers }, format: 'copy',
 };
-const here = rowBatchProcessor(setup, pii);
+const here = rowBatchBuilder(setup, pii);
 const pool = threads > 0
   ? nodeThreads({ masterKey: key, retiredKeys: [] }, threads)
     .open<MappedSheetRow[], RowBatchResult>(new URL('../../src/registry/import/row-task.ts', import.meta.url), setup)
@@ -39,23 +39,24 @@ let readMs = 0;
 let workMs = 0;
 let r0 = performance.now();
 for await (const row of rows) {
-  batch.push(row);
+  if (pool) batch.push(row);
+  else here.add(row); // as the import does without threads: each row worked on as it is read
   if (++n >= limit) break;
-  if (batch.length === 5000) {
+  if (batch.length === 5000 || here.size === 5000) {
     const w0 = performance.now();
     readMs += w0 - r0;
     if (pool) {
       working.push(pool.run(batch));
       while (working.length > pool.size + 1) take(await working.shift()!);
     } else {
-      take(here(batch));
+      take(here.take());
     }
     r0 = performance.now();
     workMs += r0 - w0;
     batch = [];
   }
 }
-take(pool ? await pool.run(batch) : here(batch));
+take(pool ? await pool.run(batch) : here.take());
 for (const w of working) take(await w);
 await pool?.close();
 const cpu = process.cpuUsage(cpu0);

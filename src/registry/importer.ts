@@ -7,7 +7,7 @@ import { audit } from '../access/service.ts';
 import type { AppDeps, RequestCtx } from '../http/context.ts';
 import { AppError, isAppError } from '../shared/errors.ts';
 import { getSetting } from '../settings/service.ts';
-import { type MappedSheetRow, openMappedRows } from './import/columns.ts';
+import { openMappedRows } from './import/columns.ts';
 import type { RowBatchResult, RowBatchSetup } from './import/row-batch.ts';
 import { rowWorkers } from './import/row-workers.ts';
 import { mergeImport } from './merge-store.ts';
@@ -19,7 +19,8 @@ import { errorFields } from '../shared/log.ts';
 import type { MergedRange } from '../shared/spreadsheet.ts';
 import { SensitiveColumns } from './extra.ts';
 
-const BATCH = 5000;
+/** Rows a batch: staged, written and held at once (5 000 took the million-row import past 512 MB). */
+const BATCH = 2500;
 /** A list this long or shorter is worked on in the importing thread (starting threads costs ~0.5 s). */
 const THREADS_AFTER_ROWS = 20_000;
 
@@ -139,21 +140,19 @@ export async function runImport(
       })();
       inFlight.catch(() => {}); // surfaced by the next await
     };
-    let batch: MappedSheetRow[] = [];
-    const submit = async (rowsSoFar: number) => {
-      if (!batch.length) return;
-      const work = rowWork.run(batch, rowsSoFar);
+    const submit = async () => {
+      if (!rowWork.pending()) return;
+      const work = rowWork.flush();
       work.catch(() => {}); // surfaced when its turn to be written comes
       working.push(work);
-      batch = [];
       while (working.length > rowWork.size() + 1) await writeNext();
     };
     try {
       for await (const row of rows) {
         total += 1;
-        batch.push(row);
-        if (batch.length >= BATCH) {
-          await submit(total);
+        rowWork.add(row, total);
+        if (rowWork.pending() >= BATCH) {
+          await submit();
           await yieldToRequests();
         }
         if (performance.now() - lastProgress > PROGRESS_MS) {
@@ -164,7 +163,7 @@ export async function runImport(
           });
         }
       }
-      await submit(total);
+      await submit();
       while (working.length) await writeNext();
       await inFlight;
     } finally {

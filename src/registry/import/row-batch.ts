@@ -98,20 +98,26 @@ function stagingRow(importId: string, v: ValidRow, pii: Pick<Pii, 'hash' | 'encr
   };
 }
 
-/** The batch processor of one import (it remembers the sensitive columns it has seen). */
-export function rowBatchProcessor(setup: RowBatchSetup, pii: Pick<Pii, 'hash' | 'encrypt'>) {
+/**
+ * The row work of one import, a row at a time: `add` works on a row as soon as it is read (so the
+ * mapped row is garbage at once, not kept until its batch is full), `take` hands over the batch so far.
+ * It remembers the sensitive columns it has seen.
+ */
+export function rowBatchBuilder(setup: RowBatchSetup, pii: Pick<Pii, 'hash' | 'encrypt'>) {
   const ctx = { countyCode: setup.countyCode, today: setup.listDate, resolveVillage: resolverOf(setup.villages) };
   const sensitive = new SensitiveColumns();
-  return (rows: readonly MappedSheetRow[]): RowBatchResult => {
-    const staged: StagingInsert[] = [];
-    const errors: RowError[] = [];
-    const rejectedRaw: RowBatchResult['rejectedRaw'] = [];
-    for (const row of rows) {
+  let staged: StagingInsert[] = [];
+  let errors: RowError[] = [];
+  let rejectedRaw: RowBatchResult['rejectedRaw'] = [];
+  return {
+    /** Rows added since the last take. */
+    get size() { return staged.length; },
+    add(row: MappedSheetRow): void {
       const result = validateRow(row, ctx);
       if (result.ok) {
         result.value.extra = sensitive.filter(result.value.extra); // the row's own copy (validateRow)
         staged.push(stagingRow(setup.importId, result.value, pii));
-        continue;
+        return;
       }
       errors.push(...result.errors);
       rejectedRaw.push({ row: row.rowNumber, values: rawValues(setup.columns, row) });
@@ -121,7 +127,20 @@ export function rowBatchProcessor(setup: RowBatchSetup, pii: Pick<Pii, 'hash' | 
         householdNo: row.fields.householdNo ? normalizeText(row.fields.householdNo) : null,
         idHash: id.ok ? pii.hash(id.value.id18) : null,
       });
-    }
-    return { text: stagingText(staged, setup.format), rows: staged.length, errors, rejectedRaw, sensitive: sensitive.found() };
+    },
+    take(): RowBatchResult {
+      const out = { text: stagingText(staged, setup.format), rows: staged.length, errors, rejectedRaw, sensitive: sensitive.found() };
+      staged = []; errors = []; rejectedRaw = [];
+      return out;
+    },
+  };
+}
+
+/** The same work on a whole batch (a row thread's task, row-task.ts). */
+export function rowBatchProcessor(setup: RowBatchSetup, pii: Pick<Pii, 'hash' | 'encrypt'>) {
+  const builder = rowBatchBuilder(setup, pii);
+  return (rows: readonly MappedSheetRow[]): RowBatchResult => {
+    for (const row of rows) builder.add(row);
+    return builder.take();
   };
 }

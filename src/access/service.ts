@@ -408,3 +408,14 @@ export async function actorNames(db: Db, ids: string[]) {
   const rows = await store.actorNames(db, [...new Set(ids)]);
   return new Map(rows.map((r) => [r.id, { name: r.display_name, orgName: r.org_name }]));
 }
+
+/** Organisations by id for another module (name, kind, region), without an access check. */
+export async function organisationsByIds(deps: Pick<AppDeps, 'db'>, ids: string[]) {
+  const rows = await store.orgsForModules(deps.db, [...new Set(ids)]);
+  return new Map(rows.map((o) => [o.id, o]));
+}
+
+/** A condition for another module's statement: its organisation id column names one within a region scope prefix. */
+export function orgWithin(scopePrefix: string) {
+  return store.orgWithin(scopePrefix);
+}

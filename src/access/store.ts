@@ -211,3 +211,20 @@ export async function actorNames(db: Db, ids: string[]) {
     select u.id, u.display_name, o.name as org_name from users u left join organisations o on o.id = u.org_id
     where u.id = any(${pgArray(ids)}::uuid[])`));
 }
+
+// ---- read by other modules (credit) through the service ----------------------------------------
+
+/** Organisations by id: name, kind and region (credit names its banks and finds their region). */
+export async function orgsForModules(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return db.select({ id: organisations.id, name: organisations.name, kind: organisations.kind, regionCode: organisations.regionCode })
+    .from(organisations).where(sql`${organisations.id} = any(${pgArray(ids)}::uuid[])`);
+}
+
+/**
+ * A condition on another module's organisation id column: the organisation serves a region within
+ * the scope prefix. The reader's statement stays one without naming organisations itself.
+ */
+export function orgWithin(scopePrefix: string): (orgId: SQL) => SQL {
+  return (orgId) => sql`${orgId} in (select o.id from organisations o where o.region_code like ${`${scopePrefix}%`})`;
+}

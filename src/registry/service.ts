@@ -463,3 +463,16 @@ export async function householdsByIds(deps: Pick<AppDeps, 'db'>, ids: string[]) 
  * the head's). The claims list filters so, in its one statement.
  */
 export const insuredFilter = { byIdHash: store.insuredByIdHash, named: store.insuredNamed };
+
+/**
+ * Persons by id for another module that matches them by ID number (credit: a bank file's rows, the
+ * subsidy list's borrowers): name, masked ID number and keyed ID hash. In slices, as householdsByIds.
+ */
+export async function personKeysByIds(deps: Pick<AppDeps, 'db'>, ids: string[]) {
+  const unique = [...new Set(ids)];
+  const out = new Map<string, Awaited<ReturnType<typeof store.personKeysForModules>>[number]>();
+  for (let i = 0; i < unique.length; i += 10_000) {
+    for (const r of await store.personKeysForModules(deps.db, unique.slice(i, i + 10_000))) out.set(r.id, r);
+  }
+  return out;
+}

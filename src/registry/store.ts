@@ -676,3 +676,10 @@ export function insuredNamed(prefix: string): (personId: SQL, householdId: SQL) 
   return (personId, householdId) => sql`(exists (select 1 from persons p where p.id = ${personId} and p.name like ${like})
     or exists (select 1 from households h where h.id = ${householdId} and h.head_name like ${like}))`;
 }
+
+/** Persons by id with their keyed ID hash, for another module (credit: a bank file's ID numbers, a report's borrowers). */
+export async function personKeysForModules(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return db.select({ id: persons.id, name: persons.name, idMasked: persons.idMasked, idHash: persons.idHash })
+    .from(persons).where(inArray(persons.id, ids));
+}

@@ -26,8 +26,6 @@ const KNOWN: Known[] = [
     why: "the self-service look-up (lookUpHousehold) is one statement on purpose: its per-ID rate counter counts only look-ups with nothing to show, in the same statement, and every answer costs the same probes (bench/load)",
   },
   { file: 'src/cover/store.ts', tables: ['households', 'persons'], why: "enrolment decides a county's persons set-based, in one statement each (ends, additions, decisions)" },
-  { file: 'src/credit/files/store.ts', tables: ['organisations', 'persons'], why: "credit: bank files match borrowers and banks, to move behind registry's and access's services" },
-  { file: 'src/credit/reports/store.ts', tables: ['organisations', 'persons'], why: "credit: reports join borrowers and banks, to move behind registry's and access's services" },
   { file: 'src/monitoring/store.ts', tables: ['households', 'persons', 'regions'], why: "monitoring: signals by household and region, to move behind registry's service" },
   { file: 'src/monitoring/visits-store.ts', tables: ['households'], why: "monitoring: the monthly visits of monitored households, to move behind registry's service" },
 ];

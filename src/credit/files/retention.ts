@@ -5,7 +5,7 @@
 // default 90) after the file arrived, the daily job credit.purge-bank-file-errors empties both lists
 // (in the summary and in the stored answers of idempotent uploads), keeps the counts, the status and
 // the file's record, and stamps the file (errors_purged_at). Its error report then answers 410.
-import { audit } from '../../access/service.ts';
+import { audit, organisationsByIds } from '../../access/service.ts';
 import type { AppDeps } from '../../http/context.ts';
 import { purgePastRetention } from '../../settings/service.ts';
 import { type IsoDate, todayInShanghai } from '../../shared/dates.ts';
@@ -33,6 +33,16 @@ export interface FilePurgeReport {
   answers: number;
 }
 
+/** The files with row details kept, each with its bank's region (read through access; a file without one is left out). */
+async function candidates(deps: AppDeps) {
+  const files = await filesWithErrorsKept(deps.db);
+  const banks = await organisationsByIds(deps, files.map((f) => f.lender_org_id));
+  return files.flatMap((f) => {
+    const bank = banks.get(f.lender_org_id);
+    return bank ? [{ ...f, region_code: bank.regionCode }] : [];
+  });
+}
+
 /**
  * The daily pass: every file whose bank's retention (the setting in force `today`, for the bank's
  * region) has run out since the Shanghai day it arrived loses its row-level lists; one transaction
@@ -40,7 +50,7 @@ export interface FilePurgeReport {
  */
 export async function purgeBankFileErrors(deps: AppDeps, today: IsoDate): Promise<FilePurgeReport> {
   const done = await purgePastRetention(deps, today, {
-    setting: RETENTION, candidates: await filesWithErrorsKept(deps.db), regionOf: (f) => f.region_code, since: (f) => f.received_on,
+    setting: RETENTION, candidates: await candidates(deps), regionOf: (f) => f.region_code, since: (f) => f.received_on,
     async purge(tx, f, days) {
       const r = await purgeFileErrors(tx, f.id, deps.now());
       if (r) {

@@ -5,9 +5,10 @@
 // balances against ours, repayments against the schedule (the short-payment list).
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../../../db/types.ts';
-import { type Actor, audit, findOrganisation } from '../../access/service.ts';
+import { type Actor, audit, findOrganisation, orgWithin } from '../../access/service.ts';
 import type { AppDeps, RequestCtx } from '../../http/context.ts';
 import { type PageQuery, pageBounds, pageOf } from '../../shared/pagination.ts';
+import { personKeysByIds } from '../../registry/service.ts';
 import { refreshLoans } from '../arrears/service.ts';
 import { dropReportsFrom } from '../reports/service.ts';
 import { getLoan, lenderOf, loanScope, readableLoan } from '../loans/service.ts';
@@ -102,6 +103,22 @@ function loanOf(r: ValidRow, loans: Map<string, store.LoanRef>, labels: Record<B
 }
 
 /**
+ * The bank's loans named in the file (locked, store.loansByNo), each with its borrower's keyed ID
+ * hash read through registry: one statement for the loans and one per 10 000 borrowers, none per
+ * row. A loan whose person registry does not know is left out, as the join it replaces left it out.
+ */
+async function loansOfFile(tx: Db, lenderOrgId: string, loanNos: string[]): Promise<Map<string, store.LoanRef>> {
+  const loans = await store.loansByNo(tx, lenderOrgId, loanNos);
+  const people = await personKeysByIds({ db: tx }, [...loans.values()].map((l) => l.personId));
+  const out = new Map<string, store.LoanRef>();
+  for (const [no, l] of loans) {
+    const p = people.get(l.personId);
+    if (p) out.set(no, { ...l, idHash: p.idHash });
+  }
+  return out;
+}
+
+/**
  * Apply a file's valid rows (validateBankRow + checkBankFile) to the register, inside the caller's
  * transaction: the rows the register refuses come back as errors, the rest are applied (or were
  * there already: unchanged). Then the reconciliation for the month.
@@ -115,7 +132,7 @@ export async function applyBankFile(tx: Db, input: {
 }): Promise<ApplyResult> {
   if (!MONTH.test(input.month)) throw badRequest('MONTH_INVALID', `报送月份应为 YYYY-MM（收到 ${input.month}）`);
   const labels = input.labels ?? labelsOf(input.kind);
-  const loans = await store.loansByNo(tx, input.lenderOrgId, [...new Set(input.rows.map((r) => r.loanNo))]);
+  const loans = await loansOfFile(tx, input.lenderOrgId, [...new Set(input.rows.map((r) => r.loanNo))]);
   const args = { ...input, labels, loans, fileId: input.fileId ?? null };
   const result = input.kind === 'repayments'
     ? await applyRepayments(tx, { ...args, rows: input.rows.filter((r): r is RepaymentRow => r.kind === 'repayments') })
@@ -424,7 +441,8 @@ async function readableFile(deps: AppDeps, actor: Actor, id: string) {
 
 export async function listFiles(deps: AppDeps, actor: Actor, q: PageQuery) {
   const { limit, offset } = pageBounds(q);
-  const r = await store.filesOf(deps.db, loanScope(actor), limit, offset);
+  const scope = loanScope(actor);
+  const r = await store.filesOf(deps.db, scope, orgWithin(scope.scopePrefix), limit, offset);
   return pageOf(r.items, r.total, q);
 }
 

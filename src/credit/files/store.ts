@@ -14,10 +14,12 @@ export interface BalanceDifference { loanNo: string; loanId: string; bankBalance
 /** Repayments file: a loan that has paid less than its schedule asked up to the month's end. */
 export interface ShortPayment { loanNo: string; loanId: string; dueFen: number; paidFen: number; shortFen: number }
 
-/** Files of one bank, or of the banks whose organisation lies within a region scope. */
-export async function filesOf(db: Db, scope: LoanScope, limit: number, offset: number) {
-  const where = scope.lenderOrgId ? eq(creditFiles.lenderOrgId, scope.lenderOrgId)
-    : sql`${creditFiles.lenderOrgId} in (select id from organisations where region_code like ${`${scope.scopePrefix}%`})`;
+/**
+ * Files of one bank, or of the banks within a region scope: `lenderWithin` is access's condition on
+ * the lender column (orgWithin), so the organisations are read in this one statement.
+ */
+export async function filesOf(db: Db, scope: LoanScope, lenderWithin: (orgId: SQL) => SQL, limit: number, offset: number) {
+  const where = scope.lenderOrgId ? eq(creditFiles.lenderOrgId, scope.lenderOrgId) : lenderWithin(sql`${creditFiles.lenderOrgId}`);
   const [items, [count]] = await Promise.all([
     db.select({ id: creditFiles.id, lenderOrgId: creditFiles.lenderOrgId, kind: creditFiles.kind, month: creditFiles.month, fileName: creditFiles.fileName,
       status: creditFiles.status, summary: creditFiles.summary, createdAt: creditFiles.createdAt })
@@ -40,23 +42,23 @@ export async function lockLenderFiles(tx: Db, lenderOrgId: string): Promise<void
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`credit_bank_file:${lenderOrgId}`}))`);
 }
 
-export interface LoanRef { id: string; loanNo: string; status: string; amountFen: number; disbursedOn: string; idHash: string }
+export interface LoanRow { id: string; loanNo: string; status: string; amountFen: number; disbursedOn: string; personId: string }
+/** A loan of a file with its borrower's keyed ID hash (registry's personKeysByIds). */
+export interface LoanRef extends LoanRow { idHash: string }
 
 /** The bank's loans named in the file, in one query, locked for the rest of the transaction. */
-export async function loansByNo(tx: Db, lenderOrgId: string, loanNos: string[]): Promise<Map<string, LoanRef>> {
-  const rows = rowsOf<{ id: string; loan_no: string; status: string; amount_fen: string | number; disbursed_on: string; id_hash: string }>(await tx.execute(sql`
-    select l.id, l.loan_no, l.status, l.amount_fen, l.disbursed_on::text as disbursed_on, p.id_hash
+export async function loansByNo(tx: Db, lenderOrgId: string, loanNos: string[]): Promise<Map<string, LoanRow>> {
+  const rows = rowsOf<{ id: string; loan_no: string; status: string; amount_fen: string | number; disbursed_on: string; person_id: string }>(await tx.execute(sql`
+    select l.id, l.loan_no, l.status, l.amount_fen, l.disbursed_on::text as disbursed_on, l.person_id
     from credit_loans l
     join unnest(${pgArray(loanNos)}::text[]) as n(loan_no) on n.loan_no = l.loan_no
-    join persons p on p.id = l.person_id
     where l.lender_org_id = ${lenderOrgId}
     order by l.id
     for update of l`));
   return new Map(rows.map((r) => [r.loan_no, {
-    id: r.id, loanNo: r.loan_no, status: r.status, amountFen: Number(r.amount_fen), disbursedOn: r.disbursed_on, idHash: r.id_hash,
+    id: r.id, loanNo: r.loan_no, status: r.status, amountFen: Number(r.amount_fen), disbursedOn: r.disbursed_on, personId: r.person_id,
   }]));
 }
-
 
 /** Principal repaid (reversals left out) per loan. */
 export async function principalRepaid(tx: Db, loanIds: string[]) {
@@ -208,12 +210,13 @@ const FILES_PATH = '/api/v1/credit/files';
 
 /**
  * Files whose summary still lists row errors or reconciliation lines, with the Shanghai day they
- * arrived and their bank's region (whose retention setting applies), oldest first.
+ * arrived and their bank (whose region's retention setting applies: retention.ts reads it through
+ * access), oldest first.
  */
 export async function filesWithErrorsKept(db: Db) {
-  return rowsOf<{ id: string; lender_org_id: string; region_code: string; received_on: string }>(await db.execute(sql`
-    select f.id, f.lender_org_id, o.region_code, to_char(f.created_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as received_on
-    from credit_files f join organisations o on o.id = f.lender_org_id
+  return rowsOf<{ id: string; lender_org_id: string; received_on: string }>(await db.execute(sql`
+    select f.id, f.lender_org_id, to_char(f.created_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as received_on
+    from credit_files f
     where f.errors_purged_at is null
       and (coalesce(jsonb_array_length(f.summary->'errors'), 0) > 0 or coalesce(jsonb_array_length(f.summary->'reconciliation'), 0) > 0)
     order by f.created_at, f.id`));

@@ -9,9 +9,9 @@
 // Actor null is the system (the job, the command line): every bank. Money is integer fen, shown in
 // the workbooks as exact 元 text; ratios are basis points. The SQL is in store.ts, the
 // workbooks in xlsx.ts, the shapes in types.ts.
-import { type Actor, assertScope } from '../../access/service.ts';
+import { type Actor, assertScope, organisationsByIds } from '../../access/service.ts';
 import type { AppDeps } from '../../http/context.ts';
-import { regionNames } from '../../registry/service.ts';
+import { personKeysByIds, regionNames } from '../../registry/service.ts';
 import { getSettings, settingsResolver } from '../../settings/service.ts';
 import { addMonths, addYears, daysBetween, endOfMonth, todayInShanghai } from '../../shared/dates.ts';
 import { forbidden, unprocessable } from '../../shared/errors.ts';
@@ -34,6 +34,33 @@ const READERS: readonly string[] = ['admin', 'county_office', 'joint_meeting', '
 const BUCKETS = Object.keys(BUCKET_NAMES) as Bucket[];
 /** Banks in Chinese order (pinyin), the same on every database whatever its collation. */
 const byName = (a: string, b: string) => a.localeCompare(b, 'zh-CN');
+
+/**
+ * Banks that lent in a county by `day`, with their names (access's organisations), in id order; a
+ * lender access does not know is left out, as the join this replaces left it out.
+ */
+async function lendersOf(deps: AppDeps, countyCode: string, day: string): Promise<Array<{ id: string; name: string }>> {
+  const ids = await rs.lenderIdsOf(deps.db, countyCode, day);
+  const orgs = await organisationsByIds(deps, ids);
+  return ids.flatMap((id) => {
+    const o = orgs.get(id);
+    return o ? [{ id, name: o.name }] : [];
+  });
+}
+
+/**
+ * The county's loans with interest due within [from, to], with their borrowers' names and masked ID
+ * numbers read through registry (in slices); a loan whose person registry does not know is left out,
+ * as the join this replaces left it out.
+ */
+async function loansWithInterestDue(deps: AppDeps, countyCode: string, from: string, to: string) {
+  const loans = await rs.loansWithInterestDue(deps.db, countyCode, from, to);
+  const people = await personKeysByIds(deps, loans.map((l) => l.person_id));
+  return loans.flatMap(({ person_id, ...l }) => {
+    const p = people.get(person_id);
+    return p ? [{ ...l, borrower_name: p.name, borrower_id_masked: p.idMasked as string | null }] : [];
+  });
+}
 
 // ---- periods -----------------------------------------------------------------------------------
 
@@ -164,7 +191,7 @@ function stateOf(d: rs.DueInstalment, today: string): InstalmentState {
 async function computeSubsidy(deps: AppDeps, countyCode: string, quarter: string, today: string): Promise<SubsidyReport> {
   const { from, to } = quarterPeriod(quarter);
   const [rows, due, ratioOf] = await Promise.all([
-    rs.loansWithInterestDue(deps.db, countyCode, from, to), rs.instalmentsDue(deps.db, countyCode, from, to, today),
+    loansWithInterestDue(deps, countyCode, from, to), rs.instalmentsDue(deps.db, countyCode, from, to, today),
     settingsResolver(deps.db, ['credit.interest_subsidy_bp']),
   ]);
   const statesBy = groupBy(due, (d) => d.loan_id, (d) => stateOf(d, today));
@@ -178,7 +205,7 @@ async function computeSubsidy(deps: AppDeps, countyCode: string, quarter: string
   });
   const names = await regionNames(deps, loans.map((l) => l.villageCode));
   for (const l of loans) l.villageName = names.get(l.villageCode) ?? null;
-  const lenders = new Map((await rs.lendersOf(deps.db, countyCode, to)).map((o) => [o.id, o.name]));
+  const lenders = new Map((await lendersOf(deps, countyCode, to)).map((o) => [o.id, o.name]));
   loans.sort((a, b) => byName(lenders.get(a.lenderOrgId) ?? '', lenders.get(b.lenderOrgId) ?? '') || a.loanNo.localeCompare(b.loanNo));
   const banks = new Map<string, SubsidyTotals>();
   const total = emptyTotals(null, '合计');
@@ -252,7 +279,7 @@ async function computeMonthly(deps: AppDeps, countyCode: string, month: string):
   const { from, to } = monthPeriod(month);
   const ly = monthPeriod(addYears(from, -1).slice(0, 7));
   const [lenders, positions, fresh, lyNew, lyBalance, due, ratioOf] = await Promise.all([
-    rs.lendersOf(deps.db, countyCode, to), positionsWithCover(deps, countyCode, to), rs.newLending(deps.db, countyCode, from, to),
+    lendersOf(deps, countyCode, to), positionsWithCover(deps, countyCode, to), rs.newLending(deps.db, countyCode, from, to),
     rs.newLending(deps.db, countyCode, ly.from, ly.to), rs.balancesAt(deps.db, countyCode, ly.to), rs.interestDue(deps.db, countyCode, from, to),
     settingsResolver(deps.db, ['credit.interest_subsidy_bp']),
   ]);
@@ -351,7 +378,7 @@ async function computeSemiannual(deps: AppDeps, countyCode: string, half: string
   const lastYearDay = addYears(to, -1);
   const months = Array.from({ length: 6 }, (_, i) => addMonths(from, i).slice(0, 7));
   const [lenders, positions, lastYear, twoYearsAgo, settings] = await Promise.all([
-    rs.lendersOf(deps.db, countyCode, to), positionsWithCover(deps, countyCode, to), rs.balancesAt(deps.db, countyCode, lastYearDay),
+    lendersOf(deps, countyCode, to), positionsWithCover(deps, countyCode, to), rs.balancesAt(deps.db, countyCode, lastYearDay),
     rs.balancesAt(deps.db, countyCode, addYears(to, -2)),
     getSettings(deps.db, ['credit.assessment'], countyCode, to),
   ]);

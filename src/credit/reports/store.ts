@@ -184,13 +184,11 @@ export async function interestTotals(db: Db, countyCode: string, from: string, t
   return { dueFen: row?.due_fen ?? 0, subsidyFen: row?.subsidy_fen ?? 0 };
 }
 
-/** Loans (with borrower and bank) of a county that have interest due within [from, to]. */
+/** Loans (with borrower person and bank) of a county that have interest due within [from, to]. */
 export async function loansWithInterestDue(db: Db, countyCode: string, from: string, to: string) {
-  return rowsOf<{
-    id: string; loan_no: string; lender_org_id: string; village_code: string; borrower_name: string; borrower_id_masked: string | null;
-  }>(await db.execute(sql`
-    select l.id, l.loan_no, l.lender_org_id, l.village_code, p.name as borrower_name, p.id_masked as borrower_id_masked
-    from credit_loans l join persons p on p.id = l.person_id
+  return rowsOf<{ id: string; loan_no: string; lender_org_id: string; village_code: string; person_id: string }>(await db.execute(sql`
+    select l.id, l.loan_no, l.lender_org_id, l.village_code, l.person_id
+    from credit_loans l
     where l.county_code = ${countyCode}
       and exists (select 1 from credit_schedule s where s.loan_id = l.id and not s.superseded and s.interest_fen > 0
         and s.due_on between ${from}::date and ${to}::date)`));
@@ -243,12 +241,11 @@ export async function instalmentsDue(db: Db, countyCode: string, from: string, t
     order by d.loan_id, d.seq`));
 }
 
-/** Banks that lent in a county by `day`, with their names. */
-export async function lendersOf(db: Db, countyCode: string, day: string) {
-  return rowsOf<{ id: string; name: string }>(await db.execute(sql`
-    select o.id, o.name from organisations o
-    where o.id in (select distinct lender_org_id from credit_loans where county_code = ${countyCode} and disbursed_on <= ${day}::date)
-    order by o.id`));
+/** Banks (ids, in id order) that lent in a county by `day`; service.ts names them through access. */
+export async function lenderIdsOf(db: Db, countyCode: string, day: string): Promise<string[]> {
+  return rowsOf<{ id: string }>(await db.execute(sql`
+    select distinct lender_org_id as id from credit_loans where county_code = ${countyCode} and disbursed_on <= ${day}::date
+    order by lender_org_id`)).map((r) => r.id);
 }
 
 /** Per bank: how many of `months` ('YYYY-MM') it sent at least one file for that was applied. */

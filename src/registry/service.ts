@@ -448,13 +448,8 @@ export function membersInPrintOrder(deps: Pick<AppDeps, 'db'>, members: Array<{ 
 
 /** Households by id for another module (number, head's name, village, county). Callers check their own scope. */
 export async function householdsByIds(deps: Pick<AppDeps, 'db'>, ids: string[]) {
-  const unique = [...new Set(ids)];
-  const out = new Map<string, Awaited<ReturnType<typeof store.householdsForModules>>[number]>();
-  // In slices: a statement carries at most 65 535 parameters, and a county's borrowers may be more.
-  for (let i = 0; i < unique.length; i += 10_000) {
-    for (const r of await store.householdsForModules(deps.db, unique.slice(i, i + 10_000))) out.set(r.id, r);
-  }
-  return out;
+  const rows = await store.householdsForModules(deps.db, [...new Set(ids)]);
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 /**
@@ -466,13 +461,9 @@ export const insuredFilter = { byIdHash: store.insuredByIdHash, named: store.ins
 
 /**
  * Persons by id for another module that matches them by ID number (credit: a bank file's rows, the
- * subsidy list's borrowers): name, masked ID number and keyed ID hash. In slices, as householdsByIds.
+ * subsidy list's borrowers): name, masked ID number and keyed ID hash.
  */
 export async function personKeysByIds(deps: Pick<AppDeps, 'db'>, ids: string[]) {
-  const unique = [...new Set(ids)];
-  const out = new Map<string, Awaited<ReturnType<typeof store.personKeysForModules>>[number]>();
-  for (let i = 0; i < unique.length; i += 10_000) {
-    for (const r of await store.personKeysForModules(deps.db, unique.slice(i, i + 10_000))) out.set(r.id, r);
-  }
-  return out;
+  const rows = await store.personKeysForModules(deps.db, [...new Set(ids)]);
+  return new Map(rows.map((r) => [r.id, r]));
 }

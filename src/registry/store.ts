@@ -658,7 +658,7 @@ export async function householdsForModules(db: Db, ids: string[]) {
   return db.select({
     id: households.id, householdNo: households.householdNo, headName: households.headName,
     villageCode: households.villageCode, countyCode: households.countyCode,
-  }).from(households).where(inArray(households.id, ids));
+  }).from(households).where(sql`${households.id} = any(${pgArray(ids)}::uuid[])`);
 }
 
 /**
@@ -681,5 +681,5 @@ export function insuredNamed(prefix: string): (personId: SQL, householdId: SQL) 
 export async function personKeysForModules(db: Db, ids: string[]) {
   if (!ids.length) return [];
   return db.select({ id: persons.id, name: persons.name, idMasked: persons.idMasked, idHash: persons.idHash })
-    .from(persons).where(inArray(persons.id, ids));
+    .from(persons).where(sql`${persons.id} = any(${pgArray(ids)}::uuid[])`);
 }

@@ -104,7 +104,7 @@ function loanOf(r: ValidRow, loans: Map<string, store.LoanRef>, labels: Record<B
 
 /**
  * The bank's loans named in the file (locked, store.loansByNo), each with its borrower's keyed ID
- * hash read through registry: one statement for the loans and one per 10 000 borrowers, none per
+ * hash read through registry: one statement for the loans and one for their borrowers, none per
  * row. A loan whose person registry does not know is left out, as the join it replaces left it out.
  */
 async function loansOfFile(tx: Db, lenderOrgId: string, loanNos: string[]): Promise<Map<string, store.LoanRef>> {

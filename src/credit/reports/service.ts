@@ -50,7 +50,7 @@ async function lendersOf(deps: AppDeps, countyCode: string, day: string): Promis
 
 /**
  * The county's loans with interest due within [from, to], with their borrowers' names and masked ID
- * numbers read through registry (in slices); a loan whose person registry does not know is left out,
+ * numbers read through registry (one statement); a loan whose person registry does not know is left out,
  * as the join this replaces left it out.
  */
 async function loansWithInterestDue(deps: AppDeps, countyCode: string, from: string, to: string) {

@@ -24,6 +24,13 @@ export function copyValue(v: unknown): string {
   return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
+/** Rows in COPY's text format: one line a row, `values` giving its values in the COPY's column order. */
+export function copyLines<T>(rows: readonly T[], values: (row: T) => readonly unknown[]): string {
+  let text = '';
+  for (const r of rows) text += `${values(r).map(copyValue).join('\t')}\n`;
+  return text;
+}
+
 /**
  * A row limit written into the statement rather than sent as a parameter. Where an ordered index and
  * a sort compete, a prepared statement's generic plan (postgres.js prepares; PostgreSQL switches to

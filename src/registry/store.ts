@@ -2,7 +2,7 @@
 // Set-level work (duplicates, heads per household, conflicts, merge, delisting) runs as SQL over
 // the staging table, so memory stays flat whatever the file size.
 import { and, asc, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { type Database, type Db, copyValue, pgArray, rowsOf } from '../../db/types.ts';
+import { type Database, type Db, copyLines, pgArray, rowsOf } from '../../db/types.ts';
 import type { Pii } from '../shared/pii.ts';
 import { likePrefix } from '../shared/text.ts';
 import { STAGING_COLUMNS, type StagingFormat } from './import/row-batch.ts';
@@ -292,10 +292,7 @@ export async function stageHouseholds(db: Db, rows: StagingHouseholdInsert[], co
     fingerprint: r.fingerprint, stable_source: r.stableSource ?? null,
   }));
   if (copyIn) {
-    const columns = Object.keys(records[0]!);
-    let text = '';
-    for (const r of records) text += `${Object.values(r).map(copyValue).join('\t')}\n`;
-    await copyIn('registry_staging_households', columns, text);
+    await copyIn('registry_staging_households', Object.keys(records[0]!), copyLines(records, Object.values));
     return;
   }
   await db.execute(sql`

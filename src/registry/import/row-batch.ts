@@ -6,7 +6,7 @@
 import type { Pii } from '../../shared/pii.ts';
 import { maskIdNumber, parseIdNumber } from '../../shared/id-number.ts';
 import type { IsoDate } from '../../shared/dates.ts';
-import { copyValue } from '../../../db/types.ts';
+import { copyLines } from '../../../db/types.ts';
 import { FIELDS, type Field, type RowError } from '../fields.ts';
 import { personFingerprint, validateRow, type ValidRow } from '../rules.ts';
 import { SensitiveColumns, type SensitiveKind } from '../extra.ts';
@@ -35,11 +35,7 @@ export type StagingFormat = 'copy' | 'json';
 /** Staging rows as the database loads them: COPY text lines, or a JSON array of column → value. */
 export function stagingText(rows: readonly StagingInsert[], format: StagingFormat): string {
   if (format === 'copy') {
-    let text = '';
-    for (const r of rows) {
-      text += `${STAGING_COLUMNS.map(([, key]) => copyValue(key === 'rejected' ? (r.rejected ?? false) : r[key])).join('\t')}\n`;
-    }
-    return text;
+    return copyLines(rows, (r) => STAGING_COLUMNS.map(([, key]) => (key === 'rejected' ? (r.rejected ?? false) : r[key])));
   }
   return JSON.stringify(rows.map((r) => {
     const o: Record<string, unknown> = {};

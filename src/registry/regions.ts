@@ -5,7 +5,7 @@ import type { Db } from '../../db/types.ts';
 import type { AppDeps } from '../http/context.ts';
 import type { Division } from '../shared/divisions.ts';
 import { ttlCache } from '../shared/ttl-cache.ts';
-import { type VillageTable, resolverOf, villageKey as key } from './import/village-names.ts';
+import { type VillageTable, villageKey as key } from './import/village-names.ts';
 import * as store from './store.ts';
 
 /** Counties whose national rows are in a database's regions table (per database, per process). */
@@ -61,10 +61,6 @@ export async function villageTable(deps: Pick<AppDeps, 'db' | 'divisions'>, coun
     add(national.map((r) => ({ ...r, name: r.officialName })), 'new'); // 东风村民委员会 as the table writes it
   }
   return { full: [...full], short: [...short] };
-}
-
-export async function villageResolver(deps: Pick<AppDeps, 'db' | 'divisions'>, countyCode: string) {
-  return resolverOf(await villageTable(deps, countyCode));
 }
 
 /**

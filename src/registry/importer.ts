@@ -19,9 +19,9 @@ import { errorFields } from '../shared/log.ts';
 import type { MergedRange } from '../shared/spreadsheet.ts';
 import { SensitiveColumns } from './extra.ts';
 
-/** Rows a batch: staged, written and held at once (5 000 took the million-row import past 512 MB). */
+/** Rows a batch: staged, written and held at once; small, so the read leaves little garbage (memory: bench/README.md). */
 const BATCH = 2500;
-/** A list this long or shorter is worked on in the importing thread (starting threads costs ~0.5 s). */
+/** A list this long or shorter is worked on in the importing thread: starting threads costs more than it saves. */
 const THREADS_AFTER_ROWS = 20_000;
 
 /**

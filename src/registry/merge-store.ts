@@ -31,7 +31,7 @@ export async function mergeImport(
   let t0 = performance.now();
   const lap = () => { const n = performance.now(); timings.push(Math.round(n - t0)); t0 = n; };
   // The merge joins a county's staged rows to its households in memory: with the server's default
-  // work_mem (4 MB) a million-person list's hash joins spill to disk in 16 batches. For this
+  // work_mem (4 MB) a large county's hash joins spill to disk. For this
   // transaction only (set local: the caller's). Not on the embedded database, whose memory is the
   // process's own.
   if (opts.roomyJoins) await db.execute(sql`set local work_mem = '64MB'`);
